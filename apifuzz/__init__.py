@@ -1,0 +1,26 @@
+"""apifuzz: coverage-guided fuzzing of an application's model API.
+
+Decorate the model's methods with :func:`api`, list live object ids with
+:func:`ids`, declare consistency checks with :func:`invariant`, and wrap the
+class in a :class:`Target`.  See the README for the command line.
+"""
+
+from apifuzz.decorators import Ref, api, ids, invariant
+from apifuzz.errors import ApifuzzError, InvalidDefinition, LanguageError, UsageError
+from apifuzz.registry import Registration
+from apifuzz.target import Target
+
+__all__ = [
+    "ApifuzzError",
+    "InvalidDefinition",
+    "LanguageError",
+    "Ref",
+    "Registration",
+    "Target",
+    "UsageError",
+    "api",
+    "ids",
+    "invariant",
+]
+
+__version__ = "0.1.0"

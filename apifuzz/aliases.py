@@ -1,0 +1,206 @@
+"""Short, stable aliases for method names, and the lock file that keeps them stable.
+
+A fuzzer stumbles on ``m`` far more often than on ``move_clip``, so each
+method gets a one- or two-character alias.  Aliases must never shift when
+the API changes, or every script in a corpus silently changes meaning, so
+the assignment is recorded in a lock file committed beside the corpus:
+adding a method gives it a fresh alias, an existing alias never changes, and
+a removed method's alias is retired forever.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apifuzz.errors import InvalidDefinition, LanguageError
+
+#: Words the script syntax reserves; no alias or method may use them.
+KEYWORDS = frozenset({"true", "false", "none", "inf", "nan"})
+
+LOCK_HEADER = (
+    "# apifuzz alias lock: keeps script aliases stable across API changes.\n"
+    "# Commit it beside the corpus. Lines: '<alias> <method>'; '- <alias> <method>' is retired.\n"
+)
+
+_FIRST = string.ascii_lowercase
+_SECOND = string.ascii_lowercase + string.digits
+
+
+def valid_alias(alias: str) -> bool:
+    """One or two characters, a letter first, and not a reserved word."""
+    return (
+        1 <= len(alias) <= 2
+        and alias.isascii()
+        and alias.isidentifier()
+        and alias[0].isalpha()
+        and alias not in KEYWORDS
+    )
+
+
+@dataclass
+class AliasLock:
+    """The alias assignment: live aliases and retired ones (never reused)."""
+
+    aliases: dict[str, str] = field(default_factory=dict)  # method -> alias
+    retired: dict[str, str] = field(default_factory=dict)  # alias -> former method
+
+    @classmethod
+    def load(cls, path: Path) -> AliasLock:
+        """Read a lock file; a missing file is an empty lock."""
+        lock = cls()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return lock
+        except OSError as exc:
+            raise LanguageError(f"cannot read alias lock {path}: {exc.strerror}") from None
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split()
+            retired = parts[0] == "-"
+            if retired:
+                parts = parts[1:]
+            if len(parts) != 2 or not valid_alias(parts[0]) or not parts[1].isidentifier():
+                raise LanguageError(
+                    f"{path}:{number}: bad alias lock line {raw!r}; expected '<alias> <method>' "
+                    f"(fix the line or delete the file to start afresh)"
+                )
+            alias, method = parts
+            if alias in lock.retired or alias in lock.aliases.values():
+                raise LanguageError(f"{path}:{number}: alias {alias!r} appears twice")
+            if retired:
+                lock.retired[alias] = method
+            else:
+                if method in lock.aliases:
+                    raise LanguageError(f"{path}:{number}: method {method!r} appears twice")
+                lock.aliases[method] = alias
+        return lock
+
+    def dumps(self) -> str:
+        """The lock file's text (sorted, so diffs stay small)."""
+        lines = [LOCK_HEADER]
+        for method, alias in sorted(self.aliases.items(), key=lambda kv: kv[1]):
+            lines.append(f"{alias} {method}\n")
+        for alias, method in sorted(self.retired.items()):
+            lines.append(f"- {alias} {method}\n")
+        return "".join(lines)
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a crash leaves either the old or the new file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(self.dumps())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _candidates(method: str) -> Iterator[str]:
+    """Aliases to try for ``method``, most mnemonic first."""
+    letters = [c for c in method.lower() if c in _SECOND]
+    words = [w for w in method.lower().split("_") if w]
+    if letters and letters[0] in _FIRST:
+        first = letters[0]
+        yield first
+        initials = "".join(w[0] for w in words if w[0] in _SECOND)
+        if len(initials) >= 2:
+            yield initials[:2]
+        for c in letters[1:]:
+            yield first + c
+    yield from _FIRST
+    for a in _FIRST:
+        for b in _SECOND:
+            yield a + b
+
+
+def assign_aliases(
+    methods: Iterable[tuple[str, str | None]], lock: AliasLock, *, owner: str = "model"
+) -> tuple[dict[str, str], bool]:
+    """Give every method an alias, respecting ``lock``; update the lock in place.
+
+    ``methods`` yields ``(name, explicit_alias_or_None)``.  Returns the
+    method → alias table and whether the lock changed.
+    """
+    methods = sorted(methods)
+    names = {name for name, _ in methods}
+    changed = False
+    table: dict[str, str] = {}
+    taken: set[str] = set(lock.retired) | KEYWORDS | names
+
+    # Explicit aliases first: the code is the truth for them.
+    for name, explicit in methods:
+        if explicit is None:
+            continue
+        if not valid_alias(explicit):
+            raise InvalidDefinition(
+                f"{owner}.{name}: alias {explicit!r} must be one or two characters, a letter "
+                f"first, and not one of {sorted(KEYWORDS)}; pick another alias"
+            )
+        if explicit in names and explicit != name:
+            raise InvalidDefinition(
+                f"{owner}.{name}: alias {explicit!r} is the name of another method; "
+                f"pick another alias"
+            )
+        clash = next((m for m, a in table.items() if a == explicit), None)
+        if clash is not None:
+            raise InvalidDefinition(
+                f"{owner}.{name}: duplicate alias {explicit!r}, already used by "
+                f"{owner}.{clash}; give each method its own alias"
+            )
+        locked_owner = next(
+            (m for m, a in lock.aliases.items() if a == explicit and m != name), None
+        )
+        if locked_owner is not None and locked_owner in names:
+            raise InvalidDefinition(
+                f"{owner}.{name}: alias {explicit!r} is locked to {owner}.{locked_owner} in "
+                f"the alias lock; pick another alias so existing scripts keep their meaning"
+            )
+        if explicit in lock.retired and lock.retired[explicit] != name:
+            raise InvalidDefinition(
+                f"{owner}.{name}: alias {explicit!r} belonged to the removed method "
+                f"{lock.retired[explicit]!r} and is retired; pick another alias"
+            )
+        table[name] = explicit
+
+    # Methods gone from the model: retire their aliases forever.
+    for method in sorted(set(lock.aliases) - names):
+        lock.retired[lock.aliases.pop(method)] = method
+        changed = True
+    # An explicit alias that replaced a locked one retires the old one.
+    for name, alias in table.items():
+        old = lock.aliases.get(name)
+        if old != alias:
+            if old is not None:
+                lock.retired[old] = name
+            lock.retired.pop(alias, None)
+            lock.aliases[name] = alias
+            changed = True
+    # A locked alias now claimed explicitly by another method is reassigned by it above;
+    # drop the stale entry so no alias appears twice.
+    for method, alias in list(lock.aliases.items()):
+        if method not in table and alias in table.values():
+            del lock.aliases[method]
+            changed = True
+
+    taken |= set(table.values())
+    for name, _ in methods:
+        if name in table:
+            continue
+        alias = lock.aliases.get(name)
+        if alias is None or alias in taken:
+            alias = next(c for c in _candidates(name) if c not in taken and valid_alias(c))
+            lock.aliases[name] = alias
+            changed = True
+        table[name] = alias
+        taken.add(alias)
+    return table, changed

@@ -1,0 +1,137 @@
+"""Target: what to fuzz, how to build a fresh model, which exceptions are expected."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from apifuzz.errors import InvalidDefinition
+from apifuzz.registry import ParamSpec, Registration, Registry, build_params, scan
+
+
+class Target:
+    """A model to fuzz.
+
+    ``Target(Timeline, expected=(TimelineError,))`` fuzzes a class decorated
+    with ``@api``; ``Target(make_timeline)`` takes a factory function whose
+    return annotation names the class; ``Target(registration)`` takes an
+    external :class:`~apifuzz.Registration`.
+
+    An exception listed in ``expected`` (or a ``False`` return) is a refused
+    request, not a bug.  Annotated factory parameters can be set by a script's
+    first statement (``! 2 48000``); otherwise their defaults are used.
+    """
+
+    def __init__(
+        self,
+        model: type | Callable[..., Any] | Registration,
+        /,
+        *,
+        expected: type[BaseException] | tuple[type[BaseException], ...] = (),
+        name: str | None = None,
+    ) -> None:
+        if isinstance(expected, type):
+            expected = (expected,)
+        if not isinstance(expected, tuple) or not all(
+            isinstance(e, type) and issubclass(e, BaseException) for e in expected
+        ):
+            bad = next(
+                (e for e in (expected if isinstance(expected, tuple) else (expected,))
+                 if not (isinstance(e, type) and issubclass(e, BaseException))),
+                expected,
+            )
+            raise InvalidDefinition(
+                f"apifuzz.Target(): expected must be exception classes, got {bad!r}"
+            )
+        self.expected: tuple[type[BaseException], ...] = expected
+        self._registration: Registration | None = None
+        if isinstance(model, Registration):
+            self._registration = model
+            self.model_class: type = model.cls
+            self.factory: Callable[..., Any] = model.cls
+        elif isinstance(model, type):
+            self.model_class = model
+            self.factory = model
+        elif callable(model):
+            self.factory = model
+            self.model_class = self._returned_class(model)
+        else:
+            raise InvalidDefinition(
+                f"apifuzz.Target(): expected a model class, a factory function or a "
+                f"Registration, got {model!r}"
+            )
+        module = getattr(self.model_class, "__module__", "") or ""
+        self.name: str = name or module.split(".")[0] or self.model_class.__name__
+        self._registry: Registry | None = None
+        self._factory_params: tuple[ParamSpec, ...] | None = None
+
+    @staticmethod
+    def _returned_class(factory: Callable[..., Any]) -> type:
+        where = f"apifuzz.Target({getattr(factory, '__qualname__', factory)!r})"
+        try:
+            hints = typing.get_type_hints(factory)
+        except Exception:
+            hints = {}
+        returned = hints.get("return")
+        if not isinstance(returned, type):
+            raise InvalidDefinition(
+                f"{where}: the factory has no return annotation naming the model class; "
+                f"annotate it, e.g. def make() -> Timeline"
+            )
+        return returned
+
+    @property
+    def registry(self) -> Registry:
+        """The scanned registry of the model (computed once)."""
+        if self._registry is None:
+            if self._registration is not None:
+                self._registry = self._registration.registry()
+            else:
+                self._registry = scan(self.model_class)
+        return self._registry
+
+    @property
+    def factory_params(self) -> tuple[ParamSpec, ...]:
+        """The factory parameters a script may set (passed by keyword)."""
+        if self._factory_params is None:
+            factory = self.factory
+            where = f"{getattr(factory, '__qualname__', factory)}"
+            if isinstance(factory, type):
+                init = factory.__init__  # type: ignore[misc]
+                if init is object.__init__:
+                    self._factory_params = ()
+                    return ()
+                where = f"{factory.__qualname__}.__init__"
+                params = build_params(
+                    init, where, skip_first=True, allow_refs=False,
+                    skip_unannotated_defaults=True,
+                )
+            else:
+                params = build_params(
+                    factory, where, skip_first=False, allow_refs=False,
+                    skip_unannotated_defaults=True,
+                )
+            self._factory_params = params
+        return self._factory_params
+
+    def check(self) -> None:
+        """Scan everything now, so definition errors surface before any run."""
+        _ = self.registry
+        _ = self.factory_params
+
+    def __repr__(self) -> str:
+        return f"Target({self.model_class.__qualname__}, name={self.name!r})"
+
+
+def as_target(obj: object, *, name: str | None = None) -> Target:
+    """Accept a Target, an @api class or a Registration and return a Target."""
+    if isinstance(obj, Target):
+        return obj
+    if isinstance(obj, (type, Registration)):
+        return Target(obj, name=name)
+    raise InvalidDefinition(
+        f"expected a Target, a class decorated with @api or a Registration, got {obj!r}"
+    )
+
+

@@ -1,0 +1,18 @@
+"""The script grammar, parser and interpreter (installed as ``apifuzz.interpreter``)."""
+
+from apifuzz.interpreter.grammar import grammar_text
+from apifuzz.interpreter.parser import LineParser, SkipReason
+from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
+from apifuzz.interpreter.runner import Interpreter
+
+__all__ = [
+    "Bug",
+    "BugKind",
+    "Interpreter",
+    "LineParser",
+    "Report",
+    "SkipReason",
+    "StatementResult",
+    "Status",
+    "grammar_text",
+]

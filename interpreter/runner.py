@@ -1,0 +1,236 @@
+"""Execute scripts on a fresh model: the interpreter of the apifuzz language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from apifuzz.language import Language
+from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
+from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
+from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
+
+
+def _no_live(kind: str) -> Sequence[int]:
+    raise NoLiveRef(kind)
+
+
+def decode(script: bytes | str) -> str:
+    """Any bytes are a script: invalid UTF-8 becomes U+FFFD."""
+    if isinstance(script, str):
+        return script
+    return script.decode("utf-8", "replace")
+
+
+class Interpreter:
+    """Runs scripts of one language, each on a fresh model from the target.
+
+    ``run`` never raises for the script itself: a line that does not parse,
+    names no method, has the wrong arguments or refers to objects that do not
+    exist is skipped and counted.  Only a bug in the model (an unexpected
+    exception or a failed invariant) ends a script early.
+    """
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.target = language.target
+        registry = language.registry
+        self.parser = LineParser(language)
+        self._binders = {id(m): Binder(m.params, m) for m in registry.methods}
+        self._factory_binder = Binder(language.factory_params)
+        self._providers = registry.id_providers
+        self._invariants = registry.invariants
+        self._expected = self.target.expected
+
+    # -- construction -----------------------------------------------------------
+
+    def _construct(self, lines: list[str], report: Report, record: bool) -> tuple[Any, int]:
+        """Build the model, honouring a leading factory statement; returns (model, next line)."""
+        start = 0
+        for index, line in enumerate(lines):
+            if not is_blank(line):
+                parsed = self.parser.parse(line)
+                if isinstance(parsed, Factory):
+                    start = index + 1
+                    model = self._construct_with(parsed, index + 1, line, report, record)
+                    if model is not None or report.bug is not None:
+                        return model, start
+                break
+        try:
+            return self.target.factory(), start
+        except (Exception, SystemExit) as exc:
+            report.bug = Bug(BugKind.EXCEPTION, exc, 0, None)
+            return None, start
+
+    def _construct_with(
+        self, parsed: Factory, line_no: int, text: str, report: Report, record: bool
+    ) -> Any:
+        try:
+            kwargs = self._factory_binder.bind_keywords(parsed.args, _no_live)
+        except BadArgument as exc:
+            report.skipped += 1
+            if record:
+                report.statements.append(
+                    StatementResult(line_no, text, Status.SKIPPED, SkipReason.BAD_ARGS, str(exc))
+                )
+            return None
+        name = getattr(self.target.factory, "__name__", "factory")
+        try:
+            model = self.target.factory(**kwargs)
+        except self._expected as exc:
+            report.refused += 1
+            if record:
+                report.statements.append(
+                    StatementResult(line_no, text, Status.REFUSED, method=name,
+                                    kwargs=kwargs, error=exc, detail=_one_line(exc))
+                )
+            return None
+        except (Exception, SystemExit) as exc:
+            report.bug = Bug(BugKind.EXCEPTION, exc, line_no, name)
+            if record:
+                report.statements.append(
+                    StatementResult(line_no, text, Status.BUG, method=name, kwargs=kwargs,
+                                    error=exc)
+                )
+            return None
+        report.executed += 1
+        report.factory_kwargs = kwargs
+        if record:
+            report.statements.append(
+                StatementResult(line_no, text, Status.EXECUTED, method=name, kwargs=kwargs,
+                                value=model)
+            )
+        return model
+
+    # -- invariants -------------------------------------------------------------
+
+    def _check(self, model: Any, line_no: int, method: str | None) -> Bug | None:
+        for name, check in self._invariants:
+            try:
+                result = check(model)
+            except (Exception, SystemExit) as exc:
+                return Bug(BugKind.INVARIANT, exc, line_no, method, name)
+            if result is False:
+                return Bug(
+                    BugKind.INVARIANT, AssertionError(f"{name}() returned False"),
+                    line_no, method, name,
+                )
+        return None
+
+    # -- the loop ---------------------------------------------------------------
+
+    def run(
+        self,
+        script: bytes | str,
+        *,
+        record: bool = True,
+        on_call: Callable[[str, tuple[Any, ...], dict[str, Any], Any], None] | None = None,
+    ) -> Report:
+        """Run ``script`` on a fresh model.
+
+        With ``record`` the report lists every statement; without it only the
+        counts and the bug are kept (the fuzzing fast path).  ``on_call`` sees
+        every executed or refused call as ``(method, args, kwargs, value)``.
+        """
+        report = Report()
+        lines = decode(script).split("\n")
+        model, start = self._construct(lines, report, record)
+        if report.bug is not None:
+            return report
+        bug = self._check(model, 0, None)
+        if bug is not None:
+            report.bug = bug
+            return report
+
+        providers = self._providers
+        live_cache: dict[str, Sequence[int]] = {}
+
+        def live(kind: str) -> Sequence[int]:
+            ids = live_cache.get(kind)
+            if ids is None:
+                ids = list(providers[kind](model))
+                live_cache[kind] = ids
+            return ids
+
+        parse = self.parser.parse
+        binders = self._binders
+        expected = self._expected
+        statements = report.statements
+        for index in range(start, len(lines)):
+            text = lines[index]
+            parsed = parse(text)
+            if parsed is None:
+                continue
+            if type(parsed) is not Call:
+                report.skipped += 1
+                if record:
+                    if type(parsed) is Factory:
+                        reason, detail = SkipReason.MISPLACED_FACTORY, "only the first statement may be '!'"
+                    else:
+                        assert isinstance(parsed, Unparsed)
+                        reason, detail = parsed.reason, parsed.detail
+                    statements.append(
+                        StatementResult(index + 1, text, Status.SKIPPED, reason, detail)
+                    )
+                continue
+            method = parsed.method
+            live_cache.clear()
+            try:
+                args, kwargs = binders[id(method)].bind(parsed.args, live)
+            except (BadArgument, NoLiveRef) as exc:
+                report.skipped += 1
+                if record:
+                    reason = SkipReason.NO_LIVE_REF if isinstance(exc, NoLiveRef) else SkipReason.BAD_ARGS
+                    statements.append(
+                        StatementResult(index + 1, text, Status.SKIPPED, reason, str(exc),
+                                        method=method.name)
+                    )
+                continue
+            except (Exception, SystemExit) as exc:  # an @ids provider failed
+                report.bug = Bug(BugKind.EXCEPTION, exc, index + 1, method.name)
+                if record:
+                    statements.append(
+                        StatementResult(index + 1, text, Status.BUG, method=method.name, error=exc)
+                    )
+                return report
+            status = Status.EXECUTED
+            value: Any = None
+            error: BaseException | None = None
+            try:
+                value = method.func(model, *args, **kwargs) if kwargs else method.func(model, *args)
+            except expected as exc:
+                status, error = Status.REFUSED, exc
+            except (Exception, SystemExit) as exc:
+                report.bug = Bug(BugKind.EXCEPTION, exc, index + 1, method.name)
+                if record:
+                    statements.append(
+                        StatementResult(index + 1, text, Status.BUG, method=method.name,
+                                        args=tuple(args), kwargs=kwargs, error=exc)
+                    )
+                return report
+            if status is Status.EXECUTED and value is False:
+                status = Status.REFUSED
+            if status is Status.REFUSED:
+                report.refused += 1
+            else:
+                report.executed += 1
+            if on_call is not None:
+                on_call(method.name, tuple(args), kwargs, error if error is not None else value)
+            if record:
+                statements.append(
+                    StatementResult(index + 1, text, status, method=method.name, args=tuple(args),
+                                    kwargs=kwargs, value=value, error=error,
+                                    detail=_one_line(error) if error is not None else "")
+                )
+            bug = self._check(model, index + 1, method.name)
+            if bug is not None:
+                report.bug = bug
+                if record:
+                    statements[-1].status = Status.BUG
+                return report
+        return report
+
+
+def _one_line(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    return text.splitlines()[0] if text else type(exc).__name__
