@@ -133,6 +133,11 @@ def assign_aliases(
     """
     methods = sorted(methods)
     names = {name for name, _ in methods}
+    for name in sorted(names & KEYWORDS):
+        raise InvalidDefinition(
+            f"{owner}.{name}: {name!r} is a reserved word of the script language; "
+            f"rename the method or register it under another name"
+        )
     changed = False
     table: dict[str, str] = {}
     taken: set[str] = set(lock.retired) | KEYWORDS | names
@@ -192,15 +197,19 @@ def assign_aliases(
             del lock.aliases[method]
             changed = True
 
-    taken |= set(table.values())
+    taken |= set(lock.retired) | set(table.values())
+    # Locked aliases first, so a new method can never take one.
+    for name, _ in methods:
+        alias = lock.aliases.get(name)
+        if name not in table and alias is not None and alias not in taken:
+            table[name] = alias
+            taken.add(alias)
     for name, _ in methods:
         if name in table:
             continue
-        alias = lock.aliases.get(name)
-        if alias is None or alias in taken:
-            alias = next(c for c in _candidates(name) if c not in taken and valid_alias(c))
-            lock.aliases[name] = alias
-            changed = True
+        alias = next(c for c in _candidates(name) if c not in taken and valid_alias(c))
+        lock.aliases[name] = alias
+        changed = True
         table[name] = alias
         taken.add(alias)
     return table, changed

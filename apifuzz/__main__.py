@@ -1,0 +1,5 @@
+"""``python -m apifuzz``."""
+
+from apifuzz.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""The ``apifuzz`` command line: ``main(argv) -> exit code``.
+
+Exit codes: 0 no bug, 1 a bug was found, 2 a usage error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from apifuzz.errors import ApifuzzError
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.loader import default_corpus, load_target
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _language(args: argparse.Namespace, *, write_lock: bool = False) -> Language:
+    target = load_target(args.target)
+    corpus = Path(args.corpus) if args.corpus else default_corpus(target)
+    lock = corpus / LOCK_NAME
+    return Language.for_target(target, lock if lock.exists() or write_lock else None,
+                               write_lock=write_lock)
+
+
+def cmd_lang(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the language of a target: alias table, or the grammar, or the dictionary."""
+    from apifuzz.interpreter.grammar import grammar_text
+
+    language = _language(args, write_lock=args.write_lock)
+    if args.grammar:
+        out.write(grammar_text(language))
+        return EXIT_OK
+    if args.dict:
+        out.write(language.dictionary())
+        return EXIT_OK
+    registry = language.registry
+    out.write(f"{language.target.name}: {registry.model_name}, {len(registry.methods)} methods\n")
+    if language.factory_params:
+        params = ", ".join(
+            f"{p.name}: {p.type.describe()}" + ("" if p.required else f" = {p.default!r}")
+            for p in language.factory_params
+        )
+        out.write(f"factory:    ! {params}\n")
+    out.write(f"ids:        {', '.join(sorted(registry.id_providers)) or '-'}\n")
+    out.write(f"invariants: {', '.join(n for n, _ in registry.invariants) or '-'}\n\n")
+    width = max(len(name) for _, name, _ in language.table())
+    out.write(f"{'alias':<6} {'method':<{width}}  parameters\n")
+    for alias, name, signature in language.table():
+        params = signature[len(name) + 1 : -1]
+        out.write(f"{alias:<6} {name:<{width}}  {params}\n")
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
+    """Run scripts on a fresh model each and print what every statement did."""
+    from apifuzz.interpreter import Interpreter, Status
+
+    language = _language(args)
+    interpreter = Interpreter(language)
+    found = False
+    for name in args.scripts:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise ApifuzzError(f"cannot read script {name!r}: {exc.strerror}") from None
+        report = interpreter.run(data)
+        out.write(f"{name}: {report.counts()}\n")
+        if not args.quiet:
+            for s in report.statements:
+                text = s.text.strip()
+                if len(text) > 48:
+                    text = text[:45] + "..."
+                line = f"  {s.line:>4} {s.status.value:<8} {text:<48}"
+                if s.status is Status.SKIPPED:
+                    line += f"  [{s.reason.value if s.reason else ''}: {s.detail}]"
+                elif s.status is Status.REFUSED:
+                    line += f"  {s.call_text()} -> {s.detail or repr(s.value)}"
+                elif s.status is Status.BUG:
+                    line += f"  {s.call_text()}"
+                else:
+                    line += f"  {s.call_text()} -> {s.value!r}"
+                out.write(line.rstrip() + "\n")
+        if report.bug is not None:
+            found = True
+            out.write(f"BUG: {report.bug.summary()}\n")
+            if not args.quiet:
+                out.write(report.bug.traceback)
+    return EXIT_BUG if found else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate docs/cli.md)."""
+    parser = _Parser(prog="apifuzz", description="Fuzz the model API of a Python application.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def add(name: str, func: Callable[[argparse.Namespace, TextIO], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        p.add_argument("target", metavar="TARGET",
+                       help="MODULE (its `target`) or MODULE:ATTRIBUTE (a Target or an @api class)")
+        p.add_argument("--corpus", metavar="DIR",
+                       help="the target's corpus folder, home of aliases.lock (default: corpora/<target>)")
+        return p
+
+    lang = add("lang", cmd_lang, "print the script language of a target")
+    group = lang.add_mutually_exclusive_group()
+    group.add_argument("--grammar", action="store_true", help="print the Lark grammar")
+    group.add_argument("--dict", action="store_true", help="print the libFuzzer dictionary")
+    lang.add_argument("--write-lock", action="store_true",
+                      help="create or update <corpus>/aliases.lock with the current aliases")
+
+    replay = add("replay", cmd_replay, "run scripts on a fresh model and show each statement")
+    replay.add_argument("scripts", metavar="SCRIPT", nargs="+", help="script files")
+    replay.add_argument("-q", "--quiet", action="store_true", help="only the summary lines")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args, sys.stdout))
+    except ApifuzzError as exc:
+        sys.stderr.write(f"apifuzz {args.command}: error: {exc}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK

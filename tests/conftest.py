@@ -1,0 +1,15 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from apifuzz.language import Language
+from apifuzz.interpreter import Interpreter
+
+
+@pytest.fixture
+def store_interpreter() -> Interpreter:
+    from sample_models import store_target
+
+    return Interpreter(Language.build(store_target))
