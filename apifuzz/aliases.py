@@ -200,10 +200,10 @@ def assign_aliases(
     taken |= set(lock.retired) | set(table.values())
     # Locked aliases first, so a new method can never take one.
     for name, _ in methods:
-        alias = lock.aliases.get(name)
-        if name not in table and alias is not None and alias not in taken:
-            table[name] = alias
-            taken.add(alias)
+        locked = lock.aliases.get(name)
+        if name not in table and locked is not None and locked not in taken:
+            table[name] = locked
+            taken.add(locked)
     for name, _ in methods:
         if name in table:
             continue

@@ -30,8 +30,9 @@ def _language(args: argparse.Namespace, *, write_lock: bool = False) -> Language
     target = load_target(args.target)
     corpus = Path(args.corpus) if args.corpus else default_corpus(target)
     lock = corpus / LOCK_NAME
-    return Language.for_target(target, lock if lock.exists() or write_lock else None,
-                               write_lock=write_lock)
+    return Language.for_target(
+        target, lock if lock.exists() or write_lock else None, write_lock=write_lock
+    )
 
 
 def cmd_lang(args: argparse.Namespace, out: TextIO) -> int:
@@ -106,21 +107,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    def add(name: str, func: Callable[[argparse.Namespace, TextIO], int], help: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace, TextIO], int], help: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(func=func)
-        p.add_argument("target", metavar="TARGET",
-                       help="MODULE (its `target`) or MODULE:ATTRIBUTE (a Target or an @api class)")
-        p.add_argument("--corpus", metavar="DIR",
-                       help="the target's corpus folder, home of aliases.lock (default: corpora/<target>)")
+        p.add_argument(
+            "target",
+            metavar="TARGET",
+            help="MODULE (its `target`) or MODULE:ATTRIBUTE (a Target or an @api class)",
+        )
+        p.add_argument(
+            "--corpus",
+            metavar="DIR",
+            help="the target's corpus folder, home of aliases.lock (default: corpora/<target>)",
+        )
         return p
 
     lang = add("lang", cmd_lang, "print the script language of a target")
     group = lang.add_mutually_exclusive_group()
     group.add_argument("--grammar", action="store_true", help="print the Lark grammar")
     group.add_argument("--dict", action="store_true", help="print the libFuzzer dictionary")
-    lang.add_argument("--write-lock", action="store_true",
-                      help="create or update <corpus>/aliases.lock with the current aliases")
+    lang.add_argument(
+        "--write-lock",
+        action="store_true",
+        help="create or update <corpus>/aliases.lock with the current aliases",
+    )
 
     replay = add("replay", cmd_replay, "run scripts on a fresh model and show each statement")
     replay.add_argument("scripts", metavar="SCRIPT", nargs="+", help="script files")

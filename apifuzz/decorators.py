@@ -98,7 +98,7 @@ def ids(kind: str) -> Callable[[F], F]:
     """Declare the method that lists the live ids of one kind, in a deterministic order."""
     if callable(kind):
         raise InvalidDefinition(
-            f"@ids needs the kind it provides, e.g. @ids(\"clip\"), above {_qualname(kind)}"
+            f'@ids needs the kind it provides, e.g. @ids("clip"), above {_qualname(kind)}'
         )
     Ref(kind)  # validates the kind with the same message as Ref()
 

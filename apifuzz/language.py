@@ -25,8 +25,22 @@ COMMENT_MARK = "#"
 LOCK_NAME = "aliases.lock"
 
 # Syntax tokens a mutator should know about (quotes, brackets, keywords, escapes).
-_SYNTAX_TOKENS = ('"', "[", "]", "[]", '""', 'b"', "\\n", "\\x00", "\n", "#", "-1", "0", "-0.0",
-                  "1e308")
+_SYNTAX_TOKENS = (
+    '"',
+    "[",
+    "]",
+    "[]",
+    '""',
+    'b"',
+    "\\n",
+    "\\x00",
+    "\n",
+    "#",
+    "-1",
+    "0",
+    "-0.0",
+    "1e308",
+)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ def load_target(spec: str) -> Target:
     """
     module_name, _, attr = spec.partition(":")
     if not module_name or (":" in spec and not attr):
-        raise UsageError(f"bad target {spec!r}; write MODULE or MODULE:ATTRIBUTE, e.g. example_timeline")
+        raise UsageError(
+            f"bad target {spec!r}; write MODULE or MODULE:ATTRIBUTE, e.g. example_timeline"
+        )
     cwd = os.getcwd()
     if cwd not in sys.path:
         sys.path.insert(0, cwd)

@@ -242,7 +242,8 @@ def param_type(hint: object) -> ParamType:
         return TupleType(tuple(param_type(a) for a in args))
     if hint in (list, set, frozenset, tuple):
         raise UnsupportedType(
-            f"bare {_describe_hint(hint)} has no element type; write e.g. {hint.__name__}[int]"  # type: ignore[attr-defined]
+            f"bare {_describe_hint(hint)} has no element type; "
+            f"write e.g. {_describe_hint(hint)}[int]"
         )
     raise UnsupportedType(f"{_describe_hint(hint)} is not a type apifuzz can generate")
 

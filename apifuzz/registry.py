@@ -254,7 +254,7 @@ def scan(cls: type) -> Registry:
     providers: dict[str, Callable[[Any], Iterable[int]]] = {}
     provider_names: dict[str, str] = {}
     invariants: list[tuple[str, Callable[[Any], Any]]] = []
-    for name, (owner, raw) in sorted(_static_members(cls).items()):
+    for name, (_owner, raw) in sorted(_static_members(cls).items()):
         value = _plain(raw)
         where = f"{cls.__qualname__}.{name}"
         api_tag = getattr(value, API_TAG, None) if callable(value) else None
@@ -353,14 +353,6 @@ class Registration:
         self._registry = None
         self._methods[spec.name] = spec
 
-    @typing.overload
-    def api(self, func: Callable[..., Any], /) -> Callable[..., Any]: ...
-
-    @typing.overload
-    def api(
-        self, *, alias: str | None = None, name: str | None = None
-    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
-
     def api(
         self,
         func: Callable[..., Any] | None = None,
@@ -407,9 +399,7 @@ class Registration:
             hints.update(types)
             names = list(types) if params is None else [p.name for p in params]
             defaults = {} if params is None else {p.name: p.default for p in params}
-            proto = [
-                inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
-            ] + [
+            proto = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)] + [
                 inspect.Parameter(
                     n,
                     inspect.Parameter.POSITIONAL_OR_KEYWORD,

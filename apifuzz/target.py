@@ -37,8 +37,11 @@ class Target:
             isinstance(e, type) and issubclass(e, BaseException) for e in expected
         ):
             bad = next(
-                (e for e in (expected if isinstance(expected, tuple) else (expected,))
-                 if not (isinstance(e, type) and issubclass(e, BaseException))),
+                (
+                    e
+                    for e in (expected if isinstance(expected, tuple) else (expected,))
+                    if not (isinstance(e, type) and issubclass(e, BaseException))
+                ),
                 expected,
             )
             raise InvalidDefinition(
@@ -104,12 +107,18 @@ class Target:
                     return ()
                 where = f"{factory.__qualname__}.__init__"
                 params = build_params(
-                    init, where, skip_first=True, allow_refs=False,
+                    init,
+                    where,
+                    skip_first=True,
+                    allow_refs=False,
                     skip_unannotated_defaults=True,
                 )
             else:
                 params = build_params(
-                    factory, where, skip_first=False, allow_refs=False,
+                    factory,
+                    where,
+                    skip_first=False,
+                    allow_refs=False,
                     skip_unannotated_defaults=True,
                 )
             self._factory_params = params
@@ -133,5 +142,3 @@ def as_target(obj: object, *, name: str | None = None) -> Target:
     raise InvalidDefinition(
         f"expected a Target, a class decorated with @api or a Registration, got {obj!r}"
     )
-
-

@@ -13,6 +13,8 @@ import enum
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from apifuzz.interpreter.literals import Name
+
 from apifuzz.params import (
     BoolType,
     BytesType,
@@ -29,7 +31,6 @@ from apifuzz.params import (
     VarTupleType,
 )
 from apifuzz.registry import MethodSpec, ParamSpec
-from apifuzz.interpreter.literals import Name
 
 LiveIds = Callable[[str], Sequence[int]]
 Converter = Callable[[object, LiveIds], object]
@@ -54,7 +55,7 @@ def _fail(ptype: ParamType, raw: object) -> BadArgument:
     return BadArgument(f"expected {ptype.describe()}, got {shown}")
 
 
-def compile_type(ptype: ParamType) -> Converter:  # noqa: C901 - one branch per type
+def compile_type(ptype: ParamType) -> Converter:
     """A converter for one parameter type."""
     if isinstance(ptype, IntType):
 
@@ -133,9 +134,12 @@ def compile_type(ptype: ParamType) -> Converter:  # noqa: C901 - one branch per 
     if isinstance(ptype, (ListType, SetType, VarTupleType)):
         element = compile_type(ptype.inner)
         build: Callable[[Any], object] = (
-            list if isinstance(ptype, ListType)
-            else tuple if isinstance(ptype, VarTupleType)
-            else frozenset if ptype.frozen
+            list
+            if isinstance(ptype, ListType)
+            else tuple
+            if isinstance(ptype, VarTupleType)
+            else frozenset
+            if ptype.frozen
             else set
         )
 
@@ -165,7 +169,7 @@ def _enum_converter(ptype: EnumType) -> Converter:
 
     def to_enum(raw: object, live: LiveIds) -> object:
         if type(raw) is Name or type(raw) is str:
-            member = by_name.get(raw)  # type: ignore[call-overload]
+            member = by_name.get(str(raw))
             if member is not None:
                 return member
         elif type(raw) is int:
@@ -189,7 +193,9 @@ class Binder:
         self.positional = sum(1 for p in method_params if not p.keyword_only)
         self.keyword_names = [p.name for p in method_params]
 
-    def bind(self, args: tuple[object, ...], live: LiveIds) -> tuple[list[object], dict[str, object]]:
+    def bind(
+        self, args: tuple[object, ...], live: LiveIds
+    ) -> tuple[list[object], dict[str, object]]:
         """Convert ``args``; raises BadArgument or NoLiveRef."""
         n = len(args)
         if n < self.n_min or n > self.n_max:
@@ -203,9 +209,7 @@ class Binder:
         if n <= self.positional:
             return values, {}
         names = self.keyword_names
-        return values[: self.positional], {
-            names[i]: values[i] for i in range(self.positional, n)
-        }
+        return values[: self.positional], {names[i]: values[i] for i in range(self.positional, n)}
 
     def bind_keywords(self, args: tuple[object, ...], live: LiveIds) -> dict[str, object]:
         """Convert ``args`` and return them all by parameter name (factories)."""

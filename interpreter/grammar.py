@@ -6,9 +6,6 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from lark import Lark, Token, Transformer
-
-from apifuzz.language import Language
 from apifuzz.interpreter.literals import (
     Name,
     parse_float,
@@ -16,6 +13,9 @@ from apifuzz.interpreter.literals import (
     unescape,
     unescape_bytes,
 )
+from lark import Lark, Token, Transformer
+
+from apifuzz.language import Language
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +38,7 @@ def grammar_text(language: Language) -> str:
         "",
         f"// generated for {language.target.name}: {len(language.methods)} methods",
     ]
-    for alias, name, signature in language.table():
+    for alias, _name, signature in language.table():
         lines.append(f"//   {alias:<3} {signature}")
     lines.append(method_terminal(language))
     return "\n".join(lines) + "\n"
@@ -56,10 +56,10 @@ class _ToValues(Transformer[Token, object]):
     def start(self, items: list[object]) -> object:
         return items[0] if items else None
 
-    def int(self, items: list[Token]) -> int:
+    def integer(self, items: list[Token]) -> int:
         return parse_int(items[0])
 
-    def float(self, items: list[Token]) -> float:
+    def real(self, items: list[Token]) -> float:
         return parse_float(items[0])
 
     def inf(self, items: list[Token]) -> float:
@@ -71,7 +71,7 @@ class _ToValues(Transformer[Token, object]):
     def string(self, items: list[Token]) -> str:
         return unescape(items[0][1:-1])
 
-    def bytes(self, items: list[Token]) -> bytes:
+    def octets(self, items: list[Token]) -> bytes:
         return unescape_bytes(items[0][2:-1])
 
     def true(self, items: list[Token]) -> bool:
@@ -86,7 +86,7 @@ class _ToValues(Transformer[Token, object]):
     def name(self, items: list[Token]) -> Name:
         return Name(items[0])
 
-    def list(self, items: list[object]) -> list[object]:
+    def sequence(self, items: list[object]) -> list[object]:
         return list(items)
 
 

@@ -89,7 +89,12 @@ def quote(text: str) -> str:
             out.append("\\t")
         elif ch == "\r":
             out.append("\\r")
-        elif code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF or code in (0x85, 0x2028, 0x2029):
+        elif (
+            code < 0x20
+            or code == 0x7F
+            or 0xD800 <= code <= 0xDFFF
+            or code in (0x85, 0x2028, 0x2029)
+        ):
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         else:
             out.append(ch)

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import enum
 import re
+import typing
 from dataclasses import dataclass
 
+from apifuzz.interpreter.grammar import build_parser
+from apifuzz.interpreter.literals import LiteralError, parse_int
 from lark import Lark
 from lark.exceptions import LarkError
 
 from apifuzz.language import COMMENT_MARK, FACTORY_MARK, Language
 from apifuzz.registry import MethodSpec
-from apifuzz.interpreter.grammar import build_parser
-from apifuzz.interpreter.literals import LiteralError, parse_int
 
 #: Longer lines are skipped unparsed: no real call needs them, and they would
 #: make one mutated input cost as much as thousands of ordinary ones.
@@ -145,10 +146,10 @@ class LineParser:
             return Unparsed(SkipReason.PARSE_ERROR, str(exc))
         if tree is None:
             return None
-        kind, word, args = tree  # type: ignore[misc]
+        kind, method_word, values = typing.cast(tuple[str, str, tuple[object, ...]], tree)
         if kind == "factory":
-            return Factory(args)
-        return Call(self._lookup[word], args)
+            return Factory(values)
+        return Call(self._lookup[method_word], values)
 
     def _unknown(self, word: str) -> Unparsed:
         if word in ("true", "false", "none", "inf", "nan"):

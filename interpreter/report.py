@@ -65,7 +65,7 @@ class Bug:
         return "".join(traceback.format_exception(self.error))
 
     def summary(self) -> str:
-        """One line: ``line 7, after move_clip: invariant check_consistency: AssertionError: ...``."""
+        """One line: where it happened and what was raised, or which invariant failed."""
         where = f"line {self.line}" if self.line else "construction"
         if self.method:
             where += f", {'after' if self.kind is BugKind.INVARIANT else 'in'} {self.method}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from apifuzz.language import Language
 from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
 from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
 from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
+
+from apifuzz.language import Language
 
 
 def _no_live(kind: str) -> Sequence[int]:
@@ -81,24 +82,33 @@ class Interpreter:
             report.refused += 1
             if record:
                 report.statements.append(
-                    StatementResult(line_no, text, Status.REFUSED, method=name,
-                                    kwargs=kwargs, error=exc, detail=_one_line(exc))
+                    StatementResult(
+                        line_no,
+                        text,
+                        Status.REFUSED,
+                        method=name,
+                        kwargs=kwargs,
+                        error=exc,
+                        detail=_one_line(exc),
+                    )
                 )
             return None
         except (Exception, SystemExit) as exc:
             report.bug = Bug(BugKind.EXCEPTION, exc, line_no, name)
             if record:
                 report.statements.append(
-                    StatementResult(line_no, text, Status.BUG, method=name, kwargs=kwargs,
-                                    error=exc)
+                    StatementResult(
+                        line_no, text, Status.BUG, method=name, kwargs=kwargs, error=exc
+                    )
                 )
             return None
         report.executed += 1
         report.factory_kwargs = kwargs
         if record:
             report.statements.append(
-                StatementResult(line_no, text, Status.EXECUTED, method=name, kwargs=kwargs,
-                                value=model)
+                StatementResult(
+                    line_no, text, Status.EXECUTED, method=name, kwargs=kwargs, value=model
+                )
             )
         return model
 
@@ -112,8 +122,11 @@ class Interpreter:
                 return Bug(BugKind.INVARIANT, exc, line_no, method, name)
             if result is False:
                 return Bug(
-                    BugKind.INVARIANT, AssertionError(f"{name}() returned False"),
-                    line_no, method, name,
+                    BugKind.INVARIANT,
+                    AssertionError(f"{name}() returned False"),
+                    line_no,
+                    method,
+                    name,
                 )
         return None
 
@@ -165,7 +178,10 @@ class Interpreter:
                 report.skipped += 1
                 if record:
                     if type(parsed) is Factory:
-                        reason, detail = SkipReason.MISPLACED_FACTORY, "only the first statement may be '!'"
+                        reason, detail = (
+                            SkipReason.MISPLACED_FACTORY,
+                            "only the first statement may be '!'",
+                        )
                     else:
                         assert isinstance(parsed, Unparsed)
                         reason, detail = parsed.reason, parsed.detail
@@ -180,10 +196,15 @@ class Interpreter:
             except (BadArgument, NoLiveRef) as exc:
                 report.skipped += 1
                 if record:
-                    reason = SkipReason.NO_LIVE_REF if isinstance(exc, NoLiveRef) else SkipReason.BAD_ARGS
+                    reason = (
+                        SkipReason.NO_LIVE_REF
+                        if isinstance(exc, NoLiveRef)
+                        else SkipReason.BAD_ARGS
+                    )
                     statements.append(
-                        StatementResult(index + 1, text, Status.SKIPPED, reason, str(exc),
-                                        method=method.name)
+                        StatementResult(
+                            index + 1, text, Status.SKIPPED, reason, str(exc), method=method.name
+                        )
                     )
                 continue
             except (Exception, SystemExit) as exc:  # an @ids provider failed
@@ -204,8 +225,15 @@ class Interpreter:
                 report.bug = Bug(BugKind.EXCEPTION, exc, index + 1, method.name)
                 if record:
                     statements.append(
-                        StatementResult(index + 1, text, Status.BUG, method=method.name,
-                                        args=tuple(args), kwargs=kwargs, error=exc)
+                        StatementResult(
+                            index + 1,
+                            text,
+                            Status.BUG,
+                            method=method.name,
+                            args=tuple(args),
+                            kwargs=kwargs,
+                            error=exc,
+                        )
                     )
                 return report
             if status is Status.EXECUTED and value is False:
@@ -218,9 +246,17 @@ class Interpreter:
                 on_call(method.name, tuple(args), kwargs, error if error is not None else value)
             if record:
                 statements.append(
-                    StatementResult(index + 1, text, status, method=method.name, args=tuple(args),
-                                    kwargs=kwargs, value=value, error=error,
-                                    detail=_one_line(error) if error is not None else "")
+                    StatementResult(
+                        index + 1,
+                        text,
+                        status,
+                        method=method.name,
+                        args=tuple(args),
+                        kwargs=kwargs,
+                        value=value,
+                        error=error,
+                        detail=_one_line(error) if error is not None else "",
+                    )
                 )
             bug = self._check(model, index + 1, method.name)
             if bug is not None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from apifuzz.interpreter import Interpreter
 
 from apifuzz.language import Language
-from apifuzz.interpreter import Interpreter
 
 
 @pytest.fixture

@@ -66,7 +66,12 @@ def test_every_supported_type_is_read() -> None:
     assert [m.name for m in reg.methods] == ["containers", "defaults", "scalars"]
     scalars = reg.method("scalars")
     assert [p.type for p in scalars.params] == [
-        IntType(), FloatType(), BoolType(), StrType(), BytesType(), EnumType(Mode)
+        IntType(),
+        FloatType(),
+        BoolType(),
+        StrType(),
+        BytesType(),
+        EnumType(Mode),
     ]
     c = reg.method("containers")
     assert [p.type for p in c.params] == [
@@ -86,7 +91,9 @@ def test_every_supported_type_is_read() -> None:
 def test_defaults_and_keyword_only() -> None:
     m = scan(Everything).method("defaults")
     assert [(p.name, p.default, p.keyword_only) for p in m.params] == [
-        ("ref", NO_DEFAULT, False), ("n", 3, False), ("key", "k", True)
+        ("ref", NO_DEFAULT, False),
+        ("n", 3, False),
+        ("key", "k", True),
     ]
     assert m.required_count == 1
     assert m.signature() == "defaults(ref: ref(item), n: int = 3, key: str = 'k')"
@@ -176,7 +183,9 @@ def test_unsupported_type() -> None:
         @api
         def f(self, x: dict[str, int]) -> None: ...
 
-    _refused(M, r"M\.f, parameter 'x': dict\[str, int\] is not a type apifuzz can generate; use int")
+    _refused(
+        M, r"M\.f, parameter 'x': dict\[str, int\] is not a type apifuzz can generate; use int"
+    )
 
 
 def test_missing_annotation() -> None:
@@ -228,7 +237,10 @@ def test_ref_without_provider() -> None:
         @api
         def f(self, x: Annotated[int, Ref("clip")]) -> None: ...
 
-    _refused(M, r"M\.f, parameter 'x': Ref\('clip'\) has no provider; add a method decorated with @ids\('clip'\)")
+    _refused(
+        M,
+        r"M\.f, parameter 'x': Ref\('clip'\) has no provider; add a method decorated with @ids\('clip'\)",
+    )
 
 
 def test_variadic_refused() -> None:
@@ -263,7 +275,9 @@ def test_two_providers_for_one_kind() -> None:
 
 
 def test_decorated_twice() -> None:
-    with pytest.raises(InvalidDefinition, match=r"f has been decorated with @api twice, which is not allowed"):
+    with pytest.raises(
+        InvalidDefinition, match=r"f has been decorated with @api twice, which is not allowed"
+    ):
 
         class M:
             @api
@@ -281,7 +295,7 @@ def test_api_and_invariant_together() -> None:
 
 
 def test_ids_needs_a_kind() -> None:
-    with pytest.raises(InvalidDefinition, match=r'@ids needs the kind it provides'):
+    with pytest.raises(InvalidDefinition, match=r"@ids needs the kind it provides"):
 
         class M:
             @ids  # type: ignore[arg-type]
@@ -328,7 +342,9 @@ def test_target_from_class_and_factory() -> None:
 
 
 def test_target_rejects_bad_expected() -> None:
-    with pytest.raises(InvalidDefinition, match=r"apifuzz.Target\(\): expected must be exception classes, got 'x'"):
+    with pytest.raises(
+        InvalidDefinition, match=r"apifuzz.Target\(\): expected must be exception classes, got 'x'"
+    ):
         Target(Made, expected=("x",))  # type: ignore[arg-type]
 
 
@@ -386,7 +402,10 @@ def test_registration_of_a_class_we_cannot_edit() -> None:
     registry = target.registry
     assert [m.name for m in registry.methods] == ["move_to_end", "popitem", "put"]
     move = registry.method("move_to_end")
-    assert [(p.name, p.type) for p in move.params] == [("key", RefType("key")), ("last", BoolType())]
+    assert [(p.name, p.type) for p in move.params] == [
+        ("key", RefType("key")),
+        ("last", BoolType()),
+    ]
     d: collections.OrderedDict[int, int] = collections.OrderedDict()
     registry.method("put").func(d, 1, 10)
     registry.method("put").func(d, 2, 20)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from apifuzz.interpreter import BugKind, Interpreter, SkipReason, Status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sample_models import Color
 
 from apifuzz import Ref, Target, api, ids, invariant
-from apifuzz.interpreter import BugKind, Interpreter, SkipReason, Status
 from apifuzz.language import Language
-from sample_models import Color, Store
 
 
 def statuses(interp: Interpreter, script: str) -> list[tuple[Status, SkipReason | None]]:
@@ -22,7 +22,10 @@ def test_executes_calls_and_reports_values(store_interpreter: Interpreter) -> No
     report = store_interpreter.run('a "one"\nadd "two"\nre 0 "uno"\n')
     assert report.ok
     assert [(s.method, s.args, s.value) for s in report.statements] == [
-        ("add", ("one",), 10), ("add", ("two",), 11), ("rename", (10, "uno"), True)]
+        ("add", ("one",), 10),
+        ("add", ("two",), 11),
+        ("rename", (10, "uno"), True),
+    ]
     assert report.executed == 3 and report.counts() == "3 executed, 0 refused, 0 skipped"
 
 
@@ -44,7 +47,9 @@ def test_no_live_ref_skips(store_interpreter: Interpreter) -> None:
 
 
 def test_containers_of_refs_and_enum_forms(store_interpreter: Interpreter) -> None:
-    report = store_interpreter.run('a "x"\na "y"\np [0 1 5] 2\np [11] Color.GREEN -1\np [0] "BLUE"\n')
+    report = store_interpreter.run(
+        'a "x"\na "y"\np [0 1 5] 2\np [11] Color.GREEN -1\np [0] "BLUE"\n'
+    )
     paints = [s.args for s in report.statements if s.method == "paint"]
     assert paints[0] == ({10, 11}, Color.BLUE)
     assert paints[1] == ({11}, Color.GREEN, -1.0)
@@ -52,7 +57,9 @@ def test_containers_of_refs_and_enum_forms(store_interpreter: Interpreter) -> No
 
 
 def test_every_type_converts(store_interpreter: Interpreter) -> None:
-    report = store_interpreter.run('t none b"\\x01" [true 0 7] [3 "s"]\nt "l" "text" [] [1 "x"] [1 2 3]\n')
+    report = store_interpreter.run(
+        't none b"\\x01" [true 0 7] [3 "s"]\nt "l" "text" [] [1 "x"] [1 2 3]\n'
+    )
     assert [s.args for s in report.statements] == [
         (None, b"\x01", [True, False, True], (3, "s")),
         ("l", b"text", [], (1, "x"), (1, 2, 3)),
@@ -74,7 +81,7 @@ def test_keyword_only_parameters(store_interpreter: Interpreter) -> None:
         ('a "x" "y"', SkipReason.BAD_ARGS),
         ("a 1", SkipReason.BAD_ARGS),
         ("t 1 2 3 4", SkipReason.BAD_ARGS),
-        ("t none b\"\" [] [1]", SkipReason.BAD_ARGS),
+        ('t none b"" [] [1]', SkipReason.BAD_ARGS),
         ("p [] PURPLE", SkipReason.BAD_ARGS),
         ("p [] RED 1" + "0" * 400, SkipReason.BAD_ARGS),
         ("r 0", SkipReason.NO_LIVE_REF),
@@ -82,7 +89,9 @@ def test_keyword_only_parameters(store_interpreter: Interpreter) -> None:
     ],
 )
 def test_skip_reasons(store_interpreter: Interpreter, line: str, reason: SkipReason) -> None:
-    report = store_interpreter.run(f'a "first"\n{line}\n' if reason is not SkipReason.NO_LIVE_REF else line)
+    report = store_interpreter.run(
+        f'a "first"\n{line}\n' if reason is not SkipReason.NO_LIVE_REF else line
+    )
     last = report.statements[-1]
     assert (last.status, last.reason) == (Status.SKIPPED, reason)
     assert report.ok
@@ -91,7 +100,11 @@ def test_skip_reasons(store_interpreter: Interpreter, line: str, reason: SkipRea
 def test_refused_by_false_and_expected_exception(store_interpreter: Interpreter) -> None:
     report = store_interpreter.run('! 1\na "x"\na "y"\nre 0 ""\n')
     assert [s.status for s in report.statements] == [
-        Status.EXECUTED, Status.EXECUTED, Status.REFUSED, Status.REFUSED]
+        Status.EXECUTED,
+        Status.EXECUTED,
+        Status.REFUSED,
+        Status.REFUSED,
+    ]
     assert report.statements[2].detail == "Refused: full"
     assert report.ok and report.refused == 2
 
@@ -172,8 +185,18 @@ def test_failing_id_provider_is_a_bug() -> None:
 
 
 def test_unregistered_attributes_are_unreachable(store_interpreter: Interpreter) -> None:
-    for line in ("helper", "__class__", "__init__", "_private", "item_ids", "calls", "__dict__",
-                 "not_broken", "a.__class__", "__import__ \"os\""):
+    for line in (
+        "helper",
+        "__class__",
+        "__init__",
+        "_private",
+        "item_ids",
+        "calls",
+        "__dict__",
+        "not_broken",
+        "a.__class__",
+        '__import__ "os"',
+    ):
         report = store_interpreter.run(line + "\n")
         assert report.executed == 0 and report.ok, line
 
@@ -183,7 +206,11 @@ def test_record_false_keeps_counts_and_bug(store_interpreter: Interpreter) -> No
     fast = store_interpreter.run(script, record=False)
     full = store_interpreter.run(script)
     assert fast.statements == []
-    assert (fast.executed, fast.skipped, fast.refused) == (full.executed, full.skipped, full.refused)
+    assert (fast.executed, fast.skipped, fast.refused) == (
+        full.executed,
+        full.skipped,
+        full.refused,
+    )
     assert fast.bug is not None and full.bug is not None
     assert fast.bug.summary() == full.bug.summary()
 
@@ -202,10 +229,16 @@ def test_each_run_gets_a_fresh_model(store_interpreter: Interpreter) -> None:
 
 def test_hostile_inputs_never_raise(store_interpreter: Interpreter) -> None:
     inputs = [
-        b"", b"\x00" * 1000, b"\xff\xfe\xfd\n" * 100, b"a " + b"[" * 10_000 + b"\n",
-        b"t " + b"9" * 100_000, b"a \"" + b"x" * 1_000_000 + b"\"\n",
-        ("a \"" + "\U0010ffff" * 100 + "\"\n").encode(), b"\r\n".join([b"a \"x\""] * 1000),
-        b"! " + b"1" * 10_000, b"\n" * 100_000,
+        b"",
+        b"\x00" * 1000,
+        b"\xff\xfe\xfd\n" * 100,
+        b"a " + b"[" * 10_000 + b"\n",
+        b"t " + b"9" * 100_000,
+        b'a "' + b"x" * 1_000_000 + b'"\n',
+        ('a "' + "\U0010ffff" * 100 + '"\n').encode(),
+        b"\r\n".join([b'a "x"'] * 1000),
+        b"! " + b"1" * 10_000,
+        b"\n" * 100_000,
     ]
     for data in inputs:
         report = store_interpreter.run(data)
@@ -213,10 +246,26 @@ def test_hostile_inputs_never_raise(store_interpreter: Interpreter) -> None:
 
 
 @settings(max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(max_size=200) | st.lists(
-    st.sampled_from(['a "x"', "r 0", "re 1 \"n\"", "p [0 1] RED", "t none b\"\" [] [1 \"s\"]",
-                     "rs 3", "! 2", "zz", "[", "p [] BLUE 1.5"]), max_size=20).map(
-    lambda lines: "\n".join(lines).encode()))
+@given(
+    st.binary(max_size=200)
+    | st.lists(
+        st.sampled_from(
+            [
+                'a "x"',
+                "r 0",
+                're 1 "n"',
+                "p [0 1] RED",
+                't none b"" [] [1 "s"]',
+                "rs 3",
+                "! 2",
+                "zz",
+                "[",
+                "p [] BLUE 1.5",
+            ]
+        ),
+        max_size=20,
+    ).map(lambda lines: "\n".join(lines).encode())
+)
 def test_any_bytes_never_raise(store_interpreter: Interpreter, data: bytes) -> None:
     report = store_interpreter.run(data)
     assert report.executed + report.skipped + report.refused >= 0

@@ -5,9 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from apifuzz.interpreter import LineParser, SkipReason
 from apifuzz.interpreter.literals import (
     Name,
@@ -18,6 +15,9 @@ from apifuzz.interpreter.literals import (
     unescape_bytes,
 )
 from apifuzz.interpreter.parser import Call, Factory, Unparsed
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from apifuzz.language import Language
 
 
@@ -43,7 +43,11 @@ def test_alias_and_full_name(parser: LineParser) -> None:
 
 def test_ints(parser: LineParser) -> None:
     assert args(parser, "t -1 +2 0 123456789012345678901234567890") == (
-        -1, 2, 0, 123456789012345678901234567890)
+        -1,
+        2,
+        0,
+        123456789012345678901234567890,
+    )
 
 
 def test_floats(parser: LineParser) -> None:
@@ -56,9 +60,22 @@ def test_floats(parser: LineParser) -> None:
 
 
 def test_keywords_strings_bytes_names(parser: LineParser) -> None:
-    got = args(parser, r't true false none "a b" "q\"uote\\" "line\nbreak\t\u00e9\U0001F600" b"\x00\xff" RED Color.RED "#x"')
-    assert got == (True, False, None, "a b", 'q"uote\\', "line\nbreak\té😀", b"\x00\xff",
-                   Name("RED"), Name("Color.RED"), "#x")
+    got = args(
+        parser,
+        r't true false none "a b" "q\"uote\\" "line\nbreak\t\u00e9\U0001F600" b"\x00\xff" RED Color.RED "#x"',
+    )
+    assert got == (
+        True,
+        False,
+        None,
+        "a b",
+        'q"uote\\',
+        "line\nbreak\té😀",
+        b"\x00\xff",
+        Name("RED"),
+        Name("Color.RED"),
+        "#x",
+    )
 
 
 def test_unicode_in_strings(parser: LineParser) -> None:
@@ -70,7 +87,7 @@ def test_lists(parser: LineParser) -> None:
 
 
 def test_factory_statement(parser: LineParser) -> None:
-    assert parser.parse("! 3 \"x\"") == Factory((3, "x"))
+    assert parser.parse('! 3 "x"') == Factory((3, "x"))
     assert parser.parse("!") == Factory(())
 
 
@@ -130,7 +147,7 @@ ident = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,3}", fullmatch=True)
 int_lines = st.builds(
     lambda name, ints, seps: name + "".join(s + str(i) for s, i in zip(seps, ints, strict=False)),
     st.one_of(ident, st.sampled_from(["a", "r", "p", "re", "remove", "paint"])),
-    st.lists(st.integers(-10**30, 10**30), max_size=5),
+    st.lists(st.integers(-(10**30), 10**30), max_size=5),
     st.lists(st.sampled_from([" ", "\t", "  ", " +"]), min_size=5, max_size=5),
 )
 
@@ -147,8 +164,10 @@ def test_fast_path_agrees_with_lark(parser: LineParser, line: str) -> None:
 
 
 @settings(max_examples=1000, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.text(
-    alphabet='ar!pt "[]\\#1-.,e nbx0fRED', max_size=40))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+    | st.text(alphabet='ar!pt "[]\\#1-.,e nbx0fRED', max_size=40)
+)
 def test_any_text_parses_without_raising(parser: LineParser, line: str) -> None:
     parsed = parser.parse(line)
     assert parsed is None or isinstance(parsed, (Call, Factory, Unparsed))

@@ -70,8 +70,14 @@ class Store:
         return len(items)
 
     @api
-    def tag(self, label: Optional[str], data: bytes, flags: list[bool], pair: tuple[int, str],
-            many: tuple[int, ...] = ()) -> None:
+    def tag(
+        self,
+        label: Optional[str],
+        data: bytes,
+        flags: list[bool],
+        pair: tuple[int, str],
+        many: tuple[int, ...] = (),
+    ) -> None:
         self.calls.append(("tag", (label, data, flags, pair, many)))
 
     @api
