@@ -137,11 +137,14 @@ def build_params(
     """Read the fuzzable parameters of ``func`` from its signature and type hints.
 
     With ``skip_unannotated_defaults`` (used for factories) a parameter that has a
-    default but no annotation is left to its default instead of refused.
+    default but no usable annotation, ``*args``, ``**kwargs`` and an unreadable signature
+    are left alone (the script cannot set them) instead of refused.
     """
     try:
         sig = inspect.signature(func)
     except (TypeError, ValueError):
+        if skip_unannotated_defaults:
+            return ()
         raise InvalidDefinition(
             f"{where}: its signature cannot be read; register a Python function with "
             f"annotated parameters instead"
@@ -160,6 +163,8 @@ def build_params(
     specs = []
     for p in params:
         if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            if skip_unannotated_defaults:
+                continue
             raise InvalidDefinition(
                 f"{where}, parameter {p.name!r}: *args and **kwargs can't be fuzzed; "
                 f"list the parameters one by one"
@@ -174,6 +179,8 @@ def build_params(
         try:
             ptype = param_type(hints[p.name])
         except UnsupportedType as exc:
+            if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
+                continue
             raise InvalidDefinition(
                 f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}"
             ) from None

@@ -1,0 +1,32 @@
+# Sourced by the quickstart scripts: create or refresh ./.venv with apifuzz and its dev tools.
+# A stamp records the hash of pyproject.toml, so an unchanged setup costs nothing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {
+    for candidate in "${PYTHON:-}" python3.11 python3 python; do
+        [ -n "$candidate" ] || continue
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "ERROR: apifuzz needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2
+    return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+    echo "INFO: creating .venv" >&2
+    "$(find_python)" -m venv .venv
+fi
+STAMP=.venv/.apifuzz-setup
+WANT="$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open("pyproject.toml","rb").read()).hexdigest())')"
+if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]; then
+    echo "INFO: installing apifuzz and its dependencies into .venv" >&2
+    .venv/bin/python -m pip install --quiet --upgrade pip >&2
+    .venv/bin/python -m pip install --quiet -e '.[dev]' >&2
+    echo "$WANT" > "$STAMP"
+fi
+export PATH="$ROOT/.venv/bin:$PATH"
