@@ -179,10 +179,23 @@ def _enum_converter(ptype: EnumType) -> Converter:
     return to_enum
 
 
+def immutable(ptype: ParamType) -> bool:
+    """Whether a converted value of this type is immutable and independent of the model."""
+    if isinstance(ptype, (IntType, FloatType, BoolType, StrType, BytesType, EnumType)):
+        return True
+    if isinstance(ptype, (OptionalType, VarTupleType)):
+        return immutable(ptype.inner)
+    if isinstance(ptype, SetType):
+        return ptype.frozen and immutable(ptype.inner)
+    if isinstance(ptype, TupleType):
+        return all(immutable(t) for t in ptype.items)
+    return False  # refs depend on the model; lists and sets may be mutated by it
+
+
 class Binder:
     """Binds a statement's literal arguments to a method's parameters."""
 
-    __slots__ = ("converters", "keyword_names", "method", "n_max", "n_min", "positional")
+    __slots__ = ("converters", "keyword_names", "method", "n_max", "n_min", "positional", "static")
 
     def __init__(self, method_params: Sequence[ParamSpec], method: MethodSpec | None = None):
         self.method = method
@@ -192,6 +205,8 @@ class Binder:
         # Keyword-only parameters (and every factory parameter) are passed by name.
         self.positional = sum(1 for p in method_params if not p.keyword_only)
         self.keyword_names = [p.name for p in method_params]
+        # Static: the same literals always bind to the same values, so the result can be cached.
+        self.static = all(immutable(p.type) for p in method_params)
 
     def bind(
         self, args: tuple[object, ...], live: LiveIds

@@ -41,12 +41,17 @@ class SkipReason(enum.Enum):
     MISPLACED_FACTORY = "factory statement not first"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
-    """A parsed call: the method and its literal arguments (refs still unmapped)."""
+    """A parsed call: the method and its literal arguments (refs still unmapped).
+
+    ``bound`` is filled in by the interpreter for calls whose arguments convert
+    to the same immutable values every time, so a cached line skips binding.
+    """
 
     method: MethodSpec
     args: tuple[object, ...]
+    bound: object = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -190,30 +190,42 @@ class Interpreter:
                     )
                 continue
             method = parsed.method
-            live_cache.clear()
-            try:
-                args, kwargs = binders[id(method)].bind(parsed.args, live)
-            except (BadArgument, NoLiveRef) as exc:
+            bound = parsed.bound
+            if bound is None:
+                binder = binders[id(method)]
+                live_cache.clear()
+                try:
+                    bound = binder.bind(parsed.args, live)
+                except BadArgument as exc:
+                    bound = exc
+                except NoLiveRef as exc:
+                    bound = exc
+                except (Exception, SystemExit) as exc:  # an @ids provider failed
+                    report.bug = Bug(BugKind.EXCEPTION, exc, index + 1, method.name)
+                    if record:
+                        statements.append(
+                            StatementResult(
+                                index + 1, text, Status.BUG, method=method.name, error=exc
+                            )
+                        )
+                    return report
+                if binder.static:
+                    parsed.bound = bound
+            if type(bound) is not tuple:
                 report.skipped += 1
                 if record:
                     reason = (
                         SkipReason.NO_LIVE_REF
-                        if isinstance(exc, NoLiveRef)
+                        if isinstance(bound, NoLiveRef)
                         else SkipReason.BAD_ARGS
                     )
                     statements.append(
                         StatementResult(
-                            index + 1, text, Status.SKIPPED, reason, str(exc), method=method.name
+                            index + 1, text, Status.SKIPPED, reason, str(bound), method=method.name
                         )
                     )
                 continue
-            except (Exception, SystemExit) as exc:  # an @ids provider failed
-                report.bug = Bug(BugKind.EXCEPTION, exc, index + 1, method.name)
-                if record:
-                    statements.append(
-                        StatementResult(index + 1, text, Status.BUG, method=method.name, error=exc)
-                    )
-                return report
+            args, kwargs = bound
             status = Status.EXECUTED
             value: Any = None
             error: BaseException | None = None
