@@ -6,11 +6,13 @@ a global table at import time, so importing a model has no side effect.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 from apifuzz.errors import InvalidDefinition
+from apifuzz.tracing.guard import traced
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,14 +82,17 @@ def api(func: F | None = None, /, *, alias: str | None = None) -> F | Callable[[
     """Register a model method as an action that scripts may call.
 
     Use it bare (``@api``) or with an explicit short alias (``@api(alias="u")``).
-    Every parameter must be annotated with a type apifuzz can generate.
+    Every parameter must be annotated with a type apifuzz can generate.  The
+    method is wrapped by the tracing guard, which records the outermost calls
+    while a recorder is active and otherwise only calls through.
     """
     if alias is not None and not isinstance(alias, str):
         raise InvalidDefinition(f"@api(alias=...) takes a string, got {alias!r}")
 
     def decorate(f: F) -> F:
         _tag(f, API_TAG, ApiTag(alias))
-        return f
+        # One decorator registers *and* traces, so the two can never disagree.
+        return typing.cast(F, traced(f))
 
     if func is not None:
         return decorate(func)

@@ -17,6 +17,7 @@ from typing import Any
 from apifuzz.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag
 from apifuzz.errors import InvalidDefinition
 from apifuzz.params import SUPPORTED, ParamType, UnsupportedType, param_type
+from apifuzz.tracing.guard import unwrap
 
 
 class _NoDefault:
@@ -237,14 +238,16 @@ def _tagged_base(cls: type, name: str, tag: str) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """The function inside a staticmethod/classmethod/property wrapper."""
+    """The undecorated function inside staticmethod/classmethod and @api wrappers."""
     if isinstance(value, (staticmethod, classmethod)):
-        return value.__func__
-    return value
+        value = value.__func__
+    return unwrap(value)
 
 
 def _caller(raw: Any, func: Callable[..., Any]) -> Callable[..., Any]:
     """A callable taking the model first, whatever kind of method ``raw`` is."""
+    if isinstance(raw, (staticmethod, classmethod)):
+        raw = type(raw)(unwrap(raw.__func__))
     if isinstance(raw, staticmethod):
         return lambda model, *a, **k: func(*a, **k)
     if isinstance(raw, classmethod):

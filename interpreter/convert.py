@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from apifuzz.interpreter.literals import Name
-
 from apifuzz.params import (
     BoolType,
     BytesType,

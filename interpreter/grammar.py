@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from lark import Lark, Token, Transformer
+
 from apifuzz.interpreter.literals import (
     Name,
     parse_float,
@@ -13,8 +15,6 @@ from apifuzz.interpreter.literals import (
     unescape,
     unescape_bytes,
 )
-from lark import Lark, Token, Transformer
-
 from apifuzz.language import Language
 
 

@@ -14,11 +14,11 @@ import re
 import typing
 from dataclasses import dataclass
 
-from apifuzz.interpreter.grammar import build_parser
-from apifuzz.interpreter.literals import LiteralError, parse_int
 from lark import Lark
 from lark.exceptions import LarkError
 
+from apifuzz.interpreter.grammar import build_parser
+from apifuzz.interpreter.literals import LiteralError, parse_int
 from apifuzz.language import COMMENT_MARK, FACTORY_MARK, Language
 from apifuzz.registry import MethodSpec
 

@@ -8,7 +8,6 @@ from typing import Any
 from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
 from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
 from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
-
 from apifuzz.language import Language
 
 

@@ -105,7 +105,9 @@ def test_scan_is_cached_per_class() -> None:
 
 def test_func_is_the_undecorated_function() -> None:
     m = scan(Everything).method("scalars")
-    assert m.func is vars(Everything)["scalars"]
+    wrapper = vars(Everything)["scalars"]
+    assert m.func is wrapper.__wrapped__
+    assert m.func is not wrapper
 
 
 class Base:

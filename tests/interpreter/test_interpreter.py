@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from apifuzz.interpreter import BugKind, Interpreter, SkipReason, Status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sample_models import Color
 
 from apifuzz import Ref, Target, api, ids, invariant
+from apifuzz.interpreter import BugKind, Interpreter, SkipReason, Status
 from apifuzz.language import Language
+from sample_models import Color
 
 
 def statuses(interp: Interpreter, script: str) -> list[tuple[Status, SkipReason | None]]:

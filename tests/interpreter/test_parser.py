@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from apifuzz.interpreter import LineParser, SkipReason
 from apifuzz.interpreter.literals import (
     Name,
@@ -15,9 +18,6 @@ from apifuzz.interpreter.literals import (
     unescape_bytes,
 )
 from apifuzz.interpreter.parser import Call, Factory, Unparsed
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from apifuzz.language import Language
 
 

@@ -1,0 +1,90 @@
+"""The tracing guard: the wrapper every ``@api`` method carries.
+
+Like Kdenlive's ``TRACE`` macro with its ``LogGuard``, only the outermost
+``@api`` call is reported: an ``@api`` method called from inside another
+one runs untraced.  The guard is a context variable, so every thread and
+every asyncio task has its own.
+
+With no recorder installed the wrapper only calls through; the fuzzing path
+does not use it at all (the registry calls the undecorated function).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, Protocol
+
+import wrapt
+
+_inside: ContextVar[bool] = ContextVar("apifuzz_inside_api_call", default=False)
+
+
+class Sink(Protocol):
+    """What a recorder implements to receive outermost calls."""
+
+    def begin(self, instance: Any, func: Callable[..., Any], args: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> object:
+        """Called before an outermost call; the return value is passed to ``end``."""
+
+    def end(self, pending: object, result: Any, error: BaseException | None) -> None:
+        """Called after the call returned ``result`` or raised ``error``."""
+
+
+_sink: Sink | None = None
+
+
+def install(sink: Sink | None) -> Sink | None:
+    """Make ``sink`` receive outermost calls (``None`` stops); returns the previous sink."""
+    global _sink
+    previous, _sink = _sink, sink
+    return previous
+
+
+def inside_api_call() -> bool:
+    """True while an ``@api`` method runs in this thread or task."""
+    return _inside.get()
+
+
+class guarded:
+    """A region (a model's construction, say) counted as inside an API call: untraced."""
+
+    def __enter__(self) -> None:
+        self._token = _inside.set(True)
+
+    def __exit__(self, *exc: object) -> None:
+        _inside.reset(self._token)
+
+
+def _trace(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...],
+           kwargs: dict[str, Any]) -> Any:
+    sink = _sink
+    if sink is None or instance is None or isinstance(instance, type) or _inside.get():
+        return wrapped(*args, **kwargs)
+    pending = sink.begin(instance, wrapped, args, kwargs)
+    token = _inside.set(True)
+    try:
+        result = wrapped(*args, **kwargs)
+    except BaseException as error:
+        _inside.reset(token)
+        sink.end(pending, None, error)
+        raise
+    _inside.reset(token)
+    sink.end(pending, result, None)
+    return result
+
+
+class ApiWrapper(wrapt.FunctionWrapper):  # type: ignore[misc]
+    """The wrapper ``@api`` puts around a method (its own type, so the registry can unwrap it)."""
+
+
+def traced(func: Callable[..., Any]) -> Any:
+    """Wrap ``func`` with the tracing guard."""
+    return ApiWrapper(func, _trace)
+
+
+def unwrap(value: Any) -> Any:
+    """The undecorated function inside an ``@api`` wrapper (anything else unchanged)."""
+    if isinstance(value, ApiWrapper):
+        return value.__wrapped__
+    return value
