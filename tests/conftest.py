@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from apifuzz.interpreter import Interpreter
 
+from apifuzz.interpreter import Interpreter
 from apifuzz.language import Language
 
 
