@@ -78,7 +78,19 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
             raise ApifuzzError(f"cannot read script {name!r}: {exc.strerror}") from None
         report = interpreter.run(data)
         out.write(f"{name}: {report.counts()}\n")
-        if not args.quiet:
+        if args.trace:
+            model = language.registry.model_name.lower()
+            for s in report.statements:
+                if s.status is Status.SKIPPED or s.method is None:
+                    continue
+                call = f"{model}.{s.call_text()}"
+                if s.status is Status.BUG:
+                    out.write(f"  {s.line:>4} {call}  # bug\n")
+                elif s.error is not None:
+                    out.write(f"  {s.line:>4} {call} raises {s.detail}\n")
+                else:
+                    out.write(f"  {s.line:>4} {call} -> {s.value!r}\n")
+        elif not args.quiet:
             for s in report.statements:
                 text = s.text.strip()
                 if len(text) > 48:
@@ -99,6 +111,38 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
             if not args.quiet:
                 out.write(report.bug.traceback)
     return EXIT_BUG if found else EXIT_OK
+
+
+def cmd_trace(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the tests under the tracer and write the target's seed corpus."""
+    import subprocess
+
+    target = load_target(args.target)
+    pytest_args = list(args.pytest_args)
+    if pytest_args[:1] == ["--"]:
+        pytest_args = pytest_args[1:]
+    if not pytest_args and Path("tests", target.name).is_dir():
+        pytest_args = [str(Path("tests", target.name))]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--apifuzz-trace={args.out}",
+        f"--apifuzz-target={args.target}",
+        *pytest_args,
+    ]
+    out.write(f"INFO: {' '.join(command[2:])}\n")
+    out.flush()
+    code = subprocess.call(command)
+    if code == 0:
+        return EXIT_OK
+    if code == 1:
+        out.write("WARNING: some tests failed; the scripts of every test were written anyway\n")
+        return EXIT_BUG
+    raise ApifuzzError(f"pytest stopped with exit code {code}; see its output above")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,6 +181,22 @@ def build_parser() -> argparse.ArgumentParser:
     replay = add("replay", cmd_replay, "run scripts on a fresh model and show each statement")
     replay.add_argument("scripts", metavar="SCRIPT", nargs="+", help="script files")
     replay.add_argument("-q", "--quiet", action="store_true", help="only the summary lines")
+    replay.add_argument(
+        "--trace", action="store_true", help="show only the resolved calls, as Python"
+    )
+
+    trace = add(
+        "trace", cmd_trace, "run the unit tests under the tracer and write one seed script per test"
+    )
+    trace.add_argument(
+        "--out", metavar="DIR", default="corpora", help="where <target>/ goes (default: corpora)"
+    )
+    trace.add_argument(
+        "pytest_args",
+        nargs=argparse.REMAINDER,
+        metavar="-- PYTEST_ARGS",
+        help="what pytest runs (default: tests/<target> if it exists, else pytest's own default)",
+    )
     return parser
 
 

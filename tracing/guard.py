@@ -23,8 +23,9 @@ _inside: ContextVar[bool] = ContextVar("apifuzz_inside_api_call", default=False)
 class Sink(Protocol):
     """What a recorder implements to receive outermost calls."""
 
-    def begin(self, instance: Any, func: Callable[..., Any], args: tuple[Any, ...],
-              kwargs: dict[str, Any]) -> object:
+    def begin(
+        self, instance: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> object:
         """Called before an outermost call; the return value is passed to ``end``."""
 
     def end(self, pending: object, result: Any, error: BaseException | None) -> None:
@@ -39,6 +40,11 @@ def install(sink: Sink | None) -> Sink | None:
     global _sink
     previous, _sink = _sink, sink
     return previous
+
+
+def installed() -> Sink | None:
+    """The sink receiving calls now, if any."""
+    return _sink
 
 
 def inside_api_call() -> bool:
@@ -56,8 +62,9 @@ class guarded:
         _inside.reset(self._token)
 
 
-def _trace(wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...],
-           kwargs: dict[str, Any]) -> Any:
+def _trace(
+    wrapped: Callable[..., Any], instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     sink = _sink
     if sink is None or instance is None or isinstance(instance, type) or _inside.get():
         return wrapped(*args, **kwargs)

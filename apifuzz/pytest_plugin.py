@@ -1,0 +1,40 @@
+"""The pytest plugin: ``pytest --apifuzz-trace=DIR`` turns each test into seed scripts.
+
+This module is loaded by pytest in every run, so it only declares options;
+the recorder is imported and registered only when ``--apifuzz-trace`` is given.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("apifuzz", "apifuzz: trace model calls into a seed corpus")
+    group.addoption(
+        "--apifuzz-trace",
+        metavar="DIR",
+        default=None,
+        help="record every test's calls on model instances and write one script per test "
+        "and model into DIR/<target>/",
+    )
+    group.addoption(
+        "--apifuzz-target",
+        metavar="TARGET",
+        action="append",
+        default=[],
+        help="trace only this target (MODULE or MODULE:ATTRIBUTE); repeatable. Default: "
+        "the apifuzz_targets ini value, else every class decorated with @api",
+    )
+    parser.addini(
+        "apifuzz_targets", "targets traced by --apifuzz-trace", type="linelist", default=[]
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    out = config.getoption("apifuzz_trace")
+    if out:
+        from apifuzz.tracing.session import TraceSession
+
+        specs = config.getoption("apifuzz_target") or config.getini("apifuzz_targets")
+        config.pluginmanager.register(TraceSession(config, out, list(specs)), "apifuzz-trace")

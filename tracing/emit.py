@@ -1,0 +1,119 @@
+"""Write argument values as script literals that the interpreter reads back identically."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from apifuzz.aliases import KEYWORDS
+from apifuzz.interpreter.literals import format_float, quote, quote_bytes
+from apifuzz.params import (
+    BoolType,
+    BytesType,
+    EnumType,
+    FloatType,
+    IntType,
+    ListType,
+    OptionalType,
+    ParamType,
+    RefType,
+    SetType,
+    StrType,
+    TupleType,
+    VarTupleType,
+)
+
+LiveIds = Callable[[str], Sequence[int]]
+
+
+class NotWritable(Exception):
+    """A value the script language cannot express faithfully (the message says why)."""
+
+
+def _enum_name(member: enum.Enum) -> str:
+    # A member named like a keyword (``none``) would read back as the keyword.
+    if member.name in KEYWORDS or not member.name.isidentifier():
+        return f"{type(member).__name__}.{member.name}"
+    return member.name
+
+
+def format_value(ptype: ParamType, value: Any, live: LiveIds) -> str:
+    """The literal for ``value`` as a ``ptype`` argument; raises NotWritable."""
+    if isinstance(ptype, RefType):
+        if type(value) is not int:
+            raise NotWritable(f"{value!r} is not an int id")
+        if value not in live(ptype.kind):
+            raise NotWritable(f"{value!r} is not a live {ptype.kind} id")
+        return str(value)
+    if isinstance(ptype, IntType):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise NotWritable(f"{value!r} is not an int")
+        return str(int(value))
+    if isinstance(ptype, FloatType):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise NotWritable(f"{value!r} is not a float")
+        return format_float(float(value))
+    if isinstance(ptype, BoolType):
+        if not isinstance(value, bool):
+            raise NotWritable(f"{value!r} is not a bool")
+        return "true" if value else "false"
+    if isinstance(ptype, StrType):
+        if not isinstance(value, str):
+            raise NotWritable(f"{value!r} is not a str")
+        return quote(str(value))
+    if isinstance(ptype, BytesType):
+        if not isinstance(value, (bytes, bytearray)):
+            raise NotWritable(f"{value!r} is not bytes")
+        return quote_bytes(bytes(value))
+    if isinstance(ptype, EnumType):
+        if not isinstance(value, ptype.cls):
+            raise NotWritable(f"{value!r} is not a {ptype.cls.__name__}")
+        return _enum_name(value)
+    if isinstance(ptype, OptionalType):
+        return "none" if value is None else format_value(ptype.inner, value, live)
+    if isinstance(ptype, (ListType, VarTupleType)):
+        if not isinstance(value, (list, tuple)):
+            raise NotWritable(f"{value!r} is not a sequence")
+        return "[" + " ".join(format_value(ptype.inner, v, live) for v in value) + "]"
+    if isinstance(ptype, SetType):
+        if not isinstance(value, (set, frozenset)):
+            raise NotWritable(f"{value!r} is not a set")
+        # Sorted, so a corpus does not change with PYTHONHASHSEED.
+        items = sorted(format_value(ptype.inner, v, live) for v in value)
+        return "[" + " ".join(items) + "]"
+    if isinstance(ptype, TupleType):
+        if not isinstance(value, tuple) or len(value) != len(ptype.items):
+            raise NotWritable(f"{value!r} is not a {len(ptype.items)}-tuple")
+        pairs = zip(ptype.items, value, strict=True)
+        return "[" + " ".join(format_value(t, v, live) for t, v in pairs) + "]"
+    raise NotWritable(f"no literal for {ptype.describe()}")
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equality for replay checks.
+
+    NaN equals NaN; an int and a float of the same value are the same (a
+    float parameter given ``2`` replays as ``2.0``); otherwise the types must
+    match too, element by element in containers.
+    """
+    numbers = (int, float)
+    if (
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
+        if a != a and b != b:  # both NaN
+            return True
+        return bool(a == b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b)
+    except Exception:
+        return repr(a) == repr(b)

@@ -1,0 +1,381 @@
+"""Record the calls a program makes on model instances and turn them into scripts.
+
+While a :class:`Recorder` is active, every outermost ``@api`` call on an
+instance of a recorded target becomes one script statement (alias plus
+arguments), one script per instance.  Constructor arguments become the
+factory statement (``! ...``).  Ids are written raw: the interpreter uses a
+live id as is, and a fresh model hands out the same ids when it is driven by
+the same calls, so the replay makes the identical calls.  A call that cannot
+be written faithfully (an id that is not live, as in a negative test; a value
+of the wrong type) ends the script there, with the reason kept in
+``Trace.problem``: the script never replays as a different call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import wrapt
+
+from apifuzz.errors import ApifuzzError
+from apifuzz.interpreter import Interpreter
+from apifuzz.language import FACTORY_MARK, Language
+from apifuzz.registry import MethodSpec, ParamSpec
+from apifuzz.target import Target
+from apifuzz.tracing import guard
+from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value
+
+#: The first line of every traced script (regenerating a corpus removes only such files).
+HEADER = "# apifuzz trace: "
+
+
+@dataclass
+class RecordedCall:
+    """One outermost call as the program made it."""
+
+    method: str
+    values: tuple[Any, ...]  # every parameter's value, defaults filled in
+    result: Any = None
+    error: tuple[str, str] | None = None  # (exception type, message) when it raised
+
+
+@dataclass
+class Trace:
+    """The script of one model instance."""
+
+    language: Language
+    label: str
+    factory_line: str | None = None
+    statements: list[str] = field(default_factory=list)
+    calls: list[RecordedCall] = field(default_factory=list)
+    problem: str | None = None  # why the script stops before the program's last call
+
+    def body(self) -> str:
+        """The statements, without the header comment."""
+        lines = ([self.factory_line] if self.factory_line else []) + self.statements
+        return "".join(line + "\n" for line in lines)
+
+    def text(self) -> str:
+        """The script file's content."""
+        header = f"{HEADER}{self.label}\n"
+        if self.problem:
+            header += f"# ends early: {self.problem}\n"
+        return header + self.body()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A statement formatted before its call, completed when the call returns."""
+
+    trace: Trace
+    method: str
+    values: tuple[Any, ...]
+    statement: str
+
+
+@dataclass
+class _Instance:
+    model: Any  # the model itself while open; a weak reference (or the model) once closed
+    trace: Trace
+    closed: bool = False
+
+
+def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) -> list[str]:
+    """Literals for ``values``, the trailing run of default values left out."""
+    texts: list[str] = []
+    pending: list[str] = []  # defaults, written only if a later argument is
+    for p, value in zip(params, values, strict=True):
+        text = format_value(p.type, value, live)
+        if not p.required and same_value(value, p.default):
+            pending.append(text)
+        else:
+            texts += [*pending, text]
+            pending = []
+    return texts
+
+
+def _no_live(kind: str) -> Sequence[int]:
+    raise NotWritable(f"a factory cannot take a {kind} id")
+
+
+class Recorder:
+    """Turns the outermost calls on instances of the given targets into scripts."""
+
+    def __init__(self, languages: Sequence[Language], *, discover: bool = False) -> None:
+        self._languages = {lang.target.model_class: lang for lang in languages}
+        #: With ``discover``, an instance of any other class decorated with @api is recorded
+        #: too, under ``Target(cls)``; ``on_discover`` builds its language.
+        self.discover = discover
+        self.on_discover: Callable[[Target], Language] = Language.build
+        self._refused: set[type] = set()
+        self._instances: dict[int, _Instance] = {}
+        self._signatures: dict[Callable[..., Any], inspect.Signature] = {}
+        self._patched: list[tuple[type, Any]] = []
+        self._previous: guard.Sink | None = None
+        self.label = "trace"  # names the traces: the test id, in a pytest session
+        self.counters = {"model": 0, "foreign": 0, "shared": 0}
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin recording (patches the targets' constructors)."""
+        for lang in self._languages.values():
+            self._patch(lang)
+        self._previous = guard.install(self)
+
+    def _patch(self, lang: Language) -> None:
+        cls = lang.target.model_class
+        if lang.target.factory is cls and all(c is not cls for c, _ in self._patched):
+            self._patched.append((cls, cls.__dict__.get("__init__")))
+            wrapt.wrap_function_wrapper(cls, "__init__", self._on_init)
+
+    def stop(self) -> None:
+        """Stop recording and restore the constructors."""
+        guard.install(self._previous)
+        for cls, original in reversed(self._patched):
+            if original is None:
+                delattr(cls, "__init__")
+            else:
+                cls.__init__ = original
+        self._patched.clear()
+
+    def __enter__(self) -> Recorder:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def take(self) -> list[Trace]:
+        """The traces recorded since the last take; their instances are closed.
+
+        A closed instance is not recorded any more: its script would start
+        in the middle of its life (a model shared by several tests).
+        """
+        traces = []
+        for key, entry in list(self._instances.items()):
+            if entry.closed:
+                continue
+            if not (entry.trace.statements or entry.trace.problem):
+                del self._instances[key]  # never called: nothing to remember
+                continue
+            traces.append(entry.trace)
+            entry.closed = True
+            # Remember the closed model only while it lives, so its id is not mistaken for
+            # a new model's; a model that refuses weak references is kept alive instead.
+            with contextlib.suppress(TypeError):
+                entry.model = weakref.ref(entry.model, self._forget(key))
+        self.counters["model"] = 0
+        return traces
+
+    def _forget(self, key: int) -> Callable[[Any], None]:
+        def forget(_: Any) -> None:
+            self._instances.pop(key, None)
+
+        return forget
+
+    # -- construction ---------------------------------------------------------------
+
+    def _language_of(self, model: Any) -> Language | None:
+        cls = type(model)
+        language = self._languages.get(cls)
+        if language is None and self.discover and cls not in self._refused:
+            language = self._discovered(cls)
+        return language
+
+    def _discovered(self, cls: type) -> Language | None:
+        module = getattr(cls, "__module__", "") or ""
+        # Classes defined by tests (stubs, failing subclasses) are not fuzz targets.
+        if (
+            module.split(".")[-1].startswith(("test_", "conftest"))
+            or "<locals>" in cls.__qualname__
+        ):
+            self._refused.add(cls)
+            return None
+        try:
+            language = self.on_discover(Target(cls))
+        except ApifuzzError:
+            self._refused.add(cls)
+            return None
+        self._languages[cls] = language
+        if guard.installed() is self:
+            self._patch(language)
+        return language
+
+    def _new_entry(self, model: Any, language: Language) -> _Instance:
+        self.counters["model"] += 1
+        label = f"{self.label} (model {self.counters['model']})"
+        entry = _Instance(model, Trace(language, label))
+        self._instances[id(model)] = entry
+        return entry
+
+    def _on_init(
+        self,
+        wrapped: Callable[..., Any],
+        instance: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        with guard.guarded():  # calls made by the constructor are part of construction
+            wrapped(*args, **kwargs)
+        language = self._language_of(instance)
+        if language is None:  # a subclass: a script would build the target class instead
+            return
+        entry = self._new_entry(instance, language)
+        try:
+            signature = inspect.signature(wrapped)
+            bound = signature.bind(*args, **kwargs)
+        except (TypeError, ValueError) as exc:
+            entry.trace.problem = f"constructor arguments cannot be read: {exc}"
+            return
+        settable = {p.name for p in language.factory_params}
+        for name, value in bound.arguments.items():
+            param = signature.parameters[name]
+            if name not in settable and not (
+                param.default is not inspect.Parameter.empty and same_value(value, param.default)
+            ):
+                entry.trace.problem = (
+                    f"constructed with {name}={value!r}, which a script cannot set"
+                )
+                return
+        try:
+            given = bound.arguments
+            values = [given.get(p.name, p.default) for p in language.factory_params]
+            texts = literals(language.factory_params, values, _no_live)
+        except NotWritable as exc:
+            entry.trace.problem = f"constructor argument {exc}"
+            return
+        if texts:
+            entry.trace.factory_line = " ".join([FACTORY_MARK, *texts])
+
+    # -- calls (the guard's Sink protocol) -------------------------------------------------
+
+    def begin(
+        self, instance: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> object:
+        """Format the statement before the call (ids must be live *before* it runs)."""
+        entry = self._instances.get(id(instance))
+        if entry is None:
+            language = self._language_of(instance)
+            if language is None:
+                self.counters["foreign"] += 1
+                return None
+            # Made before recording started or by another factory: defaults assumed.
+            entry = self._new_entry(instance, language)
+        if entry.closed:
+            self.counters["shared"] += 1
+            return None
+        trace = entry.trace
+        if trace.problem:
+            return None
+        name = getattr(func, "__name__", "")
+        method = trace.language.lookup.get(name)
+        if method is None or method.name != name:
+            trace.problem = f"{func.__qualname__} is not in {trace.language.target.name}'s language"
+            return None
+        try:
+            values, statement = self._statement(
+                trace.language, method, func, instance, args, kwargs
+            )
+        except NotWritable as exc:
+            trace.problem = f"{method.name}: {exc}"
+            return None
+        return _Pending(trace, method.name, values, statement)
+
+    def end(self, pending: object, result: Any, error: BaseException | None) -> None:
+        """Append the statement and what the call did."""
+        if not isinstance(pending, _Pending):
+            return
+        pending.trace.statements.append(pending.statement)
+        failure = None if error is None else (type(error).__name__, str(error))
+        call = RecordedCall(pending.method, pending.values, None if error else result, failure)
+        pending.trace.calls.append(call)
+
+    def _statement(
+        self,
+        language: Language,
+        method: MethodSpec,
+        func: Callable[..., Any],
+        instance: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> tuple[tuple[Any, ...], str]:
+        raw = getattr(func, "__func__", func)  # wrapt hands over the bound method
+        signature = self._signatures.get(raw)
+        if signature is None:
+            signature = self._signatures[raw] = inspect.signature(raw)
+        try:
+            bound = signature.bind(instance, *args, **kwargs)
+        except TypeError as exc:
+            raise NotWritable(f"arguments do not fit the signature: {exc}") from None
+        bound.apply_defaults()
+        values = tuple(bound.arguments[p.name] for p in method.params)
+        providers = language.registry.id_providers
+        live_cache: dict[str, Sequence[int]] = {}
+
+        def live(kind: str) -> Sequence[int]:
+            ids = live_cache.get(kind)
+            if ids is None:
+                with guard.guarded():
+                    ids = live_cache[kind] = list(providers[kind](instance))
+            return ids
+
+        texts = literals(method.params, values, live)
+        return values, " ".join([language.aliases[method.name], *texts])
+
+
+# -- checking a trace by replaying it -----------------------------------------------------------
+
+
+def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
+    """Replay the trace's script on a fresh model; describe the first difference, or None."""
+    replayed: list[RecordedCall] = []
+    params = {m.name: m.params for m in trace.language.methods}
+
+    def on_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], outcome: Any) -> None:
+        values = list(args)
+        for p in params[name][len(args) :]:
+            values.append(kwargs.get(p.name, p.default))
+        if isinstance(outcome, BaseException):
+            replayed.append(
+                RecordedCall(name, tuple(values), None, (type(outcome).__name__, str(outcome)))
+            )
+        else:
+            replayed.append(RecordedCall(name, tuple(values), outcome))
+
+    report = interpreter.run(trace.body(), on_call=on_call)
+    if report.skipped:
+        first = next(s for s in report.statements if s.reason is not None)
+        return f"line {first.line} is skipped on replay ({first.detail})"
+    if report.bug is not None:
+        bug = report.bug
+        recorded = trace.calls[len(replayed)] if len(replayed) < len(trace.calls) else None
+        if (
+            bug.kind.value == "exception"
+            and recorded is not None
+            and recorded.error == (type(bug.error).__name__, str(bug.error))
+            and len(replayed) + 1 == len(trace.calls)
+        ):
+            return None  # the program's last call raised the same unexpected exception
+        return f"replaying finds a bug: {bug.summary()}"
+    for index, (want, got) in enumerate(zip(trace.calls, replayed, strict=False)):
+        if want.method != got.method or not same_value(want.values, got.values):
+            return (
+                f"call {index + 1}: the program called {want.method}{want.values!r}, "
+                f"the replay {got.method}{got.values!r}"
+            )
+        if want.error != got.error or (
+            want.error is None and not same_value(want.result, got.result)
+        ):
+            return (
+                f"call {index + 1} ({want.method}): the program got "
+                f"{want.error or repr(want.result)}, the replay {got.error or repr(got.result)}"
+            )
+    if len(replayed) != len(trace.calls):
+        return f"the program made {len(trace.calls)} calls, the replay {len(replayed)}"
+    return None

@@ -1,0 +1,165 @@
+"""Tracing a pytest session: record each test, check each script by replay, write the corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apifuzz.errors import ApifuzzError
+from apifuzz.interpreter import Interpreter
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.loader import load_target
+from apifuzz.target import Target
+from apifuzz.tracing.recorder import HEADER, Recorder, Trace, replay_mismatch
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def script_name(label: str, target: str = "") -> str:
+    """A file name for a test id.
+
+    ``tests/t/test_b.py::test_c[x] (model 2)`` becomes ``test_b--test_c_x_.2`` for target
+    ``t``: the folders ``tests`` and the target's own are left out.
+    """
+    nodeid, _, model = label.partition(" (model ")
+    path, _, name = nodeid.partition("::")
+    parts = [p for p in Path(path).with_suffix("").parts if p not in ("tests", target)]
+    stem = "-".join(parts) + ("--" + name.replace("::", "--") if name else "")
+    stem = _UNSAFE.sub("_", stem).strip("_.-") or "trace"
+    if len(stem) > 150:
+        stem = stem[:140] + "-" + hashlib.sha1(stem.encode()).hexdigest()[:8]
+    number = model.rstrip(")")
+    return stem if number in ("", "1") else f"{stem}.{number}"
+
+
+@dataclass
+class Outcome:
+    """What tracing produced for one target."""
+
+    target: Target
+    language: Language
+    scripts: dict[str, Trace] = field(default_factory=dict)  # file stem -> trace
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (label, reason)
+    short: list[tuple[str, str]] = field(default_factory=list)  # cut short: (label, reason)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write then rename: a crash leaves the old file or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class TraceSession:
+    """The pytest plugin object registered by ``--apifuzz-trace``."""
+
+    def __init__(self, config: pytest.Config, out: str, specs: list[str]) -> None:
+        self.config = config
+        self.out = Path(out)
+        self.tests = 0
+        self.traced_tests = 0
+        self.outcomes: dict[str, Outcome] = {}
+        try:
+            targets = [load_target(spec) for spec in specs]
+        except ApifuzzError as exc:
+            raise pytest.UsageError(f"--apifuzz-target: {exc}") from None
+        languages = [self._language(t) for t in targets]
+        self.recorder = Recorder(languages, discover=not specs)
+        self.recorder.on_discover = self._language
+        self.recorder.start()
+
+    def _language(self, target: Target) -> Language:
+        outcome = self.outcomes.get(target.name)
+        if outcome is None:
+            lock = self.out / target.name / LOCK_NAME
+            language = Language.for_target(target, lock, write_lock=False)
+            outcome = self.outcomes[target.name] = Outcome(target, language)
+        return outcome.language
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, Any, None]:
+        self.recorder.label = item.nodeid
+        yield
+        self.tests += 1
+        traces = self.recorder.take()
+        if traces:
+            self.traced_tests += 1
+        for trace in traces:
+            self._keep(trace)
+
+    def _keep(self, trace: Trace) -> None:
+        outcome = self.outcomes[trace.language.target.name]
+        label = trace.label
+        if not trace.statements:
+            outcome.dropped.append((label, trace.problem or "no call"))
+            return
+        self.recorder.stop()  # the replay's own constructions are not part of any test
+        try:
+            mismatch = replay_mismatch(trace, Interpreter(trace.language))
+        finally:
+            self.recorder.start()
+        if mismatch is not None:
+            outcome.dropped.append((label, mismatch))
+            return
+        if trace.problem:
+            outcome.short.append((label, trace.problem))
+        outcome.scripts[script_name(label, outcome.target.name)] = trace
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.recorder.stop()
+        for outcome in self.outcomes.values():
+            self._write(outcome)
+
+    def _write(self, outcome: Outcome) -> None:
+        folder = self.out / outcome.target.name
+        folder.mkdir(parents=True, exist_ok=True)
+        Language.for_target(outcome.target, folder / LOCK_NAME, write_lock=True)
+        seen: dict[str, str] = {}
+        keep: dict[str, Trace] = {}
+        for name in sorted(outcome.scripts):
+            body = outcome.scripts[name].body()
+            if body in seen:
+                continue
+            seen[body] = name
+            keep[name] = outcome.scripts[name]
+        outcome.duplicates = len(outcome.scripts) - len(keep)  # type: ignore[attr-defined]
+        for old in folder.glob("*.txt"):
+            if old.stem not in keep and old.read_text(encoding="utf-8").startswith(HEADER):
+                old.unlink()
+        for name, trace in keep.items():
+            path = folder / f"{name}.txt"
+            text = trace.text()
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                atomic_write(path, text)
+        outcome.scripts = keep
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        write = terminalreporter.write_line
+        if not self.outcomes:
+            write("apifuzz trace: no model of a traced target was called")
+        for name, outcome in sorted(self.outcomes.items()):
+            statements = sum(len(t.statements) for t in outcome.scripts.values())
+            duplicates = getattr(outcome, "duplicates", 0)
+            write(
+                f"apifuzz trace: {self.traced_tests} of {self.tests} tests traced, "
+                f"{len(outcome.scripts)} scripts ({statements} statements) written to "
+                f"{self.out / name}; {duplicates} duplicates, {len(outcome.dropped)} dropped, "
+                f"{len(outcome.short)} cut short"
+            )
+            for label, reason in outcome.dropped:
+                write(f"WARNING: apifuzz trace: dropped {label}: {reason}")
+            for label, reason in outcome.short:
+                write(f"WARNING: apifuzz trace: cut short {label}: {reason}")
