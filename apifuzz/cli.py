@@ -118,9 +118,7 @@ def cmd_trace(args: argparse.Namespace, out: TextIO) -> int:
     import subprocess
 
     target = load_target(args.target)
-    pytest_args = list(args.pytest_args)
-    if pytest_args[:1] == ["--"]:
-        pytest_args = pytest_args[1:]
+    pytest_args = list(args.extra)
     if not pytest_args and Path("tests", target.name).is_dir():
         pytest_args = [str(Path("tests", target.name))]
     command = [
@@ -191,11 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument(
         "--out", metavar="DIR", default="corpora", help="where <target>/ goes (default: corpora)"
     )
-    trace.add_argument(
-        "pytest_args",
-        nargs=argparse.REMAINDER,
-        metavar="-- PYTEST_ARGS",
-        help="what pytest runs (default: tests/<target> if it exists, else pytest's own default)",
+    trace.epilog = (
+        "Arguments after -- go to pytest (default: tests/<target> if that folder exists, "
+        "else pytest's own default)."
     )
     return parser
 
@@ -203,10 +199,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    # Everything after "--" is passed through (to pytest, to libFuzzer), never parsed here.
+    extra: list[str] = []
+    if "--" in words:
+        cut = words.index("--")
+        words, extra = words[:cut], words[cut + 1 :]
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:
         return int(exc.code or 0)
+    args.extra = extra
     try:
         return int(args.func(args, sys.stdout))
     except ApifuzzError as exc:

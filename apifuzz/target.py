@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -68,6 +69,9 @@ class Target:
         self.name: str = name or module.split(".")[0] or self.model_class.__name__
         self._registry: Registry | None = None
         self._factory_params: tuple[ParamSpec, ...] | None = None
+        _KNOWN.add(self)
+        for listener in list(_LISTENERS):
+            listener(self)
 
     @staticmethod
     def _returned_class(factory: Callable[..., Any]) -> type:
@@ -131,6 +135,21 @@ class Target:
 
     def __repr__(self) -> str:
         return f"Target({self.model_class.__qualname__}, name={self.name!r})"
+
+
+_KNOWN: weakref.WeakSet[Target] = weakref.WeakSet()
+_LISTENERS: list[Callable[[Target], None]] = []
+
+
+def known_targets() -> list[Target]:
+    """Every Target created so far and still alive (the tracer discovers targets here)."""
+    return sorted(_KNOWN, key=lambda t: t.name)
+
+
+def on_new_target(listener: Callable[[Target], None]) -> Callable[[], None]:
+    """Call ``listener`` with every Target created from now on; returns the unsubscribe."""
+    _LISTENERS.append(listener)
+    return lambda: _LISTENERS.remove(listener)
 
 
 def as_target(obj: object, *, name: str | None = None) -> Target:

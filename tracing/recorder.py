@@ -26,7 +26,7 @@ from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import FACTORY_MARK, Language
 from apifuzz.registry import MethodSpec, ParamSpec
-from apifuzz.target import Target
+from apifuzz.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
 from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value
 
@@ -113,6 +113,7 @@ class Recorder:
         self.discover = discover
         self.on_discover: Callable[[Target], Language] = Language.build
         self._refused: set[type] = set()
+        self._unsubscribe: Callable[[], None] | None = None
         self._instances: dict[int, _Instance] = {}
         self._signatures: dict[Callable[..., Any], inspect.Signature] = {}
         self._patched: list[tuple[type, Any]] = []
@@ -124,9 +125,27 @@ class Recorder:
 
     def start(self) -> None:
         """Begin recording (patches the targets' constructors)."""
+        if self.discover:
+            for target in known_targets():
+                self._adopt(target)
+            self._unsubscribe = on_new_target(self._adopt)
         for lang in self._languages.values():
             self._patch(lang)
         self._previous = guard.install(self)
+
+    def _adopt(self, target: Target) -> None:
+        """Record a Target's instances (discovery mode); the first Target of a class wins."""
+        cls = target.model_class
+        if cls in self._languages or cls in self._refused:
+            return
+        try:
+            language = self.on_discover(target)
+        except ApifuzzError:
+            self._refused.add(cls)
+            return
+        self._languages[cls] = language
+        if guard.installed() is self:
+            self._patch(language)
 
     def _patch(self, lang: Language) -> None:
         cls = lang.target.model_class
@@ -136,6 +155,9 @@ class Recorder:
 
     def stop(self) -> None:
         """Stop recording and restore the constructors."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         guard.install(self._previous)
         for cls, original in reversed(self._patched):
             if original is None:
@@ -198,14 +220,10 @@ class Recorder:
             self._refused.add(cls)
             return None
         try:
-            language = self.on_discover(Target(cls))
+            self._adopt(Target(cls))
         except ApifuzzError:
             self._refused.add(cls)
-            return None
-        self._languages[cls] = language
-        if guard.installed() is self:
-            self._patch(language)
-        return language
+        return self._languages.get(cls)
 
     def _new_entry(self, model: Any, language: Language) -> _Instance:
         self.counters["model"] += 1

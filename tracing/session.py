@@ -83,10 +83,16 @@ class TraceSession:
 
     def _language(self, target: Target) -> Language:
         outcome = self.outcomes.get(target.name)
-        if outcome is None:
+        if outcome is None or outcome.target.model_class is not target.model_class:
+            # A module imported again makes a new class under the same target name: each
+            # trace keeps the language of its own class; the newest one writes the lock.
             lock = self.out / target.name / LOCK_NAME
             language = Language.for_target(target, lock, write_lock=False)
-            outcome = self.outcomes[target.name] = Outcome(target, language)
+            if outcome is None:
+                outcome = self.outcomes[target.name] = Outcome(target, language)
+            else:
+                outcome.target, outcome.language = target, language
+            return language
         return outcome.language
 
     @pytest.hookimpl(hookwrapper=True)
@@ -116,7 +122,10 @@ class TraceSession:
             return
         if trace.problem:
             outcome.short.append((label, trace.problem))
-        outcome.scripts[script_name(label, outcome.target.name)] = trace
+        name = script_name(label, outcome.target.name)
+        if name in outcome.scripts:  # two test ids that differ only in unsafe characters
+            name += "-" + hashlib.sha1(label.encode()).hexdigest()[:6]
+        outcome.scripts[name] = trace
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.recorder.stop()

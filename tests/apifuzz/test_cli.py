@@ -107,3 +107,42 @@ def test_console_script_installed() -> None:
     exe = Path(sys.executable).parent / "apifuzz"
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "replay" in result.stdout
+
+
+def test_replay_trace_shows_resolved_calls(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text('a "x"\nre 7 "y"\nzz\nre 0 ""\n')
+    result = run("replay", "--trace", "sample_models:store_target", str(script), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == [
+        "     1 store.add('x') -> 10",
+        "     2 store.rename(10, 'y') -> True",
+        "     4 store.rename(10, '') -> False",
+    ]
+
+
+def test_trace_command_writes_the_corpus(tmp_path: Path) -> None:
+    (tmp_path / "test_notes.py").write_text(
+        "from traced_models import Notebook\n\n"
+        "def test_notes():\n"
+        "    n = Notebook(pages=2)\n"
+        "    n.erase(n.write('a'))\n"
+    )
+    out = tmp_path / "corpus"
+    result = run("trace", "traced_models:notebook", "--out", str(out), "--", "test_notes.py",
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 of 1 tests traced, 1 scripts (2 statements)" in result.stdout
+    script = out / "traced_models" / "test_notes--test_notes.txt"
+    assert script.read_text().splitlines()[1:] == ["! 2", 'w "a"', "e 2"]
+    replay = run("replay", "--corpus", str(out / "traced_models"), "traced_models:notebook",
+                 str(script), cwd=tmp_path)
+    assert replay.returncode == 0 and "2 executed" in replay.stdout
+
+
+def test_trace_command_reports_failing_tests(tmp_path: Path) -> None:
+    (tmp_path / "test_bad.py").write_text("def test_bad():\n    assert False\n")
+    result = run("trace", "traced_models:notebook", "--out", str(tmp_path), "--", "test_bad.py",
+                 cwd=tmp_path)
+    assert result.returncode == 1
+    assert "WARNING: some tests failed" in result.stdout
