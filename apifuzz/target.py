@@ -89,6 +89,11 @@ class Target:
         return returned
 
     @property
+    def registration(self) -> Registration | None:
+        """The external Registration this target was made from, if any."""
+        return self._registration
+
+    @property
     def registry(self) -> Registry:
         """The scanned registry of the model (computed once)."""
         if self._registry is None:

@@ -138,6 +138,10 @@ class Recorder:
         cls = target.model_class
         if cls in self._languages or cls in self._refused:
             return
+        if target.registration is not None:
+            # Externally registered methods carry no tracing wrapper: nothing to record.
+            self._refused.add(cls)
+            return
         try:
             language = self.on_discover(target)
         except ApifuzzError:
@@ -150,8 +154,12 @@ class Recorder:
     def _patch(self, lang: Language) -> None:
         cls = lang.target.model_class
         if lang.target.factory is cls and all(c is not cls for c, _ in self._patched):
-            self._patched.append((cls, cls.__dict__.get("__init__")))
-            wrapt.wrap_function_wrapper(cls, "__init__", self._on_init)
+            original = cls.__dict__.get("__init__")
+            try:
+                wrapt.wrap_function_wrapper(cls, "__init__", self._on_init)
+            except (TypeError, AttributeError):
+                return  # a built-in type: constructor arguments are not captured
+            self._patched.append((cls, original))
 
     def stop(self) -> None:
         """Stop recording and restore the constructors."""
