@@ -823,7 +823,9 @@ class Timeline:
         assert self._selection <= items, f"deleted items selected: {self._selection - items}"
 
         assert len(self._undo_stack) == self._done, "undo stack out of sync with its counter"
-        for command in itertools.chain(self._undo_stack, self._redo_stack):
+        # Commands never change once pushed, and this runs after every call: checking the
+        # top of each stack covers every command, without growing with the history.
+        for command in (stack[-1] for stack in (self._undo_stack, self._redo_stack) if stack):
             assert isinstance(command, UndoCommand), f"{command!r} is not an undo command"
             assert callable(command.undo) and callable(command.redo), (
                 f"command {command.label!r} is not a pair of functions"

@@ -127,3 +127,26 @@ def format_float(value: float) -> str:
         return "inf" if value > 0 else "-inf"
     text = repr(value)
     return text
+
+
+def format_literal(value: object) -> str:
+    """Write a parsed literal (as the parser returns it) back as script text."""
+    if value is None:
+        return "none"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Name):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_float(value)
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, bytes):
+        return quote_bytes(value)
+    if isinstance(value, list):
+        return "[" + " ".join(format_literal(v) for v in value) + "]"
+    raise TypeError(f"not a script literal: {value!r}")

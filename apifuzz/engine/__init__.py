@@ -1,0 +1,1 @@
+"""The fuzz engine: atheris workers, structure-aware mutation, crash triage, the run loop."""

@@ -1,0 +1,233 @@
+"""``apifuzz fuzz``: prepare the workdir, start the workers, show progress, summarize.
+
+The workers are plain processes started here (not libFuzzer's ``-fork`` or
+``-jobs``, which relaunch ``argv[0]`` through a shell and cannot run a
+``.py`` harness); they share the workdir: the corpus, the crash folders
+(deduplicated by signature across workers) and the alias lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from apifuzz.engine.corpus import count, sweep
+from apifuzz.engine.triage import atomic_write, load_crashes
+from apifuzz.engine.worker import WorkerConfig
+from apifuzz.errors import UsageError
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.target import Target
+
+_COV = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/")
+
+
+@dataclass
+class FuzzOptions:
+    """The options of ``apifuzz fuzz``."""
+
+    target: str
+    corpus: list[Path]
+    workdir: Path
+    max_time: float | None = None
+    runs: int | None = None
+    jobs: int = 1
+    timeout: float = 5.0
+    mutator: str = "structure"
+    seed: int = 1
+    stop_on_first: bool = False
+    instrument: list[str] = field(default_factory=list)
+    max_len: int = 8192
+    libfuzzer_args: list[str] = field(default_factory=list)
+
+
+def reproduce_command(target: str) -> str:
+    """The replay command for a crash, with the APIFUZZ_* variables of this environment."""
+    env = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items())
+                   if k.startswith("APIFUZZ_"))
+    return (env + " " if env else "") + f"apifuzz replay {shlex.quote(target)} {{input}}"
+
+
+class Run:
+    """One ``apifuzz fuzz`` invocation."""
+
+    def __init__(self, options: FuzzOptions, target: Target, out: TextIO) -> None:
+        self.options = options
+        self.target = target
+        self.out = out
+        self.workdir = options.workdir
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.known_before: set[str] = set()
+        self.counts_before: dict[str, int] = {}
+
+    # -- preparation ----------------------------------------------------------------
+
+    def prepare(self) -> None:
+        w = self.workdir
+        for sub in ("corpus", "crashes", "logs", "stats", "staging"):
+            (w / sub).mkdir(parents=True, exist_ok=True)
+        (w / "stop").unlink(missing_ok=True)
+        for old in (w / "stats").glob("*.json"):
+            old.unlink()
+        # A kill -9 may have left files in a staging folder: keep the whole ones.
+        for staging in (w / "staging").iterdir():
+            sweep(staging, w / "corpus", discard_torn=True)
+        # The workdir keeps its own alias lock, started from the seed corpus's, so
+        # the committed corpus is never touched and new aliases stay stable here.
+        lock = w / LOCK_NAME
+        if not lock.exists():
+            for folder in self.options.corpus:
+                if (folder / LOCK_NAME).exists():
+                    atomic_write(lock, (folder / LOCK_NAME).read_bytes())
+                    break
+        language = Language.for_target(self.target, lock, write_lock=True)
+        atomic_write(w / "apifuzz.dict", language.dictionary())
+        self.counts_before = {r.key: r.count for r in load_crashes(w / "crashes")}
+        self.known_before = set(self.counts_before)
+
+    def _config(self, worker: int) -> Path:
+        o = self.options
+        config = WorkerConfig(
+            target=o.target, instrument=o.instrument, workdir=str(self.workdir),
+            corpora=[str(c) for c in o.corpus], worker=worker, seed=o.seed + worker,
+            max_time=o.max_time, runs=o.runs, timeout=o.timeout, mutator=o.mutator,
+            stop_on_first=o.stop_on_first, max_len=o.max_len,
+            reproduce=reproduce_command(o.target), libfuzzer_args=o.libfuzzer_args,
+        )
+        path = self.workdir / "stats" / f"config-{worker}.json"
+        atomic_write(path, json.dumps(asdict(config), indent=2))
+        return path
+
+    # -- running --------------------------------------------------------------------
+
+    def start(self) -> None:
+        for worker in range(self.options.jobs):
+            config = self._config(worker)
+            log = open(self.workdir / "logs" / f"worker-{worker}.log", "wb")  # noqa: SIM115
+            self.procs.append(subprocess.Popen(
+                [sys.executable, "-m", "apifuzz.engine.worker", str(config)],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            ))
+            log.close()
+
+    def stats(self) -> tuple[int, float, int]:
+        """(runs, exec/s, coverage) summed over workers (coverage: the best worker's)."""
+        runs, rate, cov = 0, 0.0, 0
+        for path in (self.workdir / "stats").glob("[0-9]*.json"):
+            try:
+                s = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            runs += int(s["runs"])
+            rate += float(s["exec_per_s"])
+        for log in (self.workdir / "logs").glob("worker-*.log"):
+            cov = max(cov, self._coverage(log))
+        return runs, rate, cov
+
+    @staticmethod
+    def _coverage(log: Path) -> int:
+        try:
+            with open(log, "rb") as f:
+                f.seek(max(0, f.seek(0, 2) - 8192))
+                tail = f.read().decode("utf-8", "replace")
+        except OSError:
+            return 0
+        found = _COV.findall(tail)
+        return int(found[-1][0]) if found else 0
+
+    def wait(self) -> None:
+        started = time.monotonic()
+        limit = self.options.max_time
+        last_line = 0.0
+        tty = self.out.isatty()
+        try:
+            while any(p.poll() is None for p in self.procs):
+                time.sleep(0.25)
+                now = time.monotonic()
+                if self.options.stop_on_first and self._new_bugs():
+                    self.stop()
+                if limit is not None and now - started > limit + 20:
+                    self.stop()  # the workers stop themselves; this is the backstop
+                if now - last_line >= (1.0 if tty else 10.0):
+                    last_line = now
+                    self._progress(now - started, tty)
+        except KeyboardInterrupt:
+            self.out.write("\nINFO: interrupted; stopping the workers\n")
+            self.stop()
+        if tty:
+            self.out.write("\n")
+
+    def _new_bugs(self) -> list[str]:
+        return [r.key for r in load_crashes(self.workdir / "crashes")
+                if r.key not in self.known_before]
+
+    def _progress(self, elapsed: float, tty: bool) -> None:
+        runs, rate, cov = self.stats()
+        bugs = len(load_crashes(self.workdir / "crashes"))
+        line = (f"#{runs} {elapsed:5.0f}s exec/s: {rate:,.0f} cov: {cov} "
+                f"corp: {count(self.workdir / 'corpus')} bugs: {bugs}")
+        self.out.write(("\r" + line + "   ") if tty else line + "\n")
+        self.out.flush()
+
+    def stop(self) -> None:
+        """Ask the workers to flush and stop, then make sure they did."""
+        (self.workdir / "stop").touch()
+        deadline = time.monotonic() + 5
+        for p in self.procs:
+            try:
+                p.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+    # -- the end ------------------------------------------------------------------------
+
+    def summary(self, elapsed: float) -> int:
+        for staging in (self.workdir / "staging").iterdir():
+            sweep(staging, self.workdir / "corpus", discard_torn=True)
+        (self.workdir / "stop").unlink(missing_ok=True)
+        runs, rate, cov = self.stats()
+        crashes = load_crashes(self.workdir / "crashes")
+        failed = [i for i, p in enumerate(self.procs) if p.returncode not in (0, 1)]
+        w = self.out.write
+        w(f"== apifuzz fuzz {self.options.target}: {runs} runs in {elapsed:.0f}s, "
+          f"{runs / max(elapsed, 1e-9):,.0f} exec/s, coverage {cov}, corpus "
+          f"{count(self.workdir / 'corpus')} (+{sum(count(c) for c in self.options.corpus)} seeds)\n")
+        for i in failed:
+            w(f"ERROR: worker {i} stopped with exit code {self.procs[i].returncode}; "
+              f"see {self.workdir / 'logs' / f'worker-{i}.log'}\n")
+        if not crashes:
+            w("no bug found\n")
+        else:
+            w(f"{len(crashes)} unique bug{'s' if len(crashes) > 1 else ''}:\n")
+            for r in sorted(crashes, key=lambda r: r.first_seen):
+                mark = "new " if r.key not in self.known_before else ""
+                w(f"  {mark}{r.signature.describe()}  x{r.count}\n")
+                w(f"      {r.summary}\n") if r.summary else None
+                w(f"      input:     {r.folder / 'input.txt'}\n")
+                w(f"      reproduce: {(r.folder / 'reproduce.sh').read_text().splitlines()[-1]}\n")
+        hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
+        if failed and not crashes:
+            return 2
+        return 1 if hit else 0
+
+
+def fuzz(options: FuzzOptions, target: Target, out: TextIO) -> int:
+    """Run a fuzzing session; returns the exit code (0 no bug, 1 bugs)."""
+    if options.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if options.mutator not in ("structure", "bytes"):
+        raise UsageError("--mutator must be 'structure' or 'bytes'")
+    run = Run(options, target, out)
+    run.prepare()
+    started = time.monotonic()
+    run.start()
+    run.wait()
+    return run.summary(time.monotonic() - started)

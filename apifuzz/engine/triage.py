@@ -1,0 +1,190 @@
+"""Crash triage: one signature per bug, one folder per signature, written atomically.
+
+A signature is the exception type, the innermost frame in the model's own
+code (file, function, line) and, for an invariant failure, the invariant's
+name.  libFuzzer only says "fuzz target exited", so deduplication is ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from apifuzz.interpreter.report import Bug, BugKind
+
+
+class Hang(BaseException):
+    """Raised into the model by the timeout alarm (a BaseException: models rarely catch it)."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What makes two failures the same bug."""
+
+    kind: str  # "exception", "invariant" or "timeout"
+    error: str  # exception type name
+    file: str  # innermost frame in the model's code ("" when none)
+    function: str
+    line: int
+    invariant: str = ""
+
+    def key(self) -> str:
+        """A stable folder name: readable prefix and a short hash."""
+        text = json.dumps(asdict(self), sort_keys=True)
+        digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+        where = f"{self.invariant or self.function or 'model'}"
+        slug = re.sub(r"[^A-Za-z0-9_]+", "_", f"{self.kind}-{self.error}-{where}")[:60]
+        return f"{slug}-{digest}"
+
+    def describe(self) -> str:
+        """``AssertionError in check_consistency at model.py:812 (invariant)``."""
+        place = f"{Path(self.file).name}:{self.line}" if self.file else "?"
+        what = f"{self.error} in {self.function or '?'} at {place}"
+        if self.kind == "invariant":
+            what = f"invariant {self.invariant}: {what}"
+        elif self.kind == "timeout":
+            what = f"timeout in {self.function or '?'} at {place}"
+        return what
+
+
+def _frames(tb: TracebackType | None) -> list[tuple[str, str, int]]:
+    return [(f.filename, f.name, f.lineno or 0) for f in traceback.extract_tb(tb)]
+
+
+def signature_of(bug: Bug, model_dirs: tuple[str, ...], *, hang: bool = False) -> Signature:
+    """The signature of a bug; frames outside ``model_dirs`` are not the model's."""
+    error = bug.error
+    frames = _frames(error.__traceback__)
+    ours = [f for f in frames if f[0].startswith(model_dirs)]
+    file, function, line = ours[-1] if ours else (frames[-1] if frames else ("", "", 0))
+    if hang:
+        # A hang is interrupted wherever it happens to be: the function, not the line.
+        return Signature("timeout", "Timeout", file, function, 0)
+    kind = "invariant" if bug.kind is BugKind.INVARIANT else "exception"
+    return Signature(kind, type(error).__name__, file, function, line, bug.invariant or "")
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write then rename: a kill at any moment leaves the old file or the new one."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class CrashRecord:
+    """One unique bug as stored in ``crashes/<key>/``."""
+
+    key: str
+    signature: Signature
+    summary: str
+    first_seen: float
+    last_seen: float
+    count: int = 0
+    folder: Path = field(default=Path("."))
+
+
+class CrashStore:
+    """The ``crashes/`` folder of a workdir, shared by every worker.
+
+    Each unique signature gets a folder, created atomically (the first worker
+    to rename it into place wins), holding ``input.txt`` (the first input),
+    ``traceback.txt``, ``summary.txt`` and ``reproduce.sh``.  Counts are kept
+    per worker in ``count-<worker>.json`` so workers never write the same file.
+    """
+
+    def __init__(self, root: Path, worker: str, reproduce: str) -> None:
+        self.root = root
+        self.worker = worker
+        self.reproduce = reproduce  # a command with {input} in it
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.counts: dict[str, dict[str, float]] = {}
+        self.new: list[str] = []  # keys first seen by this worker
+        self._dirty: set[str] = set()
+        self._flushed = time.monotonic()
+
+    def hit(self, signature: Signature, bug: Bug, data: bytes, traceback_text: str) -> bool:
+        """Record one occurrence; returns True when the signature is new to the workdir."""
+        key = signature.key()
+        now = time.time()
+        entry = self.counts.get(key)
+        created = False
+        if entry is None:
+            created = self._create(key, signature, bug, data, traceback_text)
+            entry = self.counts[key] = {"count": 0, "first_seen": now, "last_seen": now}
+            if created:
+                self.new.append(key)
+        entry["count"] += 1
+        entry["last_seen"] = now
+        self._dirty.add(key)
+        if created or time.monotonic() - self._flushed > 1.0:
+            self.flush()
+        return created
+
+    def _create(self, key: str, signature: Signature, bug: Bug, data: bytes,
+                traceback_text: str) -> bool:
+        folder = self.root / key
+        if folder.exists():
+            return False
+        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}."))
+        try:
+            (staging / "input.txt").write_bytes(data)
+            (staging / "traceback.txt").write_text(traceback_text, encoding="utf-8")
+            info = {"signature": asdict(signature), "summary": bug.summary(),
+                    "describe": signature.describe(), "worker": self.worker}
+            (staging / "signature.json").write_text(json.dumps(info, indent=2) + "\n")
+            command = self.reproduce.format(input=shlex.quote(str(folder / "input.txt")))
+            (staging / "reproduce.sh").write_text(f"#!/bin/sh\n{command}\n")
+            os.rename(staging, folder)  # atomic; fails if another worker was first
+            return True
+        except OSError:
+            for item in staging.iterdir() if staging.exists() else ():
+                item.unlink()
+            if staging.exists():
+                staging.rmdir()
+            return False
+
+    def flush(self) -> None:
+        """Write the counts of signatures hit since the last flush."""
+        for key in self._dirty:
+            path = self.root / key / f"count-{self.worker}.json"
+            if path.parent.is_dir():
+                atomic_write(path, json.dumps(self.counts[key]) + "\n")
+        self._dirty.clear()
+        self._flushed = time.monotonic()
+
+
+def load_crashes(root: Path) -> list[CrashRecord]:
+    """Every crash folder with its counts summed over workers (incomplete folders skipped)."""
+    records = []
+    for folder in sorted(root.glob("*")) if root.is_dir() else ():
+        info_path = folder / "signature.json"
+        if folder.name.startswith(".") or not info_path.exists():
+            continue
+        info = json.loads(info_path.read_text())
+        count, first, last = 0, float("inf"), 0.0
+        for counts in folder.glob("count-*.json"):
+            try:
+                c = json.loads(counts.read_text())
+            except ValueError:
+                continue
+            count += int(c["count"])
+            first, last = min(first, c["first_seen"]), max(last, c["last_seen"])
+        records.append(CrashRecord(folder.name, Signature(**info["signature"]),
+                                   info.get("summary", ""), first, last, count, folder))
+    return records

@@ -1,0 +1,220 @@
+"""One fuzzing process: atheris (libFuzzer) driving the interpreter.
+
+Started by :mod:`apifuzz.engine.runner` as ``python -m apifuzz.engine.worker
+CONFIG.json``.  Bugs are caught here, recorded and deduplicated, and the
+input goes on: libFuzzer never sees a crash, so one bug never ends the run.
+The worker ends itself (after flushing) at the time or run limit, when asked
+through the ``stop`` file, or at the first bug with ``stop_on_first``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from apifuzz.engine.corpus import sweep
+from apifuzz.engine.triage import CrashStore, Hang, atomic_write, signature_of
+from apifuzz.interpreter.report import Bug, BugKind
+
+
+@dataclass
+class WorkerConfig:
+    """Everything a worker needs, written by the runner as JSON."""
+
+    target: str
+    instrument: list[str]
+    workdir: str
+    corpora: list[str]  # read-only seed folders
+    worker: int
+    seed: int
+    max_time: float | None
+    runs: int | None
+    timeout: float
+    mutator: str
+    stop_on_first: bool
+    max_len: int
+    reproduce: str
+    libfuzzer_args: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> WorkerConfig:
+        return cls(**json.loads(path.read_text()))
+
+
+class Worker:
+    """The fuzz target handed to libFuzzer, and its bookkeeping."""
+
+    def __init__(self, config: WorkerConfig) -> None:
+        import atheris
+
+        from apifuzz.language import LOCK_NAME, Language
+        from apifuzz.loader import load_target
+
+        self.config = config
+        self.workdir = Path(config.workdir)
+        self.corpus = self.workdir / "corpus"
+        self.staging = self.workdir / "staging" / str(config.worker)
+        self.staging.mkdir(parents=True, exist_ok=True)
+        packages = sorted({config.target.split(":")[0].split(".")[0], *config.instrument})
+        before = set(sys.modules)
+        # Coverage comes from the model's code only: instrumenting apifuzz's own
+        # interpreter would slow every run several times over and guide nothing.
+        with atheris.instrument_imports(include=packages):
+            target = load_target(config.target)
+            for name in config.instrument:
+                __import__(name)
+        self.model_dirs = self._dirs(packages)
+        if target.model_class.__module__ not in sys.modules or (
+            target.model_class.__module__ in before
+        ):
+            # Imported before the hook: instrument the model's functions one by one.
+            for value in vars(target.model_class).values():
+                func = getattr(value, "__wrapped__", value)
+                if callable(func) and hasattr(func, "__code__"):
+                    atheris.instrument_func(func)
+        self.language = Language.for_target(target, self.workdir / LOCK_NAME)
+        from apifuzz.interpreter import Interpreter
+
+        self.interpreter = Interpreter(self.language)
+        self.store = CrashStore(self.workdir / "crashes", str(config.worker), config.reproduce)
+        self.started = time.monotonic()
+        self.deadline = self.started + config.max_time if config.max_time else None
+        self.runs = 0
+        self.bugs = 0
+        self.next_tick = self.started + 1.0
+        self.atheris = atheris
+
+    @staticmethod
+    def _dirs(packages: list[str]) -> tuple[str, ...]:
+        dirs = []
+        for name in packages:
+            module = sys.modules.get(name)
+            path = getattr(module, "__file__", None)
+            if path:
+                base = Path(path).parent if Path(path).name == "__init__.py" else Path(path)
+                dirs.append(str(base))
+        return tuple(dirs) or ("\0",)
+
+    # -- the fuzz target ------------------------------------------------------------
+
+    def test_one_input(self, data: bytes) -> None:
+        self.runs += 1
+        timeout = self.config.timeout
+        if timeout > 0:
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            report = self.interpreter.run(data, record=False)
+            bug = report.bug
+            hang = False
+        except Hang as exc:
+            bug, hang = Bug(BugKind.EXCEPTION, exc, 0, None), True
+        finally:
+            if timeout > 0:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        if bug is not None:
+            self._record(bug, data, hang)
+        if self.runs & 63 == 0 or bug is not None:
+            self._tick()
+
+    def _record(self, bug: Bug, data: bytes, hang: bool) -> None:
+        self.bugs += 1
+        signature = signature_of(bug, self.model_dirs, hang=hang)
+        text = "".join(traceback.format_exception(bug.error))
+        if hang:
+            text = f"timeout: one input ran longer than {self.config.timeout}s\n" + text
+        new = self.store.hit(signature, bug, data, text)
+        if new:
+            sys.stderr.write(f"INFO: apifuzz: new bug {signature.describe()}\n")
+            sys.stderr.flush()
+        if new and self.config.stop_on_first:
+            self._finish(1)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if now < self.next_tick and not self._limit_reached(now):
+            return
+        self.next_tick = now + 1.0
+        sweep(self.staging, self.corpus)
+        self.store.flush()
+        self._write_stats(now)
+        if self._limit_reached(now) or (self.workdir / "stop").exists():
+            self._finish(0)
+
+    def _limit_reached(self, now: float) -> bool:
+        if self.deadline is not None and now >= self.deadline:
+            return True
+        return self.config.runs is not None and self.runs >= self.config.runs
+
+    def _write_stats(self, now: float) -> None:
+        elapsed = max(now - self.started, 1e-9)
+        stats = {"worker": self.config.worker, "runs": self.runs, "bugs": self.bugs,
+                 "elapsed": elapsed, "exec_per_s": self.runs / elapsed, "pid": os.getpid()}
+        atomic_write(self.workdir / "stats" / f"{self.config.worker}.json", json.dumps(stats))
+
+    def _finish(self, code: int) -> None:
+        """Flush everything and leave without unwinding through libFuzzer."""
+        sweep(self.staging, self.corpus)
+        self.store.flush()
+        self._write_stats(time.monotonic())
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(code)
+
+    # -- starting libFuzzer -------------------------------------------------------------
+
+    def libfuzzer_argv(self) -> list[str]:
+        c = self.config
+        argv = [sys.argv[0], str(self.staging), str(self.corpus), *c.corpora]
+        argv += [
+            f"-seed={c.seed}",
+            f"-max_len={c.max_len}",
+            "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
+            f"-dict={self.workdir / 'apifuzz.dict'}",
+            f"-artifact_prefix={self.workdir / 'libfuzzer-'}",
+            "-print_final_stats=1",
+        ]
+        if c.max_time:
+            argv.append(f"-max_total_time={int(c.max_time) + 30}")  # a backstop; we stop first
+        return argv + c.libfuzzer_args
+
+    def run(self) -> None:
+        if self.config.timeout > 0:
+            signal.signal(signal.SIGALRM, _raise_hang)
+        kwargs: dict[str, Any] = {}
+        if self.config.mutator == "structure":
+            from apifuzz.engine.mutator import ScriptMutator
+
+            atheris = self.atheris
+
+            def byte_mutate(data: bytes, max_size: int) -> bytes:
+                # Looked up at call time: Fuzz() installs the working Mutate when it starts.
+                return bytes(atheris.Mutate(data, max_size))
+
+            mutator = ScriptMutator(self.language, byte_mutate, self.interpreter.parser)
+            kwargs = {"custom_mutator": mutator.mutate, "custom_crossover": mutator.crossover}
+        self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
+        self._write_stats(time.monotonic())
+        self.atheris.Fuzz()
+
+
+def _raise_hang(signum: int, frame: FrameType | None) -> None:
+    raise Hang("timeout")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m apifuzz.engine.worker CONFIG.json``."""
+    args = sys.argv[1:] if argv is None else argv
+    config = WorkerConfig.load(Path(args[0]))
+    Worker(config).run()
+
+
+if __name__ == "__main__":
+    main()
