@@ -157,20 +157,35 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         default = default_corpus(target)
         corpora = [default] if default.is_dir() else []
     workdir = Path(args.workdir) if args.workdir else Path(".apifuzz") / target.name
-    for name, value in (("--max-time", args.max_time), ("--runs", args.runs),
-                        ("--timeout", args.timeout), ("--jobs", args.jobs)):
+    for name, value in (
+        ("--max-time", args.max_time),
+        ("--runs", args.runs),
+        ("--timeout", args.timeout),
+        ("--jobs", args.jobs),
+    ):
         if value is not None and value <= 0 and name != "--timeout":
             raise ApifuzzError(f"{name} must be positive, got {value}")
     options = FuzzOptions(
-        target=args.target, corpus=corpora, workdir=workdir, max_time=args.max_time,
-        runs=args.runs, jobs=args.jobs, timeout=args.timeout, mutator=args.mutator,
-        seed=args.seed, stop_on_first=args.stop_on_first, instrument=args.instrument,
-        max_len=args.max_len, libfuzzer_args=list(args.extra),
+        target=args.target,
+        corpus=corpora,
+        workdir=workdir,
+        max_time=args.max_time,
+        runs=args.runs,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        mutator=args.mutator,
+        seed=args.seed,
+        stop_on_first=args.stop_on_first,
+        instrument=args.instrument,
+        max_len=args.max_len,
+        libfuzzer_args=list(args.extra),
     )
-    out.write(f"INFO: fuzzing {target.name} with {args.jobs} worker(s); seeds: "
-              f"{', '.join(map(str, corpora)) or 'none'}; workdir: {workdir}\n")
+    out.write(
+        f"INFO: fuzzing {target.name} with {args.jobs} worker(s); seeds: "
+        f"{', '.join(map(str, corpora)) or 'none'}; workdir: {workdir}\n"
+    )
     out.flush()
-    return fuzz(options, target, out)
+    return int(fuzz(options, target, out))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -220,29 +235,53 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", default="corpora", help="where <target>/ goes (default: corpora)"
     )
     fuzz = sub.add_parser(
-        "fuzz", help="fuzz a target with atheris (libFuzzer)",
+        "fuzz",
+        help="fuzz a target with atheris (libFuzzer)",
         description="Fuzz a target with atheris (libFuzzer); arguments after -- go to libFuzzer.",
     )
     fuzz.set_defaults(func=cmd_fuzz)
-    fuzz.add_argument("target", metavar="TARGET",
-                      help="MODULE (its `target`) or MODULE:ATTRIBUTE (a Target or an @api class)")
-    fuzz.add_argument("--corpus", metavar="DIR", action="append",
-                      help="seed folder, read only (repeatable; default: corpora/<target>)")
-    fuzz.add_argument("--workdir", metavar="DIR",
-                      help="new inputs, crashes and logs (default: .apifuzz/<target>)")
+    fuzz.add_argument(
+        "target",
+        metavar="TARGET",
+        help="MODULE (its `target`) or MODULE:ATTRIBUTE (a Target or an @api class)",
+    )
+    fuzz.add_argument(
+        "--corpus",
+        metavar="DIR",
+        action="append",
+        help="seed folder, read only (repeatable; default: corpora/<target>)",
+    )
+    fuzz.add_argument(
+        "--workdir", metavar="DIR", help="new inputs, crashes and logs (default: .apifuzz/<target>)"
+    )
     fuzz.add_argument("--max-time", type=float, metavar="S", help="stop after S seconds")
     fuzz.add_argument("--runs", type=int, metavar="N", help="stop after N inputs per worker")
     fuzz.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
-    fuzz.add_argument("--timeout", type=float, default=5.0, metavar="S",
-                      help="an input running longer is a timeout bug (0: off; default 5)")
-    fuzz.add_argument("--mutator", choices=("structure", "bytes"), default="structure",
-                      help="statement-aware mutations (default) or libFuzzer's byte mutations")
+    fuzz.add_argument(
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="an input running longer is a timeout bug (0: off; default 5)",
+    )
+    fuzz.add_argument(
+        "--mutator",
+        choices=("structure", "bytes"),
+        default="structure",
+        help="statement-aware mutations (default) or libFuzzer's byte mutations",
+    )
     fuzz.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
     fuzz.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
-    fuzz.add_argument("--instrument", action="append", default=[], metavar="MODULE",
-                      help="also collect coverage in MODULE (repeatable)")
-    fuzz.add_argument("--max-len", type=int, default=8192, metavar="BYTES",
-                      help="longest input (default 8192)")
+    fuzz.add_argument(
+        "--instrument",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also collect coverage in MODULE (repeatable)",
+    )
+    fuzz.add_argument(
+        "--max-len", type=int, default=8192, metavar="BYTES", help="longest input (default 8192)"
+    )
 
     trace.epilog = (
         "Arguments after -- go to pytest (default: tests/<target> if that folder exists, "

@@ -17,7 +17,7 @@ PACKAGE_DIRS = {"apifuzz": ROOT / "apifuzz", "apifuzz.interpreter": ROOT / "inte
 LAYERS = {
     "apifuzz.errors": 0, "apifuzz.decorators": 0, "apifuzz.tracing.guard": 0, "apifuzz.params": 1, "apifuzz.registry": 2,
     "apifuzz.target": 3, "apifuzz.aliases": 3, "apifuzz.language": 4, "apifuzz.interpreter": 5,
-    "apifuzz.tracing": 6, "apifuzz.engine": 7, "apifuzz.loader": 4, "apifuzz.pytest_plugin": 9, "apifuzz.cli": 9,
+    "apifuzz.tracing": 6, "apifuzz.engine": 7, "apifuzz.engine.worker": 7, "apifuzz.loader": 4, "apifuzz.pytest_plugin": 9, "apifuzz.cli": 9,
     "apifuzz.__main__": 9, "apifuzz": 9,
 }
 

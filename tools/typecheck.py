@@ -22,7 +22,7 @@ def build_tree() -> Path:
     package.mkdir(parents=True, exist_ok=True)
     wanted: dict[Path, Path] = {}
     for source in (ROOT / "apifuzz").iterdir():
-        if source.suffix in (".py", ".typed") or source.name == "py.typed":
+        if source.suffix == ".py" or (source.is_dir() and (source / "__init__.py").exists()):
             wanted[package / source.name] = source
     wanted[package / "interpreter"] = ROOT / "interpreter"
     wanted[package / "tracing"] = ROOT / "tracing"

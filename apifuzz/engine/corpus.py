@@ -48,5 +48,8 @@ def sweep(staging: Path, corpus: Path, *, discard_torn: bool = False) -> int:
 
 def count(corpus: Path) -> int:
     """Files in a corpus folder."""
-    return sum(1 for p in corpus.iterdir() if p.is_file() and not p.name.startswith(".")) \
-        if corpus.is_dir() else 0
+    return (
+        sum(1 for p in corpus.iterdir() if p.is_file() and not p.name.startswith("."))
+        if corpus.is_dir()
+        else 0
+    )

@@ -8,6 +8,7 @@ for every mutation costs more than the mutation itself).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
 from apifuzz.language import Language
@@ -29,15 +30,86 @@ from apifuzz.params import (
 from apifuzz.registry import MethodSpec
 
 _MASK = (1 << 64) - 1
+T = TypeVar("T")
 
 #: Ints a bug likes: boundaries, small values, powers of two and their neighbours.
-INTERESTING_INTS = (0, 1, -1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 15, 16, 17, 20, 25, 30, 32, 50,
-                    63, 64, 99, 100, 101, 127, 128, 255, 256, 1000, 1023, 1024, 4096, 65535,
-                    65536, -2, -10, -128, -129, 2**31 - 1, -(2**31), 2**63 - 1, 10**7, 10**7 + 1)
-FLOATS = (0.0, -0.0, 0.5, 1.0, -1.0, 1.5, 1e-9, 1e9, 1e308, float("inf"), float("-inf"),
-          float("nan"))
-STRINGS = ("", "a", "x", "clip", "red", "A b", "0", "-1", "é", "日本", "\\", '"', "\n", " ",
-           "a" * 64)
+INTERESTING_INTS = (
+    0,
+    1,
+    -1,
+    2,
+    3,
+    4,
+    5,
+    7,
+    8,
+    9,
+    10,
+    11,
+    15,
+    16,
+    17,
+    20,
+    25,
+    30,
+    32,
+    50,
+    63,
+    64,
+    99,
+    100,
+    101,
+    127,
+    128,
+    255,
+    256,
+    1000,
+    1023,
+    1024,
+    4096,
+    65535,
+    65536,
+    -2,
+    -10,
+    -128,
+    -129,
+    2**31 - 1,
+    -(2**31),
+    2**63 - 1,
+    10**7,
+    10**7 + 1,
+)
+FLOATS = (
+    0.0,
+    -0.0,
+    0.5,
+    1.0,
+    -1.0,
+    1.5,
+    1e-9,
+    1e9,
+    1e308,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+)
+STRINGS = (
+    "",
+    "a",
+    "x",
+    "clip",
+    "red",
+    "A b",
+    "0",
+    "-1",
+    "é",
+    "日本",
+    "\\",
+    '"',
+    "\n",
+    " ",
+    "a" * 64,
+)
 BYTES = (b"", b"\x00", b"a", b"\xff\xfe", b"\x00" * 8)
 
 
@@ -66,7 +138,7 @@ class Rng:
         """True with probability numerator/denominator."""
         return self.below(denominator) < numerator
 
-    def pick(self, items: Sequence[object]) -> object:
+    def pick(self, items: Sequence[T]) -> T:
         """One element of a non-empty sequence."""
         return items[self.below(len(items))]
 
@@ -75,7 +147,7 @@ def gen_int(rng: Rng) -> int:
     """An int, most often a boundary or a small value."""
     roll = rng.below(8)
     if roll < 4:
-        return int(rng.pick(INTERESTING_INTS))  # type: ignore[call-overload]
+        return rng.pick(INTERESTING_INTS)
     if roll < 7:
         return rng.below(200) - 20
     return rng.below(1 << 20) - (1 << 19)
@@ -95,12 +167,12 @@ def gen_value(ptype: ParamType, rng: Rng, depth: int = 0) -> str:
         return members[rng.below(len(members))].name
     if isinstance(ptype, FloatType):
         if rng.chance(1, 2):
-            return format_float(float(rng.pick(FLOATS)))  # type: ignore[arg-type]
+            return format_float(rng.pick(FLOATS))
         return format_float(gen_int(rng) / 4)
     if isinstance(ptype, StrType):
-        return quote(str(rng.pick(STRINGS)))
+        return quote(rng.pick(STRINGS))
     if isinstance(ptype, BytesType):
-        return quote_bytes(bytes(rng.pick(BYTES)))  # type: ignore[call-overload]
+        return quote_bytes(rng.pick(BYTES))
     if isinstance(ptype, OptionalType):
         return "none" if rng.chance(1, 5) else gen_value(ptype.inner, rng, depth)
     if isinstance(ptype, (ListType, SetType, VarTupleType)):

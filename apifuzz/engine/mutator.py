@@ -27,8 +27,12 @@ BYTE_SHARE = 3
 class ScriptMutator:
     """The ``custom_mutator`` and ``custom_crossover`` handed to atheris."""
 
-    def __init__(self, language: Language, byte_mutate: ByteMutator | None = None,
-                 parser: LineParser | None = None) -> None:
+    def __init__(
+        self,
+        language: Language,
+        byte_mutate: ByteMutator | None = None,
+        parser: LineParser | None = None,
+    ) -> None:
         self.generator = StatementGenerator(language)
         self.parser = parser or LineParser(language)
         self.byte_mutate = byte_mutate
@@ -56,8 +60,10 @@ class ScriptMutator:
     def _failed(self, exc: Exception) -> None:
         self.failures += 1
         if self.failures == 1:
-            sys.stderr.write(f"WARNING: apifuzz: structure mutator failed ({type(exc).__name__}: "
-                             f"{exc}); that mutation fell back to bytes\n")
+            sys.stderr.write(
+                f"WARNING: apifuzz: structure mutator failed ({type(exc).__name__}: "
+                f"{exc}); that mutation fell back to bytes\n"
+            )
 
     def _mutate(self, data: bytes, max_size: int, seed: int) -> bytes:
         rng = Rng(seed)

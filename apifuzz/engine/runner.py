@@ -50,9 +50,13 @@ class FuzzOptions:
 
 def reproduce_command(target: str) -> str:
     """The replay command for a crash, with the APIFUZZ_* variables of this environment."""
-    env = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items())
-                   if k.startswith("APIFUZZ_"))
-    return (env + " " if env else "") + f"apifuzz replay {shlex.quote(target)} {{input}}"
+    env = " ".join(
+        f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items()) if k.startswith("APIFUZZ_")
+    )
+    python = shlex.quote(sys.executable)
+    return (
+        env + " " if env else ""
+    ) + f"{python} -m apifuzz replay {shlex.quote(target)} {{input}}"
 
 
 class Run:
@@ -95,11 +99,20 @@ class Run:
     def _config(self, worker: int) -> Path:
         o = self.options
         config = WorkerConfig(
-            target=o.target, instrument=o.instrument, workdir=str(self.workdir),
-            corpora=[str(c) for c in o.corpus], worker=worker, seed=o.seed + worker,
-            max_time=o.max_time, runs=o.runs, timeout=o.timeout, mutator=o.mutator,
-            stop_on_first=o.stop_on_first, max_len=o.max_len,
-            reproduce=reproduce_command(o.target), libfuzzer_args=o.libfuzzer_args,
+            target=o.target,
+            instrument=o.instrument,
+            workdir=str(self.workdir),
+            corpora=[str(c) for c in o.corpus],
+            worker=worker,
+            seed=o.seed + worker,
+            max_time=o.max_time,
+            runs=o.runs,
+            timeout=o.timeout,
+            mutator=o.mutator,
+            stop_on_first=o.stop_on_first,
+            max_len=o.max_len,
+            reproduce=reproduce_command(o.target),
+            libfuzzer_args=o.libfuzzer_args,
         )
         path = self.workdir / "stats" / f"config-{worker}.json"
         atomic_write(path, json.dumps(asdict(config), indent=2))
@@ -111,10 +124,14 @@ class Run:
         for worker in range(self.options.jobs):
             config = self._config(worker)
             log = open(self.workdir / "logs" / f"worker-{worker}.log", "wb")  # noqa: SIM115
-            self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "apifuzz.engine.worker", str(config)],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            ))
+            self.procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "apifuzz.engine.worker", str(config)],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
+            )
             log.close()
 
     def stats(self) -> tuple[int, float, int]:
@@ -165,14 +182,17 @@ class Run:
             self.out.write("\n")
 
     def _new_bugs(self) -> list[str]:
-        return [r.key for r in load_crashes(self.workdir / "crashes")
-                if r.key not in self.known_before]
+        return [
+            r.key for r in load_crashes(self.workdir / "crashes") if r.key not in self.known_before
+        ]
 
     def _progress(self, elapsed: float, tty: bool) -> None:
         runs, rate, cov = self.stats()
         bugs = len(load_crashes(self.workdir / "crashes"))
-        line = (f"#{runs} {elapsed:5.0f}s exec/s: {rate:,.0f} cov: {cov} "
-                f"corp: {count(self.workdir / 'corpus')} bugs: {bugs}")
+        line = (
+            f"#{runs} {elapsed:5.0f}s exec/s: {rate:,.0f} cov: {cov} "
+            f"corp: {count(self.workdir / 'corpus')} bugs: {bugs}"
+        )
         self.out.write(("\r" + line + "   ") if tty else line + "\n")
         self.out.flush()
 
@@ -189,20 +209,27 @@ class Run:
 
     # -- the end ------------------------------------------------------------------------
 
+    def _seeds(self) -> int:
+        return sum(len(list(c.glob("*.txt"))) for c in self.options.corpus)
+
     def summary(self, elapsed: float) -> int:
         for staging in (self.workdir / "staging").iterdir():
             sweep(staging, self.workdir / "corpus", discard_torn=True)
         (self.workdir / "stop").unlink(missing_ok=True)
-        runs, rate, cov = self.stats()
+        runs, _, cov = self.stats()
         crashes = load_crashes(self.workdir / "crashes")
         failed = [i for i, p in enumerate(self.procs) if p.returncode not in (0, 1)]
         w = self.out.write
-        w(f"== apifuzz fuzz {self.options.target}: {runs} runs in {elapsed:.0f}s, "
-          f"{runs / max(elapsed, 1e-9):,.0f} exec/s, coverage {cov}, corpus "
-          f"{count(self.workdir / 'corpus')} (+{sum(count(c) for c in self.options.corpus)} seeds)\n")
+        w(
+            f"== apifuzz fuzz {self.options.target}: {runs} runs in {elapsed:.0f}s, "
+            f"{runs / max(elapsed, 1e-9):,.0f} exec/s, coverage {cov}, corpus "
+            f"{count(self.workdir / 'corpus')} (+{self._seeds()} seeds)\n"
+        )
         for i in failed:
-            w(f"ERROR: worker {i} stopped with exit code {self.procs[i].returncode}; "
-              f"see {self.workdir / 'logs' / f'worker-{i}.log'}\n")
+            w(
+                f"ERROR: worker {i} stopped with exit code {self.procs[i].returncode}; "
+                f"see {self.workdir / 'logs' / f'worker-{i}.log'}\n"
+            )
         if not crashes:
             w("no bug found\n")
         else:

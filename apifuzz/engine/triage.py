@@ -41,8 +41,8 @@ class Signature:
         """A stable folder name: readable prefix and a short hash."""
         text = json.dumps(asdict(self), sort_keys=True)
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
-        where = f"{self.invariant or self.function or 'model'}"
-        slug = re.sub(r"[^A-Za-z0-9_]+", "_", f"{self.kind}-{self.error}-{where}")[:60]
+        parts = (self.kind, self.error, self.invariant or self.function or "model")
+        slug = "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", p) for p in parts)[:60]
         return f"{slug}-{digest}"
 
     def describe(self) -> str:
@@ -136,8 +136,9 @@ class CrashStore:
             self.flush()
         return created
 
-    def _create(self, key: str, signature: Signature, bug: Bug, data: bytes,
-                traceback_text: str) -> bool:
+    def _create(
+        self, key: str, signature: Signature, bug: Bug, data: bytes, traceback_text: str
+    ) -> bool:
         folder = self.root / key
         if folder.exists():
             return False
@@ -145,10 +146,16 @@ class CrashStore:
         try:
             (staging / "input.txt").write_bytes(data)
             (staging / "traceback.txt").write_text(traceback_text, encoding="utf-8")
-            info = {"signature": asdict(signature), "summary": bug.summary(),
-                    "describe": signature.describe(), "worker": self.worker}
+            info = {
+                "signature": asdict(signature),
+                "summary": bug.summary(),
+                "describe": signature.describe(),
+                "worker": self.worker,
+            }
             (staging / "signature.json").write_text(json.dumps(info, indent=2) + "\n")
-            command = self.reproduce.format(input=shlex.quote(str(folder / "input.txt")))
+            command = self.reproduce.format(
+                input=shlex.quote(str((folder / "input.txt").resolve()))
+            )
             (staging / "reproduce.sh").write_text(f"#!/bin/sh\n{command}\n")
             os.rename(staging, folder)  # atomic; fails if another worker was first
             return True
@@ -185,6 +192,15 @@ def load_crashes(root: Path) -> list[CrashRecord]:
                 continue
             count += int(c["count"])
             first, last = min(first, c["first_seen"]), max(last, c["last_seen"])
-        records.append(CrashRecord(folder.name, Signature(**info["signature"]),
-                                   info.get("summary", ""), first, last, count, folder))
+        records.append(
+            CrashRecord(
+                folder.name,
+                Signature(**info["signature"]),
+                info.get("summary", ""),
+                first,
+                last,
+                count,
+                folder,
+            )
+        )
     return records

@@ -88,6 +88,7 @@ class Worker:
         self.started = time.monotonic()
         self.deadline = self.started + config.max_time if config.max_time else None
         self.runs = 0
+        self.run_limit = config.runs if config.runs else float("inf")
         self.bugs = 0
         self.next_tick = self.started + 1.0
         self.atheris = atheris
@@ -121,7 +122,7 @@ class Worker:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         if bug is not None:
             self._record(bug, data, hang)
-        if self.runs & 63 == 0 or bug is not None:
+        if self.runs & 63 == 0 or bug is not None or self.runs >= self.run_limit:
             self._tick()
 
     def _record(self, bug: Bug, data: bytes, hang: bool) -> None:
@@ -155,8 +156,14 @@ class Worker:
 
     def _write_stats(self, now: float) -> None:
         elapsed = max(now - self.started, 1e-9)
-        stats = {"worker": self.config.worker, "runs": self.runs, "bugs": self.bugs,
-                 "elapsed": elapsed, "exec_per_s": self.runs / elapsed, "pid": os.getpid()}
+        stats = {
+            "worker": self.config.worker,
+            "runs": self.runs,
+            "bugs": self.bugs,
+            "elapsed": elapsed,
+            "exec_per_s": self.runs / elapsed,
+            "pid": os.getpid(),
+        }
         atomic_write(self.workdir / "stats" / f"{self.config.worker}.json", json.dumps(stats))
 
     def _finish(self, code: int) -> None:

@@ -1,0 +1,166 @@
+"""``apifuzz fuzz`` end to end, in a subprocess: what it finds and what it leaves on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from apifuzz.engine.corpus import is_whole
+from apifuzz.engine.triage import load_crashes
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+pytestmark = pytest.mark.slow
+
+
+def env(**extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    return dict(base, PYTHONPATH=str(SUPPORT), **extra)
+
+
+def fuzz(
+    tmp_path: Path, *args: str, timeout: float = 120, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "apifuzz", "fuzz", "fuzz_models", *args],
+        cwd=tmp_path,
+        env=env(**extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def crashes(tmp_path: Path) -> list[str]:
+    return sorted(
+        r.signature.describe()
+        for r in load_crashes(tmp_path / ".apifuzz" / "fuzz_models" / "crashes")
+    )
+
+
+def test_finds_a_bug_within_60_seconds(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = fuzz(tmp_path, "--max-time", "60", "--stop-on-first")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert time.monotonic() - started < 60
+    (found,) = crashes(tmp_path)
+    assert found.startswith("ZeroDivisionError in divide at fuzz_models.py:")
+    assert "1 unique bug:" in result.stdout and "-m apifuzz replay fuzz_models" in result.stdout
+    folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("exception-*"))
+    assert {p.name for p in folder.iterdir()} >= {
+        "input.txt",
+        "traceback.txt",
+        "signature.json",
+        "reproduce.sh",
+    }
+    assert "ZeroDivisionError" in (folder / "traceback.txt").read_text()
+    replay = subprocess.run(
+        ["sh", str(folder / "reproduce.sh")],
+        cwd=tmp_path,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert replay.returncode == 1 and "BUG: " in replay.stdout
+
+
+def test_two_bugs_give_two_signatures_and_repeats_count_once(tmp_path: Path) -> None:
+    result = fuzz(tmp_path, "--max-time", "25", APIFUZZ_TEST_LABEL_BUG="1")
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = crashes(tmp_path)
+    assert len(found) == 2, found
+    assert found[0].startswith("ZeroDivisionError in divide")
+    assert found[1].startswith("invariant whole: AssertionError in whole")
+    records = load_crashes(tmp_path / ".apifuzz" / "fuzz_models" / "crashes")
+    assert max(r.count for r in records) > 1  # hit again and again, stored once
+    assert "2 unique bugs:" in result.stdout
+
+
+def test_a_hang_becomes_a_timeout_bug(tmp_path: Path) -> None:
+    result = fuzz(
+        tmp_path,
+        "--max-time",
+        "60",
+        "--timeout",
+        "0.5",
+        "--stop-on-first",
+        APIFUZZ_TEST_HANG="1",
+        APIFUZZ_TEST_NO_DIVIDE_BUG="1",
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    (found,) = crashes(tmp_path)
+    assert found.startswith("timeout in spin")
+    folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("timeout-*"))
+    assert "ran longer than 0.5s" in (folder / "traceback.txt").read_text()
+
+
+def test_two_jobs_share_the_crash_folders(tmp_path: Path) -> None:
+    result = fuzz(tmp_path, "--max-time", "15", "--jobs", "2")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(crashes(tmp_path)) == 1
+    folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("exception-*"))
+    counts = sorted(p.name for p in folder.glob("count-*.json"))
+    assert counts == ["count-0.json", "count-1.json"]  # both workers hit it; one folder
+    stats = sorted((tmp_path / ".apifuzz" / "fuzz_models" / "stats").glob("[0-9].json"))
+    assert [json.loads(p.read_text())["runs"] > 0 for p in stats] == [True, True]
+
+
+def test_kill_9_leaves_whole_files_and_a_rerun_resumes(tmp_path: Path) -> None:
+    workdir = tmp_path / ".apifuzz" / "fuzz_models"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "apifuzz", "fuzz", "fuzz_models", "--max-time", "120"],
+        cwd=tmp_path,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not load_crashes(workdir / "crashes"):
+        time.sleep(0.5)
+    time.sleep(2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    corpus = list((workdir / "corpus").iterdir())
+    assert corpus and all(is_whole(p) for p in corpus)
+    records = load_crashes(workdir / "crashes")
+    assert len(records) == 1
+    for name in ("input.txt", "traceback.txt", "signature.json", "reproduce.sh"):
+        assert (records[0].folder / name).stat().st_size > 0
+    json.loads((records[0].folder / "signature.json").read_text())
+    before = len(corpus)
+    again = fuzz(tmp_path, "--max-time", "5")
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert len(list((workdir / "corpus").iterdir())) >= before
+    assert "  new " not in again.stdout  # the bug was already known
+    assert all(is_whole(p) for p in (workdir / "corpus").iterdir())
+
+
+def test_bytes_mutator_and_run_limit(tmp_path: Path) -> None:
+    result = fuzz(tmp_path, "--mutator", "bytes", "--runs", "3000", APIFUZZ_TEST_NO_DIVIDE_BUG="1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no bug found" in result.stdout
+    assert "== apifuzz fuzz fuzz_models: 3000 runs" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--jobs", "0"], "apifuzz fuzz: error: --jobs must be positive, got 0"),
+        (["--corpus", "missing"], "apifuzz fuzz: error: --corpus missing: no such folder"),
+        (["--mutator", "nope"], "apifuzz fuzz: error: argument --mutator: invalid choice: 'nope'"),
+        (["--max-time", "-1"], "apifuzz fuzz: error: --max-time must be positive, got -1.0"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = fuzz(tmp_path, *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,115 @@
+"""Signatures, crash folders and the corpus sweep."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from fuzz_models import target
+
+from apifuzz.engine.corpus import count, is_whole, sweep
+from apifuzz.engine.triage import CrashStore, Hang, Signature, load_crashes, signature_of
+from apifuzz.interpreter import Interpreter
+from apifuzz.interpreter.report import Bug, BugKind
+from apifuzz.language import Language
+
+MODEL_DIR = str(Path(__file__).resolve().parents[1] / "support")
+
+
+@pytest.fixture
+def interpreter(monkeypatch: pytest.MonkeyPatch) -> Interpreter:
+    monkeypatch.setenv("APIFUZZ_TEST_LABEL_BUG", "1")
+    return Interpreter(Language.build(target))
+
+
+def bug_of(interpreter: Interpreter, script: str) -> Bug:
+    report = interpreter.run(script)
+    assert report.bug is not None
+    return report.bug
+
+
+def test_same_bug_from_different_inputs_has_one_signature(interpreter: Interpreter) -> None:
+    one = signature_of(bug_of(interpreter, "new 5\ndivide 0 100\n"), (MODEL_DIR,))
+    two = signature_of(bug_of(interpreter, "new 1\nnew 2\nnew 3\ndivide 2 100\n"), (MODEL_DIR,))
+    assert one == two and one.key() == two.key()
+    assert (one.kind, one.error, one.function) == ("exception", "ZeroDivisionError", "divide")
+    assert one.file.endswith("fuzz_models.py") and one.line > 0
+
+
+def test_invariant_signature_names_the_invariant(interpreter: Interpreter) -> None:
+    sig = signature_of(bug_of(interpreter, 'new 1\nlabel 0 "clip"\n'), (MODEL_DIR,))
+    assert (sig.kind, sig.invariant, sig.function, sig.error) == (
+        "invariant",
+        "whole",
+        "whole",
+        "AssertionError",
+    )
+    assert sig.describe().startswith("invariant whole: AssertionError in whole at fuzz_models.py:")
+    other = signature_of(bug_of(interpreter, "new 5\ndivide 0 100\n"), (MODEL_DIR,))
+    assert sig.key() != other.key()
+
+
+def test_hang_signature_ignores_the_line() -> None:
+    def spin(n: int) -> None:
+        raise Hang("timeout")
+
+    try:
+        spin(1)
+    except Hang as exc:
+        sig = signature_of(
+            Bug(BugKind.EXCEPTION, exc, 0, None), (str(Path(__file__).parent),), hang=True
+        )
+    assert (sig.kind, sig.function, sig.line) == ("timeout", "spin", 0)
+    assert sig.describe().startswith("timeout in spin")
+
+
+def test_crash_store_creates_one_folder_per_signature(
+    tmp_path: Path, interpreter: Interpreter
+) -> None:
+    bug = bug_of(interpreter, "new 5\ndivide 0 100\n")
+    sig = signature_of(bug, (MODEL_DIR,))
+    a = CrashStore(tmp_path, "0", "apifuzz replay fuzz_models {input}")
+    b = CrashStore(tmp_path, "1", "apifuzz replay fuzz_models {input}")
+    assert a.hit(sig, bug, b"first input", "Traceback...") is True
+    assert a.hit(sig, bug, b"second input", "Traceback...") is False
+    assert b.hit(sig, bug, b"third input", "Traceback...") is False  # another worker, same bug
+    a.flush()
+    b.flush()
+    (record,) = load_crashes(tmp_path)
+    assert record.count == 3 and record.signature == sig
+    folder = tmp_path / sig.key()
+    assert (folder / "input.txt").read_bytes() == b"first input"
+    assert (folder / "traceback.txt").read_text() == "Traceback..."
+    info = json.loads((folder / "signature.json").read_text())
+    assert info["summary"] == bug.summary()
+    assert "apifuzz replay fuzz_models" in (folder / "reproduce.sh").read_text()
+    assert str(folder / "input.txt") in (folder / "reproduce.sh").read_text()
+
+
+def test_incomplete_crash_folders_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".half-written.abc").mkdir()
+    (tmp_path / "no-signature").mkdir()
+    assert load_crashes(tmp_path) == []
+
+
+def test_signature_key_is_stable() -> None:
+    sig = Signature("exception", "KeyError", "/m.py", "f", 3)
+    assert sig.key() == Signature("exception", "KeyError", "/m.py", "f", 3).key()
+    assert sig.key().startswith("exception-KeyError-f-")
+
+
+def test_sweep_moves_only_whole_files(tmp_path: Path) -> None:
+    staging, corpus = tmp_path / "staging", tmp_path / "corpus"
+    staging.mkdir()
+    corpus.mkdir()
+    whole = b"new 1\n"
+    (staging / hashlib.sha1(whole).hexdigest()).write_bytes(whole)
+    torn_name = hashlib.sha1(b"new 1\nnew 2\n").hexdigest()
+    (staging / torn_name).write_bytes(b"new 1\nne")  # a write cut short by a kill
+    assert sweep(staging, corpus) == 1
+    assert count(corpus) == 1 and all(is_whole(p) for p in corpus.iterdir())
+    assert (staging / torn_name).exists()  # maybe still being written: left alone
+    assert sweep(staging, corpus, discard_torn=True) == 0
+    assert not (staging / torn_name).exists()
