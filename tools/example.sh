@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Set up .venv if needed and run apifuzz on the example timeline:
-# print its script language, then replay every seeded bug's script with the bugs on.
+# Set up .venv if needed, then fuzz the example timeline for a bounded time with its
+# seeded bugs switched on, starting from the corpus traced from its unit tests.
+# Extra arguments go to `apifuzz fuzz` (e.g. --max-time 30).
 source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
-echo "== the script language of example_timeline"
-apifuzz lang example_timeline
+export APIFUZZ_EXAMPLE_BUGS="${APIFUZZ_EXAMPLE_BUGS:-all}"
+echo "== apifuzz lang example_timeline"
+apifuzz lang example_timeline | head -8
+echo "   ..."
 echo
-echo "== replaying example_timeline/bugs/*.txt with APIFUZZ_EXAMPLE_BUGS=all"
+echo "== APIFUZZ_EXAMPLE_BUGS=$APIFUZZ_EXAMPLE_BUGS apifuzz fuzz example_timeline --max-time 120 --jobs 2"
 status=0
-APIFUZZ_EXAMPLE_BUGS=all apifuzz replay --quiet example_timeline example_timeline/bugs/*.txt || status=$?
+apifuzz fuzz example_timeline --max-time 120 --jobs 2 "$@" || status=$?
 if [ "$status" -eq 1 ]; then
-    echo "INFO: every BUG line above is a seeded bug, found by replaying its script"
+    echo "INFO: each bug above is one of the seeded bugs of example_timeline/BUGS.md;"
+    echo "INFO: its input.txt replays it, e.g. with the reproduce command shown."
     exit 0
 fi
 exit "$status"

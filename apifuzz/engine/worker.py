@@ -184,6 +184,9 @@ class Worker:
             f"-seed={c.seed}",
             f"-max_len={c.max_len}",
             "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
+            # libFuzzer turns length control off for custom mutators; without it inputs
+            # grow to max_len at once and every run executes hundreds of statements.
+            "-len_control=100",
             f"-dict={self.workdir / 'apifuzz.dict'}",
             f"-artifact_prefix={self.workdir / 'libfuzzer-'}",
             "-print_final_stats=1",
