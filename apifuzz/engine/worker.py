@@ -90,6 +90,7 @@ class Worker:
         self.runs = 0
         self.run_limit = config.runs if config.runs else float("inf")
         self.bugs = 0
+        self.statements = 0
         self.next_tick = self.started + 1.0
         self.atheris = atheris
 
@@ -113,6 +114,7 @@ class Worker:
             signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             report = self.interpreter.run(data, record=False)
+            self.statements += report.executed + report.refused + report.skipped
             bug = report.bug
             hang = False
         except Hang as exc:
@@ -160,6 +162,7 @@ class Worker:
             "worker": self.config.worker,
             "runs": self.runs,
             "bugs": self.bugs,
+            "statements": self.statements,
             "elapsed": elapsed,
             "exec_per_s": self.runs / elapsed,
             "pid": os.getpid(),
