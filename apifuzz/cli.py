@@ -157,6 +157,14 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         default = default_corpus(target)
         corpora = [default] if default.is_dir() else []
     workdir = Path(args.workdir) if args.workdir else Path(".apifuzz") / target.name
+    for flag in args.extra:
+        # These relaunch argv[0] through a shell, which a Python harness is not, and then
+        # fail silently (a crashing seed reports 0 crashes; -merge retries 64 times).
+        if flag.split("=")[0] in ("-fork", "-jobs", "-workers", "-merge", "-minimize_crash"):
+            raise ApifuzzError(
+                f"libFuzzer flag {flag} is not supported here; use --jobs N for parallel "
+                f"workers (and apifuzz minimize for crashes)"
+            )
     for name, value in (
         ("--max-time", args.max_time),
         ("--runs", args.runs),

@@ -18,7 +18,7 @@ from lark import Lark
 from lark.exceptions import LarkError
 
 from apifuzz.interpreter.grammar import build_parser
-from apifuzz.interpreter.literals import LiteralError, parse_int
+from apifuzz.interpreter.literals import LiteralError, Name, parse_int
 from apifuzz.language import COMMENT_MARK, FACTORY_MARK, Language
 from apifuzz.registry import MethodSpec
 
@@ -72,6 +72,12 @@ class Unparsed:
 Parsed = Call | Factory | Unparsed | None  # None: blank or comment-only line
 
 _FAST = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)((?:[ \t]+[+-]?[0-9]+)*)[ \t]*")
+# The second fast path: ints, bare words (enum members, true/false/none) and strings
+# without escapes, flat (no brackets).  Anything else goes to Lark.
+_FAST_TOKEN = r'(?:[+-]?[0-9]+|[A-Za-z_][A-Za-z0-9_]*|"[^"\\\n]*")'
+_FAST_WORDS = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)((?:[ \t]+" + _FAST_TOKEN + r")*)[ \t]*")
+_TOKENS = re.compile(_FAST_TOKEN)
+_WORDS = {"true": True, "false": False, "none": None}
 _LEADING_WORD = re.compile(r"[ \t\r\f\v,]*([A-Za-z_][A-Za-z0-9_.]*)")
 _STRINGS = re.compile(r'b?"(?:[^"\\\n]|\\.)*"')
 
@@ -119,13 +125,15 @@ class LineParser:
         return result
 
     def _parse(self, line: str) -> Parsed:
-        fast = _FAST.fullmatch(line)
-        if fast is not None:
+        if len(line) > MAX_LINE:
+            return Unparsed(SkipReason.PARSE_ERROR, f"line longer than {MAX_LINE} characters")
+        fast = _FAST.fullmatch(line) or _FAST_WORDS.fullmatch(line)
+        if fast is not None and "inf" not in line and "nan" not in line:
             method = self._lookup.get(fast.group(1))
             if method is None:
                 return self._unknown(fast.group(1))
             try:
-                return Call(method, tuple(parse_int(t) for t in fast.group(2).split()))
+                return Call(method, tuple(_literal(t) for t in _TOKENS.findall(fast.group(2))))
             except LiteralError as exc:
                 return Unparsed(SkipReason.PARSE_ERROR, str(exc))
         return self.parse_slow(line)
@@ -163,6 +171,18 @@ class LineParser:
 
 
 _MISSING = object()
+
+
+def _literal(token: str) -> object:
+    """A token of the fast path, exactly as the grammar would read it."""
+    first = token[0]
+    if first == '"':
+        return token[1:-1]
+    if first.isdigit() or first in "+-":
+        return parse_int(token)
+    if token in _WORDS:
+        return _WORDS[token]
+    return Name(token)
 
 
 def _describe(exc: LarkError, line: str) -> str:

@@ -157,6 +157,8 @@ def test_bytes_mutator_and_run_limit(tmp_path: Path) -> None:
         (["--corpus", "missing"], "apifuzz fuzz: error: --corpus missing: no such folder"),
         (["--mutator", "nope"], "apifuzz fuzz: error: argument --mutator: invalid choice: 'nope'"),
         (["--max-time", "-1"], "apifuzz fuzz: error: --max-time must be positive, got -1.0"),
+        (["--", "-fork=2"], "apifuzz fuzz: error: libFuzzer flag -fork=2 is not supported here"),
+        (["--", "-merge=1"], "apifuzz fuzz: error: libFuzzer flag -merge=1 is not supported"),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:

@@ -9,6 +9,7 @@ after every call; TimelineError is a refusal.  A bug raises, as in any atheris
 harness, so libFuzzer stops at the first one.
 """
 
+import contextlib
 import sys
 
 import atheris
@@ -39,20 +40,30 @@ def small(fdp):
 
 
 OPS = [
-    lambda t, f: t.add_bin_clip(f.ConsumeUnicodeNoSurrogates(8) or "c", f.ConsumeIntInRange(-1, 200)),
+    lambda t, f: t.add_bin_clip(
+        f.ConsumeUnicodeNoSurrogates(8) or "c", f.ConsumeIntInRange(-1, 200)
+    ),
     lambda t, f: t.rename_bin_clip(pick(f, t.bin_clip_ids()), f.ConsumeUnicodeNoSurrogates(8)),
     lambda t, f: t.delete_bin_clip(pick(f, t.bin_clip_ids())),
-    lambda t, f: t.insert_track(f.ConsumeIntInRange(-1, 10), TrackKind.VIDEO if f.ConsumeBool() else TrackKind.AUDIO),
+    lambda t, f: t.insert_track(
+        f.ConsumeIntInRange(-1, 10), TrackKind.VIDEO if f.ConsumeBool() else TrackKind.AUDIO
+    ),
     lambda t, f: t.delete_track(pick(f, t.track_ids())),
     lambda t, f: t.lock_track(pick(f, t.track_ids())),
     lambda t, f: t.unlock_track(pick(f, t.track_ids())),
     lambda t, f: t.insert_clip(pick(f, t.bin_clip_ids()), pick(f, t.track_ids()), small(f)),
     lambda t, f: t.move_clip(pick(f, t.clip_ids()), pick(f, t.track_ids()), small(f)),
-    lambda t, f: t.resize_clip(pick(f, t.clip_ids()), small(f), Side.LEFT if f.ConsumeBool() else Side.RIGHT),
+    lambda t, f: t.resize_clip(
+        pick(f, t.clip_ids()), small(f), Side.LEFT if f.ConsumeBool() else Side.RIGHT
+    ),
     lambda t, f: t.cut_clip(pick(f, t.clip_ids()), small(f)),
-    lambda t, f: t.insert_composition(pick(f, t.track_ids()), pick(f, t.track_ids()), small(f), small(f)),
+    lambda t, f: t.insert_composition(
+        pick(f, t.track_ids()), pick(f, t.track_ids()), small(f), small(f)
+    ),
     lambda t, f: t.move_composition(pick(f, t.composition_ids()), pick(f, t.track_ids()), small(f)),
-    lambda t, f: t.resize_composition(pick(f, t.composition_ids()), small(f), Side.LEFT if f.ConsumeBool() else Side.RIGHT),
+    lambda t, f: t.resize_composition(
+        pick(f, t.composition_ids()), small(f), Side.LEFT if f.ConsumeBool() else Side.RIGHT
+    ),
     lambda t, f: t.set_composition_target(pick(f, t.composition_ids()), pick(f, t.track_ids())),
     lambda t, f: t.delete_item(pick(f, t.item_ids())),
     lambda t, f: t.group_items(pick_set(f, t.item_ids())),
@@ -70,10 +81,8 @@ def TestOneInput(data):
     timeline = Timeline()
     while fdp.remaining_bytes() > 0:
         op = OPS[fdp.ConsumeIntInRange(0, len(OPS) - 1)]
-        try:
+        with contextlib.suppress(TimelineError, NoId):
             op(timeline, fdp)
-        except (TimelineError, NoId):
-            pass
         timeline.check_consistency()
 
 

@@ -171,13 +171,17 @@ def run(seconds: float, seed: int = 0, steps: int = 20) -> tuple[int, int, BaseE
     deadline = time.monotonic() + seconds
     failure: BaseException | None = None
     while time.monotonic() < deadline and failure is None:
-        batch = settings(max_examples=50, stateful_step_count=steps, deadline=None,
-                         database=None, phases=[Phase.generate],
-                         suppress_health_check=list(HealthCheck))
+        batch = settings(
+            max_examples=50,
+            stateful_step_count=steps,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         try:
-            run_state_machine_as_test(TimelineMachine, settings=batch,
-                                      _min_steps=0)  # type: ignore[call-arg]
-        except BaseException as exc:  # noqa: BLE001 - any failure is the finding
+            run_state_machine_as_test(TimelineMachine, settings=batch, _min_steps=0)  # type: ignore[call-arg]
+        except BaseException as exc:
             failure = exc
         programs += 50
         seed += 1
