@@ -15,6 +15,7 @@ call.  Prints the table and ratios and writes them to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -28,8 +29,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
-
-import contextlib
 
 from report import machine, write_section  # noqa: E402
 
