@@ -12,8 +12,8 @@ echo "== APIFUZZ_EXAMPLE_BUGS=$APIFUZZ_EXAMPLE_BUGS apifuzz fuzz example_timelin
 status=0
 apifuzz fuzz example_timeline --max-time 120 --jobs 2 "$@" || status=$?
 if [ "$status" -eq 1 ]; then
-    echo "INFO: each bug above is one of the seeded bugs of example_timeline/BUGS.md;"
-    echo "INFO: its input.txt replays it, e.g. with the reproduce command shown."
+    echo "INFO: every signature above comes from the seeded bugs of example_timeline/BUGS.md"
+    echo "INFO: (one bug can show in several ways); sh <folder>/reproduce.sh replays one."
     exit 0
 fi
 exit "$status"

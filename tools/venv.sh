@@ -25,8 +25,13 @@ STAMP=.venv/.apifuzz-setup
 WANT="$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open("pyproject.toml","rb").read()).hexdigest())')"
 if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]; then
     echo "INFO: installing apifuzz and its dependencies into .venv" >&2
-    .venv/bin/python -m pip install --quiet --upgrade pip >&2
-    .venv/bin/python -m pip install --quiet -e '.[dev]' >&2
+    # pip and setuptools talk a lot; keep it in a log unless something fails.
+    if ! { .venv/bin/python -m pip install --upgrade pip &&
+           .venv/bin/python -m pip install -e '.[dev]'; } > .venv/install.log 2>&1; then
+        cat .venv/install.log >&2
+        echo "ERROR: installing into .venv failed (log above, also in .venv/install.log)" >&2
+        exit 1
+    fi
     echo "$WANT" > "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"

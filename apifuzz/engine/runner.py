@@ -237,9 +237,12 @@ class Run:
             for r in sorted(crashes, key=lambda r: r.first_seen):
                 mark = "new " if r.key not in self.known_before else ""
                 w(f"  {mark}{r.signature.describe()}  x{r.count}\n")
-                w(f"      {r.summary}\n") if r.summary else None
-                w(f"      input:     {r.folder / 'input.txt'}\n")
-                w(f"      reproduce: {(r.folder / 'reproduce.sh').read_text().splitlines()[-1]}\n")
+                w(f"      {r.summary}\n      -> {r.folder}/\n")
+            last = sorted(crashes, key=lambda r: r.first_seen)[-1]
+            reproduce = (last.folder / "reproduce.sh").read_text().splitlines()[-1]
+            w(
+                f"each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n  {reproduce}\n"
+            )
         hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
         if failed and not crashes:
             return 2
