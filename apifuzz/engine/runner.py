@@ -240,9 +240,8 @@ class Run:
                 w(f"      {r.summary}\n      -> {r.folder}/\n")
             last = sorted(crashes, key=lambda r: r.first_seen)[-1]
             reproduce = (last.folder / "reproduce.sh").read_text().splitlines()[-1]
-            w(
-                f"each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n  {reproduce}\n"
-            )
+            w("each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n")
+            w(f"  {reproduce}\n")
         hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
         if failed and not crashes:
             return 2
