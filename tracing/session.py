@@ -49,6 +49,7 @@ class Outcome:
     scripts: dict[str, Trace] = field(default_factory=dict)  # file stem -> trace
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (label, reason)
     short: list[tuple[str, str]] = field(default_factory=list)  # cut short: (label, reason)
+    duplicates: int = 0  # scripts whose statements repeat an earlier one
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -144,7 +145,7 @@ class TraceSession:
                 continue
             seen[body] = name
             keep[name] = outcome.scripts[name]
-        outcome.duplicates = len(outcome.scripts) - len(keep)  # type: ignore[attr-defined]
+        outcome.duplicates = len(outcome.scripts) - len(keep)
         for old in folder.glob("*.txt"):
             if old.stem not in keep and old.read_text(encoding="utf-8").startswith(HEADER):
                 old.unlink()
@@ -161,7 +162,7 @@ class TraceSession:
             write("apifuzz trace: no model of a traced target was called")
         for name, outcome in sorted(self.outcomes.items()):
             statements = sum(len(t.statements) for t in outcome.scripts.values())
-            duplicates = getattr(outcome, "duplicates", 0)
+            duplicates = outcome.duplicates
             write(
                 f"apifuzz trace: {self.traced_tests} of {self.tests} tests traced, "
                 f"{len(outcome.scripts)} scripts ({statements} statements) written to "
