@@ -17,7 +17,9 @@ PACKAGE_DIRS = {"apifuzz": ROOT / "apifuzz", "apifuzz.interpreter": ROOT / "inte
 LAYERS = {
     "apifuzz.errors": 0, "apifuzz.decorators": 0, "apifuzz.tracing.guard": 0, "apifuzz.params": 1, "apifuzz.registry": 2,
     "apifuzz.target": 3, "apifuzz.aliases": 3, "apifuzz.language": 4, "apifuzz.interpreter": 5,
-    "apifuzz.tracing": 6, "apifuzz.engine": 7, "apifuzz.engine.worker": 7, "apifuzz.loader": 4, "apifuzz.pytest_plugin": 9, "apifuzz.cli": 9,
+    "apifuzz.tracing": 6, "apifuzz.engine": 7, "apifuzz.engine.worker": 7, "apifuzz.loader": 4,
+    "apifuzz.minimize": 8, "apifuzz.regression": 8,
+    "apifuzz.pytest_plugin": 9, "apifuzz.regress_plugin": 9, "apifuzz.cli": 9,
     "apifuzz.__main__": 9, "apifuzz": 9,
 }
 
@@ -31,9 +33,13 @@ def layer(module: str) -> int:
 def modules() -> list[tuple[str, Path]]:
     found = []
     for package, folder in PACKAGE_DIRS.items():
-        for path in folder.glob("*.py"):
-            name = package if path.stem == "__init__" else f"{package}.{path.stem}"
-            found.append((name, path))
+        for path in folder.rglob("*.py"):
+            parts = path.relative_to(folder).with_suffix("").parts
+            if parts[0] in ("interpreter", "tracing") and package == "apifuzz":
+                continue  # the symlinks to the mapped folders, scanned under their own names
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found.append((".".join((package, *parts)), path))
     return found
 
 

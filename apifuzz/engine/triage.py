@@ -12,9 +12,11 @@ import json
 import os
 import re
 import shlex
+import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -60,12 +62,34 @@ def _frames(tb: TracebackType | None) -> list[tuple[str, str, int]]:
     return [(f.filename, f.name, f.lineno or 0) for f in traceback.extract_tb(tb)]
 
 
+def model_dirs(packages: Iterable[str]) -> tuple[str, ...]:
+    """The folders (or single files) of the model's imported top-level packages."""
+    dirs = []
+    for name in packages:
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None)
+        if path:
+            base = Path(path).parent if Path(path).name == "__init__.py" else Path(path)
+            dirs.append(str(base))
+    return tuple(dirs) or ("\0",)
+
+
+def _relative(file: str, dirs: tuple[str, ...]) -> str:
+    # Relative to the folder holding the package, so a signature (and its folder
+    # name) is the same on every machine and in every checkout.
+    for base in dirs:
+        if file.startswith(base):
+            return os.path.relpath(file, os.path.dirname(base))
+    return file
+
+
 def signature_of(bug: Bug, model_dirs: tuple[str, ...], *, hang: bool = False) -> Signature:
     """The signature of a bug; frames outside ``model_dirs`` are not the model's."""
     error = bug.error
     frames = _frames(error.__traceback__)
     ours = [f for f in frames if f[0].startswith(model_dirs)]
     file, function, line = ours[-1] if ours else (frames[-1] if frames else ("", "", 0))
+    file = _relative(file, model_dirs)
     if hang:
         # A hang is interrupted wherever it happens to be: the function, not the line.
         return Signature("timeout", "Timeout", file, function, 0)
@@ -204,3 +228,39 @@ def load_crashes(root: Path) -> list[CrashRecord]:
             )
         )
     return records
+
+
+@dataclass
+class Artifact:
+    """A crash folder read back: the input and, when recorded, its signature."""
+
+    folder: Path
+    script: bytes
+    signature: Signature | None
+    summary: str = ""
+    minimized: bytes | None = None  # minimized.txt, when the minimizer wrote one
+
+    @property
+    def best(self) -> bytes:
+        """The minimized script when there is one, else the original input."""
+        return self.minimized if self.minimized is not None else self.script
+
+
+def is_artifact(path: Path) -> bool:
+    """Whether ``path`` is a crash folder (it holds ``input.txt``)."""
+    return path.is_dir() and (path / "input.txt").is_file()
+
+
+def load_artifact(folder: Path) -> Artifact:
+    """Read a crash folder; raises OSError when ``input.txt`` cannot be read."""
+    script = (folder / "input.txt").read_bytes()
+    signature, summary = None, ""
+    try:
+        info = json.loads((folder / "signature.json").read_text())
+        signature = Signature(**info["signature"])
+        summary = str(info.get("summary", ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    minimized_path = folder / "minimized.txt"
+    minimized = minimized_path.read_bytes() if minimized_path.is_file() else None
+    return Artifact(folder, script, signature, summary, minimized)

@@ -21,7 +21,7 @@ from types import FrameType
 from typing import Any
 
 from apifuzz.engine.corpus import sweep
-from apifuzz.engine.triage import CrashStore, Hang, atomic_write, signature_of
+from apifuzz.engine.triage import CrashStore, Hang, atomic_write, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug, BugKind
 
 
@@ -71,7 +71,7 @@ class Worker:
             target = load_target(config.target)
             for name in config.instrument:
                 __import__(name)
-        self.model_dirs = self._dirs(packages)
+        self.model_dirs = model_dirs(packages)
         if target.model_class.__module__ not in sys.modules or (
             target.model_class.__module__ in before
         ):
@@ -93,17 +93,6 @@ class Worker:
         self.statements = 0
         self.next_tick = self.started + 1.0
         self.atheris = atheris
-
-    @staticmethod
-    def _dirs(packages: list[str]) -> tuple[str, ...]:
-        dirs = []
-        for name in packages:
-            module = sys.modules.get(name)
-            path = getattr(module, "__file__", None)
-            if path:
-                base = Path(path).parent if Path(path).name == "__init__.py" else Path(path)
-                dirs.append(str(base))
-        return tuple(dirs) or ("\0",)
 
     # -- the fuzz target ------------------------------------------------------------
 
