@@ -196,6 +196,34 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     return int(fuzz(options, target, out))
 
 
+def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
+    """Shrink a crashing script (or crash folder) to the fewest statements with the same bug."""
+    from apifuzz.engine.judge import Judge, target_packages
+    from apifuzz.minimize import Minimizer, Status
+    from apifuzz.minimize.files import minimize_path
+
+    if args.max_time <= 0:
+        raise ApifuzzError(f"--max-time must be positive, got {args.max_time}")
+    language = _language(args)
+    judge = Judge(language, target_packages(args.target), timeout=args.timeout)
+    log = None if args.quiet else (lambda message: out.write(f"  {message}\n"))
+    minimizer = Minimizer(judge, max_time=args.max_time, log=log)
+    source = Path(args.script)
+    if not source.exists():
+        raise ApifuzzError(f"{source}: no such file or folder")
+    written = minimize_path(minimizer, source, Path(args.output) if args.output else None)
+    result = written.result
+    if result.signature is not None and result.status is not Status.NO_BUG:
+        out.write(f"bug: {result.signature.describe()}\n")
+    out.write(result.describe() + "\n")
+    if written.path is None:
+        return EXIT_BUG
+    if not args.quiet:
+        out.write(result.script)
+    out.write(f"written to {written.path}\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate docs/cli.md)."""
     parser = _Parser(prog="apifuzz", description="Fuzz the model API of a Python application.")
@@ -242,6 +270,36 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument(
         "--out", metavar="DIR", default="corpora", help="where <target>/ goes (default: corpora)"
     )
+    minimize = add(
+        "minimize",
+        cmd_minimize,
+        "shrink a crashing script to the fewest statements that show the same bug",
+    )
+    minimize.add_argument(
+        "script", metavar="SCRIPT", help="a script file, or a crash folder (holding input.txt)"
+    )
+    minimize.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write the result (default: <folder>/minimized.txt, or NAME.min.txt)",
+    )
+    minimize.add_argument(
+        "--max-time", type=float, default=60.0, metavar="S", help="time budget (default 60)"
+    )
+    minimize.add_argument(
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="a run longer than this is a timeout bug (0: off; default 5)",
+    )
+    minimize.add_argument("-q", "--quiet", action="store_true", help="only the summary lines")
+    minimize.epilog = (
+        "Exit code 0: the minimized script was written; 1: the bug did not reproduce "
+        "(no bug, or flaky); 2: usage error."
+    )
+
     fuzz = sub.add_parser(
         "fuzz",
         help="fuzz a target with atheris (libFuzzer)",

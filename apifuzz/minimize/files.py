@@ -1,0 +1,81 @@
+"""Minimize a script file or a crash folder and write the result beside it.
+
+A crash folder gets ``minimized.txt`` (only when the bug reproduced) and
+``minimize.json`` (always: the status, sizes and time), which the fuzz
+summary and the regression tools read back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from apifuzz.engine.triage import atomic_write, is_artifact, load_artifact
+from apifuzz.errors import ApifuzzError
+from apifuzz.minimize.minimizer import Minimized, Minimizer, Status
+
+MINIMIZED_NAME = "minimized.txt"
+RECORD_NAME = "minimize.json"
+
+
+@dataclass
+class Written:
+    """A minimization and where its script went (None when nothing was written)."""
+
+    result: Minimized
+    source: Path
+    path: Path | None
+
+
+def default_output(source: Path) -> Path:
+    """``<folder>/minimized.txt`` for a crash folder, ``name.min.txt`` beside a file."""
+    if is_artifact(source):
+        return source / MINIMIZED_NAME
+    return source.with_name(f"{source.stem}.min{source.suffix or '.txt'}")
+
+
+def header(result: Minimized, source: Path) -> str:
+    """Comment lines that say what the script shows and where it came from."""
+    assert result.signature is not None
+    return (
+        f"# apifuzz minimize: {result.signature.describe()}\n"
+        f"# from {source}: {result.before} -> {result.after} statements\n"
+    )
+
+
+def minimize_path(minimizer: Minimizer, source: Path, output: Path | None = None) -> Written:
+    """Minimize ``source`` (a script or a crash folder); raises ApifuzzError if unreadable."""
+    expected = None
+    try:
+        if is_artifact(source):
+            artifact = load_artifact(source)
+            data, expected = artifact.script, artifact.signature
+        elif source.is_dir():
+            raise ApifuzzError(f"{source} is a folder without input.txt, not a crash folder")
+        else:
+            data = source.read_bytes()
+    except OSError as exc:
+        raise ApifuzzError(f"cannot read {source}: {exc.strerror}") from None
+    result = minimizer.minimize(data, expected)
+    path = None
+    if result.status is Status.MINIMIZED:
+        path = output or default_output(source)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, header(result, source) + result.script)
+        except OSError as exc:
+            raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
+    if is_artifact(source):
+        record = {
+            "status": result.status.value,
+            "before": result.before,
+            "after": result.after,
+            "seconds": round(result.seconds, 3),
+            "runs": result.runs,
+            "complete": result.complete,
+            "describe": result.describe(),
+            "path": str(path) if path else None,
+        }
+        atomic_write(source / RECORD_NAME, json.dumps(record, indent=2) + "\n")
+    return Written(result, source, path)

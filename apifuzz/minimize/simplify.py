@@ -1,0 +1,134 @@
+"""Simpler values for one argument, simplest first.
+
+The minimizer tries each candidate in order and keeps the first that still
+shows the same bug, so the order is the policy: ints toward 0 (the
+minimizer then bisects), a Ref toward the first live object (a small index),
+strings, bytes and containers shorter, an optional value ``none``, a bool
+``false``, an enum its first member.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from apifuzz.interpreter.literals import Name
+from apifuzz.params import (
+    BoolType,
+    BytesType,
+    EnumType,
+    FloatType,
+    IntType,
+    ListType,
+    OptionalType,
+    ParamType,
+    RefType,
+    SetType,
+    StrType,
+    TupleType,
+    VarTupleType,
+)
+
+#: A Ref argument ``i`` that is not a live id names ``live[i % n]``: small indexes are enough.
+REF_CHOICES = 16
+
+
+def candidates(ptype: ParamType, raw: object) -> Iterator[object]:
+    """Literals simpler than ``raw`` for a ``ptype`` parameter, simplest first."""
+    seen = {_key(raw)}
+    for value in _candidates(ptype, raw):
+        key = _key(value)
+        if key not in seen:
+            seen.add(key)
+            yield value
+
+
+def _key(value: object) -> object:
+    # 0 == False == 0.0 in Python; the literal's type matters here.
+    return (type(value).__name__, repr(value))
+
+
+def _candidates(ptype: ParamType, raw: object) -> Iterator[object]:
+    if isinstance(ptype, OptionalType):
+        if raw is not None:
+            yield None
+            yield from _candidates(ptype.inner, raw)
+        return
+    if isinstance(ptype, RefType):
+        if type(raw) is int:
+            yield from range(0, min(abs(raw), REF_CHOICES))
+        return
+    if isinstance(ptype, IntType):
+        if type(raw) is int:
+            yield from int_steps(raw)
+        return
+    if isinstance(ptype, FloatType):
+        if type(raw) is float and math.isfinite(raw):
+            yield 0.0
+            yield 1.0
+            if raw != int(raw) and abs(raw) < 1e15:
+                yield float(int(raw))
+        elif type(raw) is float or type(raw) is int:
+            yield 0.0
+        return
+    if isinstance(ptype, BoolType):
+        if raw is True or (type(raw) is int and raw != 0):
+            yield False
+        return
+    if isinstance(ptype, EnumType):
+        first = ptype.members()[0].name
+        if raw != first and first.isidentifier():
+            yield Name(first)
+        return
+    if isinstance(ptype, StrType):
+        if isinstance(raw, str):  # a str literal or a bare word
+            yield from _shorter(str(raw))
+        return
+    if isinstance(ptype, BytesType):
+        if type(raw) is bytes:
+            yield b""
+            if len(raw) > 1:
+                yield raw[:1]
+                yield raw[: len(raw) // 2]
+        return
+    if isinstance(ptype, (ListType, SetType, VarTupleType)):
+        if type(raw) is list:
+            yield from _shorter_list(raw)
+            yield from _simpler_items(raw, [ptype.inner] * len(raw))
+        return
+    if isinstance(ptype, TupleType) and type(raw) is list and len(raw) == len(ptype.items):
+        yield from _simpler_items(raw, list(ptype.items))
+
+
+def int_steps(value: int) -> Iterator[int]:
+    """0, then 1 (or -1), then halfway toward 0."""
+    if value == 0:
+        return
+    sign = 1 if value > 0 else -1
+    yield 0
+    if abs(value) > 1:
+        yield sign
+    if value < 0:
+        yield -value  # a positive int reads simpler
+    if abs(value) > 2:
+        yield value // 2 if value > 0 else -(-value // 2)
+
+
+def _shorter(text: str) -> Iterator[object]:
+    yield ""
+    if len(text) > 1:
+        yield text[:1]
+        yield text[: len(text) // 2]
+        yield text[:-1]
+
+
+def _shorter_list(items: list[object]) -> Iterator[object]:
+    yield []
+    for index in range(len(items)):
+        yield items[:index] + items[index + 1 :]
+
+
+def _simpler_items(items: list[object], types: list[ParamType]) -> Iterator[object]:
+    for index, (item, itype) in enumerate(zip(items, types, strict=True)):
+        for simpler in candidates(itype, item):
+            yield [*items[:index], simpler, *items[index + 1 :]]

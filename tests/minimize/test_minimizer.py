@@ -1,0 +1,180 @@
+"""The script minimizer: known minimal answers, same signature only, flaky bugs, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import minimize_models
+import pytest
+
+from apifuzz.engine.judge import Judge
+from apifuzz.language import Language
+from apifuzz.loader import load_target
+from apifuzz.minimize import Minimizer, Status
+
+ROOT = Path(__file__).resolve().parents[2]
+CRASHES = Path(__file__).parent / "crashes"
+
+
+def minimizer(max_time: float = 30.0, timeout: float = 5.0) -> Minimizer:
+    judge = Judge(Language.build(minimize_models.target), ["minimize_models"], timeout=timeout)
+    return Minimizer(judge, max_time=max_time)
+
+
+def test_invariant_bug_shrinks_to_the_known_three_statements() -> None:
+    script = (
+        "# found by a fuzzer\n"
+        "noise 5 [\"x\" \"y\"]\nadd 7\nnoise 3\n"
+        "label 0 \"hello\"\nadd 2\nnoise 9\nremove 0 true\nnoise 1\nadd 4\n"
+    )
+    result = minimizer().minimize(script)
+    assert result.status is Status.MINIMIZED and result.complete
+    assert result.script == 'add 0\nlabel 0 "h"\nremove 0\n'
+    assert (result.before, result.after) == (9, 3)
+    assert result.signature is not None and result.signature.invariant == "counted"
+
+
+def test_refs_shrink_toward_the_first_live_id_but_keep_two_boxes() -> None:
+    # pair needs two different boxes: ref 0 and ref 1 both name box 1, so b stays 2.
+    result = minimizer().minimize("add 6\nadd 8\nadd 9\nnoise 2\npair 7 5\n")
+    assert result.script == "add 0\nadd 1\npair 0 2\n"
+    assert result.signature is not None and result.signature.error == "ValueError"
+
+
+def test_removing_a_creation_re_aims_the_refs_after_it() -> None:
+    # pair 7 5 names boxes 2 and 3 (equal sizes: KeyError).  Without box 1 the same
+    # literals name other boxes; the repair pass re-aims one ref so box 1 can go.
+    result = minimizer().minimize("add 6\nadd 9\nadd 9\nnoise 2\npair 7 5\n")
+    assert result.script == "add 9\nadd 9\npair 0 2\n"
+    assert result.signature is not None and result.signature.error == "KeyError"
+
+
+def test_never_minimized_into_another_bug() -> None:
+    # Setting the second size to 0 would make the sizes equal: a KeyError, another bug.
+    result = minimizer().minimize("add 1\nadd 2\npair 0 2\n")
+    assert result.script == "add 0\nadd 1\npair 0 2\n"
+    assert result.signature is not None and result.signature.error == "ValueError"
+
+
+def test_a_hang_shrinks_by_bisection() -> None:
+    result = minimizer(timeout=0.2).minimize("noise 1\nslow 5000\nnoise 2\n")
+    assert result.status is Status.MINIMIZED
+    assert result.script == "slow 1000\n"
+    assert result.signature is not None and result.signature.kind == "timeout"
+
+
+def test_flaky_bug_is_reported_and_left_alone() -> None:
+    minimize_models.FLAKY_CALLS[0] = 0
+    result = minimizer().minimize("noise 1\nflaky\n")
+    assert result.status is Status.FLAKY
+    assert result.script == "noise 1\nflaky\n"
+    assert None in result.seen and "flaky" in result.describe()
+
+
+def test_a_recorded_signature_that_does_not_replay_is_flaky() -> None:
+    other = minimizer().minimize("add 1\nadd 1\npair 0 2\n").signature  # KeyError
+    result = minimizer().minimize("add 1\nadd 2\npair 0 2\n", expected=other)
+    assert result.status is Status.FLAKY
+
+
+def test_no_bug() -> None:
+    result = minimizer().minimize("add 1\nnoise 2\n")
+    assert result.status is Status.NO_BUG and result.describe().startswith("no bug")
+
+
+def test_time_limit_returns_a_valid_smaller_script() -> None:
+    script = "".join(f"noise {i}\n" for i in range(300)) + 'add 1\nlabel 0 "a"\nremove 0\n'
+    result = minimizer(max_time=0.05).minimize(script)
+    assert result.status is Status.MINIMIZED and not result.complete
+    assert result.after <= result.before
+    assert "time limit" in result.describe()
+
+
+def test_deterministic() -> None:
+    script = (CRASHES / "redo_not_cleared.txt").read_text()
+    runs = []
+    for _ in range(2):
+        os.environ["APIFUZZ_EXAMPLE_BUGS"] = "redo_not_cleared"
+        try:
+            target = load_target("example_timeline")
+            judge = Judge(Language.for_target(target, None), ["example_timeline"])
+            runs.append(Minimizer(judge).minimize(script).script)
+        finally:
+            del os.environ["APIFUZZ_EXAMPLE_BUGS"]
+    assert runs[0] == runs[1]
+
+
+def shortest_known(bug: str) -> int:
+    text = (ROOT / "example_timeline" / "BUGS.md").read_text()
+    match = re.search(rf"\| \[`{bug}`\].*\| (\d+) \|", text)
+    assert match, bug
+    return int(match.group(1))
+
+
+@pytest.mark.parametrize("path", sorted(CRASHES.glob("*.txt")), ids=lambda p: p.stem)
+def test_fuzz_found_crash_of_every_seeded_bug_shrinks_near_the_shortest_known(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFUZZ_EXAMPLE_BUGS", path.stem)
+    target = load_target("example_timeline")
+    judge = Judge(Language.for_target(target, None), ["example_timeline"])
+    result = Minimizer(judge, max_time=60).minimize(path.read_bytes())
+    assert result.status is Status.MINIMIZED and result.complete
+    assert result.after <= shortest_known(path.stem) + 1, result.script
+    assert judge.run(result.script).signature == result.signature
+    monkeypatch.delenv("APIFUZZ_EXAMPLE_BUGS")
+    assert load_target("example_timeline") and judge.run(result.script).signature is None
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    return subprocess.run(
+        [sys.executable, "-m", "apifuzz", "minimize", *args],
+        cwd=ROOT,
+        env=dict(base, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_minimizes_a_crash_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "crash"
+    folder.mkdir()
+    (folder / "input.txt").write_bytes((CRASHES / "cut_skips_bin_usage.txt").read_bytes())
+    done = run_cli("example_timeline", str(folder), APIFUZZ_EXAMPLE_BUGS="cut_skips_bin_usage")
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"minimized: 36 -> \d statements", done.stdout)
+    written = (folder / "minimized.txt").read_text()
+    assert written.startswith("# apifuzz minimize: ")
+    record = json.loads((folder / "minimize.json").read_text())
+    assert record["status"] == "minimized" and record["before"] == 36 and record["after"] <= 6
+    # The written script still shows the bug, and shows nothing with the bug off.
+    replay = [sys.executable, "-m", "apifuzz", "replay", "example_timeline", "-q"]
+    base = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    on = subprocess.run(
+        [*replay, str(folder / "minimized.txt")],
+        cwd=ROOT,
+        env=dict(base, APIFUZZ_EXAMPLE_BUGS="cut_skips_bin_usage"),
+        capture_output=True,
+    )
+    off = subprocess.run([*replay, str(folder / "minimized.txt")], cwd=ROOT, env=base)
+    assert (on.returncode, off.returncode) == (1, 0)
+
+
+def test_cli_no_bug_and_usage_errors(tmp_path: Path) -> None:
+    script = tmp_path / "clean.txt"
+    script.write_text("add_bin_clip \"a\" 5\n")
+    done = run_cli("example_timeline", str(script))
+    assert done.returncode == 1 and "no bug" in done.stdout
+    assert not (tmp_path / "clean.min.txt").exists()
+    missing = run_cli("example_timeline", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+    assert "no such file" in missing.stderr
+    bad = run_cli("example_timeline", str(script), "--max-time", "0")
+    assert bad.returncode == 2 and "--max-time" in bad.stderr
