@@ -9,11 +9,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from apifuzz.errors import ApifuzzError
 from apifuzz.language import LOCK_NAME, Language
 from apifuzz.loader import default_corpus, load_target
+from apifuzz.target import require_undo_redo
+
+if TYPE_CHECKING:
+    from apifuzz.interpreter import Report
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 
@@ -64,52 +68,116 @@ def cmd_lang(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
-    """Run scripts on a fresh model each and print what every statement did."""
-    from apifuzz.interpreter import Interpreter, Status
+def _write_report(report: Report, args: argparse.Namespace, model: str, out: TextIO) -> None:
+    """Print what every statement of a replayed script did (``--trace``: as Python calls)."""
+    from apifuzz.interpreter import Status
 
-    language = _language(args)
-    interpreter = Interpreter(language)
-    found = False
+    if args.trace:
+        for s in report.statements:
+            if s.status is Status.SKIPPED or s.method is None:
+                continue
+            call = f"{model}.{s.call_text()}"
+            if s.status is Status.BUG:
+                out.write(f"  {s.line:>4} {call}  # bug\n")
+            elif s.error is not None:
+                out.write(f"  {s.line:>4} {call} raises {s.detail}\n")
+            else:
+                out.write(f"  {s.line:>4} {call} -> {s.value!r}\n")
+    elif not args.quiet:
+        for s in report.statements:
+            text = s.text.strip()
+            if len(text) > 48:
+                text = text[:45] + "..."
+            line = f"  {s.line:>4} {s.status.value:<8} {text:<48}"
+            if s.status is Status.SKIPPED:
+                line += f"  [{s.reason.value if s.reason else ''}: {s.detail}]"
+            elif s.status is Status.REFUSED:
+                line += f"  {s.call_text()} -> {s.detail or repr(s.value)}"
+            elif s.status is Status.BUG:
+                line += f"  {s.call_text()}"
+            else:
+                line += f"  {s.call_text()} -> {s.value!r}"
+            out.write(line.rstrip() + "\n")
+
+
+def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
+    """Run scripts or crash folders on a fresh model each and print what every statement did.
+
+    A crash folder (holding ``input.txt``) is judged the way the fuzz worker
+    judged it, and the bug it shows now is compared with its recorded signature.
+    """
+    from apifuzz.engine.judge import Judge, target_packages
+    from apifuzz.engine.replay import Reproduction, artifact_lock, find_artifacts
+    from apifuzz.engine.triage import Artifact, load_artifact
+
+    target = load_target(args.target)
+    if args.undo_redo:
+        require_undo_redo(target)
+    if args.timeout < 0:
+        raise ApifuzzError(f"--timeout must not be negative, got {args.timeout}")
+    corpus = Path(args.corpus) if args.corpus else default_corpus(target)
+    default_lock = corpus / LOCK_NAME if (corpus / LOCK_NAME).exists() else None
+    # Everything is read first, so a bad path is a usage error before any output.
+    entries: list[tuple[str, bytes, Artifact | None]] = []
     for name in args.scripts:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as exc:
-            raise ApifuzzError(f"cannot read script {name!r}: {exc.strerror}") from None
-        report = interpreter.run(data)
-        out.write(f"{name}: {report.counts()}\n")
-        if args.trace:
-            model = language.registry.model_name.lower()
-            for s in report.statements:
-                if s.status is Status.SKIPPED or s.method is None:
-                    continue
-                call = f"{model}.{s.call_text()}"
-                if s.status is Status.BUG:
-                    out.write(f"  {s.line:>4} {call}  # bug\n")
-                elif s.error is not None:
-                    out.write(f"  {s.line:>4} {call} raises {s.detail}\n")
-                else:
-                    out.write(f"  {s.line:>4} {call} -> {s.value!r}\n")
-        elif not args.quiet:
-            for s in report.statements:
-                text = s.text.strip()
-                if len(text) > 48:
-                    text = text[:45] + "..."
-                line = f"  {s.line:>4} {s.status.value:<8} {text:<48}"
-                if s.status is Status.SKIPPED:
-                    line += f"  [{s.reason.value if s.reason else ''}: {s.detail}]"
-                elif s.status is Status.REFUSED:
-                    line += f"  {s.call_text()} -> {s.detail or repr(s.value)}"
-                elif s.status is Status.BUG:
-                    line += f"  {s.call_text()}"
-                else:
-                    line += f"  {s.call_text()} -> {s.value!r}"
-                out.write(line.rstrip() + "\n")
+        path = Path(name)
+        if not path.is_dir():
+            try:
+                entries.append((name, path.read_bytes(), None))
+            except OSError as exc:
+                raise ApifuzzError(f"cannot read script {name!r}: {exc.strerror}") from None
+            continue
+        folders = find_artifacts(path)
+        if not folders:
+            raise ApifuzzError(f"{name}: no crash folder (a folder holding input.txt) in it")
+        for folder in folders:
+            try:
+                crash = load_artifact(folder)
+            except OSError as exc:
+                raise ApifuzzError(f"cannot read {folder / 'input.txt'}: {exc.strerror}") from None
+            entries.append((str(folder / "input.txt"), crash.script, crash))
+            if crash.minimized is not None:
+                entries.append((str(folder / "minimized.txt"), crash.minimized, crash))
+
+    judges: dict[tuple[Path | None, bool, tuple[str, ...]], Judge] = {}
+    packages = target_packages(args.target)
+    model = target.registry.model_name.lower()
+    found = False
+    for label, data, artifact in entries:
+        lock, undo_redo = default_lock, args.undo_redo
+        if artifact is not None:
+            if artifact.target is not None and artifact.target != args.target:
+                out.write(
+                    f"WARNING: {artifact.folder} was recorded with target {artifact.target}; "
+                    f"replaying with {args.target}\n"
+                )
+            if not args.corpus:
+                lock = artifact_lock(artifact.folder) or default_lock
+            if artifact.undo_redo and not undo_redo:
+                # Found with the undo/redo oracle on: the bug may only show with it.
+                require_undo_redo(target)
+                undo_redo = True
+        where = tuple(artifact.packages_or(packages) if artifact is not None else packages)
+        judge = judges.get((lock, undo_redo, where))
+        if judge is None:
+            language = Language.for_target(target, lock)
+            judge = Judge(language, where, timeout=args.timeout, undo_redo=undo_redo)
+            judges[lock, undo_redo, where] = judge
+        verdict = judge.run(data, record=True)
+        report = verdict.report
+        flags = " (undo/redo oracle on)" if undo_redo and not args.undo_redo else ""
+        out.write(f"{label}: {report.counts()}{flags}\n")
+        _write_report(report, args, model, out)
         if report.bug is not None:
             found = True
-            out.write(f"BUG: {report.bug.summary()}\n")
+            if verdict.hang:
+                out.write(f"BUG: timeout: the script ran longer than {args.timeout}s\n")
+            else:
+                out.write(f"BUG: {report.bug.summary()}\n")
             if not args.quiet:
                 out.write(report.bug.traceback)
+        if artifact is not None:
+            out.write(Reproduction(artifact.signature, verdict.signature).describe() + "\n")
     return EXIT_BUG if found else EXIT_OK
 
 
@@ -156,6 +224,8 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     else:
         default = default_corpus(target)
         corpora = [default] if default.is_dir() else []
+    if args.undo_redo:
+        require_undo_redo(target)
     workdir = Path(args.workdir) if args.workdir else Path(".apifuzz") / target.name
     for flag in args.extra:
         # These relaunch argv[0] through a shell, which a Python harness is not, and then
@@ -173,6 +243,8 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     ):
         if value is not None and value <= 0 and name != "--timeout":
             raise ApifuzzError(f"{name} must be positive, got {value}")
+    if args.minimize_time < 0:
+        raise ApifuzzError(f"--minimize-time must be 0 (off) or positive, got {args.minimize_time}")
     options = FuzzOptions(
         target=args.target,
         corpus=corpora,
@@ -187,6 +259,8 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         instrument=args.instrument,
         max_len=args.max_len,
         libfuzzer_args=list(args.extra),
+        undo_redo=args.undo_redo,
+        minimize_time=args.minimize_time,
     )
     out.write(
         f"INFO: fuzzing {target.name} with {args.jobs} worker(s); seeds: "
@@ -199,18 +273,37 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     """Shrink a crashing script (or crash folder) to the fewest statements with the same bug."""
     from apifuzz.engine.judge import Judge, target_packages
+    from apifuzz.engine.replay import artifact_lock
+    from apifuzz.engine.triage import is_artifact, load_artifact
     from apifuzz.minimize import Minimizer, Status
     from apifuzz.minimize.files import minimize_path
 
     if args.max_time <= 0:
         raise ApifuzzError(f"--max-time must be positive, got {args.max_time}")
-    language = _language(args)
-    judge = Judge(language, target_packages(args.target), timeout=args.timeout)
-    log = None if args.quiet else (lambda message: out.write(f"  {message}\n"))
-    minimizer = Minimizer(judge, max_time=args.max_time, log=log)
     source = Path(args.script)
     if not source.exists():
         raise ApifuzzError(f"{source}: no such file or folder")
+    target = load_target(args.target)
+    packages = target_packages(args.target)
+    lock = (Path(args.corpus) if args.corpus else default_corpus(target)) / LOCK_NAME
+    undo_redo = args.undo_redo
+    if is_artifact(source):
+        # Replay the folder exactly as the worker ran it: its aliases, oracle and packages.
+        artifact = load_artifact(source)
+        packages = artifact.packages_or(packages)
+        undo_redo = undo_redo or artifact.undo_redo
+        if not args.corpus:
+            lock = artifact_lock(source) or lock
+    if undo_redo:
+        require_undo_redo(target)
+    language = Language.for_target(target, lock if lock.exists() else None)
+    judge = Judge(language, packages, timeout=args.timeout, undo_redo=undo_redo)
+
+    def log(message: str) -> None:
+        if not args.quiet:
+            out.write(f"  {message}\n")
+
+    minimizer = Minimizer(judge, max_time=args.max_time, log=log)
     written = minimize_path(minimizer, source, Path(args.output) if args.output else None)
     result = written.result
     if result.signature is not None and result.status is not Status.NO_BUG:
@@ -221,6 +314,31 @@ def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     if not args.quiet:
         out.write(result.script)
     out.write(f"written to {written.path}\n")
+    return EXIT_OK
+
+
+def cmd_to_test(args: argparse.Namespace, out: TextIO) -> int:
+    """Turn a crashing script (or crash folder) into a pytest regression test."""
+    from apifuzz.regression import to_test
+
+    if args.timeout < 0:
+        raise ApifuzzError(f"--timeout must not be negative, got {args.timeout}")
+    written = to_test(
+        args.target,
+        Path(args.script),
+        out=Path(args.out) if args.out else None,
+        undo_redo=args.undo_redo,
+        corpus=Path(args.corpus) if args.corpus else None,
+        timeout=args.timeout,
+    )
+    if written.oracle_from_artifact:
+        out.write("INFO: the crash was found with the undo/redo oracle on: the test runs it too\n")
+    bug = written.signature.describe()
+    if written.status == "present":
+        out.write(f"{written.path} already has {written.test_name} ({bug}): nothing written\n")
+        return EXIT_OK
+    where = "created" if written.status == "created" else "appended to"
+    out.write(f"{where} {written.path}: {written.test_name}, {written.steps} steps ({bug})\n")
     return EXIT_OK
 
 
@@ -257,11 +375,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="create or update <corpus>/aliases.lock with the current aliases",
     )
 
-    replay = add("replay", cmd_replay, "run scripts on a fresh model and show each statement")
-    replay.add_argument("scripts", metavar="SCRIPT", nargs="+", help="script files")
+    replay = add(
+        "replay",
+        cmd_replay,
+        "run scripts or crash folders on a fresh model and show each statement",
+    )
+    replay.add_argument(
+        "scripts",
+        metavar="PATH",
+        nargs="+",
+        help="a script file, a crash folder (holding input.txt) or a folder of crash folders",
+    )
     replay.add_argument("-q", "--quiet", action="store_true", help="only the summary lines")
     replay.add_argument(
         "--trace", action="store_true", help="show only the resolved calls, as Python"
+    )
+    replay.add_argument(
+        "--undo-redo",
+        action="store_true",
+        help="run the undo/redo oracle after every call (as fuzz --undo-redo did)",
+    )
+    replay.add_argument(
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="a script running longer is a timeout bug (0: off; default 5)",
+    )
+    replay.epilog = (
+        "A crash folder replays input.txt (and minimized.txt when present) the way the fuzz "
+        "worker ran it, and says whether its recorded bug reproduced. Exit code 1: a bug showed."
     )
 
     trace = add(
@@ -295,9 +438,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="a run longer than this is a timeout bug (0: off; default 5)",
     )
     minimize.add_argument("-q", "--quiet", action="store_true", help="only the summary lines")
+    minimize.add_argument(
+        "--undo-redo",
+        action="store_true",
+        help="run the undo/redo oracle after every call (on by itself for a crash folder "
+        "found with it)",
+    )
     minimize.epilog = (
         "Exit code 0: the minimized script was written; 1: the bug did not reproduce "
         "(no bug, or flaky); 2: usage error."
+    )
+
+    to_test = add(
+        "to-test", cmd_to_test, "turn a crashing script into a pytest regression test (libcst)"
+    )
+    to_test.add_argument(
+        "script",
+        metavar="SCRIPT",
+        help="a script file, or a crash folder (its minimized.txt, else its input.txt)",
+    )
+    to_test.add_argument(
+        "-o",
+        "--out",
+        metavar="FILE",
+        help="the test file, created or appended to (default: tests/regression/test_<target>.py)",
+    )
+    to_test.add_argument(
+        "--undo-redo",
+        action="store_true",
+        help="after every step, undo, redo and compare the state (needs Target(undo=, redo=))",
+    )
+    to_test.add_argument(
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="a run longer than this is a timeout bug (0: off; default 5)",
+    )
+    to_test.epilog = (
+        "The test fails while the bug is there (same exception, same place in the model) and "
+        "passes once it is fixed. A test for a bug already in the file is not added again."
     )
 
     fuzz = sub.add_parser(
@@ -347,6 +527,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fuzz.add_argument(
         "--max-len", type=int, default=8192, metavar="BYTES", help="longest input (default 8192)"
+    )
+    fuzz.add_argument(
+        "--undo-redo",
+        action="store_true",
+        help="after every call, check that undo then redo give back the same state "
+        "(needs Target(undo=..., redo=...))",
+    )
+    fuzz.add_argument(
+        "--minimize-time",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="after the run, minimize each new bug for up to S seconds (0: off; default 10)",
     )
 
     trace.epilog = (

@@ -1,7 +1,11 @@
 """The pytest plugin: ``pytest --apifuzz-trace=DIR`` turns each test into seed scripts.
 
+``pytest --apifuzz-regress=DIR`` replays every crash folder under DIR as a
+regression test (:mod:`apifuzz.regress_plugin`).
+
 This module is loaded by pytest in every run, so it only declares options;
-the recorder is imported and registered only when ``--apifuzz-trace`` is given.
+the recorder is imported and registered only when ``--apifuzz-trace`` is given,
+the regression collector only with ``--apifuzz-regress``.
 """
 
 from __future__ import annotations
@@ -24,10 +28,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         help="trace only this target (MODULE or MODULE:ATTRIBUTE); repeatable. Default: "
-        "the apifuzz_targets ini value, else every class decorated with @api",
+        "the apifuzz_targets ini value, else every class decorated with @api. With "
+        "--apifuzz-regress: the target of crash folders that record none",
+    )
+    group.addoption(
+        "--apifuzz-regress",
+        metavar="DIR",
+        default=None,
+        help="replay every crash folder under DIR (a folder holding input.txt) as a test that "
+        "fails while its bug still shows",
     )
     parser.addini(
-        "apifuzz_targets", "targets traced by --apifuzz-trace", type="linelist", default=[]
+        "apifuzz_targets",
+        "targets traced by --apifuzz-trace (and replayed by --apifuzz-regress when a crash "
+        "folder records none)",
+        type="linelist",
+        default=[],
     )
 
 
@@ -38,3 +54,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
         specs = config.getoption("apifuzz_target") or config.getini("apifuzz_targets")
         config.pluginmanager.register(TraceSession(config, out, list(specs)), "apifuzz-trace")
+    regress = config.getoption("apifuzz_regress")
+    if regress:
+        from apifuzz.regress_plugin import RegressPlugin
+
+        specs = config.getoption("apifuzz_target") or config.getini("apifuzz_targets")
+        config.pluginmanager.register(
+            RegressPlugin(config, regress, list(specs)), "apifuzz-regress"
+        )

@@ -7,7 +7,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from apifuzz.errors import InvalidDefinition
+from apifuzz.errors import InvalidDefinition, UsageError
 from apifuzz.registry import ParamSpec, Registration, Registry, build_params, scan
 
 
@@ -22,6 +22,14 @@ class Target:
     An exception listed in ``expected`` (or a ``False`` return) is a refused
     request, not a bug.  Annotated factory parameters can be set by a script's
     first statement (``! 2 48000``); otherwise their defaults are used.
+
+    ``undo`` and ``redo`` name the model's undo and redo methods (both or
+    neither) for the undo/redo oracle (``apifuzz fuzz --undo-redo``): after
+    every executed call, an undo that succeeds followed by a redo must bring
+    the model back to where it was.
+    ``state`` names a method returning a comparable value of what the user
+    sees (``Timeline.snapshot``); without it only redo's success and the
+    invariants are checked.  Each is a method taking only the model.
     """
 
     def __init__(
@@ -31,6 +39,9 @@ class Target:
         *,
         expected: type[BaseException] | tuple[type[BaseException], ...] = (),
         name: str | None = None,
+        undo: str | None = None,
+        redo: str | None = None,
+        state: str | None = None,
     ) -> None:
         if isinstance(expected, type):
             expected = (expected,)
@@ -69,9 +80,59 @@ class Target:
         self.name: str = name or module.split(".")[0] or self.model_class.__name__
         self._registry: Registry | None = None
         self._factory_params: tuple[ParamSpec, ...] | None = None
+        self._check_undo_redo(undo, redo, state)
+        self.undo: str | None = undo
+        """The model's undo method (a name), for the undo/redo oracle."""
+        self.redo: str | None = redo
+        """The model's redo method (a name), declared together with ``undo``."""
+        self.state: str | None = state
+        """The method returning the model's comparable state, or None."""
         _KNOWN.add(self)
         for listener in list(_LISTENERS):
             listener(self)
+
+    def _check_undo_redo(self, undo: str | None, redo: str | None, state: str | None) -> None:
+        """Refuse undo/redo/state names the oracle could not call, naming the fix."""
+        cls = self.model_class.__qualname__
+        where = f"apifuzz.Target({cls})"
+        if (undo is None) != (redo is None):
+            given, missing = ("undo", "redo") if redo is None else ("redo", "undo")
+            raise InvalidDefinition(
+                f"{where}: {given}= is given without {missing}=; the undo/redo oracle needs "
+                f"both, e.g. undo='undo', redo='redo'"
+            )
+        if state is not None and undo is None:
+            raise InvalidDefinition(
+                f"{where}: state={state!r} is only used by the undo/redo oracle; name the "
+                f"model's undo= and redo= methods too, or drop state="
+            )
+        # An external registration may name one of its own actions, not on the class.
+        actions = set(self._registration._methods) if self._registration is not None else set()
+        for option, value in (("undo", undo), ("redo", redo), ("state", state)):
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.isidentifier():
+                raise InvalidDefinition(
+                    f"{where}: {option}= must be the name of a method of {cls}, got {value!r}"
+                )
+            if value in actions:
+                continue
+            attr = getattr(self.model_class, value, None)
+            if attr is None:
+                raise InvalidDefinition(
+                    f"{where}: {option}={value!r}, but {cls} has no attribute {value!r}; "
+                    f"check the spelling"
+                )
+            if not callable(attr):
+                raise InvalidDefinition(
+                    f"{where}: {option}={value!r}, but {cls}.{value} is not callable; name "
+                    f"a method taking only the model"
+                )
+
+    @property
+    def has_undo_redo(self) -> bool:
+        """Whether undo and redo are declared (the undo/redo oracle can run)."""
+        return self.undo is not None and self.redo is not None
 
     @staticmethod
     def _returned_class(factory: Callable[..., Any]) -> type:
@@ -155,6 +216,15 @@ def on_new_target(listener: Callable[[Target], None]) -> Callable[[], None]:
     """Call ``listener`` with every Target created from now on; returns the unsubscribe."""
     _LISTENERS.append(listener)
     return lambda: _LISTENERS.remove(listener)
+
+
+def require_undo_redo(target: Target) -> None:
+    """Raise UsageError unless ``target`` declares undo and redo (``--undo-redo`` needs them)."""
+    if not target.has_undo_redo:
+        raise UsageError(
+            f"--undo-redo: target {target.name!r} declares no undo/redo methods; add "
+            f"undo=..., redo=... (and state=...) to its Target"
+        )
 
 
 def as_target(obj: object, *, name: str | None = None) -> Target:

@@ -26,8 +26,12 @@ from example_timeline.model import (
     TrackKind,
 )
 
-target = Target(Timeline, expected=(TimelineError,))
-"""The fuzz target: a fresh :class:`Timeline` per input; TimelineError is a refusal."""
+target = Target(Timeline, expected=(TimelineError,), undo="undo", redo="redo", state="snapshot")
+"""The fuzz target: a fresh :class:`Timeline` per input; TimelineError is a refusal.
+
+``apifuzz fuzz example_timeline --undo-redo`` checks after every call that undo
+then redo give back the same :meth:`Timeline.snapshot`.
+"""
 
 __all__ = [
     "ALL_BUGS",

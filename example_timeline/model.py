@@ -734,6 +734,32 @@ class Timeline:
         """The labels of the undoable commands, oldest first."""
         return [command.label for command in self._undo_stack]
 
+    def snapshot(self) -> dict[str, object]:
+        """What the user sees, as plain comparable values: the undo/redo oracle's state.
+
+        Undo followed by redo must give back an equal snapshot.  The selection
+        is left out: it is not part of the history (undoing the insertion of a
+        selected clip deselects it, and redo does not select it again).  The
+        bin's usage counts, the id counter and the undo/redo stacks are
+        bookkeeping, not state the user sees.
+        """
+        return {
+            "bin": {b: (c.name, c.duration) for b, c in sorted(self._bin.items())},
+            "tracks": tuple(
+                (t, self._tracks[t].kind.value, self._tracks[t].locked) for t in self._track_order
+            ),
+            "clips": {
+                c: (clip.bin_clip, clip.track, clip.position, clip.in_point, clip.out_point)
+                for c, clip in sorted(self._clips.items())
+            },
+            "compositions": {
+                c: (comp.track, comp.target, comp.position, comp.length)
+                for c, comp in sorted(self._compositions.items())
+            },
+            "groups": {g: tuple(sorted(children)) for g, children in sorted(self._groups.items())},
+            "parents": dict(sorted(self._parent.items())),
+        }
+
     # ------------------------------------------------------------------
     # invariant
 
@@ -947,8 +973,7 @@ class Timeline:
             ):
                 return False
             if isinstance(current, Composition) and (
-                self._tracks[new_track].kind is not TrackKind.VIDEO
-                or new_track == current.target
+                self._tracks[new_track].kind is not TrackKind.VIDEO or new_track == current.target
             ):
                 return False
             plan[member] = (new_track, new_position)

@@ -24,6 +24,7 @@ class BugKind(enum.Enum):
 
     EXCEPTION = "exception"  # an exception not listed in Target(expected=...)
     INVARIANT = "invariant"  # an @invariant raised or returned False
+    ORACLE = "oracle"  # undo then redo changed the state, or redo was refused after an undo
 
 
 @dataclass
@@ -58,6 +59,10 @@ class Bug:
     line: int  # 0 for the model's construction
     method: str | None  # the call that failed, or after which the invariant failed
     invariant: str | None = None
+    # Set when the bug showed in the undo/redo oracle run after ``method``: "undo",
+    # "redo" or "state" (the step that raised or after which the invariant failed),
+    # "compare" for a state that undo and redo did not give back.
+    oracle: str | None = None
 
     @property
     def traceback(self) -> str:
@@ -67,7 +72,11 @@ class Bug:
     def summary(self) -> str:
         """One line: where it happened and what was raised, or which invariant failed."""
         where = f"line {self.line}" if self.line else "construction"
-        if self.method:
+        if self.oracle is not None:
+            where += f", undo/redo after {self.method}"
+            if self.oracle != "compare":
+                where += f" ({'after' if self.kind is BugKind.INVARIANT else 'in'} {self.oracle})"
+        elif self.method:
             where += f", {'after' if self.kind is BugKind.INVARIANT else 'in'} {self.method}"
         what = f"{type(self.error).__name__}: {self.error}".rstrip(": ")
         if self.invariant:

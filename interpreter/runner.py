@@ -9,6 +9,8 @@ from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
 from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
 from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
 from apifuzz.language import Language
+from apifuzz.target import Target, require_undo_redo
+from apifuzz.tracing.guard import unwrap
 
 
 def _no_live(kind: str) -> Sequence[int]:
@@ -22,6 +24,14 @@ def decode(script: bytes | str) -> str:
     return script.decode("utf-8", "replace")
 
 
+def _model_function(target: Target, name: str) -> Callable[[Any], Any]:
+    """The raw function behind a model method: never the tracing wrapper of ``@api``."""
+    try:
+        return target.registry.method(name).func
+    except KeyError:
+        return unwrap(getattr(target.model_class, name))  # type: ignore[no-any-return]
+
+
 class Interpreter:
     """Runs scripts of one language, each on a fresh model from the target.
 
@@ -29,9 +39,13 @@ class Interpreter:
     names no method, has the wrong arguments or refers to objects that do not
     exist is skipped and counted.  Only a bug in the model (an unexpected
     exception or a failed invariant) ends a script early.
+
+    With ``undo_redo`` (the target must declare ``undo`` and ``redo``), every
+    executed call is followed by the undo/redo oracle: undo, then redo, must
+    give back the state the call left (see :meth:`_undo_redo`).
     """
 
-    def __init__(self, language: Language) -> None:
+    def __init__(self, language: Language, *, undo_redo: bool = False) -> None:
         self.language = language
         self.target = language.target
         registry = language.registry
@@ -41,6 +55,17 @@ class Interpreter:
         self._providers = registry.id_providers
         self._invariants = registry.invariants
         self._expected = self.target.expected
+        self.undo_redo = undo_redo
+        self._undo: Callable[[Any], Any] | None = None
+        self._redo: Callable[[Any], Any] | None = None
+        self._state: Callable[[Any], Any] | None = None
+        if undo_redo:
+            require_undo_redo(self.target)
+            assert self.target.undo is not None and self.target.redo is not None
+            self._undo = _model_function(self.target, self.target.undo)
+            self._redo = _model_function(self.target, self.target.redo)
+            if self.target.state is not None:
+                self._state = _model_function(self.target, self.target.state)
 
     # -- construction -----------------------------------------------------------
 
@@ -129,6 +154,73 @@ class Interpreter:
                 )
         return None
 
+    # -- the undo/redo oracle ---------------------------------------------------
+
+    def _undo_redo(self, model: Any, line_no: int, method: str) -> Bug | None:
+        """Undo, then redo, after the call ``method`` at ``line_no``; the bug, if any.
+
+        An undo that is refused (False or an expected exception) ends the check:
+        there may be nothing to undo.  Once it succeeded, redo must succeed too,
+        the invariants must hold after each step, and the state must come back.
+        """
+        assert self._undo is not None and self._redo is not None
+        expected = self._expected
+        state = self._state
+        before: Any = None
+        if state is not None:
+            try:
+                before = state(model)
+            except (Exception, SystemExit) as exc:
+                return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="state")
+        try:
+            done = self._undo(model)
+        except expected:
+            return None
+        except (Exception, SystemExit) as exc:
+            return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="undo")
+        if done is False:
+            return None
+        bug = self._check(model, line_no, method)
+        if bug is not None:
+            bug.oracle = "undo"
+            return bug
+        redo = self.target.redo
+        try:
+            done = self._redo(model)
+        except expected as exc:
+            return Bug(
+                BugKind.ORACLE,
+                AssertionError(f"{redo}() refused right after a successful undo: {_one_line(exc)}"),
+                line_no,
+                method,
+                oracle="redo",
+            )
+        except (Exception, SystemExit) as exc:
+            return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="redo")
+        if done is False:
+            return Bug(
+                BugKind.ORACLE,
+                AssertionError(f"{redo}() returned False right after a successful undo"),
+                line_no,
+                method,
+                oracle="redo",
+            )
+        bug = self._check(model, line_no, method)
+        if bug is not None:
+            bug.oracle = "redo"
+            return bug
+        if state is None:
+            return None
+        try:
+            after = state(model)
+        except (Exception, SystemExit) as exc:
+            return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="state")
+        if after != before:
+            what = _difference(before, after)
+            message = f"undo then redo did not give back the state: {what}"
+            return Bug(BugKind.ORACLE, AssertionError(message), line_no, method, oracle="compare")
+        return None
+
     # -- the loop ---------------------------------------------------------------
 
     def run(
@@ -168,6 +260,7 @@ class Interpreter:
         binders = self._binders
         expected = self._expected
         statements = report.statements
+        undo_redo = self.undo_redo
         for index in range(start, len(lines)):
             text = lines[index]
             parsed = parse(text)
@@ -270,12 +363,64 @@ class Interpreter:
                     )
                 )
             bug = self._check(model, index + 1, method.name)
+            if undo_redo and bug is None and status is Status.EXECUTED:
+                bug = self._undo_redo(model, index + 1, method.name)
             if bug is not None:
                 report.bug = bug
                 if record:
                     statements[-1].status = Status.BUG
                 return report
         return report
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "missing"
+
+
+_MISSING = _Missing()
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _narrow(before: Any, after: Any, path: str) -> str:
+    """Follow the first difference down through dicts (and sequences of containers)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(before.keys() | after.keys(), key=repr):
+            b, a = before.get(key, _MISSING), after.get(key, _MISSING)
+            if b != a:
+                return _narrow(b, a, f"{path}[{key!r}]")
+    elif (
+        isinstance(before, (tuple, list))
+        and isinstance(after, (tuple, list))
+        and len(before) == len(after)
+    ):
+        for index, (b, a) in enumerate(zip(before, after, strict=True)):
+            # Into a record (a tuple of scalars) is one step too far: show it whole.
+            if b != a and isinstance(b, (tuple, list, dict)):
+                return _narrow(b, a, f"{path}[{index}]")
+    return f"{path} before: {_short(before)}, after: {_short(after)}".lstrip()
+
+
+def _difference(before: Any, after: Any) -> str:
+    """Say which part of two states differs: ``clips changed; clips[6] before: ...``."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = sorted(
+            (
+                k
+                for k in before.keys() | after.keys()
+                if before.get(k, _MISSING) != after.get(k, _MISSING)
+            ),
+            key=repr,
+        )
+        if keys:
+            first = keys[0]
+            where = _narrow(before.get(first, _MISSING), after.get(first, _MISSING), str(first))
+            return f"{', '.join(map(str, keys))} changed; {where}"
+    return _narrow(before, after, "")
 
 
 def _one_line(exc: BaseException) -> str:

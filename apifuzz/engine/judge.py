@@ -39,7 +39,11 @@ class Verdict:
 
 
 class Judge:
-    """Runs scripts on fresh models and computes the signature of their bug."""
+    """Runs scripts on fresh models and computes the signature of their bug.
+
+    ``undo_redo`` runs the undo/redo oracle after every call, as ``apifuzz fuzz
+    --undo-redo`` does (the target must declare undo and redo).
+    """
 
     def __init__(
         self,
@@ -48,9 +52,11 @@ class Judge:
         *,
         timeout: float = 5.0,
         interpreter: Interpreter | None = None,
+        undo_redo: bool = False,
     ) -> None:
         self.language = language
-        self.interpreter = interpreter or Interpreter(language)
+        # With undo_redo the worker ran the undo/redo oracle after every call: so must we.
+        self.interpreter = interpreter or Interpreter(language, undo_redo=undo_redo)
         self.model_dirs = model_dirs(packages)
         self.timeout = timeout
         self.runs = 0
@@ -65,8 +71,8 @@ class Judge:
         try:
             report = self.interpreter.run(script, record=record)
         except Hang as exc:
-            report = Report(bug=Bug(BugKind.EXCEPTION, exc, 0, None))
-            return Verdict(report, signature_of(report.bug, self.model_dirs, hang=True), True)
+            bug = Bug(BugKind.EXCEPTION, exc, 0, None)
+            return Verdict(Report(bug=bug), signature_of(bug, self.model_dirs, hang=True), True)
         finally:
             if alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)

@@ -46,17 +46,20 @@ class FuzzOptions:
     instrument: list[str] = field(default_factory=list)
     max_len: int = 8192
     libfuzzer_args: list[str] = field(default_factory=list)
+    minimize_time: float = 10.0  # per new bug, after the run; 0: off
+    undo_redo: bool = False  # the undo/redo oracle after every call
 
 
-def reproduce_command(target: str) -> str:
+def reproduce_command(target: str, *, undo_redo: bool = False) -> str:
     """The replay command for a crash, with the APIFUZZ_* variables of this environment."""
     env = " ".join(
         f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items()) if k.startswith("APIFUZZ_")
     )
     python = shlex.quote(sys.executable)
+    flags = "--undo-redo " if undo_redo else ""
     return (
         env + " " if env else ""
-    ) + f"{python} -m apifuzz replay {shlex.quote(target)} {{input}}"
+    ) + f"{python} -m apifuzz replay {flags}{shlex.quote(target)} {{input}}"
 
 
 class Run:
@@ -111,8 +114,9 @@ class Run:
             mutator=o.mutator,
             stop_on_first=o.stop_on_first,
             max_len=o.max_len,
-            reproduce=reproduce_command(o.target),
+            reproduce=reproduce_command(o.target, undo_redo=o.undo_redo),
             libfuzzer_args=o.libfuzzer_args,
+            undo_redo=o.undo_redo,
         )
         path = self.workdir / "stats" / f"config-{worker}.json"
         atomic_write(path, json.dumps(asdict(config), indent=2))
@@ -209,6 +213,73 @@ class Run:
 
     # -- the end ------------------------------------------------------------------------
 
+    def minimize_new(self) -> None:
+        """Minimize each bug first seen in this run, in a fresh process (a flakiness check too).
+
+        Up to ``jobs`` minimizers run at once, each bounded by ``minimize_time``;
+        each writes ``minimized.txt`` and ``minimize.json`` into its crash folder.
+        """
+        budget = self.options.minimize_time
+        if budget <= 0:
+            return
+        pending = [
+            r
+            for r in sorted(load_crashes(self.workdir / "crashes"), key=lambda r: r.first_seen)
+            if r.key not in self.known_before and not (r.folder / "minimize.json").exists()
+        ]
+        if not pending:
+            return
+        self.out.write(
+            f"INFO: minimizing {len(pending)} new bug{'s' if len(pending) > 1 else ''} "
+            f"(up to {budget:g}s each, {self.options.jobs} at a time)\n"
+        )
+        self.out.flush()
+        command = [sys.executable, "-m", "apifuzz", "minimize", self.options.target, "-q"]
+        command += ["--corpus", str(self.workdir), "--max-time", str(budget)]
+        command += ["--timeout", str(self.options.timeout or 0)]
+        running: list[tuple[subprocess.Popen[bytes], float]] = []
+        try:
+            while pending or running:
+                while pending and len(running) < self.options.jobs:
+                    folder = pending.pop(0).folder
+                    log = open(folder / "minimize.log", "wb")  # noqa: SIM115
+                    proc = subprocess.Popen(
+                        [*command, str(folder)], stdout=log, stderr=subprocess.STDOUT
+                    )
+                    log.close()
+                    running.append((proc, time.monotonic() + budget + 30))
+                time.sleep(0.05)
+                for proc, deadline in list(running):
+                    if proc.poll() is None and time.monotonic() > deadline:
+                        proc.kill()  # a hang the minimizer's own timeout could not stop
+                        proc.wait()
+                    if proc.poll() is not None:
+                        running.remove((proc, deadline))
+        except KeyboardInterrupt:
+            self.out.write("\nINFO: interrupted; minimization stopped\n")
+            for proc, _ in running:
+                proc.kill()
+                proc.wait()
+
+    @staticmethod
+    def _minimized(folder: Path) -> str:
+        """The summary line of a crash folder's minimization, or ''."""
+        try:
+            record = json.loads((folder / "minimize.json").read_text())
+        except (OSError, ValueError):
+            return ""
+        status = record.get("status")
+        if status == "minimized":
+            cut = "" if record.get("complete", True) else ", time limit reached"
+            return (
+                f"minimized: {record['after']} statements (from {record['before']}{cut}) "
+                f"-> {folder / 'minimized.txt'}"
+            )
+        if status in ("flaky", "no bug"):
+            # Replayed in a fresh process: what the worker saw depended on its past.
+            return f"{record.get('describe', 'flaky')} (in a fresh process)"
+        return ""
+
     def _seeds(self) -> int:
         return sum(len(list(c.glob("*.txt"))) for c in self.options.corpus)
 
@@ -238,10 +309,16 @@ class Run:
                 mark = "new " if r.key not in self.known_before else ""
                 w(f"  {mark}{r.signature.describe()}  x{r.count}\n")
                 w(f"      {r.summary}\n      -> {r.folder}/\n")
+                minimized = self._minimized(r.folder)
+                if minimized:
+                    w(f"      {minimized}\n")
             last = sorted(crashes, key=lambda r: r.first_seen)[-1]
             reproduce = (last.folder / "reproduce.sh").read_text().splitlines()[-1]
             w("each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n")
             w(f"  {reproduce}\n")
+            w("turn one into a pytest regression test:\n")
+            target, folder = shlex.quote(self.options.target), shlex.quote(str(last.folder))
+            w(f"  apifuzz to-test {target} {folder}\n")
         hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
         if failed and not crashes:
             return 2
@@ -259,4 +336,6 @@ def fuzz(options: FuzzOptions, target: Target, out: TextIO) -> int:
     started = time.monotonic()
     run.start()
     run.wait()
-    return run.summary(time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    run.minimize_new()
+    return run.summary(elapsed)

@@ -32,7 +32,7 @@ class Hang(BaseException):
 class Signature:
     """What makes two failures the same bug."""
 
-    kind: str  # "exception", "invariant" or "timeout"
+    kind: str  # "exception", "invariant", "timeout" or "oracle" (undo/redo)
     error: str  # exception type name
     file: str  # innermost frame in the model's code ("" when none)
     function: str
@@ -55,6 +55,8 @@ class Signature:
             what = f"invariant {self.invariant}: {what}"
         elif self.kind == "timeout":
             what = f"timeout in {self.function or '?'} at {place}"
+        elif self.kind == "oracle":
+            what = f"oracle: undo/redo after {self.function or '?'} ({self.error})"
         return what
 
 
@@ -93,6 +95,10 @@ def signature_of(bug: Bug, model_dirs: tuple[str, ...], *, hang: bool = False) -
     if hang:
         # A hang is interrupted wherever it happens to be: the function, not the line.
         return Signature("timeout", "Timeout", file, function, 0)
+    if bug.kind is BugKind.ORACLE:
+        # No model frame raised it (the oracle compared states): the call after which
+        # undo/redo failed names the bug, so different calls are different bugs.
+        return Signature("oracle", type(error).__name__, "", bug.method or "", 0)
     kind = "invariant" if bug.kind is BugKind.INVARIANT else "exception"
     return Signature(kind, type(error).__name__, file, function, line, bug.invariant or "")
 
@@ -130,12 +136,26 @@ class CrashStore:
     to rename it into place wins), holding ``input.txt`` (the first input),
     ``traceback.txt``, ``summary.txt`` and ``reproduce.sh``.  Counts are kept
     per worker in ``count-<worker>.json`` so workers never write the same file.
+    ``signature.json`` also names the target spec and whether the undo/redo
+    oracle was on, so that a crash folder can be replayed on its own.
     """
 
-    def __init__(self, root: Path, worker: str, reproduce: str) -> None:
+    def __init__(
+        self,
+        root: Path,
+        worker: str,
+        reproduce: str,
+        *,
+        target: str | None = None,
+        undo_redo: bool = False,
+        packages: tuple[str, ...] = (),
+    ) -> None:
         self.root = root
         self.worker = worker
         self.reproduce = reproduce  # a command with {input} in it
+        self.target = target
+        self.undo_redo = undo_redo
+        self.packages = packages  # whose frames the signature looked at
         self.root.mkdir(parents=True, exist_ok=True)
         self.counts: dict[str, dict[str, float]] = {}
         self.new: list[str] = []  # keys first seen by this worker
@@ -170,12 +190,18 @@ class CrashStore:
         try:
             (staging / "input.txt").write_bytes(data)
             (staging / "traceback.txt").write_text(traceback_text, encoding="utf-8")
-            info = {
+            info: dict[str, object] = {
                 "signature": asdict(signature),
                 "summary": bug.summary(),
                 "describe": signature.describe(),
                 "worker": self.worker,
             }
+            if self.target is not None:
+                info["target"] = self.target
+            if self.undo_redo:
+                info["undo_redo"] = True
+            if self.packages:
+                info["packages"] = list(self.packages)
             (staging / "signature.json").write_text(json.dumps(info, indent=2) + "\n")
             command = self.reproduce.format(
                 input=shlex.quote(str((folder / "input.txt").resolve()))
@@ -239,6 +265,13 @@ class Artifact:
     signature: Signature | None
     summary: str = ""
     minimized: bytes | None = None  # minimized.txt, when the minimizer wrote one
+    target: str | None = None  # the target spec the fuzzer ran, when recorded
+    undo_redo: bool = False  # found with the undo/redo oracle on: replay with it
+    packages: tuple[str, ...] = ()  # the packages whose frames make the signature
+
+    def packages_or(self, default: list[str]) -> list[str]:
+        """The recorded packages (``--instrument`` adds some), else ``default``."""
+        return list(self.packages) or default
 
     @property
     def best(self) -> bytes:
@@ -254,13 +287,17 @@ def is_artifact(path: Path) -> bool:
 def load_artifact(folder: Path) -> Artifact:
     """Read a crash folder; raises OSError when ``input.txt`` cannot be read."""
     script = (folder / "input.txt").read_bytes()
-    signature, summary = None, ""
+    signature, summary, target, undo_redo = None, "", None, False
+    packages: tuple[str, ...] = ()
     try:
         info = json.loads((folder / "signature.json").read_text())
         signature = Signature(**info["signature"])
         summary = str(info.get("summary", ""))
+        target = str(info["target"]) if info.get("target") else None
+        undo_redo = info.get("undo_redo") is True
+        packages = tuple(str(p) for p in info.get("packages", ()))
     except (OSError, ValueError, KeyError, TypeError):
         pass
     minimized_path = folder / "minimized.txt"
     minimized = minimized_path.read_bytes() if minimized_path.is_file() else None
-    return Artifact(folder, script, signature, summary, minimized)
+    return Artifact(folder, script, signature, summary, minimized, target, undo_redo, packages)

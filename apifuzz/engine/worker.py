@@ -21,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 from apifuzz.engine.corpus import sweep
+from apifuzz.engine.judge import target_packages
 from apifuzz.engine.triage import CrashStore, Hang, atomic_write, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug, BugKind
 
@@ -43,6 +44,7 @@ class WorkerConfig:
     max_len: int
     reproduce: str
     libfuzzer_args: list[str] = field(default_factory=list)
+    undo_redo: bool = False  # run the undo/redo oracle after every call
 
     @classmethod
     def load(cls, path: Path) -> WorkerConfig:
@@ -63,7 +65,7 @@ class Worker:
         self.corpus = self.workdir / "corpus"
         self.staging = self.workdir / "staging" / str(config.worker)
         self.staging.mkdir(parents=True, exist_ok=True)
-        packages = sorted({config.target.split(":")[0].split(".")[0], *config.instrument})
+        packages = target_packages(config.target, config.instrument)
         before = set(sys.modules)
         # Coverage comes from the model's code only: instrumenting apifuzz's own
         # interpreter would slow every run several times over and guide nothing.
@@ -83,8 +85,15 @@ class Worker:
         self.language = Language.for_target(target, self.workdir / LOCK_NAME)
         from apifuzz.interpreter import Interpreter
 
-        self.interpreter = Interpreter(self.language)
-        self.store = CrashStore(self.workdir / "crashes", str(config.worker), config.reproduce)
+        self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
+        self.store = CrashStore(
+            self.workdir / "crashes",
+            str(config.worker),
+            config.reproduce,
+            target=config.target,
+            undo_redo=config.undo_redo,
+            packages=tuple(packages),
+        )
         self.started = time.monotonic()
         self.deadline = self.started + config.max_time if config.max_time else None
         self.runs = 0

@@ -81,7 +81,7 @@ def test_replay_ok_and_bug(tmp_path: Path) -> None:
         (["lang", "sample_models:Color"], "apifuzz lang: error: Color has no method decorated with @api"),
         (["lang", "sample_models:"], "apifuzz lang: error: bad target 'sample_models:'"),
         (["replay", "sample_models:Store", "missing.txt"], "apifuzz replay: error: cannot read script 'missing.txt': No such file or directory"),
-        (["replay", "sample_models:Store"], "apifuzz replay: error: the following arguments are required: SCRIPT"),
+        (["replay", "sample_models:Store"], "apifuzz replay: error: the following arguments are required: PATH"),
         (["bogus"], "apifuzz: error: argument COMMAND: invalid choice: 'bogus'"),
         ([], "apifuzz: error: the following arguments are required: COMMAND"),
     ],

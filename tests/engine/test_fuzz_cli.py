@@ -71,6 +71,40 @@ def test_finds_a_bug_within_60_seconds(tmp_path: Path) -> None:
     assert replay.returncode == 1 and "BUG: " in replay.stdout
 
 
+def test_each_new_bug_is_minimized_after_the_run(tmp_path: Path) -> None:
+    result = fuzz(tmp_path, "--max-time", "60", "--stop-on-first")
+    assert result.returncode == 1, result.stdout + result.stderr
+    folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("exception-*"))
+    minimized = (folder / "minimized.txt").read_text()
+    statements = [line for line in minimized.splitlines() if not line.startswith("#")]
+    assert statements[-1].startswith("divide ") and statements[-1].endswith(" 100")
+    assert len(statements) <= 2  # "new 0" may be needed for a live cell
+    assert "INFO: minimizing 1 new bug" in result.stdout
+    assert f"minimized: {len(statements)} statements (from " in result.stdout
+    assert f"apifuzz to-test fuzz_models {folder.relative_to(tmp_path)}" in result.stdout
+    record = json.loads((folder / "minimize.json").read_text())
+    assert record["status"] == "minimized" and record["after"] == len(statements)
+
+
+def test_a_bug_that_does_not_replay_is_reported_flaky(tmp_path: Path) -> None:
+    result = fuzz(
+        tmp_path,
+        "--max-time",
+        "60",
+        "--stop-on-first",
+        APIFUZZ_TEST_WEAR="1",
+        APIFUZZ_TEST_NO_DIVIDE_BUG="1",
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("exception-*"))
+    assert "OSError" in folder.name
+    assert (
+        "flaky: replays gave no bug, no bug, no bug; not minimized (in a fresh process)"
+        in result.stdout
+    )
+    assert not (folder / "minimized.txt").exists()
+
+
 def test_two_bugs_give_two_signatures_and_repeats_count_once(tmp_path: Path) -> None:
     result = fuzz(tmp_path, "--max-time", "25", APIFUZZ_TEST_LABEL_BUG="1")
     assert result.returncode == 1, result.stdout + result.stderr

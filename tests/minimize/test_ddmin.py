@@ -52,4 +52,6 @@ def test_result_still_fails_and_is_one_minimal(items: list[int], needle: int) ->
         items.append(needle)
     result = ddmin(items, fails)
     assert fails(result)
-    assert all(not fails(result[:i] + result[i + 1 :]) for i in range(len(result)) if len(result) > 1)
+    assert all(
+        not fails(result[:i] + result[i + 1 :]) for i in range(len(result)) if len(result) > 1
+    )

@@ -29,8 +29,8 @@ def minimizer(max_time: float = 30.0, timeout: float = 5.0) -> Minimizer:
 def test_invariant_bug_shrinks_to_the_known_three_statements() -> None:
     script = (
         "# found by a fuzzer\n"
-        "noise 5 [\"x\" \"y\"]\nadd 7\nnoise 3\n"
-        "label 0 \"hello\"\nadd 2\nnoise 9\nremove 0 true\nnoise 1\nadd 4\n"
+        'noise 5 ["x" "y"]\nadd 7\nnoise 3\n'
+        'label 0 "hello"\nadd 2\nnoise 9\nremove 0 true\nnoise 1\nadd 4\n'
     )
     result = minimizer().minimize(script)
     assert result.status is Status.MINIMIZED and result.complete
@@ -169,7 +169,7 @@ def test_cli_minimizes_a_crash_folder(tmp_path: Path) -> None:
 
 def test_cli_no_bug_and_usage_errors(tmp_path: Path) -> None:
     script = tmp_path / "clean.txt"
-    script.write_text("add_bin_clip \"a\" 5\n")
+    script.write_text('add_bin_clip "a" 5\n')
     done = run_cli("example_timeline", str(script))
     assert done.returncode == 1 and "no bug" in done.stdout
     assert not (tmp_path / "clean.min.txt").exists()
@@ -178,3 +178,34 @@ def test_cli_no_bug_and_usage_errors(tmp_path: Path) -> None:
     assert "no such file" in missing.stderr
     bad = run_cli("example_timeline", str(script), "--max-time", "0")
     assert bad.returncode == 2 and "--max-time" in bad.stderr
+
+
+def test_cli_minimizes_an_oracle_crash_folder_with_the_oracle_on(tmp_path: Path) -> None:
+    folder = tmp_path / "crash"
+    folder.mkdir()
+    (folder / "input.txt").write_text("push 1\npush 2\npop\npush 40\npush 13\npush 3\n")
+    info = {
+        "signature": {
+            "kind": "oracle",
+            "error": "AssertionError",
+            "file": "",
+            "function": "push",
+            "line": 0,
+            "invariant": "",
+        },
+        "target": "undo_models",
+        "undo_redo": True,
+    }
+    (folder / "signature.json").write_text(json.dumps(info))
+    base = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "apifuzz", "minimize", "undo_models", str(folder), "-q"],
+        cwd=tmp_path,
+        env=dict(base, PYTHONPATH=str(ROOT / "tests" / "support")),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "minimized: 6 -> 1 statements" in done.stdout
+    assert (folder / "minimized.txt").read_text().endswith("\npush 13\n")

@@ -14,6 +14,7 @@ class Refused(Exception):
 
 
 Cell = Annotated[int, Ref("cell")]
+WEAR = [0]
 
 
 class Cells:
@@ -54,6 +55,14 @@ class Cells:
         if n == 255 and "APIFUZZ_TEST_HANG" in os.environ:
             while True:  # the bug: a hang
                 time.sleep(0.001)
+
+    @api
+    def wear(self) -> None:
+        # Process-wide state: the bug shows only after many calls in one process, so a
+        # fresh process replaying the crash does not see it (a flaky bug).
+        WEAR[0] += 1
+        if WEAR[0] > 300 and "APIFUZZ_TEST_WEAR" in os.environ:
+            raise OSError("worn out")
 
     @invariant
     def whole(self) -> None:

@@ -1,0 +1,200 @@
+"""``pytest --apifuzz-regress=DIR``: every crash folder under DIR becomes a test item.
+
+The way OSS-Fuzz projects replay old crashes as regression tests: an item
+fails while its input still shows a bug (the recorded one or any other) and
+passes once the bug is fixed.  Each item replays ``minimized.txt`` when the
+minimizer wrote one, else ``input.txt``, with the target recorded in
+``signature.json`` (or ``--apifuzz-target`` / the ``apifuzz_targets`` ini
+value), judged exactly as the fuzz worker judged it.
+
+Registered by :mod:`apifuzz.pytest_plugin` only when the option is given, so
+ordinary test runs never import this module.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apifuzz.engine.judge import Judge, Verdict, target_packages
+from apifuzz.engine.replay import artifact_lock, find_artifacts, model_traceback
+from apifuzz.engine.triage import Artifact, load_artifact
+from apifuzz.errors import ApifuzzError
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.loader import default_corpus, load_target
+from apifuzz.tracing.guard import guarded
+
+#: The most script lines a failure report shows.
+MAX_SCRIPT_LINES = 60
+
+
+class RegressionError(Exception):
+    """A crash folder that cannot be replayed (no target, a target that does not load)."""
+
+
+class BugStillShows(AssertionError):
+    """The crash folder's input still shows a bug; the message is the whole report."""
+
+
+class RegressPlugin:
+    """The pytest plugin object registered by ``--apifuzz-regress``."""
+
+    def __init__(self, config: pytest.Config, root: str, specs: list[str]) -> None:
+        self.config = config
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise pytest.UsageError(f"--apifuzz-regress: {root}: no such folder")
+        self.specs = specs
+        self.folders = find_artifacts(self.root)
+        self._judges: dict[tuple[str, Path | None, bool, tuple[str, ...]], Judge] = {}
+
+    def pytest_report_header(self) -> str:
+        count = len(self.folders)
+        return f"apifuzz: --apifuzz-regress={self.root} ({count} crash folder{'s' * (count != 1)})"
+
+    # Runs before pytest's own hooks (-k, --deselect, --lf), so they apply to these items.
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        hook = config.hook
+        for folder in self.folders:
+            path = folder.resolve()
+            kwargs: dict[str, Any] = {}
+            try:
+                path.relative_to(config.rootpath)
+            except ValueError:
+                # Outside the rootdir pytest derives no node id from the path: give one.
+                kwargs["nodeid"] = kwargs["name"] = os.path.relpath(path, config.rootpath)
+            node = CrashFolder.from_parent(session, path=path, plugin=self, **kwargs)
+            # Collected the way pytest collects a file, so a folder that cannot be
+            # replayed is reported as a collection error and counts show right.
+            hook.pytest_collectstart(collector=node)
+            report = hook.pytest_make_collect_report(collector=node)
+            hook.pytest_collectreport(report=report)
+            if report.passed:
+                items.extend(i for i in report.result if isinstance(i, pytest.Item))
+
+    def fallback_spec(self) -> str:
+        """The target of folders that do not record one; RegressionError when there is none."""
+        if len(self.specs) == 1:
+            return self.specs[0]
+        if not self.specs:
+            raise RegressionError(
+                "no target: signature.json records none; pass --apifuzz-target=MODULE or set "
+                "the apifuzz_targets ini value"
+            )
+        raise RegressionError(
+            f"no target: signature.json records none and {len(self.specs)} targets are "
+            f"configured ({', '.join(self.specs)}); pass one --apifuzz-target=MODULE"
+        )
+
+    def judge(
+        self, spec: str, lock: Path | None, undo_redo: bool, packages: tuple[str, ...] = ()
+    ) -> Judge:
+        """One Judge per target, alias lock, oracle setting and packages, made on first use."""
+        key = (spec, lock, undo_redo, packages)
+        judge = self._judges.get(key)
+        if judge is None:
+            try:
+                target = load_target(spec)
+                if lock is None:
+                    default = default_corpus(target) / LOCK_NAME
+                    lock = default if default.is_file() else None
+                language = Language.for_target(target, lock)
+                judge = Judge(language, packages or target_packages(spec), undo_redo=undo_redo)
+            except ApifuzzError as exc:
+                raise RegressionError(f"target {spec}: {exc}") from None
+            self._judges[key] = judge
+        return judge
+
+
+class CrashFolder(pytest.File):
+    """One crash folder: a single item, named by the signature recorded in the folder."""
+
+    def __init__(self, *, plugin: RegressPlugin, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.plugin = plugin
+
+    def collect(self) -> list[pytest.Item]:
+        try:
+            artifact = load_artifact(self.path)
+        except OSError as exc:
+            raise self.CollectError(
+                f"cannot read {self.path / 'input.txt'}: {exc.strerror}"
+            ) from None
+        try:
+            spec = artifact.target or self.plugin.fallback_spec()
+        except RegressionError as exc:
+            raise self.CollectError(f"{self.path}: {exc}") from None
+        name = artifact.signature.key() if artifact.signature is not None else self.path.name
+        return [CrashItem.from_parent(self, name=name, artifact=artifact, spec=spec)]
+
+
+class CrashItem(pytest.Item):
+    """Replays one crash folder; fails while a bug still shows."""
+
+    def __init__(self, *, artifact: Artifact, spec: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.artifact = artifact
+        self.spec = spec
+        assert isinstance(self.parent, CrashFolder)
+        self.plugin = self.parent.plugin
+
+    def runtest(self) -> None:
+        artifact, spec = self.artifact, self.spec
+        judge = self.plugin.judge(
+            spec, artifact_lock(self.path), artifact.undo_redo, artifact.packages
+        )
+        # Untraced: a session that also runs --apifuzz-trace must not record the replay.
+        with guarded():
+            verdict = judge.run(artifact.best)
+        if verdict.signature is not None:
+            raise BugStillShows(self._report(artifact, spec, verdict, judge))
+
+    def _report(self, artifact: Artifact, spec: str, verdict: Verdict, judge: Judge) -> str:
+        found = verdict.signature
+        assert found is not None and verdict.bug is not None
+        replayed = "minimized.txt" if artifact.minimized is not None else "input.txt"
+        bug = verdict.bug.summary()
+        if verdict.hang:
+            bug = f"timeout: the script ran longer than {judge.timeout}s"
+        recorded = artifact.signature
+        if recorded is None:
+            headline = f"a bug shows: {found.describe()} (no signature recorded)"
+        elif found == recorded:
+            headline = f"the recorded bug still shows: {found.describe()}"
+        else:
+            headline = (
+                f"a different bug shows: {found.describe()} (recorded: {recorded.describe()})"
+            )
+        lines = [
+            headline,
+            f"signature: {found.key()}",
+            f"bug:       {bug}",
+            f"replayed:  {self.path / replayed} on target {spec}"
+            + (" with the undo/redo oracle" if artifact.undo_redo else ""),
+            "script:",
+        ]
+        script = artifact.best.decode("utf-8", "replace").rstrip("\n").split("\n")
+        for number, text in enumerate(script[:MAX_SCRIPT_LINES], 1):
+            lines.append(f"  {number:>4}  {text}")
+        if len(script) > MAX_SCRIPT_LINES:
+            lines.append(f"        ... {len(script) - MAX_SCRIPT_LINES} more lines")
+        lines.append(model_traceback(verdict, judge.model_dirs).rstrip("\n"))
+        return "\n".join(lines)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str:
+        if isinstance(excinfo.value, (BugStillShows, RegressionError)):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"apifuzz regression {self.name}"

@@ -1,0 +1,215 @@
+"""``apifuzz to-test``: turn a crashing script into a pytest regression test.
+
+The script is judged the way a fuzz worker judged it (same interpreter,
+timeout, undo/redo oracle and signature).  Its calls are then collected with
+the ids they create (:mod:`apifuzz.tracing.steps`) and written as a test with
+libcst (:mod:`apifuzz.tracing.pytest_emit`): into a new file, or appended to an
+existing one, whose content stays an exact prefix of the result.  The test
+fails while the bug is there, with the same exception raised in the same place
+of the model, and passes once it is fixed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from apifuzz.engine.judge import Judge, target_packages
+from apifuzz.engine.replay import artifact_lock
+from apifuzz.engine.triage import (
+    Artifact,
+    Hang,
+    Signature,
+    atomic_write,
+    is_artifact,
+    load_artifact,
+    model_dirs,
+    signature_of,
+)
+from apifuzz.errors import ApifuzzError
+from apifuzz.interpreter.runner import decode
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.loader import default_corpus, load_target
+from apifuzz.target import Target, require_undo_redo
+from apifuzz.tracing.pytest_emit import BugInfo, GeneratedTest, emit
+from apifuzz.tracing.steps import collect_steps
+
+
+@dataclass(frozen=True)
+class Written:
+    """What ``to_test`` did."""
+
+    path: Path
+    test_name: str
+    steps: int
+    status: str  # "created" (a new file), "appended" or "present" (nothing written)
+    signature: Signature
+    undo_redo: bool  # the undo/redo oracle ran after every step
+    oracle_from_artifact: bool = False  # switched on because the crash was found with it
+
+
+def default_output(target: Target) -> Path:
+    """``tests/regression/test_<target name>.py``."""
+    slug = re.sub(r"\W+", "_", target.name).strip("_") or "target"
+    return Path("tests", "regression", f"test_{slug}.py")
+
+
+def read_script(path: Path) -> tuple[bytes, Artifact | None]:
+    """A script file, or a crash folder's best input (``minimized.txt``, else ``input.txt``)."""
+    if path.is_dir():
+        if not is_artifact(path):
+            raise ApifuzzError(f"{path} is a folder but not a crash folder (no input.txt in it)")
+        try:
+            artifact = load_artifact(path)
+        except OSError as exc:
+            raise ApifuzzError(f"cannot read {path / 'input.txt'}: {exc.strerror}") from None
+        return artifact.best, artifact
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        raise ApifuzzError(f"cannot read script {str(path)!r}: {exc.strerror}") from None
+
+
+def to_test(
+    spec: str,
+    script: Path,
+    *,
+    out: Path | None = None,
+    undo_redo: bool = False,
+    corpus: Path | None = None,
+    timeout: float = 5.0,
+) -> Written:
+    """Write the regression test of the bug ``script`` shows on target ``spec``.
+
+    Raises ApifuzzError (a one-line usage error) when the script shows no bug,
+    cannot be read, or the output file cannot be written.
+    """
+    target = load_target(spec)
+    if undo_redo:
+        require_undo_redo(target)
+    data, artifact = read_script(script)
+    from_artifact = False
+    if artifact is not None and artifact.undo_redo and not undo_redo:
+        # Found with the undo/redo oracle on: the bug may only show with it.
+        require_undo_redo(target)
+        undo_redo = from_artifact = True
+    lock = _lock(target, corpus, artifact)
+    language = Language.for_target(target, lock)
+    packages = target_packages(spec)
+    verdict = Judge(language, packages, timeout=timeout, undo_redo=undo_redo).run(data)
+    signature = verdict.signature
+    if signature is None:
+        if undo_redo:
+            detail = " with the undo/redo oracle"
+        elif target.has_undo_redo:
+            detail = " (if the fuzzer found it with --undo-redo, give --undo-redo too)"
+        else:
+            detail = ""
+        raise ApifuzzError(f"{script} shows no bug{detail}: there is nothing to turn into a test")
+
+    steps = collect_steps(
+        language,
+        data,
+        undo_redo=undo_redo,
+        limit=lambda: _time_limit(timeout),
+        interrupt=(Hang,),
+    )
+    again: Signature | None = None
+    if steps.hang:
+        again = signature if verdict.hang else None
+    elif steps.bug is not None:
+        again = signature_of(steps.bug, model_dirs(packages))
+    if again != signature:
+        shown = again.describe() if again is not None else "no bug"
+        raise ApifuzzError(
+            f"{script} showed {signature.describe()} once and {shown} when run again; "
+            f"a test needs a model that behaves the same on every run"
+        )
+
+    bug = BugInfo(
+        signature.kind,
+        signature.error,
+        signature.invariant,
+        signature.key(),
+        signature.describe(),
+    )
+    test = GeneratedTest(steps, bug, decode(data), timeout, _target_ref(spec))
+    path = out if out is not None else default_output(target)
+    existing = _read_existing(path)
+    emitted = emit(test, existing)
+    if emitted.code is None:
+        status = "present"
+    else:
+        status = "appended" if emitted.appended else "created"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, emitted.code)
+        except OSError as exc:
+            raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
+    return Written(
+        path, emitted.test_name, emitted.steps, status, signature, undo_redo, from_artifact
+    )
+
+
+def _lock(target: Target, corpus: Path | None, artifact: Artifact | None) -> Path | None:
+    """The alias lock the script was written with: --corpus, the crash folder's, the default."""
+    if corpus is not None:
+        lock = corpus / LOCK_NAME
+        return lock if lock.exists() else None
+    if artifact is not None:
+        found = artifact_lock(artifact.folder)
+        if found is not None:
+            return found
+    lock = default_corpus(target) / LOCK_NAME
+    return lock if lock.exists() else None
+
+
+def _read_existing(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    if path.is_dir():
+        raise ApifuzzError(f"{path} is a folder; -o names the test file to write")
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ApifuzzError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ApifuzzError(f"cannot append to {path}: it is not UTF-8 text") from None
+
+
+def _target_ref(spec: str) -> tuple[str, str] | None:
+    """``(module, attribute)`` of the Target, when ``spec`` names one (the last resort for
+    a factory or action a test cannot import by name)."""
+    module, _, attribute = spec.partition(":")
+    attribute = attribute or "target"
+    try:
+        value = getattr(importlib.import_module(module), attribute, None)
+    except ImportError:
+        return None
+    return (module, attribute) if isinstance(value, Target) else None
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise Hang in the main thread after ``seconds`` (as the fuzz worker's timeout does)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise Hang("timeout")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
