@@ -1,0 +1,65 @@
+"""The whole path a user takes, end to end in subprocesses: fuzz, minimize, to-test, pytest."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str, cwd: Path, bugs: str | None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    if bugs is not None:
+        env["APIFUZZ_EXAMPLE_BUGS"] = bugs
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_path: Path) -> None:
+    bug = "collision_off_by_one"
+    workdir = tmp_path / "work"
+    fuzzed = run(
+        "-m", "apifuzz", "fuzz", "example_timeline", "--corpus",
+        str(ROOT / "corpora" / "example_timeline"), "--workdir", str(workdir),
+        "--max-time", "120", "--stop-on-first", cwd=tmp_path, bugs=bug,
+    )  # fmt: skip
+    assert fuzzed.returncode == 1, fuzzed.stdout + fuzzed.stderr
+    (folder,) = (workdir / "crashes").iterdir()
+    minimized = (folder / "minimized.txt").read_text()
+    statements = [s for s in minimized.splitlines() if s and not s.startswith("#")]
+    assert len(statements) <= 4, minimized  # the shortest known script has 3
+    assert f"minimized: {len(statements)} statements" in fuzzed.stdout
+    hint = fuzzed.stdout.splitlines()[-1].split()
+    assert hint[:3] == ["apifuzz", "to-test", "example_timeline"]
+
+    # The one command the summary suggests (plus where to write the test).
+    test_file = tmp_path / "tests" / "regression" / "test_example_timeline.py"
+    made = run("-m", "apifuzz", *hint[1:], "-o", str(test_file), cwd=tmp_path, bugs=bug)
+    assert made.returncode == 0, made.stdout + made.stderr
+    source = test_file.read_text()
+    assert "timeline = Timeline()" in source and "timeline.check_consistency()" in source
+    assert source.count("timeline.insert_clip(") >= 2  # the overlapping insert is the last call
+
+    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file))
+    failing = run(*pytest_args, cwd=tmp_path, bugs=bug)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "AssertionError" in failing.stdout and "overlap" in failing.stdout
+    passing = run(*pytest_args, cwd=tmp_path, bugs=None)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+
+    # The crash folder itself replays as a regression item, next to the generated test:
+    # both fail now and both pass once the bug is gone.
+    regress = ("-m", "pytest", "-q", "-p", "no:cacheprovider", f"--apifuzz-regress={workdir}")
+    still = run(*regress, cwd=tmp_path, bugs=bug)
+    assert still.returncode == 1 and "2 failed" in still.stdout, still.stdout
+    assert folder.name in still.stdout  # the item is named by the signature
+    fixed = run(*regress, cwd=tmp_path, bugs=None)
+    assert fixed.returncode == 0 and "2 passed" in fixed.stdout, fixed.stdout
