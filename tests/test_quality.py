@@ -18,7 +18,7 @@ LAYERS = {
     "apifuzz.errors": 0, "apifuzz.decorators": 0, "apifuzz.tracing.guard": 0, "apifuzz.params": 1, "apifuzz.registry": 2,
     "apifuzz.target": 3, "apifuzz.aliases": 3, "apifuzz.language": 4, "apifuzz.interpreter": 5,
     "apifuzz.tracing": 6, "apifuzz.engine": 7, "apifuzz.engine.worker": 7, "apifuzz.loader": 4,
-    "apifuzz.minimize": 8, "apifuzz.regression": 8,
+    "apifuzz.minimize": 8, "apifuzz.regression": 8, "apifuzz.coverage_report": 8,
     "apifuzz.pytest_plugin": 9, "apifuzz.regress_plugin": 9, "apifuzz.cli": 9,
     "apifuzz.__main__": 9, "apifuzz": 9,
 }

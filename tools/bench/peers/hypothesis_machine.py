@@ -2,14 +2,22 @@
 
 Bundles hold the ids each operation returns; ``check_consistency`` is the
 invariant.  ``run(seconds)`` drives it for a time budget and counts programs
-and steps; ``TimelineMachine.TestCase`` runs it under pytest.
+and steps; ``TimelineMachine.TestCase`` runs it under pytest.  ``hunt`` (and
+``python hypothesis_machine.py --seed S --budget B``) runs it until the first
+failure or the budget and reports when the failure happened, as one JSON line.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import sys
 import time
+import traceback
+from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -24,6 +32,24 @@ from hypothesis.stateful import (
 from example_timeline import Side, Timeline, TimelineError, TrackKind
 
 STEPS = {"count": 0}
+# hunt(): when the budget ends, and the first failure (exception, time.time()).
+HUNT: dict[str, Any] = {"deadline": None, "failure": None, "programs": 0}
+
+
+class BudgetSpent(BaseException):
+    """Raised when a new program would start after hunt()'s budget: not a bug.
+
+    A BaseException, like KeyboardInterrupt, so that no rule's ``except Exception``
+    and no failure report mistakes it for a failure of the model.
+    """
+
+
+def _failed(exc: BaseException) -> None:
+    """Remember the first failure and when it happened (before Hypothesis replays it)."""
+    if HUNT["failure"] is None:
+        HUNT["failure"] = (exc, time.time())
+
+
 positions = st.integers(-5, 300)
 sides = st.sampled_from(Side)
 
@@ -37,6 +63,10 @@ class TimelineMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
+        deadline = HUNT["deadline"]
+        if deadline is not None and HUNT["failure"] is None and time.monotonic() > deadline:
+            raise BudgetSpent
+        HUNT["programs"] += 1
         self.timeline = Timeline()
 
     def call(self, method, *args):  # type: ignore[no-untyped-def]
@@ -45,6 +75,9 @@ class TimelineMachine(RuleBasedStateMachine):
             return method(*args)
         except TimelineError:
             return None
+        except Exception as exc:
+            _failed(exc)
+            raise
 
     @rule(target=tracks)
     def initial_tracks(self):  # type: ignore[no-untyped-def]
@@ -54,6 +87,11 @@ class TimelineMachine(RuleBasedStateMachine):
     def add_bin_clip(self, name, duration):  # type: ignore[no-untyped-def]
         made = self.call(self.timeline.add_bin_clip, name, duration)
         return multiple() if made is None else made
+
+    @rule(bin_clip=bins, name=st.text(max_size=6))
+    def rename_bin_clip(self, bin_clip, name):  # type: ignore[no-untyped-def]
+        if bin_clip in self.timeline.bin_clip_ids():
+            self.call(self.timeline.rename_bin_clip, bin_clip, name)
 
     @rule(bin_clip=consumes(bins))
     def delete_bin_clip(self, bin_clip):  # type: ignore[no-untyped-def]
@@ -148,6 +186,10 @@ class TimelineMachine(RuleBasedStateMachine):
         self.call(self.timeline.select_items, {i for i in items if i in live})
 
     @rule()
+    def clear_selection(self):  # type: ignore[no-untyped-def]
+        self.call(self.timeline.clear_selection)
+
+    @rule()
     def delete_selection(self):  # type: ignore[no-untyped-def]
         self.call(self.timeline.delete_selection)
 
@@ -161,7 +203,11 @@ class TimelineMachine(RuleBasedStateMachine):
 
     @invariant()
     def consistent(self):  # type: ignore[no-untyped-def]
-        self.timeline.check_consistency()
+        try:
+            self.timeline.check_consistency()
+        except Exception as exc:
+            _failed(exc)
+            raise
 
 
 def run(seconds: float, seed: int = 0, steps: int = 20) -> tuple[int, int, BaseException | None]:
@@ -188,4 +234,80 @@ def run(seconds: float, seed: int = 0, steps: int = 20) -> tuple[int, int, BaseE
     return programs, STEPS["count"], failure
 
 
+def _where(exc: BaseException) -> str:
+    """``file:line in function`` of the innermost frame that raised ``exc``."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "?"
+    last = frames[-1]
+    return f"{last.filename}:{last.lineno} in {last.name}"
+
+
+def _budget_spent(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a BudgetSpent."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, BudgetSpent):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def hunt(budget: float, seed_value: int, steps: int = 50) -> dict[str, Any]:
+    """Generate programs until the first failure or ``budget`` seconds; no shrinking.
+
+    Returns ``found``, ``detected_at`` (time.time() of the failure), ``error``,
+    ``where`` (the innermost frame), ``programs``, ``steps`` and
+    ``harness_error`` (anything that failed outside the model).
+    """
+    STEPS["count"] = 0
+    HUNT.update(deadline=time.monotonic() + budget, failure=None, programs=0)
+    machine = seed(seed_value)(type("SeededTimelineMachine", (TimelineMachine,), {}))
+    config = settings(
+        max_examples=10**9,
+        stateful_step_count=steps,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],  # no shrinking: its time would not count anyway
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+    )
+    result: dict[str, Any] = {"found": False, "detected_at": None, "error": None, "where": None}
+    try:
+        run_state_machine_as_test(machine, settings=config)
+        result["harness_error"] = "the state machine stopped without failure before the budget"
+    except BaseException as exc:
+        # Hypothesis wraps the BudgetSpent of a program it had started before in a
+        # FlakyStrategyDefinition (the program drew less than last time): still the budget.
+        result["harness_error"] = (
+            None if _budget_spent(exc) else f"{type(exc).__name__}: {exc}"[:500]
+        )
+    if HUNT["failure"] is not None:
+        failure, when = HUNT["failure"]
+        result.update(
+            found=True,
+            detected_at=when,
+            error=f"{type(failure).__name__}: {failure}"[:300],
+            where=_where(failure),
+            harness_error=None,
+        )
+    result.update(programs=HUNT["programs"], steps=STEPS["count"])
+    HUNT["deadline"] = None
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Hunt for the first failure; print JSON.")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--budget", type=float, default=60.0, help="seconds")
+    parser.add_argument("--steps", type=int, default=50, help="stateful_step_count")
+    args = parser.parse_args()
+    result = hunt(args.budget, args.seed, args.steps)
+    result["bugs"] = os.environ.get("APIFUZZ_EXAMPLE_BUGS", "")
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
 TestTimeline = TimelineMachine.TestCase
+
+if __name__ == "__main__":
+    main()
