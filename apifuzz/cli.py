@@ -1,6 +1,7 @@
 """The ``apifuzz`` command line: ``main(argv) -> exit code``.
 
-Exit codes: 0 no bug, 1 a bug was found, 2 a usage error (one line on stderr).
+Exit codes: 0 no bug, 1 a bug was found, 2 a usage error (one line on stderr),
+130 interrupted by Ctrl-C (``minimize`` writes the best script found so far first).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from apifuzz.interpreter import Report
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 class _Parser(argparse.ArgumentParser):
@@ -306,7 +308,7 @@ def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     minimizer = Minimizer(judge, max_time=args.max_time, log=log)
     written = minimize_path(minimizer, source, Path(args.output) if args.output else None)
     result = written.result
-    if result.signature is not None and result.status is not Status.NO_BUG:
+    if result.signature is not None and result.status is Status.MINIMIZED:
         out.write(f"bug: {result.signature.describe()}\n")
     out.write(result.describe() + "\n")
     if written.path is None:
@@ -314,7 +316,7 @@ def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     if not args.quiet:
         out.write(result.script)
     out.write(f"written to {written.path}\n")
-    return EXIT_OK
+    return EXIT_INTERRUPTED if result.interrupted else EXIT_OK
 
 
 def cmd_to_test(args: argparse.Namespace, out: TextIO) -> int:
@@ -465,8 +467,10 @@ def build_parser() -> argparse.ArgumentParser:
         "found with it)",
     )
     minimize.epilog = (
-        "Exit code 0: the minimized script was written; 1: the bug did not reproduce "
-        "(no bug, or flaky); 2: usage error."
+        "--max-time bounds the search; the 3 replays before it and the 2 after it (each "
+        "up to --timeout) come on top. Exit code 0: the minimized script was written; "
+        "1: the bug did not reproduce (no bug, not reproduced, or flaky); 2: usage error; "
+        "130: Ctrl-C (the best script so far is written first)."
     )
 
     to_test = add(
@@ -547,7 +551,13 @@ def build_parser() -> argparse.ArgumentParser:
     fuzz.add_argument(
         "--workdir", metavar="DIR", help="new inputs, crashes and logs (default: .apifuzz/<target>)"
     )
-    fuzz.add_argument("--max-time", type=float, metavar="S", help="stop after S seconds")
+    fuzz.add_argument(
+        "--max-time",
+        type=float,
+        metavar="S",
+        help="stop fuzzing after S seconds (new bugs are minimized after that; see "
+        "--minimize-time)",
+    )
     fuzz.add_argument("--runs", type=int, metavar="N", help="stop after N inputs per worker")
     fuzz.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
     fuzz.add_argument(
@@ -617,3 +627,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:
+        sys.stderr.write(f"apifuzz {args.command}: interrupted\n")
+        return EXIT_INTERRUPTED

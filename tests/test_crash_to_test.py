@@ -38,7 +38,9 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     assert len(statements) <= 4, minimized  # the shortest known script has 3
     assert f"minimized: {len(statements)} statements" in fuzzed.stdout
     hint = fuzzed.stdout.splitlines()[-1].split()
-    assert hint[:3] == ["apifuzz", "to-test", "example_timeline"]
+    # The hint carries the environment the bug needs, like reproduce.sh does.
+    assert hint[:4] == [f"APIFUZZ_EXAMPLE_BUGS={bug}", "apifuzz", "to-test", "example_timeline"]
+    hint = hint[1:]
 
     # The one command the summary suggests (plus where to write the test).
     test_file = tmp_path / "tests" / "regression" / "test_example_timeline.py"

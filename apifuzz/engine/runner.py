@@ -50,16 +50,20 @@ class FuzzOptions:
     undo_redo: bool = False  # the undo/redo oracle after every call
 
 
-def reproduce_command(target: str, *, undo_redo: bool = False) -> str:
-    """The replay command for a crash, with the APIFUZZ_* variables of this environment."""
+def environment_prefix() -> str:
+    """``APIFUZZ_X=1 `` for every APIFUZZ_* variable set here: a model may read them."""
     env = " ".join(
         f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items()) if k.startswith("APIFUZZ_")
     )
+    return env + " " if env else ""
+
+
+def reproduce_command(target: str, *, undo_redo: bool = False) -> str:
+    """The replay command for a crash, with the APIFUZZ_* variables of this environment."""
     python = shlex.quote(sys.executable)
     flags = "--undo-redo " if undo_redo else ""
-    return (
-        env + " " if env else ""
-    ) + f"{python} -m apifuzz replay {flags}{shlex.quote(target)} {{input}}"
+    replay = f"{python} -m apifuzz replay {flags}{shlex.quote(target)} {{input}}"
+    return environment_prefix() + replay
 
 
 class Run:
@@ -73,6 +77,7 @@ class Run:
         self.procs: list[subprocess.Popen[bytes]] = []
         self.known_before: set[str] = set()
         self.counts_before: dict[str, int] = {}
+        self.interrupted = False
 
     # -- preparation ----------------------------------------------------------------
 
@@ -181,6 +186,7 @@ class Run:
                     self._progress(now - started, tty)
         except KeyboardInterrupt:
             self.out.write("\nINFO: interrupted; stopping the workers\n")
+            self.interrupted = True
             self.stop()
         if tty:
             self.out.write("\n")
@@ -214,10 +220,13 @@ class Run:
     # -- the end ------------------------------------------------------------------------
 
     def minimize_new(self) -> None:
-        """Minimize each bug first seen in this run, in a fresh process (a flakiness check too).
+        """Minimize each bug not minimized yet, in a fresh process (a flakiness check too).
 
-        Up to ``jobs`` minimizers run at once, each bounded by ``minimize_time``;
-        each writes ``minimized.txt`` and ``minimize.json`` into its crash folder.
+        Up to ``jobs`` minimizers run at once, each bounded by ``minimize_time``
+        (plus its replays: see ``apifuzz minimize --help``); each writes
+        ``minimized.txt`` and ``minimize.json`` into its crash folder.  A folder
+        left without ``minimize.json`` (an interrupted run, ``--minimize-time 0``)
+        is picked up by the next run on the same workdir.
         """
         budget = self.options.minimize_time
         if budget <= 0:
@@ -225,19 +234,30 @@ class Run:
         pending = [
             r
             for r in sorted(load_crashes(self.workdir / "crashes"), key=lambda r: r.first_seen)
-            if r.key not in self.known_before and not (r.folder / "minimize.json").exists()
+            if not (r.folder / "minimize.json").exists()
         ]
         if not pending:
             return
+        if self.interrupted:
+            self.out.write(
+                f"INFO: {len(pending)} bug(s) not minimized; the next run on this workdir "
+                f"will, or run: apifuzz minimize {shlex.quote(self.options.target)} FOLDER\n"
+            )
+            return
+        total = len(pending)
         self.out.write(
-            f"INFO: minimizing {len(pending)} new bug{'s' if len(pending) > 1 else ''} "
+            f"INFO: minimizing {total} bug{'s' if total > 1 else ''} "
             f"(up to {budget:g}s each, {self.options.jobs} at a time)\n"
         )
         self.out.flush()
+        timeout = self.options.timeout or 0
         command = [sys.executable, "-m", "apifuzz", "minimize", self.options.target, "-q"]
         command += ["--corpus", str(self.workdir), "--max-time", str(budget)]
-        command += ["--timeout", str(self.options.timeout or 0)]
-        running: list[tuple[subprocess.Popen[bytes], float]] = []
+        command += ["--timeout", str(timeout)]
+        # The 5 replays around the search may each run up to the timeout.
+        allowance = budget + 5 * timeout + 30
+        running: list[tuple[subprocess.Popen[bytes], float, Path]] = []
+        done = 0
         try:
             while pending or running:
                 while pending and len(running) < self.options.jobs:
@@ -247,17 +267,25 @@ class Run:
                         [*command, str(folder)], stdout=log, stderr=subprocess.STDOUT
                     )
                     log.close()
-                    running.append((proc, time.monotonic() + budget + 30))
+                    running.append((proc, time.monotonic() + allowance, folder))
                 time.sleep(0.05)
-                for proc, deadline in list(running):
+                for entry in list(running):
+                    proc, deadline, folder = entry
                     if proc.poll() is None and time.monotonic() > deadline:
                         proc.kill()  # a hang the minimizer's own timeout could not stop
                         proc.wait()
                     if proc.poll() is not None:
-                        running.remove((proc, deadline))
+                        running.remove(entry)
+                        done += 1
+                        line = self._minimized(folder) or (
+                            f"not minimized: stopped after {allowance:.0f}s "
+                            f"(see {folder / 'minimize.log'})"
+                        )
+                        self.out.write(f"  [{done}/{total}] {folder.name}: {line}\n")
+                        self.out.flush()
         except KeyboardInterrupt:
             self.out.write("\nINFO: interrupted; minimization stopped\n")
-            for proc, _ in running:
+            for proc, _, _ in running:
                 proc.kill()
                 proc.wait()
 
@@ -271,13 +299,15 @@ class Run:
         status = record.get("status")
         if status == "minimized":
             cut = "" if record.get("complete", True) else ", time limit reached"
+            if record.get("interrupted"):
+                cut = ", interrupted"
             return (
                 f"minimized: {record['after']} statements (from {record['before']}{cut}) "
                 f"-> {folder / 'minimized.txt'}"
             )
-        if status in ("flaky", "no bug"):
+        if status in ("flaky", "no bug", "not reproduced"):
             # Replayed in a fresh process: what the worker saw depended on its past.
-            return f"{record.get('describe', 'flaky')} (in a fresh process)"
+            return f"{record.get('describe', status)} (in a fresh process)"
         return ""
 
     def _seeds(self) -> int:
@@ -318,7 +348,7 @@ class Run:
             w(f"  {reproduce}\n")
             w("turn one into a pytest regression test:\n")
             target, folder = shlex.quote(self.options.target), shlex.quote(str(last.folder))
-            w(f"  apifuzz to-test {target} {folder}\n")
+            w(f"  {environment_prefix()}apifuzz to-test {target} {folder}\n")
         hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
         if failed and not crashes:
             return 2

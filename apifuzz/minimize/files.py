@@ -66,7 +66,8 @@ def minimize_path(minimizer: Minimizer, source: Path, output: Path | None = None
             atomic_write(path, header(result, source) + result.script)
         except OSError as exc:
             raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
-    if is_artifact(source):
+    if is_artifact(source) and (path is not None or not _minimized_before(source)):
+        # A failed attempt (the bug variable not set, say) never hides an earlier success.
         record = {
             "status": result.status.value,
             "before": result.before,
@@ -74,8 +75,17 @@ def minimize_path(minimizer: Minimizer, source: Path, output: Path | None = None
             "seconds": round(result.seconds, 3),
             "runs": result.runs,
             "complete": result.complete,
+            "interrupted": result.interrupted,
             "describe": result.describe(),
             "path": str(path) if path else None,
         }
         atomic_write(source / RECORD_NAME, json.dumps(record, indent=2) + "\n")
     return Written(result, source, path)
+
+
+def _minimized_before(folder: Path) -> bool:
+    try:
+        record = json.loads((folder / RECORD_NAME).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and record.get("status") == Status.MINIMIZED.value

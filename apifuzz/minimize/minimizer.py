@@ -34,8 +34,9 @@ class Status(enum.Enum):
     """How a minimization ended."""
 
     MINIMIZED = "minimized"  # the result shows the same signature (it may be the input itself)
-    NO_BUG = "no bug"  # the script shows no bug at all
-    FLAKY = "flaky"  # the signature does not reproduce on replay, or not every time
+    NO_BUG = "no bug"  # the script shows no bug at all (and no signature was expected)
+    NOT_REPRODUCED = "not reproduced"  # every replay agrees, on another outcome than expected
+    FLAKY = "flaky"  # the replays disagree: the outcome depends on more than the script
 
 
 @dataclass
@@ -49,7 +50,8 @@ class Minimized:
     after: int  # statements in the result
     runs: int = 0
     seconds: float = 0.0
-    complete: bool = True  # False when the time ran out first
+    complete: bool = True  # False when the time ran out (or Ctrl-C came) first
+    interrupted: bool = False  # stopped by Ctrl-C: the script is the best one so far
     seen: list[Signature | None] = field(default_factory=list)  # replays of a flaky bug
     passes: list[tuple[str, int]] = field(default_factory=list)  # (pass, statements after it)
 
@@ -60,7 +62,15 @@ class Minimized:
         if self.status is Status.FLAKY:
             shown = ", ".join(s.describe() if s else "no bug" for s in self.seen)
             return f"flaky: replays gave {shown}; not minimized"
-        cut = "" if self.complete else ", time limit reached"
+        if self.status is Status.NOT_REPRODUCED:
+            shown = self.seen[0].describe() if self.seen and self.seen[0] else "no bug"
+            recorded = self.signature.describe() if self.signature else "?"
+            return f"not reproduced: every replay gave {shown} (recorded: {recorded})"
+        cut = ""
+        if self.interrupted:
+            cut = ", interrupted: the best script so far"
+        elif not self.complete:
+            cut = ", time limit reached"
         return (
             f"minimized: {self.before} -> {self.after} statements in {self.seconds:.1f} s "
             f"({self.runs} runs{cut})"
@@ -89,6 +99,7 @@ class Minimizer:
         self._cache: dict[str, int | None] = {}
         self._signature: Signature | None = None
         self._deadline = 0.0
+        self._best: list[Statement] = []
 
     # -- the predicate ----------------------------------------------------------------
 
@@ -103,6 +114,10 @@ class Minimizer:
         line = None
         if verdict.signature == self._signature and verdict.bug is not None:
             line = verdict.bug.line
+            # Keep the smallest script shown so far: a pass cut short by the time limit
+            # or Ctrl-C loses none of the progress it made.
+            if (len(statements), len(text)) < (len(self._best), len(render(self._best))):
+                self._best = list(statements)
         self._cache[text] = line
         return line
 
@@ -274,6 +289,7 @@ class Minimizer:
             after: int = before,
             *,
             complete: bool = True,
+            interrupted: bool = False,
             passes: list[tuple[str, int]] | None = None,
         ) -> Minimized:
             return Minimized(
@@ -285,21 +301,25 @@ class Minimizer:
                 runs=self.judge.runs - runs_before,
                 seconds=time.monotonic() - started,
                 complete=complete,
+                interrupted=interrupted,
                 seen=seen,
                 passes=passes or [],
             )
 
         if expected is None and all(s is None for s in seen):
             return result(Status.NO_BUG)
-        if any(s != (expected or first) for s in seen):
+        if any(s != first for s in seen):
             return result(Status.FLAKY)
+        if expected is not None and first != expected:
+            return result(Status.NOT_REPRODUCED)
 
         self._signature = expected or first
         self._cache = {}
         self._deadline = started + self.max_time
         statements = parse_statements(text, self._parser)
+        self._best = list(statements)
         passes: list[tuple[str, int]] = []
-        complete = True
+        complete, interrupted = True, False
         try:
             if not self._shows_bug(statements):
                 # Canonical rewriting changed the outcome: keep the input as it is.
@@ -320,9 +340,21 @@ class Minimizer:
                 if render(statements) == size:
                     break
         except _OutOfTime:
-            complete = False
+            complete, statements = False, self._best
+        except KeyboardInterrupt:
+            # Every script in _best showed the bug once: keep the best one so far.
+            complete, interrupted, statements = False, True, self._best
         out = render(statements)
         # The result must show the bug on every replay, like the input did.
-        if any(self.judge.run(out).signature != self._signature for _ in range(CONFIRM_RUNS)):
+        if not interrupted and any(
+            self.judge.run(out).signature != self._signature for _ in range(CONFIRM_RUNS)
+        ):
             return result(Status.FLAKY, passes=passes)
-        return result(Status.MINIMIZED, out, len(statements), complete=complete, passes=passes)
+        return result(
+            Status.MINIMIZED,
+            out,
+            len(statements),
+            complete=complete,
+            interrupted=interrupted,
+            passes=passes,
+        )

@@ -113,3 +113,25 @@ def test_sweep_moves_only_whole_files(tmp_path: Path) -> None:
     assert (staging / torn_name).exists()  # maybe still being written: left alone
     assert sweep(staging, corpus, discard_torn=True) == 0
     assert not (staging / torn_name).exists()
+
+
+def test_atomic_write_keeps_permissions_and_symlinks(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from apifuzz.engine.triage import atomic_write
+
+    new = tmp_path / "new.txt"
+    atomic_write(new, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
+    kept = tmp_path / "kept.py"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    atomic_write(kept, "new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "new"
+    link = tmp_path / "link.py"
+    link.symlink_to(kept)
+    atomic_write(link, "via link")
+    assert link.is_symlink() and kept.read_text() == "via link"

@@ -76,10 +76,32 @@ def test_flaky_bug_is_reported_and_left_alone() -> None:
     assert None in result.seen and "flaky" in result.describe()
 
 
-def test_a_recorded_signature_that_does_not_replay_is_flaky() -> None:
+def test_a_recorded_signature_that_replays_as_another_bug_is_not_reproduced() -> None:
     other = minimizer().minimize("add 1\nadd 1\npair 0 2\n").signature  # KeyError
     result = minimizer().minimize("add 1\nadd 2\npair 0 2\n", expected=other)
-    assert result.status is Status.FLAKY
+    assert result.status is Status.NOT_REPRODUCED
+    assert result.describe().startswith("not reproduced: every replay gave ValueError in pair")
+    assert "(recorded: KeyError in pair" in result.describe()
+    assert result.script == "add 1\nadd 2\npair 0 2\n"
+
+
+def test_ctrl_c_keeps_the_best_script_so_far() -> None:
+    judge = Judge(Language.build(minimize_models.target), ["minimize_models"])
+    calls = [0]
+    run = judge.run
+
+    def interrupted_later(script: bytes | str, *, record: bool = False):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] == 12:
+            raise KeyboardInterrupt
+        return run(script, record=record)
+
+    judge.run = interrupted_later  # type: ignore[method-assign]
+    script = "".join(f"noise {i}\n" for i in range(6)) + 'add 1\nlabel 0 "a"\nremove 0\n'
+    result = Minimizer(judge).minimize(script)
+    assert result.status is Status.MINIMIZED and result.interrupted and not result.complete
+    assert result.after < result.before and "interrupted" in result.describe()
+    assert run(result.script).signature == result.signature
 
 
 def test_no_bug() -> None:
@@ -95,17 +117,14 @@ def test_time_limit_returns_a_valid_smaller_script() -> None:
     assert "time limit" in result.describe()
 
 
-def test_deterministic() -> None:
+def test_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
     script = (CRASHES / "redo_not_cleared.txt").read_text()
+    monkeypatch.setenv("APIFUZZ_EXAMPLE_BUGS", "redo_not_cleared")
     runs = []
     for _ in range(2):
-        os.environ["APIFUZZ_EXAMPLE_BUGS"] = "redo_not_cleared"
-        try:
-            target = load_target("example_timeline")
-            judge = Judge(Language.for_target(target, None), ["example_timeline"])
-            runs.append(Minimizer(judge).minimize(script).script)
-        finally:
-            del os.environ["APIFUZZ_EXAMPLE_BUGS"]
+        target = load_target("example_timeline")
+        judge = Judge(Language.for_target(target, None), ["example_timeline"])
+        runs.append(Minimizer(judge).minimize(script).script)
     assert runs[0] == runs[1]
 
 
