@@ -109,8 +109,10 @@ def coverage_curve(run: Run, budget: float, checkpoints: int, base: Path) -> Non
         folder.mkdir()
         for _, path in (f for f in found if f[0] <= t):
             os.link(path, folder / path.name)
-        paths = [folder] + ([TRACED] if run.contender.traced else [])
-        if run.contender.traced or any(folder.iterdir()):
+        paths = ([folder] if any(folder.iterdir()) else []) + (
+            [TRACED] if run.contender.traced else []
+        )
+        if paths:
             result = measure(paths, lock_dir, base / f"cp-{id(run)}-{k}.json")
             run.curve.append((t, branch_percent(result)))
             if k == checkpoints:
