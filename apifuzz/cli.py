@@ -328,13 +328,16 @@ def cmd_to_test(args: argparse.Namespace, out: TextIO) -> int:
     written = to_test(
         args.target,
         Path(args.script),
-        out=Path(args.out) if args.out else None,
+        out=Path(args.output) if args.output else None,
         undo_redo=args.undo_redo,
         corpus=Path(args.corpus) if args.corpus else None,
         timeout=args.timeout,
+        any_bug=args.any_bug,
     )
     if written.oracle_from_artifact:
         out.write("INFO: the crash was found with the undo/redo oracle on: the test runs it too\n")
+    if written.recorded is not None and written.recorded != written.signature:
+        out.write(f"INFO: the folder recorded {written.recorded.describe()} (--any-bug)\n")
     bug = written.signature.describe()
     if written.status == "present":
         out.write(f"{written.path} already has {written.test_name} ({bug}): nothing written\n")
@@ -483,10 +486,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     to_test.add_argument(
         "-o",
-        "--out",
+        "--output",
         metavar="FILE",
         help="the test file, created or appended to (default: tests/regression/test_<target>.py)",
     )
+    to_test.add_argument("--out", dest="output", help=argparse.SUPPRESS)  # the old name
     to_test.add_argument(
         "--undo-redo",
         action="store_true",
@@ -498,6 +502,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=5.0,
         metavar="S",
         help="a run longer than this is a timeout bug (0: off; default 5)",
+    )
+    to_test.add_argument(
+        "--any-bug",
+        action="store_true",
+        help="for a crash folder: write a test of the bug the replay shows even when it is "
+        "not the one the folder recorded",
     )
     to_test.epilog = (
         "The test fails while the bug is there (same exception, same place in the model) and "

@@ -1,9 +1,11 @@
 """``apifuzz to-test``: turn a crashing script into a pytest regression test.
 
 The script is judged the way a fuzz worker judged it (same interpreter,
-timeout, undo/redo oracle and signature).  Its calls are then collected with
-the ids they create (:mod:`apifuzz.tracing.steps`) and written as a test with
-libcst (:mod:`apifuzz.tracing.pytest_emit`): into a new file, or appended to an
+timeout, undo/redo oracle and signature; for a crash folder, the packages it
+recorded), and a crash folder must show the bug it recorded (``any_bug``
+accepts another one).  Its calls are then collected with the ids they create
+(:mod:`apifuzz.tracing.steps`) and written as a test with libcst
+(:mod:`apifuzz.tracing.pytest_emit`): into a new file, or appended to an
 existing one, whose content stays an exact prefix of the result.  The test
 fails while the bug is there, with the same exception raised in the same place
 of the model, and passes once it is fixed.
@@ -11,17 +13,12 @@ of the model, and passes once it is fixed.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import re
-import signal
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
-from apifuzz.engine.judge import Judge, target_packages
+from apifuzz.engine.judge import Judge, alarm, target_packages
 from apifuzz.engine.replay import artifact_lock
 from apifuzz.engine.triage import (
     Artifact,
@@ -34,6 +31,7 @@ from apifuzz.engine.triage import (
     signature_of,
 )
 from apifuzz.errors import ApifuzzError
+from apifuzz.interpreter.parser import is_blank
 from apifuzz.interpreter.runner import decode
 from apifuzz.language import LOCK_NAME, Language
 from apifuzz.loader import default_corpus, load_target
@@ -53,6 +51,7 @@ class Written:
     signature: Signature
     undo_redo: bool  # the undo/redo oracle ran after every step
     oracle_from_artifact: bool = False  # switched on because the crash was found with it
+    recorded: Signature | None = None  # the crash folder's signature, when it has one
 
 
 def default_output(target: Target) -> Path:
@@ -85,10 +84,14 @@ def to_test(
     undo_redo: bool = False,
     corpus: Path | None = None,
     timeout: float = 5.0,
+    any_bug: bool = False,
 ) -> Written:
     """Write the regression test of the bug ``script`` shows on target ``spec``.
 
-    Raises ApifuzzError (a one-line usage error) when the script shows no bug,
+    A crash folder is replayed as its worker ran it (its oracle, its packages)
+    and must show the signature it recorded, unless ``any_bug``: a test of
+    whatever bug shows now is then written.  Raises ApifuzzError (a one-line
+    usage error) when the script shows no bug (or another bug than recorded),
     cannot be read, or the output file cannot be written.
     """
     target = load_target(spec)
@@ -103,22 +106,25 @@ def to_test(
     lock = _lock(target, corpus, artifact)
     language = Language.for_target(target, lock)
     packages = target_packages(spec)
+    if artifact is not None:
+        # The packages whose frames made the recorded signature (--instrument adds some).
+        packages = artifact.packages_or(packages)
     verdict = Judge(language, packages, timeout=timeout, undo_redo=undo_redo).run(data)
     signature = verdict.signature
+    recorded = artifact.signature if artifact is not None else None
     if signature is None:
-        if undo_redo:
-            detail = " with the undo/redo oracle"
-        elif target.has_undo_redo:
-            detail = " (if the fuzzer found it with --undo-redo, give --undo-redo too)"
-        else:
-            detail = ""
-        raise ApifuzzError(f"{script} shows no bug{detail}: there is nothing to turn into a test")
+        raise ApifuzzError(_no_bug(script, target, artifact, undo_redo))
+    if recorded is not None and signature != recorded and not any_bug:
+        raise ApifuzzError(
+            f"{script}: the folder recorded {recorded.describe()}, the replay shows "
+            f"{signature.describe()}; --any-bug writes a test of the bug it shows"
+        )
 
     steps = collect_steps(
         language,
         data,
         undo_redo=undo_redo,
-        limit=lambda: _time_limit(timeout),
+        limit=lambda: alarm(timeout),
         interrupt=(Hang,),
     )
     again: Signature | None = None
@@ -140,7 +146,12 @@ def to_test(
         signature.key(),
         signature.describe(),
     )
-    test = GeneratedTest(steps, bug, decode(data), timeout, _target_ref(spec))
+    minimized_from = None
+    if artifact is not None and artifact.minimized is not None:
+        minimized_from = _statements(artifact.script)
+    test = GeneratedTest(
+        steps, bug, decode(data), timeout, _target_ref(spec), minimized_from=minimized_from
+    )
     path = out if out is not None else default_output(target)
     existing = _read_existing(path)
     emitted = emit(test, existing)
@@ -154,8 +165,43 @@ def to_test(
         except OSError as exc:
             raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
     return Written(
-        path, emitted.test_name, emitted.steps, status, signature, undo_redo, from_artifact
+        path,
+        emitted.test_name,
+        emitted.steps,
+        status,
+        signature,
+        undo_redo,
+        from_artifact,
+        recorded,
     )
+
+
+def _no_bug(script: Path, target: Target, artifact: Artifact | None, undo_redo: bool) -> str:
+    """The error for a script that shows no bug, with what may explain it."""
+    oracle = " with the undo/redo oracle" if undo_redo else ""
+    if artifact is not None and artifact.signature is not None:
+        # The bug may need the environment the fuzzer ran with (APIFUZZ_* variables).
+        hint = ""
+        reproduce = artifact.folder / "reproduce.sh"
+        if reproduce.is_file():
+            hint = (
+                f"; {reproduce} sets the environment the fuzzer ran with (its APIFUZZ_* "
+                f"variables): run to-test in it"
+            )
+        return (
+            f"{script}: the folder recorded {artifact.signature.describe()}, the replay shows "
+            f"no bug{oracle}{hint}"
+        )
+    detail = oracle
+    if not undo_redo and target.has_undo_redo and (artifact is None or artifact.signature is None):
+        # A plain script (or a folder that records nothing): it may come from --undo-redo.
+        detail = " (if the fuzzer found it with --undo-redo, give --undo-redo too)"
+    return f"{script} shows no bug{detail}: there is nothing to turn into a test"
+
+
+def _statements(script: bytes) -> int:
+    """The statements of a script: its lines that are neither blank nor comments."""
+    return sum(1 for line in decode(script).split("\n") if not is_blank(line))
 
 
 def _lock(target: Target, corpus: Path | None, artifact: Artifact | None) -> Path | None:
@@ -194,22 +240,3 @@ def _target_ref(spec: str) -> tuple[str, str] | None:
     except ImportError:
         return None
     return (module, attribute) if isinstance(value, Target) else None
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise Hang in the main thread after ``seconds`` (as the fuzz worker's timeout does)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise Hang("timeout")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -20,8 +20,10 @@ that does not fit is split at its last bracket, like black's right-hand split:
           }
       )
 
-Only calls and list, set and tuple displays are split; a line that still does
-not fit (one very long string) is left long, as ruff format leaves it.
+Only calls and list, set and tuple displays are split (the value of an
+expression statement or an assignment, or the exception a ``raise`` raises); a
+line that still does not fit (one very long string) is left long, as ruff
+format leaves it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ class Layout:
         if isinstance(small, cst.Assign):
             head = base + sum(len(code_of(t.target)) + 3 for t in small.targets)
             return small.with_changes(value=self.expression(small.value, depth, head, after))
+        if isinstance(small, cst.Raise) and small.exc is not None:
+            cause = len(code_of(small.cause)) + 1 if small.cause is not None else 0
+            exc = self.expression(small.exc, depth, base + len("raise "), after + cause)
+            return small.with_changes(exc=exc)
         return small
 
     def expression(

@@ -92,6 +92,11 @@ class Steps:
     # (kind, id) -> (variable, number of the step that binds it; 0 is the construction)
     names: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
 
+    @property
+    def in_oracle(self) -> bool:
+        """Whether the bug showed in the undo/redo oracle run after the last call."""
+        return self.bug is not None and self.bug.oracle is not None
+
     def variable(self, kind: str, value: int, step: int) -> str | None:
         """The variable naming id ``value`` of ``kind`` in step ``step`` (1-based), or None."""
         entry = self.names.get((kind, value))

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 from apifuzz.engine.triage import Hang, Signature, model_dirs, signature_of
 from apifuzz.interpreter import Interpreter
@@ -64,22 +65,46 @@ class Judge:
     def run(self, script: bytes | str, *, record: bool = False) -> Verdict:
         """Run ``script`` once; a run longer than the timeout is a timeout bug."""
         self.runs += 1
-        alarm = self.timeout > 0 and threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGALRM, _raise_hang) if alarm else None
-        if alarm:
-            signal.setitimer(signal.ITIMER_REAL, self.timeout)
         try:
-            report = self.interpreter.run(script, record=record)
+            with alarm(self.timeout):
+                report = self.interpreter.run(script, record=record)
         except Hang as exc:
             bug = Bug(BugKind.EXCEPTION, exc, 0, None)
             return Verdict(Report(bug=bug), signature_of(bug, self.model_dirs, hang=True), True)
-        finally:
-            if alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
         if report.bug is None:
             return Verdict(report, None)
         return Verdict(report, signature_of(report.bug, self.model_dirs))
+
+
+class alarm:  # lower case, as contextlib.suppress: it reads as ``with alarm(seconds):``
+    """Raise :class:`Hang` in the block after ``seconds``, as a fuzz worker's timeout does.
+
+    SIGALRM only reaches the main thread: elsewhere, or with ``seconds`` 0,
+    the block runs without a limit.  The previous SIGALRM handler is restored
+    on the way out.  A plain class, not a generator: the minimizer enters one
+    per run.
+    """
+
+    __slots__ = ("armed", "previous", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        if self.seconds > 0 and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, _raise_hang)
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            self.armed = False
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            finally:  # even when the alarm goes off right now
+                signal.signal(signal.SIGALRM, self.previous)
 
 
 def _raise_hang(signum: int, frame: FrameType | None) -> None:

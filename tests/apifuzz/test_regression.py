@@ -281,3 +281,223 @@ def test_cli_errors_are_one_line(args: list[str], message: str, tmp_path: Path) 
     assert result.returncode == 2
     assert result.stderr.startswith("apifuzz to-test: error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+# -- crash folders ----------------------------------------------------------------------------
+
+
+def crash_folder(
+    root: Path,
+    script: str,
+    signature: Signature,
+    *,
+    minimized: str | None = None,
+    packages: tuple[str, ...] = (),
+    reproduce: str | None = None,
+) -> Path:
+    """A crash folder as a fuzz worker writes it (without the oracle)."""
+    folder = root / "crashes" / signature.key()
+    folder.mkdir(parents=True)
+    (folder / "input.txt").write_text(script)
+    info: dict[str, object] = {"signature": signature.__dict__, "target": "example_timeline"}
+    if packages:
+        info["packages"] = list(packages)
+    (folder / "signature.json").write_text(json.dumps(info))
+    if minimized is not None:
+        (folder / "minimized.txt").write_text(minimized)
+    if reproduce is not None:
+        (folder / "reproduce.sh").write_text(f"#!/bin/sh\n{reproduce}\n")
+    return folder
+
+
+def signature_of_script(spec: str, script: str, packages: list[str]) -> Signature:
+    from apifuzz.engine.judge import Judge
+    from apifuzz.language import Language
+    from apifuzz.loader import load_target
+
+    verdict = Judge(Language.build(load_target(spec)), packages).run(script)
+    assert verdict.signature is not None
+    return verdict.signature
+
+
+def test_a_crash_folder_must_show_the_bug_it_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, "redo_not_cleared,collision_off_by_one")
+    script = script_path("redo_not_cleared").read_text()
+    shown = signature_of_script("example_timeline", script, ["example_timeline"])
+    other = script_path("collision_off_by_one").read_text()
+    recorded = signature_of_script("example_timeline", other, ["example_timeline"])
+    folder = crash_folder(tmp_path, script, recorded)
+    out = tmp_path / "test_x.py"
+    with pytest.raises(ApifuzzError) as refused:
+        to_test("example_timeline", folder, out=out)
+    message = str(refused.value)
+    assert "\n" not in message and "--any-bug" in message
+    assert f"the folder recorded {recorded.describe()}, the replay shows {shown.describe()}" in (
+        message
+    )
+    assert not out.exists()
+    written = to_test("example_timeline", folder, out=out, any_bug=True)
+    assert written.signature == shown and written.recorded == recorded
+    assert f"# signature: {shown.key()}" in out.read_text()
+
+
+def test_a_crash_folder_without_its_bug_points_at_reproduce_sh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, "redo_not_cleared")
+    script = script_path("redo_not_cleared").read_text()
+    recorded = signature_of_script("example_timeline", script, ["example_timeline"])
+    folder = crash_folder(
+        tmp_path, script, recorded, reproduce="APIFUZZ_EXAMPLE_BUGS=redo_not_cleared apifuzz"
+    )
+    monkeypatch.delenv(ENV_VAR)  # the environment the fuzzer ran with is gone
+    with pytest.raises(ApifuzzError) as refused:
+        to_test("example_timeline", folder, out=tmp_path / "t.py", any_bug=True)
+    message = str(refused.value)
+    assert f"the folder recorded {recorded.describe()}, the replay shows no bug" in message
+    assert str(folder / "reproduce.sh") in message and "APIFUZZ_*" in message
+    assert "--undo-redo" not in message  # the folder says it was found without the oracle
+    assert "\n" not in message
+    # A plain script may come from a run with the oracle: that is worth a hint.
+    with pytest.raises(ApifuzzError, match=r"shows no bug .*give --undo-redo too"):
+        to_test("example_timeline", folder / "input.txt", out=tmp_path / "t.py")
+    # Not for a target without undo/redo.
+    monkeypatch.syspath_prepend(str(SUPPORT))
+    with pytest.raises(ApifuzzError) as plain:
+        to_test("undo_models:no_undo", tmp_path / "push.txt", out=tmp_path / "t.py")
+    assert "cannot read" in str(plain.value)
+    (tmp_path / "push.txt").write_text("push 1\n")
+    with pytest.raises(ApifuzzError) as plain:
+        to_test("undo_models:no_undo", tmp_path / "push.txt", out=tmp_path / "t.py")
+    assert "shows no bug:" in str(plain.value) and "--undo-redo" not in str(plain.value)
+
+
+def test_a_crash_folder_is_judged_with_the_packages_it_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fuzzer ran a target defined outside the model's package, with --instrument for
+    the model: its frames made the signature, so they must make the test's too."""
+    (tmp_path / "timeline_target.py").write_text("from example_timeline import target as target\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv(ENV_VAR, "redo_not_cleared")
+    script = script_path("redo_not_cleared").read_text()
+    packages = ["example_timeline", "timeline_target"]
+    recorded = signature_of_script("timeline_target", script, packages)
+    assert recorded.file == "example_timeline/model.py"
+    assert signature_of_script("timeline_target", script, ["timeline_target"]) != recorded
+    folder = crash_folder(tmp_path, script, recorded, packages=tuple(packages))
+    written = to_test("timeline_target", folder, out=tmp_path / "test_timeline.py")
+    assert written.signature == recorded and written.recorded == recorded
+    check_fails_then_passes(written, "redo_not_cleared", monkeypatch)
+
+
+def test_a_crash_folder_quotes_its_minimized_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, "redo_not_cleared")
+    script = script_path("redo_not_cleared").read_text()
+    recorded = signature_of_script("example_timeline", script, ["example_timeline"])
+    statements = [line for line in script.splitlines() if line and not line.startswith("#")]
+    minimized = (
+        f"# apifuzz minimize: {recorded.describe()}\n"
+        f"# from crashes/x: {len(statements) + 2} -> {len(statements)} statements\n"
+        + "\n".join(statements)
+        + "\n"
+    )
+    padded = "bogus statement\n" + script + "also not a statement\n"
+    folder = crash_folder(tmp_path, padded, recorded, minimized=minimized)
+    written = to_test("example_timeline", folder, out=tmp_path / "test_x.py")
+    text = written.path.read_text()
+    assert f"    # script (minimized from {len(statements) + 2} statements):\n" in text
+    assert "# apifuzz minimize:" not in text and "# from crashes" not in text
+    assert f"    #   {statements[0]}\n" in text and "bogus" not in text
+    check_fails_then_passes(written, "redo_not_cleared", monkeypatch)
+
+
+# -- the undo/redo oracle ---------------------------------------------------------------------
+
+
+def test_a_redo_refused_after_an_undo_fails_the_test_as_the_oracle_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(SUPPORT))
+    import undo_models
+
+    script = tmp_path / "redo.txt"
+    script.write_text("push 7\npop\n")
+    written = to_test("undo_models:raising_redo", script, out=tmp_path / "t.py", undo_redo=True)
+    assert written.signature.kind == "oracle" and written.signature.error == "AssertionError"
+    function = generated_test(load(written.path), written.test_name)
+    # The oracle's AssertionError, not the model's expected exception.
+    with pytest.raises(AssertionError, match=r"redo\(\) refused after an undo: cannot redo"):
+        function()
+    # Fixed by a redo that works, or by a pop that refuses to pop 7: the test passes.
+    with monkeypatch.context() as fixed:
+        fixed.setattr(undo_models.RaisingRedo, "redo", undo_models.Stack.redo)
+        function()
+
+    def refusing_pop(self: undo_models.Stack) -> int:
+        if self.values[-1:] == [7]:
+            raise undo_models.Refused("not 7")
+        return undo_models.Stack.pop(self)
+
+    with monkeypatch.context() as fixed:
+        fixed.setattr(undo_models.RaisingRedo, "pop", refusing_pop)
+        function()
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+
+
+def test_alarm_raises_hang_in_the_block_and_restores_the_handler() -> None:
+    import signal
+    import time
+
+    from apifuzz.engine.judge import alarm
+    from apifuzz.engine.triage import Hang
+
+    def mine(signum: int, frame: object) -> None:
+        raise AssertionError("not this one")
+
+    previous = signal.signal(signal.SIGALRM, mine)
+    try:
+        with pytest.raises(Hang), alarm(0.05):
+            time.sleep(5)
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        with alarm(5):
+            pass
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        with alarm(0):  # no limit: the handler is not even touched
+            assert signal.getsignal(signal.SIGALRM) is mine
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_cli_output_option_and_any_bug(tmp_path: Path) -> None:
+    script = str(script_path("redo_not_cleared"))
+    for option in ("--output", "--out"):  # --out: the old name, still understood
+        out = tmp_path / f"test{option}.py"
+        made = run(
+            "-m", "apifuzz", "to-test", "example_timeline", script, option, str(out),
+            cwd=tmp_path, bugs="redo_not_cleared",
+        )  # fmt: skip
+        assert made.returncode == 0 and out.is_file(), made.stderr
+    helped = run("-m", "apifuzz", "to-test", "--help", cwd=tmp_path, bugs=None)
+    assert "-o FILE, --output FILE" in helped.stdout and "--out " not in helped.stdout
+    assert "--any-bug" in helped.stdout
+    bugs = "redo_not_cleared,collision_off_by_one"
+    recorded = Signature("invariant", "AssertionError", "example_timeline/model.py", "f", 1, "f")
+    folder = crash_folder(tmp_path, script_path("redo_not_cleared").read_text(), recorded)
+    args = ("-m", "apifuzz", "to-test", "example_timeline", str(folder), "-o", "t.py")
+    refused = run(*args, cwd=tmp_path, bugs=bugs)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert f"the folder recorded {recorded.describe()}, the replay shows KeyError" in (
+        refused.stderr
+    )
+    accepted = run(*args, "--any-bug", cwd=tmp_path, bugs=bugs)
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"INFO: the folder recorded {recorded.describe()} (--any-bug)" in accepted.stdout

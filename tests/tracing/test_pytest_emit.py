@@ -24,7 +24,8 @@ from apifuzz.engine.triage import Signature
 from apifuzz.language import Language
 from apifuzz.target import Target
 from apifuzz.tracing.pytest_emit import BugInfo, GeneratedTest, emit, regression_test_name
-from apifuzz.tracing.steps import Steps, collect_steps
+from apifuzz.tracing.pytest_function import script_comment, wrap
+from apifuzz.tracing.steps import Outcome, Steps, collect_steps
 from example_timeline import target as timeline_target
 from example_timeline.bugs import script_path
 
@@ -254,3 +255,90 @@ def test_golden_files_pass_ruff() -> None:
         text=True,
     )
     assert form.returncode == 0, form.stdout + form.stderr
+
+
+# -- the undo/redo oracle -------------------------------------------------------------------
+
+
+def test_redo_refused_after_an_undo_golden() -> None:
+    """The oracle fails after the last call: the helper reports a refused redo with an
+    AssertionError (as the oracle does), and runs after the last call only if it went
+    through (a fix may refuse the call instead)."""
+    from undo_models import raising_redo
+
+    script = "push 7\npop\n"
+    steps = collect_steps(Language.build(raising_redo), script, undo_redo=True)
+    assert steps.in_oracle
+    emitted = emit(GeneratedTest(steps, bug("oracle", "AssertionError", "pop"), script))
+    assert emitted.code is not None
+    check_golden("raising_redo_oracle.py", emitted.code)
+
+
+def test_oracle_guard_for_a_call_returning_none_golden() -> None:
+    """A last call annotated ``-> None`` that may raise an expected exception: a flag says
+    whether it went through.  Without expected exceptions it cannot be refused: no guard."""
+    from undo_models import reg, registered
+
+    script = "add 3\n"
+    plain = collect_steps(Language.build(registered), script, undo_redo=True)
+    code = emit(GeneratedTest(plain, bug("oracle", "AssertionError", "add"), script)).code
+    assert code is not None
+    assert code.endswith("    add(plain_list, 3)\n    _undo_redo(plain_list)\n")
+    refusing = Target(reg, expected=(ValueError,), undo="undo", redo="redo", state="items_now")
+    steps = collect_steps(Language.build(refusing), script, undo_redo=True)
+    emitted = emit(GeneratedTest(steps, bug("oracle", "AssertionError", "add"), script))
+    assert emitted.code is not None
+    check_golden("plain_list_oracle.py", emitted.code)
+
+
+@pytest.mark.parametrize("name", ["collision_off_by_one", "redo_not_cleared"])
+def test_no_oracle_after_the_last_call_when_the_bug_is_not_in_it(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fuzzer ran the oracle after every call that went through but the last one: its
+    bug showed first (in the invariants, or in the call)."""
+    steps, script = timeline_steps(name, monkeypatch, undo_redo=True)
+    assert not steps.in_oracle
+    code = emit(GeneratedTest(steps, bug(*CASES[name]), script)).code
+    assert code is not None
+    went_through = [s for s in steps.steps[:-1] if s.outcome is Outcome.RETURNED]
+    assert code.count("    _undo_redo(timeline)\n") == len(went_through) > 0
+    assert code.endswith("\n    timeline.check_consistency()\n")
+    assert "went_through" not in code and "result" not in code
+
+
+# -- the comments ---------------------------------------------------------------------------
+
+
+def test_script_comment_leaves_out_the_minimizer_header() -> None:
+    script = (
+        "# apifuzz minimize: KeyError in redo at model.py:12\n"
+        "# from crashes/x: 9 -> 2 statements\n"
+        "push 1\n# from the docs: a comment of the script stays\nredo\n\n"
+    )
+    assert script_comment(script, 9) == [
+        "# script (minimized from 9 statements):",
+        "#   push 1",
+        "#   # from the docs: a comment of the script stays",
+        "#   redo",
+    ]
+    assert script_comment("push 1\n") == ["# script:", "#   push 1"]
+    assert script_comment("# from here\npush 1")[1] == "#   # from here"  # not a header
+
+
+def test_long_comment_lines_break_at_spaces() -> None:
+    line = "#   t " + " ".join(f'"word {n}"' for n in range(30))
+    parts = wrap(line, 60)
+    assert len(parts) > 2 and all(len(p) <= 60 for p in parts)
+    assert parts[0].startswith("#   t ") and all(p.startswith("#     ") for p in parts[1:])
+    assert " ".join(p.removeprefix("#").strip() for p in parts) == line.removeprefix("#").strip()
+    header = "# apifuzz: invariant check_consistency: AssertionError in check_consistency at m.py:1"
+    assert wrap(header, 40) == [
+        "# apifuzz: invariant check_consistency:",
+        "#   AssertionError in check_consistency",
+        "#   at m.py:1",
+    ]
+    # A word longer than any line is never cut: it gets a line of its own, for ruff too.
+    long = "x" * 70
+    assert wrap(f"#   a {long} b", 40) == ["#   a", f"#     {long}  # noqa: E501", "#     b"]
+    assert wrap("#   short", 40) == ["#   short"]

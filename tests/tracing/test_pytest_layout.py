@@ -44,8 +44,12 @@ def random_statements(rng: random.Random, layout: Layout, count: int) -> list[cs
         method = cst.Attribute(cst.Name("model"), cst.Name("act" + "x" * rng.randrange(15)))
         call = cst.Call(method, [cst.Arg(atom(1)) for _ in range(rng.randrange(1, 6))])
         small: cst.BaseSmallStatement = cst.Expr(call)
-        if rng.random() < 0.4:
+        r = rng.random()
+        if r < 0.4:
             small = cst.Assign([cst.AssignTarget(cst.Name(f"value_{index}"))], call)
+        elif r < 0.55:
+            cause = cst.From(cst.Name("exc")) if rng.random() < 0.5 else None
+            small = cst.Raise(call, cause)
         if rng.random() < 0.7:
             statements.append(cst.SimpleStatementLine([layout.statement(small, 1)]))
         else:  # inside a with block, as a refused or failing call is

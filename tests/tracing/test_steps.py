@@ -43,6 +43,18 @@ def test_redo_not_cleared_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     assert steps.steps[3].bindings == ()
 
 
+def test_in_oracle_says_whether_the_bug_showed_in_the_undo_redo_oracle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APIFUZZ_EXAMPLE_BUGS", "retarget_not_undoable")
+    script = script_path("retarget_not_undoable").read_text()
+    plain = collect_steps(TIMELINE, script)
+    assert plain.bug is not None and not plain.in_oracle  # the script's own undo raises
+    oracle = collect_steps(TIMELINE, script, undo_redo=True)
+    assert oracle.bug is not None and oracle.bug.oracle == "undo" and oracle.in_oracle
+    assert oracle.steps[-1].outcome is Outcome.RETURNED  # the call went through
+
+
 def test_ids_that_no_later_call_uses_get_no_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APIFUZZ_EXAMPLE_BUGS", "collision_off_by_one")
     steps = collect_steps(TIMELINE, script_path("collision_off_by_one").read_text())

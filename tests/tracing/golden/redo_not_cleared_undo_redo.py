@@ -15,7 +15,11 @@ def _undo_redo(timeline: Timeline) -> None:
     if undone is False:
         return
     timeline.check_consistency()
-    assert timeline.redo() is not False
+    try:
+        redone = timeline.redo()
+    except TimelineError as exc:
+        raise AssertionError(f"redo() refused after an undo: {exc}") from exc
+    assert redone is not False, "redo() returned False after an undo"
     timeline.check_consistency()
     assert timeline.snapshot() == before
 

@@ -20,8 +20,8 @@ def test_rename_raises_keyerror_16e455c6() -> None:
     #   t "s" b"" [] [1 ""]
     #   rs 50
     #   r 1
-    #   a "a long name a long name a long name a long name a long name a long name a long name a l \
-    #     ong name "
+    #   a "a long name a long name a long name a long name a long name a long name a long name a
+    #     long name "
     #   re 0 "crash"
     store = Store(capacity=5)
     store.not_broken()

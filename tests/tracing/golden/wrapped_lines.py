@@ -27,8 +27,8 @@ def test_remove_raises_keyerror_16e455c6() -> None:
     #   p [0 1 2 3 4 5 6 7 8 9 10 11 12 13] BLUE 0.5
     #   t "a label long enough to wrap the call" b"some bytes" [true false true] [1 "xy"]
     #   t "a label that is long enough" b"and bytes that are long enough to wrap" [] [1 "x"]
-    #   t "a label that is long enough" b"and bytes that are long enough to wrap" [] [1 "x"] [1 2  \
-    #     3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30]
+    #   t "a label that is long enough" b"and bytes that are long enough to wrap" [] [1 "x"] [1 2 3
+    #     4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30]
     #   rs 40
     #   r 0
     store = Store(capacity=60)
