@@ -11,10 +11,9 @@ import signal
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
-from apifuzz.engine.triage import Hang, Signature, model_dirs, signature_of
+from apifuzz.engine.triage import Hang, Signature, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter import Interpreter
 from apifuzz.interpreter.report import Bug, BugKind, Report
 from apifuzz.language import Language
@@ -52,12 +51,11 @@ class Judge:
         packages: Iterable[str],
         *,
         timeout: float = 5.0,
-        interpreter: Interpreter | None = None,
         undo_redo: bool = False,
     ) -> None:
         self.language = language
         # With undo_redo the worker ran the undo/redo oracle after every call: so must we.
-        self.interpreter = interpreter or Interpreter(language, undo_redo=undo_redo)
+        self.interpreter = Interpreter(language, undo_redo=undo_redo)
         self.model_dirs = model_dirs(packages)
         self.timeout = timeout
         self.runs = 0
@@ -94,7 +92,7 @@ class alarm:  # lower case, as contextlib.suppress: it reads as ``with alarm(sec
 
     def __enter__(self) -> None:
         if self.seconds > 0 and threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGALRM, _raise_hang)
+            self.previous = signal.signal(signal.SIGALRM, raise_hang)
             self.armed = True
             signal.setitimer(signal.ITIMER_REAL, self.seconds)
 
@@ -105,7 +103,3 @@ class alarm:  # lower case, as contextlib.suppress: it reads as ``with alarm(sec
                 signal.setitimer(signal.ITIMER_REAL, 0)
             finally:  # even when the alarm goes off right now
                 signal.signal(signal.SIGALRM, self.previous)
-
-
-def _raise_hang(signum: int, frame: FrameType | None) -> None:
-    raise Hang("timeout")

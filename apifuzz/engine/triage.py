@@ -28,6 +28,11 @@ class Hang(BaseException):
     """Raised into the model by the timeout alarm (a BaseException: models rarely catch it)."""
 
 
+def raise_hang(signum: int, frame: object) -> None:
+    """The SIGALRM handler of every timeout: workers, the Judge, generated tests' replays."""
+    raise Hang("timeout")
+
+
 @dataclass(frozen=True)
 class Signature:
     """What makes two failures the same bug."""

@@ -17,12 +17,18 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from apifuzz.engine.corpus import sweep
 from apifuzz.engine.judge import target_packages
-from apifuzz.engine.triage import CrashStore, Hang, atomic_write, model_dirs, signature_of
+from apifuzz.engine.triage import (
+    CrashStore,
+    Hang,
+    atomic_write,
+    model_dirs,
+    raise_hang,
+    signature_of,
+)
 from apifuzz.interpreter.report import Bug, BugKind
 
 
@@ -198,7 +204,7 @@ class Worker:
 
     def run(self) -> None:
         if self.config.timeout > 0:
-            signal.signal(signal.SIGALRM, _raise_hang)
+            signal.signal(signal.SIGALRM, raise_hang)
         kwargs: dict[str, Any] = {}
         if self.config.mutator == "structure":
             from apifuzz.engine.mutator import ScriptMutator
@@ -214,10 +220,6 @@ class Worker:
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
         self._write_stats(time.monotonic())
         self.atheris.Fuzz()
-
-
-def _raise_hang(signum: int, frame: FrameType | None) -> None:
-    raise Hang("timeout")
 
 
 def main(argv: list[str] | None = None) -> None:
