@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,10 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     assert made.returncode == 0, made.stdout + made.stderr
     source = test_file.read_text()
     assert "timeline = Timeline()" in source and "timeline.check_consistency()" in source
-    assert source.count("timeline.insert_clip(") >= 2  # the overlapping insert is the last call
+    # A one-frame overlap needs a bin clip and two items; the last call (an insert, a move
+    # or a resize) makes them overlap.
+    calls = [c for c in re.findall(r"timeline\.(\w+)\(", source) if c != "check_consistency"]
+    assert "add_bin_clip" in calls and "insert_clip" in calls and len(calls) >= 3, source
 
     pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file))
     failing = run(*pytest_args, cwd=tmp_path, bugs=bug)

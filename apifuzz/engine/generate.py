@@ -153,9 +153,18 @@ def gen_int(rng: Rng) -> int:
     return rng.below(1 << 20) - (1 << 19)
 
 
-def gen_value(ptype: ParamType, rng: Rng, depth: int = 0) -> str:
-    """A literal for one parameter of type ``ptype``."""
+def gen_value(ptype: ParamType, rng: Rng, depth: int = 0, refs: Sequence[int] = ()) -> str:
+    """A literal for one parameter of type ``ptype``.
+
+    ``refs`` are ref arguments of nearby statements: half of the refs generated
+    reuse one of them, so a new call acts on an object its neighbours act on
+    (syzkaller prefers resources that earlier calls produced, for the same reason:
+    a bug needs several calls on one object, and an index drawn afresh rarely
+    names the same object twice).
+    """
     if isinstance(ptype, RefType):
+        if refs and rng.chance(1, 2):
+            return str(rng.pick(refs))
         # Small indices name the first live objects; larger ints may be ids themselves.
         return str(rng.below(4) if rng.chance(3, 4) else rng.below(64))
     if isinstance(ptype, IntType):
@@ -174,12 +183,13 @@ def gen_value(ptype: ParamType, rng: Rng, depth: int = 0) -> str:
     if isinstance(ptype, BytesType):
         return quote_bytes(rng.pick(BYTES))
     if isinstance(ptype, OptionalType):
-        return "none" if rng.chance(1, 5) else gen_value(ptype.inner, rng, depth)
+        return "none" if rng.chance(1, 5) else gen_value(ptype.inner, rng, depth, refs)
     if isinstance(ptype, (ListType, SetType, VarTupleType)):
         count = 0 if depth > 2 else rng.below(4)
-        return "[" + " ".join(gen_value(ptype.inner, rng, depth + 1) for _ in range(count)) + "]"
+        items = (gen_value(ptype.inner, rng, depth + 1, refs) for _ in range(count))
+        return "[" + " ".join(items) + "]"
     if isinstance(ptype, TupleType):
-        return "[" + " ".join(gen_value(t, rng, depth + 1) for t in ptype.items) + "]"
+        return "[" + " ".join(gen_value(t, rng, depth + 1, refs) for t in ptype.items) + "]"
     raise TypeError(f"cannot generate {ptype!r}")
 
 
@@ -191,13 +201,16 @@ class StatementGenerator:
         self.methods: list[MethodSpec] = list(language.methods)
         self.aliases = language.aliases
 
-    def statement(self, rng: Rng) -> str:
-        """One call: an alias and its arguments (optional ones sometimes)."""
+    def statement(self, rng: Rng, refs: Sequence[int] = ()) -> str:
+        """One call: an alias and its arguments (optional ones sometimes).
+
+        ``refs``: ref arguments of nearby statements, reused for half the refs.
+        """
         method = self.methods[rng.below(len(self.methods))]
         params = method.params
         count = method.required_count
         if count < len(params) and rng.chance(1, 3):
             count += 1 + rng.below(len(params) - count)
         parts = [self.aliases[method.name]]
-        parts += [gen_value(p.type, rng) for p in params[:count]]
+        parts += [gen_value(p.type, rng, 0, refs) for p in params[:count]]
         return " ".join(parts)

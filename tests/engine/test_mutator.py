@@ -107,3 +107,46 @@ def test_garbage_input_still_mutates(language: Language) -> None:
         mutator.mutate(b"\xff\xfe\x00[[[\n\n", 512, seed)
         mutator.crossover(b"", b"\x00", 512, seed)
     assert mutator.failures == 0
+
+
+def ref_args(parser: LineParser, line: str) -> list[int]:
+    """The ints that a line passes as refs (nested lists included)."""
+    from apifuzz.engine.mutator import ref_values
+
+    call = parser.parse(line)
+    assert isinstance(call, Call), line
+    out: list[int] = []
+    for param, value in zip(call.method.params, call.args, strict=False):
+        ref_values(param.type, value, out)
+    return out
+
+
+def test_inserted_calls_reuse_the_refs_of_their_neighbours(language: Language) -> None:
+    # 4242 is no small index and no generated value: it can only come from a neighbour.
+    script = b'a "x" 10\nd 4242\nu\nr\n'
+    mutator = ScriptMutator(language)
+    parser = LineParser(language)
+    original = script.decode().splitlines()
+    with_refs = reused = 0
+    for seed in range(3000):
+        lines = mutator.mutate(script, 4096, seed).decode().splitlines()
+        for line in lines:
+            if line in original:
+                continue
+            refs = ref_args(parser, line)
+            with_refs += bool(refs)
+            reused += 4242 in refs
+    assert with_refs > 500
+    assert 0.3 < reused / with_refs < 0.7  # about half the new calls act on the neighbour's object
+
+
+def test_generated_refs_come_from_the_given_pool(language: Language) -> None:
+    generator = StatementGenerator(language)
+    parser = LineParser(language)
+    rng = Rng(3)
+    hits = total = 0
+    for _ in range(2000):
+        refs = ref_args(parser, generator.statement(rng, (9001, 9002)))
+        total += len(refs)
+        hits += sum(r in (9001, 9002) for r in refs)
+    assert total > 500 and 0.4 < hits / total < 0.6
