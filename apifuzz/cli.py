@@ -242,6 +242,7 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         ("--runs", args.runs),
         ("--timeout", args.timeout),
         ("--jobs", args.jobs),
+        ("--max-len", args.max_len),
     ):
         if value is not None and value <= 0 and name != "--timeout":
             raise ApifuzzError(f"{name} must be positive, got {value}")
@@ -593,7 +594,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also collect coverage in MODULE (repeatable)",
     )
     fuzz.add_argument(
-        "--max-len", type=int, default=8192, metavar="BYTES", help="longest input (default 8192)"
+        "--max-len",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="longest input (default: 4096, or the longest seed if longer, as libFuzzer picks)",
     )
     fuzz.add_argument(
         "--undo-redo",

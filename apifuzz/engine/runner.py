@@ -29,6 +29,10 @@ from apifuzz.target import Target
 _COV = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/")
 
 
+#: libFuzzer's default -max_len when no seed is longer.
+DEFAULT_MAX_LEN = 4096
+
+
 @dataclass
 class FuzzOptions:
     """The options of ``apifuzz fuzz``."""
@@ -44,7 +48,7 @@ class FuzzOptions:
     seed: int = 1
     stop_on_first: bool = False
     instrument: list[str] = field(default_factory=list)
-    max_len: int = 8192
+    max_len: int | None = None  # None: 4096 or the longest seed, as libFuzzer chooses
     libfuzzer_args: list[str] = field(default_factory=list)
     minimize_time: float = 10.0  # per new bug, after the run; 0: off
     undo_redo: bool = False  # the undo/redo oracle after every call
@@ -64,6 +68,21 @@ def reproduce_command(target: str, *, undo_redo: bool = False) -> str:
     flags = "--undo-redo " if undo_redo else ""
     replay = f"{python} -m apifuzz replay {flags}{shlex.quote(target)} {{input}}"
     return environment_prefix() + replay
+
+
+def default_max_len(corpora: list[Path]) -> int:
+    """libFuzzer's own choice: 4096 bytes, or the longest seed if one is longer.
+
+    Longer inputs run proportionally fewer executions per second; libFuzzer's
+    length control grows them only when shorter ones stop finding coverage.
+    """
+    longest = 0
+    for folder in corpora:
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.is_file() and path.name != LOCK_NAME:
+                    longest = max(longest, path.stat().st_size)
+    return max(DEFAULT_MAX_LEN, longest)
 
 
 class Run:
@@ -118,7 +137,7 @@ class Run:
             timeout=o.timeout,
             mutator=o.mutator,
             stop_on_first=o.stop_on_first,
-            max_len=o.max_len,
+            max_len=o.max_len or default_max_len(o.corpus),
             reproduce=reproduce_command(o.target, undo_redo=o.undo_redo),
             libfuzzer_args=o.libfuzzer_args,
             undo_redo=o.undo_redo,

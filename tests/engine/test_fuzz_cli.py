@@ -200,6 +200,7 @@ def test_bytes_mutator_and_run_limit(tmp_path: Path) -> None:
         (["--corpus", "missing"], "apifuzz fuzz: error: --corpus missing: no such folder"),
         (["--mutator", "nope"], "apifuzz fuzz: error: argument --mutator: invalid choice: 'nope'"),
         (["--max-time", "-1"], "apifuzz fuzz: error: --max-time must be positive, got -1.0"),
+        (["--max-len", "0"], "apifuzz fuzz: error: --max-len must be positive, got 0"),
         (["--", "-fork=2"], "apifuzz fuzz: error: libFuzzer flag -fork=2 is not supported here"),
         (["--", "-merge=1"], "apifuzz fuzz: error: libFuzzer flag -merge=1 is not supported"),
     ],
@@ -209,3 +210,16 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(message), result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_default_max_len_follows_libfuzzer(tmp_path: Path) -> None:
+    from apifuzz.engine.runner import DEFAULT_MAX_LEN, default_max_len
+
+    small, big = tmp_path / "small", tmp_path / "big"
+    small.mkdir()
+    big.mkdir()
+    (small / "a.txt").write_bytes(b"x" * 100)
+    (big / "b.txt").write_bytes(b"x" * 10_000)
+    (small / "aliases.lock").write_bytes(b"x" * 20_000)  # not an input
+    assert default_max_len([]) == default_max_len([small]) == DEFAULT_MAX_LEN == 4096
+    assert default_max_len([small, big, tmp_path / "missing"]) == 10_000
