@@ -1,9 +1,9 @@
 """Branch coverage of the model reached by fuzzing, per seed corpus and mutator.
 
-    python tools/bench/corpus_coverage.py [--budget 120] [--seeds 3] [--quick]
+    python tools/bench/corpus_coverage.py [--budget 30] [--seeds 3] [--parallel 2] [--quick]
 
 Contenders, each fuzzing the example timeline (seeded bugs off) for the same
-budget on one core, two at a time:
+budget as a time-to-bug run, on one core, ``--parallel`` at a time:
 
 - empty corpus, bytes mutator;
 - the traced corpus (``corpora/example_timeline``), bytes mutator;
@@ -153,13 +153,13 @@ def plot(runs: list[Run], seeds_only: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=float, default=120.0, help="seconds per run")
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per run (30)")
     parser.add_argument("--seeds", type=int, default=3, help="runs per contender")
     parser.add_argument("--checkpoints", type=int, default=8, help="points per coverage curve")
     parser.add_argument("--parallel", type=int, default=2, help="runs at a time")
-    parser.add_argument("--quick", action="store_true", help="30 s, one seed")
+    parser.add_argument("--quick", action="store_true", help="10 s, one seed")
     args = parser.parse_args()
-    budget, seeds = (30.0, 1) if args.quick else (args.budget, args.seeds)
+    budget, seeds = (10.0, 1) if args.quick else (args.budget, args.seeds)
     print(
         f"coverage: budget {budget:g}s per run, {seeds} seed(s) per contender, "
         f"{args.parallel} at a time, {args.checkpoints} checkpoints"
@@ -168,10 +168,13 @@ def main() -> None:
         base = Path(tmp)
         alone = measure([TRACED], TRACED, base / "seeds.json")
         runs = [Run(c, seed) for c in CONTENDERS for seed in range(1, seeds + 1)]
-        with ThreadPoolExecutor(args.parallel) as pool:
-            list(pool.map(lambda r: fuzz(r, budget, base), runs))
-        for run in runs:
+
+        def fuzz_and_measure(run: Run) -> None:
+            fuzz(run, budget, base)
             coverage_curve(run, budget, args.checkpoints, base)
+
+        with ThreadPoolExecutor(args.parallel) as pool:
+            list(pool.map(fuzz_and_measure, runs))
     seeds_only = branch_percent(alone)
     plot(runs, seeds_only)
     rows = []

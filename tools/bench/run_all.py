@@ -2,26 +2,33 @@
 
     bash tools/bench.sh [--quick]
 
-Runs tracing_overhead, exec_speed, time_to_bug, corpus_coverage and memory
-(each with ``--quick`` when given), printing each command before it starts.
-Each script writes its own section of docs/benchmarks.md and its plots.
+Runs tracing_overhead, exec_speed and time_to_bug one after the other, then
+corpus_coverage (one run at a time) beside memory, each on one of the two
+cores: neither measures speed, and together they take the time of the longer.
+``--quick`` is passed to each.  Each command is printed before it starts, and
+each script writes its own section of docs/benchmarks.md and its plots.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = (
-    "tracing_overhead.py",
-    "exec_speed.py",
-    "time_to_bug.py",
-    "corpus_coverage.py",
-    "memory.py",
+sys.path.insert(0, str(HERE))
+
+from report import DOC, TITLE, machine, versions, write_section  # noqa: E402
+
+#: Stages run one after the other; the scripts of one stage run side by side.
+STAGES: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("tracing_overhead.py",),),
+    (("exec_speed.py",),),
+    (("time_to_bug.py",),),
+    (("corpus_coverage.py", "--parallel", "1"), ("memory.py",)),
 )
 
 
@@ -30,15 +37,42 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="every benchmark in its quick mode")
     parser.add_argument("--only", default="", help="comma-separated script names to run")
     args = parser.parse_args()
-    chosen = [s for s in SCRIPTS if not args.only or s.removesuffix(".py") in args.only.split(",")]
+    only = [name for name in args.only.split(",") if name]
     started = time.monotonic()
-    for script in chosen:
-        command = [sys.executable, str(HERE / script)]
-        if args.quick and script != "tracing_overhead.py":
-            command.append("--quick")
-        print(f"\n==== {' '.join(command[1:])}", flush=True)
-        subprocess.run(command, check=True)
-    print(f"\nall benchmarks done in {(time.monotonic() - started) / 60:.1f} min")
+    if not only:  # a full run replaces every figure, so the page holds one run only
+        DOC.write_text(TITLE + "\n<!-- run -->\n<!-- /run -->\n", encoding="utf-8")
+    for stage in STAGES:
+        commands = []
+        for script, *extra in stage:
+            if only and script.removesuffix(".py") not in only:
+                continue
+            command = [sys.executable, str(HERE / script), *extra]
+            if args.quick and script != "tracing_overhead.py":
+                command.append("--quick")
+            print(f"\n==== {' '.join(command[1:])}", flush=True)
+            commands.append(command)
+        procs = [subprocess.Popen(c) for c in commands]
+        codes = [proc.wait() for proc in procs]
+        if any(codes):
+            raise SystemExit(f"a benchmark failed (exit codes {codes})")
+    minutes = (time.monotonic() - started) / 60
+    print(f"\nall benchmarks done in {minutes:.1f} min")
+    if not only:
+        command = "bash tools/bench.sh" + (" --quick" if args.quick else "")
+        write_section(
+            "run",
+            "\n".join(
+                [
+                    f"All figures below come from one run of `{command}` "
+                    f"({minutes:.0f} min; `{shlex.join(['python', *sys.argv])}`).",
+                    "",
+                    f"- Machine: {machine()}.",
+                    f"- Versions: {versions()}.",
+                    "- Each section names its script and parameters; rerun the script alone "
+                    "(`--only NAME`) to refresh one section.",
+                ]
+            ),
+        )
 
 
 if __name__ == "__main__":
