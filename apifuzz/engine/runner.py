@@ -12,8 +12,10 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -68,6 +70,10 @@ def reproduce_command(target: str, *, undo_redo: bool = False) -> str:
     flags = "--undo-redo " if undo_redo else ""
     replay = f"{python} -m apifuzz replay {flags}{shlex.quote(target)} {{input}}"
     return environment_prefix() + replay
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def default_max_len(corpora: list[Path]) -> int:
@@ -192,6 +198,10 @@ class Run:
         limit = self.options.max_time
         last_line = 0.0
         tty = self.out.isatty()
+        # SIGTERM (a `kill`, a CI timeout) stops the workers the way Ctrl-C does.
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             while any(p.poll() is None for p in self.procs):
                 time.sleep(0.25)
@@ -207,6 +217,9 @@ class Run:
             self.out.write("\nINFO: interrupted; stopping the workers\n")
             self.interrupted = True
             self.stop()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         if tty:
             self.out.write("\n")
 

@@ -67,6 +67,7 @@ class Worker:
         from apifuzz.loader import load_target
 
         self.config = config
+        self.parent = os.getppid()  # the runner: a worker it leaves behind stops itself
         self.workdir = Path(config.workdir)
         self.corpus = self.workdir / "corpus"
         self.staging = self.workdir / "staging" / str(config.worker)
@@ -152,7 +153,8 @@ class Worker:
         sweep(self.staging, self.corpus)
         self.store.flush()
         self._write_stats(now)
-        if self._limit_reached(now) or (self.workdir / "stop").exists():
+        orphaned = os.getppid() != self.parent  # the runner was killed outright
+        if self._limit_reached(now) or orphaned or (self.workdir / "stop").exists():
             self._finish(0)
 
     def _limit_reached(self, now: float) -> bool:

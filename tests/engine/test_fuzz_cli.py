@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -223,3 +224,60 @@ def test_default_max_len_follows_libfuzzer(tmp_path: Path) -> None:
     (small / "aliases.lock").write_bytes(b"x" * 20_000)  # not an input
     assert default_max_len([]) == default_max_len([small]) == DEFAULT_MAX_LEN == 4096
     assert default_max_len([small, big, tmp_path / "missing"]) == 10_000
+
+
+def _worker_pids(workdir: Path, jobs: int, timeout: float = 60) -> list[int]:
+    """The pids the workers wrote into their stats files, once all have."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = []
+        for k in range(jobs):
+            try:
+                pids.append(int(json.loads((workdir / "stats" / f"{k}.json").read_text())["pid"]))
+            except (OSError, ValueError, KeyError):
+                break
+        if len(pids) == jobs:
+            return pids
+        time.sleep(0.2)
+    raise AssertionError("the workers never wrote their stats")
+
+
+def _gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split(") ")[-1].startswith("Z"):
+                    return True  # exited, not reaped yet
+        except OSError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_killing_the_runner_stops_its_workers(tmp_path: Path, how: signal.Signals) -> None:
+    workdir = tmp_path / ".apifuzz" / "fuzz_models"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "apifuzz", "fuzz", "fuzz_models", "--jobs", "2"],  # no time limit
+        cwd=tmp_path,
+        env=env(APIFUZZ_TEST_NO_DIVIDE_BUG="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    pids: list[int] = []
+    try:
+        pids = _worker_pids(workdir, 2)
+        proc.send_signal(how)  # the runner only: its workers are not signalled
+        out, _ = proc.communicate(timeout=60)
+        # SIGTERM: the runner stops them, as for Ctrl-C; SIGKILL: they see they are orphans.
+        assert all(_gone(pid, 15) for pid in pids), out
+        if how == signal.SIGTERM:
+            assert "interrupted; stopping the workers" in out
+            assert proc.returncode == 0 and "no bug found" in out, out  # the summary still comes
+    finally:
+        proc.kill()
+        for pid in pids:  # never leave a worker behind, whatever failed
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
