@@ -27,8 +27,11 @@ from apifuzz.registry import MethodSpec
 MAX_LINE = 4096
 #: Deeper brackets are skipped: no parameter type nests this deep.
 MAX_DEPTH = 32
-#: The cache is cleared when it reaches this many lines (bounded memory).
+#: The cache is cleared when it reaches this many lines, or this many characters
+#: of lines (bounded memory: 65,536 lines of up to MAX_LINE characters alone would
+#: be 256 MB; a line's parse takes a few times its length).
 CACHE_SIZE = 1 << 16
+CACHE_CHARS = 1 << 22
 
 
 class SkipReason(enum.Enum):
@@ -104,6 +107,7 @@ class LineParser:
         self._lookup = language.lookup
         self._lark: Lark | None = None
         self._cache: dict[str, Parsed] = {}
+        self._cached_chars = 0
         self.lark_parses = 0  # how many lines needed Lark (for profiling and tests)
 
     @property
@@ -119,9 +123,11 @@ class LineParser:
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]
         result = self._parse(line)
-        if len(self._cache) >= CACHE_SIZE:
+        if len(self._cache) >= CACHE_SIZE or self._cached_chars + len(line) > CACHE_CHARS:
             self._cache.clear()
+            self._cached_chars = 0
         self._cache[line] = result
+        self._cached_chars += len(line)
         return result
 
     def _parse(self, line: str) -> Parsed:

@@ -137,6 +137,17 @@ def test_cache_parses_each_line_once(parser: LineParser) -> None:
     assert parser.lark_parses == before + 1
 
 
+def test_cache_is_bounded_by_characters(parser: LineParser) -> None:
+    from apifuzz.interpreter.parser import CACHE_CHARS, MAX_LINE
+
+    fresh = LineParser(parser.language)
+    for k in range(3 * CACHE_CHARS // MAX_LINE):  # long lines: far fewer than CACHE_SIZE
+        fresh.parse(f"r {k} " + "7 " * (MAX_LINE // 2 - 8))
+        assert fresh._cached_chars <= CACHE_CHARS
+        assert sum(map(len, fresh._cache)) == fresh._cached_chars
+    assert 0 < len(fresh._cache) <= CACHE_CHARS // (MAX_LINE - 16)
+
+
 def test_fast_path_skips_lark(parser: LineParser) -> None:
     before = parser.lark_parses
     parser.parse("r 12345 -3 7")
