@@ -7,7 +7,7 @@ for every mutation costs more than the mutation itself).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
@@ -153,18 +153,26 @@ def gen_int(rng: Rng) -> int:
     return rng.below(1 << 20) - (1 << 19)
 
 
-def gen_value(ptype: ParamType, rng: Rng, depth: int = 0, refs: Sequence[int] = ()) -> str:
+#: No ref arguments nearby.
+NO_REFS: Mapping[str, Sequence[int]] = {}
+
+
+def gen_value(
+    ptype: ParamType, rng: Rng, depth: int = 0, refs: Mapping[str, Sequence[int]] = NO_REFS
+) -> str:
     """A literal for one parameter of type ``ptype``.
 
-    ``refs`` are ref arguments of nearby statements: half of the refs generated
-    reuse one of them, so a new call acts on an object its neighbours act on
+    ``refs`` are the ref arguments of nearby statements, by kind: half of the
+    refs of a kind found there reuse one of them, so a new call acts on an
+    object its neighbours act on
     (syzkaller prefers resources that earlier calls produced, for the same reason:
     a bug needs several calls on one object, and an index drawn afresh rarely
     names the same object twice).
     """
     if isinstance(ptype, RefType):
-        if refs and rng.chance(1, 2):
-            return str(rng.pick(refs))
+        near = refs.get(ptype.kind)
+        if near and rng.chance(1, 2):
+            return str(rng.pick(near))
         # Small indices name the first live objects; larger ints may be ids themselves.
         return str(rng.below(4) if rng.chance(3, 4) else rng.below(64))
     if isinstance(ptype, IntType):
@@ -201,10 +209,10 @@ class StatementGenerator:
         self.methods: list[MethodSpec] = list(language.methods)
         self.aliases = language.aliases
 
-    def statement(self, rng: Rng, refs: Sequence[int] = ()) -> str:
+    def statement(self, rng: Rng, refs: Mapping[str, Sequence[int]] = NO_REFS) -> str:
         """One call: an alias and its arguments (optional ones sometimes).
 
-        ``refs``: ref arguments of nearby statements, reused for half the refs.
+        ``refs``: ref arguments of nearby statements by kind, reused for half the refs.
         """
         method = self.methods[rng.below(len(self.methods))]
         params = method.params

@@ -29,11 +29,11 @@ BYTE_SHARE = 3
 REF_WINDOW = 8
 
 
-def ref_values(ptype: ParamType, value: Any, out: list[int]) -> None:
-    """Append to ``out`` the ints of ``value`` that ``ptype`` declares as refs."""
+def ref_values(ptype: ParamType, value: Any, out: dict[str, list[int]]) -> None:
+    """Add to ``out`` the ints of ``value`` that ``ptype`` declares as refs, by kind."""
     if isinstance(ptype, RefType):
         if type(value) is int:
-            out.append(value)
+            out.setdefault(ptype.kind, []).append(value)
     elif isinstance(ptype, OptionalType):
         ref_values(ptype.inner, value, out)
     elif isinstance(ptype, TupleType):
@@ -141,9 +141,9 @@ class ScriptMutator:
 
     # -- mutations ---------------------------------------------------------------------
 
-    def _refs_near(self, lines: list[str], at: int) -> list[int]:
-        """The ref arguments of the statements around line ``at``."""
-        refs: list[int] = []
+    def _refs_near(self, lines: list[str], at: int) -> dict[str, list[int]]:
+        """The ref arguments of the statements around line ``at``, by kind."""
+        refs: dict[str, list[int]] = {}
         for line in lines[max(0, at - REF_WINDOW) : at + REF_WINDOW]:
             call = self.parser.parse(line)
             if isinstance(call, Call):

@@ -109,13 +109,13 @@ def test_garbage_input_still_mutates(language: Language) -> None:
     assert mutator.failures == 0
 
 
-def ref_args(parser: LineParser, line: str) -> list[int]:
-    """The ints that a line passes as refs (nested lists included)."""
+def ref_args(parser: LineParser, line: str) -> dict[str, list[int]]:
+    """The ints that a line passes as refs, by kind (nested lists included)."""
     from apifuzz.engine.mutator import ref_values
 
     call = parser.parse(line)
     assert isinstance(call, Call), line
-    out: list[int] = []
+    out: dict[str, list[int]] = {}
     for param, value in zip(call.method.params, call.args, strict=False):
         ref_values(param.type, value, out)
     return out
@@ -123,30 +123,31 @@ def ref_args(parser: LineParser, line: str) -> list[int]:
 
 def test_inserted_calls_reuse_the_refs_of_their_neighbours(language: Language) -> None:
     # 4242 is no small index and no generated value: it can only come from a neighbour.
-    script = b'a "x" 10\nd 4242\nu\nr\n'
+    script = b'a "x" 10\nd 4242\nu\nr\n'  # d: delete_bin_clip, a ref of kind "bin"
     mutator = ScriptMutator(language)
     parser = LineParser(language)
     original = script.decode().splitlines()
-    with_refs = reused = 0
+    with_bin = reused = 0
     for seed in range(3000):
-        lines = mutator.mutate(script, 4096, seed).decode().splitlines()
-        for line in lines:
-            if line in original:
-                continue
+        for line in mutator.mutate(script, 4096, seed).decode().splitlines():
+            if line in original or line.startswith("d "):
+                continue  # not an inserted call: the "d" line itself, nudged or replaced
             refs = ref_args(parser, line)
-            with_refs += bool(refs)
-            reused += 4242 in refs
-    assert with_refs > 500
-    assert 0.3 < reused / with_refs < 0.7  # about half the new calls act on the neighbour's object
+            with_bin += "bin" in refs
+            reused += 4242 in refs.get("bin", ())
+            assert all(4242 not in v for k, v in refs.items() if k != "bin"), line
+    assert with_bin > 120
+    assert 0.3 < reused / with_bin < 0.7  # about half the new calls act on the neighbour's bin
 
 
-def test_generated_refs_come_from_the_given_pool(language: Language) -> None:
+def test_generated_refs_come_from_the_given_pool_of_their_kind(language: Language) -> None:
     generator = StatementGenerator(language)
     parser = LineParser(language)
     rng = Rng(3)
-    hits = total = 0
-    for _ in range(2000):
-        refs = ref_args(parser, generator.statement(rng, (9001, 9002)))
-        total += len(refs)
-        hits += sum(r in (9001, 9002) for r in refs)
-    assert total > 500 and 0.4 < hits / total < 0.6
+    hits = items = 0
+    for _ in range(3000):
+        refs = ref_args(parser, generator.statement(rng, {"item": (9001, 9002)}))
+        items += len(refs.get("item", ()))
+        hits += sum(r in (9001, 9002) for r in refs.get("item", ()))
+        assert all(r not in (9001, 9002) for k, v in refs.items() if k != "item" for r in v)
+    assert items > 100 and 0.4 < hits / items < 0.6

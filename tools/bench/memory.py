@@ -1,9 +1,10 @@
 """Memory of a fuzz worker over a long run: RSS sampled against executions.
 
-    python tools/bench/memory.py [--runs 1000000] [--quick]
+    python tools/bench/memory.py [--runs 1000000] [--max-len 512] [--quick]
 
 One worker fuzzes the example timeline (seeded bugs off, structure mutator,
-empty corpus: the fastest inputs, so the most executions per minute) for
+empty corpus, inputs of at most ``--max-len`` bytes: short inputs make the
+most executions per minute, so a million fit into ten minutes or so) for
 ``--runs`` executions; the worker's resident set size (``VmRSS`` from
 ``/proc/<pid>/status``) is sampled with its execution count (from its stats
 file) every ``--every`` seconds.  The growth is measured from the first sample
@@ -42,7 +43,7 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
-def sample(runs: int, every: float) -> list[tuple[float, int, float]]:
+def sample(runs: int, every: float, max_len: int) -> list[tuple[float, int, float]]:
     """Run one worker for ``runs`` executions; (seconds, executions, RSS MB) samples."""
     env = {k: v for k, v in os.environ.items() if k != "APIFUZZ_EXAMPLE_BUGS"}
     samples: list[tuple[float, int, float]] = []
@@ -52,7 +53,7 @@ def sample(runs: int, every: float) -> list[tuple[float, int, float]]:
         workdir = Path(tmp) / "work"
         command = [sys.executable, "-m", "apifuzz", "fuzz", "example_timeline"]
         command += ["--corpus", str(empty), "--workdir", str(workdir), "--runs", str(runs)]
-        command += ["--minimize-time", "0", "--seed", "1"]
+        command += ["--minimize-time", "0", "--seed", "1", "--max-len", str(max_len)]
         started = time.monotonic()
         proc = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -95,11 +96,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1_000_000, help="executions (default 1M)")
     parser.add_argument("--every", type=float, default=2.0, help="seconds between samples")
+    parser.add_argument("--max-len", type=int, default=512, help="longest input (512 bytes)")
     parser.add_argument("--quick", action="store_true", help="100,000 executions")
     args = parser.parse_args()
     runs = 100_000 if args.quick else args.runs
-    print(f"memory: {runs:,} executions, one worker, sample every {args.every:g}s")
-    samples = sample(runs, args.every)
+    print(
+        f"memory: {runs:,} executions, one worker, --max-len {args.max_len}, "
+        f"sample every {args.every:g}s"
+    )
+    samples = sample(runs, args.every, args.max_len)
     if len(samples) < 3:
         raise SystemExit("too few samples: the run ended too early")
     warm = runs // 10
@@ -113,7 +118,7 @@ def main() -> None:
         "## Memory over a long run (`tools/bench/memory.py`)",
         "",
         f"Machine: {machine()}. One worker, `apifuzz fuzz example_timeline`, structure "
-        f"mutator, empty corpus, seeded bugs off, {runs:,} executions "
+        f"mutator, empty corpus, seeded bugs off, `--max-len {args.max_len}`, {runs:,} executions "
         f"({last[1]:,} sampled last, {elapsed:.0f} s, {last[1] / elapsed:,.0f} exec/s); "
         f"RSS sampled every {args.every:g} s.",
         "",
