@@ -7,7 +7,7 @@ for every mutation costs more than the mutation itself).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
@@ -153,26 +153,9 @@ def gen_int(rng: Rng) -> int:
     return rng.below(1 << 20) - (1 << 19)
 
 
-#: No ref arguments nearby.
-NO_REFS: Mapping[str, Sequence[int]] = {}
-
-
-def gen_value(
-    ptype: ParamType, rng: Rng, depth: int = 0, refs: Mapping[str, Sequence[int]] = NO_REFS
-) -> str:
-    """A literal for one parameter of type ``ptype``.
-
-    ``refs`` are the ref arguments of nearby statements, by kind: half of the
-    refs of a kind found there reuse one of them, so a new call acts on an
-    object its neighbours act on
-    (syzkaller prefers resources that earlier calls produced, for the same reason:
-    a bug needs several calls on one object, and an index drawn afresh rarely
-    names the same object twice).
-    """
+def gen_value(ptype: ParamType, rng: Rng, depth: int = 0) -> str:
+    """A literal for one parameter of type ``ptype``."""
     if isinstance(ptype, RefType):
-        near = refs.get(ptype.kind)
-        if near and rng.chance(1, 2):
-            return str(rng.pick(near))
         # Small indices name the first live objects; larger ints may be ids themselves.
         return str(rng.below(4) if rng.chance(3, 4) else rng.below(64))
     if isinstance(ptype, IntType):
@@ -191,13 +174,12 @@ def gen_value(
     if isinstance(ptype, BytesType):
         return quote_bytes(rng.pick(BYTES))
     if isinstance(ptype, OptionalType):
-        return "none" if rng.chance(1, 5) else gen_value(ptype.inner, rng, depth, refs)
+        return "none" if rng.chance(1, 5) else gen_value(ptype.inner, rng, depth)
     if isinstance(ptype, (ListType, SetType, VarTupleType)):
         count = 0 if depth > 2 else rng.below(4)
-        items = (gen_value(ptype.inner, rng, depth + 1, refs) for _ in range(count))
-        return "[" + " ".join(items) + "]"
+        return "[" + " ".join(gen_value(ptype.inner, rng, depth + 1) for _ in range(count)) + "]"
     if isinstance(ptype, TupleType):
-        return "[" + " ".join(gen_value(t, rng, depth + 1, refs) for t in ptype.items) + "]"
+        return "[" + " ".join(gen_value(t, rng, depth + 1) for t in ptype.items) + "]"
     raise TypeError(f"cannot generate {ptype!r}")
 
 
@@ -209,16 +191,13 @@ class StatementGenerator:
         self.methods: list[MethodSpec] = list(language.methods)
         self.aliases = language.aliases
 
-    def statement(self, rng: Rng, refs: Mapping[str, Sequence[int]] = NO_REFS) -> str:
-        """One call: an alias and its arguments (optional ones sometimes).
-
-        ``refs``: ref arguments of nearby statements by kind, reused for half the refs.
-        """
+    def statement(self, rng: Rng) -> str:
+        """One call: an alias and its arguments (optional ones sometimes)."""
         method = self.methods[rng.below(len(self.methods))]
         params = method.params
         count = method.required_count
         if count < len(params) and rng.chance(1, 3):
             count += 1 + rng.below(len(params) - count)
         parts = [self.aliases[method.name]]
-        parts += [gen_value(p.type, rng, 0, refs) for p in params[:count]]
+        parts += [gen_value(p.type, rng) for p in params[:count]]
         return " ".join(parts)

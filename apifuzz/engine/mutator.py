@@ -12,38 +12,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from apifuzz.engine.generate import Rng, StatementGenerator, gen_int, gen_value
 from apifuzz.interpreter.literals import format_literal
 from apifuzz.interpreter.parser import Call, LineParser
 from apifuzz.language import Language
-from apifuzz.params import OptionalType, ParamType, RefType, TupleType
 
 ByteMutator = Callable[[bytes, int], bytes]
 
 #: Out of 16 mutations, how many go to the byte mutator.
 BYTE_SHARE = 3
-
-#: How many statements on each side of an edit lend their ref arguments to it.
-REF_WINDOW = 8
-
-
-def ref_values(ptype: ParamType, value: Any, out: dict[str, list[int]]) -> None:
-    """Add to ``out`` the ints of ``value`` that ``ptype`` declares as refs, by kind."""
-    if isinstance(ptype, RefType):
-        if type(value) is int:
-            out.setdefault(ptype.kind, []).append(value)
-    elif isinstance(ptype, OptionalType):
-        ref_values(ptype.inner, value, out)
-    elif isinstance(ptype, TupleType):
-        if isinstance(value, (list, tuple)):
-            for t, v in zip(ptype.items, value, strict=False):
-                ref_values(t, v, out)
-    elif ptype.children() and isinstance(value, (list, tuple, set, frozenset)):
-        inner = ptype.children()[0]
-        for v in value:
-            ref_values(inner, v, out)
 
 
 class ScriptMutator:
@@ -68,11 +46,6 @@ class ScriptMutator:
         )
         self._weights = sum(w for w, _ in self._ops)
         self.failures = 0
-        # Per method, the parameters that hold refs (walking the types per parse is slow).
-        self._ref_params = {
-            m.name: tuple((k, p.type) for k, p in enumerate(m.params) if p.type.ref_kinds())
-            for m in language.methods
-        }
 
     # -- atheris entry points ----------------------------------------------------------
 
@@ -141,21 +114,8 @@ class ScriptMutator:
 
     # -- mutations ---------------------------------------------------------------------
 
-    def _refs_near(self, lines: list[str], at: int) -> dict[str, list[int]]:
-        """The ref arguments of the statements around line ``at``, by kind."""
-        refs: dict[str, list[int]] = {}
-        for line in lines[max(0, at - REF_WINDOW) : at + REF_WINDOW]:
-            call = self.parser.parse(line)
-            if isinstance(call, Call):
-                args = call.args
-                for k, ptype in self._ref_params[call.method.name]:
-                    if k < len(args):
-                        ref_values(ptype, args[k], refs)
-        return refs
-
     def _insert(self, lines: list[str], rng: Rng) -> None:
-        at = rng.below(len(lines) + 1)
-        lines.insert(at, self.generator.statement(rng, self._refs_near(lines, at)))
+        lines.insert(rng.below(len(lines) + 1), self.generator.statement(rng))
 
     def _delete(self, lines: list[str], rng: Rng) -> None:
         if lines:
@@ -195,7 +155,7 @@ class ScriptMutator:
             lines[i] = self.generator.statement(rng)
             return
         k = rng.below(len(args))
-        args[k] = gen_value(params[k].type, rng, 0, self._refs_near(lines, i))
+        args[k] = gen_value(params[k].type, rng)
         self._rewrite(lines, i, call, args)
 
     def _nudge_int(self, lines: list[str], rng: Rng) -> None:
