@@ -489,7 +489,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="FILE",
-        help="the test file, created or appended to (default: tests/regression/test_<target>.py)",
+        help="the test file, created or appended to "
+        "(default: tests/regression/test_<target>_regressions.py)",
     )
     to_test.add_argument("--out", dest="output", help=argparse.SUPPRESS)  # the old name
     to_test.add_argument(

@@ -55,9 +55,13 @@ class Written:
 
 
 def default_output(target: Target) -> Path:
-    """``tests/regression/test_<target name>.py``."""
+    """``tests/regression/test_<target name>_regressions.py``.
+
+    Not ``test_<target name>.py``: a project's own tests often use that name, and
+    pytest's default import mode refuses two test modules with one basename.
+    """
     slug = re.sub(r"\W+", "_", target.name).strip("_") or "target"
-    return Path("tests", "regression", f"test_{slug}.py")
+    return Path("tests", "regression", f"test_{slug}_regressions.py")
 
 
 def read_script(path: Path) -> tuple[bytes, Artifact | None]:

@@ -204,7 +204,7 @@ def test_default_output_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv(ENV_VAR, "redo_keeps_selection")
     written = to_test("example_timeline", script_path("redo_keeps_selection"))
     assert written.path == default_output(example_timeline.target)
-    assert written.path == Path("tests", "regression", "test_example_timeline.py")
+    assert written.path == Path("tests", "regression", "test_example_timeline_regressions.py")
     assert (tmp_path / written.path).is_file()
 
 

@@ -1,6 +1,6 @@
 """Branch coverage of the model reached by fuzzing, per seed corpus and mutator.
 
-    python tools/bench/corpus_coverage.py [--budget 30] [--seeds 3] [--parallel 2] [--quick]
+    python tools/bench/corpus_coverage.py [--budget 25] [--seeds 3] [--parallel 2] [--quick]
 
 Contenders, each fuzzing the example timeline (seeded bugs off) for the same
 budget as a time-to-bug run, on one core, ``--parallel`` at a time:
@@ -153,9 +153,9 @@ def plot(runs: list[Run], seeds_only: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=float, default=30.0, help="seconds per run (30)")
+    parser.add_argument("--budget", type=float, default=25.0, help="seconds per run (25)")
     parser.add_argument("--seeds", type=int, default=3, help="runs per contender")
-    parser.add_argument("--checkpoints", type=int, default=8, help="points per coverage curve")
+    parser.add_argument("--checkpoints", type=int, default=6, help="points per coverage curve")
     parser.add_argument("--parallel", type=int, default=2, help="runs at a time")
     parser.add_argument("--quick", action="store_true", help="10 s, one seed")
     args = parser.parse_args()

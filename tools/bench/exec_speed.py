@@ -1,6 +1,6 @@
 """Executions per second on the example timeline, every contender in one run.
 
-    python tools/bench/exec_speed.py [--seconds 20] [--quick]
+    python tools/bench/exec_speed.py [--seconds 10] [--quick]
 
 Contenders, one after the other on one core, seeded bugs off:
 apifuzz (structure mutator, bytes mutator; from an empty corpus, and from the
@@ -153,7 +153,7 @@ def direct_replay(inputs: list[bytes], seconds: float) -> tuple[dict[str, float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per contender (10)")
     parser.add_argument("--quick", action="store_true", help="5 seconds per contender")
     args = parser.parse_args()
     seconds = 5.0 if args.quick else args.seconds
