@@ -52,13 +52,18 @@ class AliasLock:
     @classmethod
     def load(cls, path: Path) -> AliasLock:
         """Read a lock file; a missing file is an empty lock."""
-        lock = cls()
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return lock
+            return cls()
         except OSError as exc:
             raise LanguageError(f"cannot read alias lock {path}: {exc.strerror}") from None
+        return cls.loads(text, str(path))
+
+    @classmethod
+    def loads(cls, text: str, source: str = "<aliases>") -> AliasLock:
+        """Parse a lock file's text; ``source`` names it in errors."""
+        lock = cls()
         for number, raw in enumerate(text.splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -69,17 +74,17 @@ class AliasLock:
                 parts = parts[1:]
             if len(parts) != 2 or not valid_alias(parts[0]) or not parts[1].isidentifier():
                 raise LanguageError(
-                    f"{path}:{number}: bad alias lock line {raw!r}; expected '<alias> <method>' "
+                    f"{source}:{number}: bad alias lock line {raw!r}; expected '<alias> <method>' "
                     f"(fix the line or delete the file to start afresh)"
                 )
             alias, method = parts
             if alias in lock.retired or alias in lock.aliases.values():
-                raise LanguageError(f"{path}:{number}: alias {alias!r} appears twice")
+                raise LanguageError(f"{source}:{number}: alias {alias!r} appears twice")
             if retired:
                 lock.retired[alias] = method
             else:
                 if method in lock.aliases:
-                    raise LanguageError(f"{path}:{number}: method {method!r} appears twice")
+                    raise LanguageError(f"{source}:{number}: method {method!r} appears twice")
                 lock.aliases[method] = alias
         return lock
 

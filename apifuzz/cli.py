@@ -368,6 +368,33 @@ def cmd_cov(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_package(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the target's standalone libFuzzer fuzzer, seeds, dictionary and options."""
+    from apifuzz.package import package
+
+    folder = Path(args.out)
+    done = package(
+        args.target,
+        folder,
+        Path(args.corpus) if args.corpus else None,
+        max_len=args.max_len,
+        undo_redo=args.undo_redo,
+    )
+    for path, what in (
+        (done.harness, "the fuzzer (python, executable)"),
+        (done.seeds, f"{done.seed_count} seed inputs"),
+        (done.dictionary, "libFuzzer dictionary"),
+        (done.options, "libFuzzer options for OSS-Fuzz / ClusterFuzzLite"),
+    ):
+        out.write(f"wrote {path}: {what}\n")
+    out.write(
+        f"fuzz: python {done.harness} {folder / 'corpus'}/  "
+        f"(mkdir it first; libFuzzer flags go before it)\n"
+        f"replay a crash: python {done.harness} crash-<sha1>\n"
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate docs/cli.md)."""
     parser = _Parser(prog="apifuzz", description="Fuzz the model API of a Python application.")
@@ -541,6 +568,33 @@ def build_parser() -> argparse.ArgumentParser:
         "Each input runs once on a fresh model; a bug does not stop the run. Coverage is "
         "measured in the target's top-level package with coverage.py. Exit code 0 even when "
         "inputs showed bugs (they are counted); 2: usage error."
+    )
+
+    pack = add(
+        "package",
+        cmd_package,
+        "write a standalone libFuzzer fuzzer of the target for OSS-Fuzz or ClusterFuzzLite",
+    )
+    pack.add_argument(
+        "--out", metavar="DIR", required=True, help="the folder to write the fuzzer files into"
+    )
+    pack.add_argument(
+        "--max-len",
+        type=int,
+        metavar="BYTES",
+        help="max_len in the .options file (default: 4096, or the longest seed if longer)",
+    )
+    pack.add_argument(
+        "--undo-redo",
+        action="store_true",
+        help="run the undo/redo oracle after every call, as fuzz --undo-redo does",
+    )
+    pack.epilog = (
+        "Writes fuzz_<target>.py (run it as python fuzz_<target>.py [libFuzzer flags] "
+        "[corpus folder | crash file]; it stops at the first bug, and replays a single file), "
+        "fuzz_<target>_seed_corpus.zip from the corpus, fuzz_<target>.dict and "
+        "fuzz_<target>.options. See tools/oss-fuzz/ for a build.sh that turns it into an "
+        "OSS-Fuzz or ClusterFuzzLite fuzzer."
     )
 
     fuzz = sub.add_parser(

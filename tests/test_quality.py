@@ -19,6 +19,7 @@ LAYERS = {
     "apifuzz.target": 3, "apifuzz.aliases": 3, "apifuzz.language": 4, "apifuzz.interpreter": 5,
     "apifuzz.tracing": 6, "apifuzz.engine": 7, "apifuzz.engine.worker": 7, "apifuzz.loader": 4,
     "apifuzz.minimize": 8, "apifuzz.regression": 8, "apifuzz.coverage_report": 8,
+    "apifuzz.package": 8,
     "apifuzz.pytest_plugin": 9, "apifuzz.regress_plugin": 9, "apifuzz.cli": 9,
     "apifuzz.__main__": 9, "apifuzz": 9,
 }
