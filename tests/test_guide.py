@@ -106,3 +106,13 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     assert "  new " not in clean, clean  # the workdir's old bug is listed, not found again
     cov = user.run("apifuzz cov kanban .apifuzz/kanban/corpus corpora/kanban --html cov/")
     assert "kanban.py" in cov and (board / "cov" / "index.html").is_file()
+
+    packaged = user.run("apifuzz package kanban --out build/")
+    assert "wrote build/fuzz_kanban.py" in packaged
+    names = sorted(p.name for p in (board / "build").iterdir())
+    assert names == [
+        "fuzz_kanban.dict",
+        "fuzz_kanban.options",
+        "fuzz_kanban.py",
+        "fuzz_kanban_seed_corpus.zip",
+    ]
