@@ -42,7 +42,7 @@ def test_random_scripts_find_no_difference() -> None:
     interpreter = Interpreter(Language.build(lru_cache.target))
     bugs, executed = run_random(interpreter, 7, 3000)
     assert bugs == 0
-    assert executed > 20_000  # the scripts really drive both caches
+    assert executed > 8_000  # the scripts really drive both caches
 
 
 def test_a_full_cache_evicts_the_least_recently_used_on_both_sides() -> None:

@@ -28,6 +28,11 @@ ROOT = Path(__file__).resolve().parents[2]
 PEERS = ROOT / "tools" / "bench" / "peers"
 TRACED = ROOT / "corpora" / "example_timeline"
 GRACE = 30.0  # seconds past the budget before a child is killed
+# The full benchmark: 5 contenders x 11 bugs x 5 runs = 275 runs, about 40 minutes on two
+# cores at 25 s each (the peers mostly run out their budget), so that every benchmark
+# together stays under an hour.
+DEFAULT_RUNS = 5
+DEFAULT_BUDGET = 25.0
 HYPOTHESIS_STEPS = 50  # stateful_step_count
 
 

@@ -54,11 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON-lines results")
     parser.add_argument("--report-only", action="store_true", help="no runs: report --out")
     args = parser.parse_args(argv)
-    args.runs = args.runs or (2 if args.quick else 5)
-    # 25 s: 275 runs (five contenders, eleven bugs, five runs) fit into about 45 minutes
-    # on two cores, as the peers mostly run out their budget, and the whole benchmark
-    # suite into an hour.
-    args.budget = args.budget or (20.0 if args.quick else 25.0)
+    args.runs = args.runs or (2 if args.quick else contenders.DEFAULT_RUNS)
+    args.budget = args.budget or (20.0 if args.quick else contenders.DEFAULT_BUDGET)
     bugs = [b for b in args.bugs.split(",") if b] or list(QUICK_BUGS if args.quick else ALL_BUGS)
     unknown = sorted(set(bugs) - set(ALL_BUGS))
     keys = [k for k in args.contenders.split(",") if k] or [c.key for c in contenders.CONTENDERS]

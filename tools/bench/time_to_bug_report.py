@@ -13,13 +13,33 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from contenders import CONTENDERS, ROOT, Contender
+from contenders import CONTENDERS, DEFAULT_BUDGET, DEFAULT_RUNS, ROOT, Contender
 from report import machine, write_section
+
+from example_timeline.bugs import ALL_BUGS
 
 PLOT = ROOT / "docs" / "time_to_bug.png"
 MAIN = "traced-structure"  # apifuzz as its README runs it
 PEERS = ("hypothesis", "atheris-fdp")
 TARGET_RATIO = 0.5
+#: Why apifuzz (traced, structure) may miss a bug within the budget, said under the table
+#: when it does: what the bug needs that no coverage feedback leads to.
+MISSES = {
+    "redo_keeps_selection": (
+        "needs the deleted item selected between the undo and the redo of its deletion. "
+        "Selecting, undoing and redoing are all covered by the seeds; the state that matters "
+        "(a selected item that a redo destroys) gives no new coverage, so the fuzzer must "
+        "insert the right `select_items` at the right place in one mutation"
+    ),
+    "cut_uses_source_frames": (
+        "needs a clip trimmed on the left, then cut past its end: two calls on one clip "
+        "with related arguments, neither of which reaches new code alone"
+    ),
+    "resize_past_source_end": (
+        "needs a clip trimmed on the left, then stretched on the right past its source: two "
+        "calls on one clip with related arguments, neither of which reaches new code alone"
+    ),
+}
 REASONS = {
     "hypothesis": (
         "Hypothesis draws every id from its Bundles (always a live object of the right "
@@ -110,10 +130,11 @@ def report(
         "detection after the budget is a miss.",
         "",
     ]
-    if len(seeds) < 5 or budget < 60:
+    if len(seeds) < DEFAULT_RUNS or budget < DEFAULT_BUDGET or len(bugs) < len(ALL_BUGS):
         lines += [
-            f"**Short settings ({len(seeds)} runs, {budget:g} s): a smoke run, not the "
-            "benchmark; `python tools/bench/time_to_bug.py` runs 5 x 60 s on every bug.**",
+            f"**Short settings ({len(bugs)} bugs, {len(seeds)} runs, {budget:g} s): a smoke "
+            f"run, not the benchmark; `python tools/bench/time_to_bug.py` runs every bug "
+            f"{DEFAULT_RUNS} times for {DEFAULT_BUDGET:g} s.**",
             "",
         ]
     lines += [
@@ -134,6 +155,7 @@ def report(
         "|---|" + "---:|" * (len(head) - 1),
     ]
     wins: dict[str, list[str]] = {p: [] for p in peers}
+    missed: list[str] = []
     meet = 0
     for bug in bugs:
         row = [f"`{bug}`", *(cell(by.get((bug, k), []), budget) for k in keys)]
@@ -147,7 +169,12 @@ def report(
                 wins[p].append(f"`{bug}` ({_short(theirs, budget)} vs {_short(ours, budget)})")
             if p == "hypothesis":
                 all_found = bool(main_runs) and all(r["status"] == "found" for r in main_runs)
-                meet += int(value is not None and value <= TARGET_RATIO and all_found)
+                ok = value is not None and value <= TARGET_RATIO and all_found
+                meet += int(ok)
+                if not ok and not all_found:
+                    found = sum(r["status"] == "found" for r in main_runs)
+                    why = MISSES.get(bug, "no explanation recorded yet")
+                    missed.append(f"`{bug}` ({found}/{len(main_runs)}): {why}")
         lines.append("| " + " | ".join(row) + " |")
     totals = ["**all bugs**"]
     for k in keys:
@@ -161,6 +188,12 @@ def report(
             f"- **{meet} of {len(bugs)} bugs** meet the goal: median(apifuzz traced+structure) "
             f"/ median(Hypothesis) ≤ {TARGET_RATIO} and apifuzz traced+structure finds the bug "
             "in every run."
+        )
+    if missed:
+        lines.append(
+            f"- Found by apifuzz (traced, structure) in some runs only, within {budget:g} s: "
+            + "; ".join(missed)
+            + "."
         )
     for p in peers:
         label = next(c.label for c in CONTENDERS if c.key == p)
