@@ -68,8 +68,9 @@ def main() -> None:
                     "",
                     f"- Machine: {machine()}.",
                     f"- Versions: {versions()}.",
-                    "- Each section names its script and parameters; rerun the script alone "
-                    "(`--only NAME`) to refresh one section.",
+                    "- Each section names its script and parameters; `bash tools/bench.sh "
+                    "--only NAME` (e.g. `--only time_to_bug`) reruns one and rewrites its "
+                    "section.",
                 ]
             ),
         )
