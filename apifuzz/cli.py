@@ -379,6 +379,7 @@ def cmd_package(args: argparse.Namespace, out: TextIO) -> int:
         Path(args.corpus) if args.corpus else None,
         max_len=args.max_len,
         undo_redo=args.undo_redo,
+        instrument=args.instrument,
     )
     for path, what in (
         (done.harness, "the fuzzer (python, executable)"),
@@ -388,8 +389,8 @@ def cmd_package(args: argparse.Namespace, out: TextIO) -> int:
     ):
         out.write(f"wrote {path}: {what}\n")
     out.write(
-        f"fuzz: python {done.harness} {folder / 'corpus'}/  "
-        f"(mkdir it first; libFuzzer flags go before it)\n"
+        f"fuzz: mkdir -p {folder / 'corpus'} && python {done.harness} [libFuzzer flags] "
+        f"{folder / 'corpus'} {done.corpus}\n"
         f"replay a crash: python {done.harness} crash-<sha1>\n"
     )
     return EXIT_OK
@@ -588,6 +589,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--undo-redo",
         action="store_true",
         help="run the undo/redo oracle after every call, as fuzz --undo-redo does",
+    )
+    pack.add_argument(
+        "--instrument",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also collect coverage in MODULE (repeatable), as fuzz --instrument does",
     )
     pack.epilog = (
         "Writes fuzz_<target>.py (run it as python fuzz_<target>.py [libFuzzer flags] "

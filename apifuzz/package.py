@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ import atheris
 
 # Imported under instrumentation: libFuzzer is guided by the coverage of this code.
 with atheris.instrument_imports(include={packages!r}):
-    import {module}  # noqa: F401
+{imports}
 
 from apifuzz.engine.harness import Harness
 
@@ -81,6 +82,7 @@ class Packaged:
     seed_count: int
     dictionary: Path
     options: Path
+    corpus: Path  # the seed folder the zip was made from
 
 
 def fuzzer_name(target_name: str) -> str:
@@ -95,8 +97,19 @@ def package(
     *,
     max_len: int | None = None,
     undo_redo: bool = False,
+    instrument: Sequence[str] = (),
 ) -> Packaged:
-    """Write the fuzzer of target ``spec`` into ``out``; ``corpus``: its seeds (and lock)."""
+    """Write the fuzzer of target ``spec`` into ``out``; ``corpus``: its seeds (and lock).
+
+    ``instrument``: more modules whose coverage guides the fuzzer (a library the
+    model drives), as ``apifuzz fuzz --instrument``.
+    """
+    if max_len is not None and max_len <= 0:
+        raise UsageError(f"--max-len must be positive, got {max_len}")
+    modules = [spec.split(":")[0], *instrument]
+    for module in modules:
+        if not all(part.isidentifier() for part in module.split(".")):
+            raise UsageError(f"{module!r} is not a module name the fuzzer can import")
     target = load_target(spec)
     if undo_redo:
         require_undo_redo(target)
@@ -113,12 +126,11 @@ def package(
     name = fuzzer_name(target.name)
     out.mkdir(parents=True, exist_ok=True)
 
-    module = spec.split(":")[0]
     text = HARNESS.format(
         target=spec,
         name=name,
-        module=module,
-        packages=target_packages(spec),
+        imports="\n".join(f"    import {m}  # noqa: F401" for m in modules),
+        packages=target_packages(spec, instrument),
         undo_redo=undo_redo,
         aliases=lock.dumps(),
     )
@@ -131,7 +143,9 @@ def package(
     partial = zipped.with_name(zipped.name + ".partial")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in seeds:
-            archive.writestr(zipfile.ZipInfo(path.name, ZIP_TIME), path.read_bytes())
+            info = zipfile.ZipInfo(path.name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
     partial.replace(zipped)
 
     dictionary = out / f"{name}.dict"
@@ -140,4 +154,4 @@ def package(
     length = max_len or default_max_len([corpus])
     flags = f"dict = {name}.dict\nmax_len = {length}\nlen_control = 100\n"
     atomic_write(options, ("[libfuzzer]\n" + flags).encode())
-    return Packaged(name, harness, zipped, len(seeds), dictionary, options)
+    return Packaged(name, harness, zipped, len(seeds), dictionary, options, corpus)

@@ -123,6 +123,8 @@ class LineParser:
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]
         result = self._parse(line)
+        if len(line) > MAX_LINE:
+            return result  # refused unparsed, cheaply: not worth evicting the cache for
         if len(self._cache) >= CACHE_SIZE or self._cached_chars + len(line) > CACHE_CHARS:
             self._cache.clear()
             self._cached_chars = 0

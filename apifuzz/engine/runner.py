@@ -384,11 +384,18 @@ class Run:
         hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
         if failed and not crashes:
             return 2
-        return 1 if hit else 0
+        if hit:
+            return 1
+        # Stopped early with nothing found: not the same news as a whole run that found nothing.
+        return 130 if self.interrupted else 0
 
 
 def fuzz(options: FuzzOptions, target: Target, out: TextIO) -> int:
-    """Run a fuzzing session; returns the exit code (0 no bug, 1 bugs)."""
+    """Run a fuzzing session; returns the exit code.
+
+    0 no bug, 1 a bug was hit, 2 a worker failed, 130 interrupted (Ctrl-C, SIGTERM)
+    before any bug was hit.
+    """
     if options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if options.mutator not in ("structure", "bytes"):

@@ -78,15 +78,23 @@ class Both:
 
 def same(real: Callable[[], T], ref: Callable[[], T]) -> T:
     """Run both sides: the same value, or the same exception type, or it is a bug."""
+    refusals = (KeyError, ValueError)
     try:
         expected = ref()
-    except (KeyError, ValueError) as exc:
+    except refusals as exc:
         try:
             got = real()
-        except type(exc):
-            raise  # both refused alike: an expected exception, not a bug
+        except refusals as other:
+            if type(other) is type(exc):
+                raise  # both refused alike: an expected exception, not a bug
+            raise AssertionError(f"the reference raised {exc!r}, LRUCache {other!r}") from None
         raise AssertionError(f"the reference raised {exc!r}, LRUCache returned {got!r}") from None
-    got = real()
+    try:
+        got = real()
+    except refusals as exc:
+        raise AssertionError(
+            f"LRUCache raised {exc!r}, the reference returned {expected!r}"
+        ) from None
     assert got == expected, f"LRUCache returned {got!r}, the reference {expected!r}"
     return got
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,6 +68,26 @@ def test_the_oracle_catches_a_reference_that_forgets_reads(
     assert report.bug.invariant == "same_items" and report.bug.line == 5
     bugs, _ = run_random(interpreter, 3, 500)
     assert bugs > 0
+
+
+@pytest.mark.parametrize(
+    ("real", "ref", "message"),
+    [
+        (lambda: 1, lambda: 1, None),
+        (lambda: 1, lambda: 2, "LRUCache returned 1, the reference 2"),
+        (lambda: {}[0], lambda: 1, "LRUCache raised KeyError(0), the reference returned 1"),
+        (lambda: 1, lambda: {}[0], "the reference raised KeyError(0), LRUCache returned 1"),
+        (lambda: int("x"), lambda: {}[0], "the reference raised KeyError(0), LRUCache ValueError"),
+    ],
+)
+def test_same_tells_every_difference(real: Any, ref: Any, message: str | None) -> None:
+    if message is None:
+        assert lru_cache.same(real, ref) == 1
+    else:
+        with pytest.raises(AssertionError, match=re.escape(message)):
+            lru_cache.same(real, ref)
+    with pytest.raises(KeyError):  # both refused alike: the refusal goes through
+        lru_cache.same(lambda: {}[1], lambda: {}[2])
 
 
 def test_fuzzing_the_library_finds_nothing(tmp_path: Path) -> None:

@@ -48,14 +48,45 @@ def test_package_writes_the_four_files(tmp_path: Path) -> None:
 def test_package_is_reproducible(tmp_path: Path) -> None:
     one = package("example_timeline", tmp_path / "a", CORPUS)
     two = package("example_timeline", tmp_path / "b", CORPUS)
-    for a, b in ((one.harness, two.harness), (one.seeds, two.seeds), (one.options, two.options)):
+    for a, b in (
+        (one.harness, two.harness),
+        (one.seeds, two.seeds),
+        (one.dictionary, two.dictionary),
+        (one.options, two.options),
+    ):
         assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(one.seeds) as archive:
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
 
 
 def test_package_errors(tmp_path: Path) -> None:
     with pytest.raises(ApifuzzError, match=r"no corpus at .*missing; give the seed folder"):
         package("example_timeline", tmp_path / "out", tmp_path / "missing")
+    with pytest.raises(ApifuzzError, match="--max-len must be positive, got 0"):
+        package("example_timeline", tmp_path / "out", CORPUS, max_len=0)
+    with pytest.raises(ApifuzzError, match="'my-lib' is not a module name"):
+        package("example_timeline", tmp_path / "out", CORPUS, instrument=["my-lib"])
     assert fuzzer_name("my-model.v2") == "fuzz_my_model_v2"
+
+
+def test_instrumented_modules_are_imported_under_instrumentation(tmp_path: Path) -> None:
+    done = package("example_timeline", tmp_path, CORPUS, instrument=["json"])
+    text = done.harness.read_text()
+    assert "include=['example_timeline', 'json']" in text
+    assert "    import example_timeline  # noqa: F401\n    import json  # noqa: F401" in text
+
+
+def test_the_harness_reads_inputs_with_its_own_alias_lock(tmp_path: Path) -> None:
+    # A corpus whose lock gave insert_clip the alias "zz": the harness carries that lock.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / LOCK_NAME).write_text("a add_bin_clip\nzz insert_clip\n")
+    (corpus / "seed.txt").write_text('a "r" 10\nzz 0 1 0\nzz 0 1 9\n')
+    done = package("example_timeline", tmp_path / "out", corpus)
+    assert "zz insert_clip" in done.harness.read_text()
+    replay = run_harness(done.harness, str(corpus / "seed.txt"), bug="collision_off_by_one")
+    assert replay.returncode != 0, replay.stdout + replay.stderr
+    assert "line 3, after insert_clip" in replay.stderr
 
 
 def test_harness_raises_the_models_own_exception(monkeypatch: pytest.MonkeyPatch) -> None:

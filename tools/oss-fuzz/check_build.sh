@@ -7,12 +7,12 @@
 #   bash tools/oss-fuzz/check_build.sh [SCRATCH_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-source "$ROOT/tools/venv.sh"  # .venv, with PyInstaller (the dev extra)
-if [ -n "${1:-}" ]; then
+if [ -n "${1:-}" ]; then  # resolved before venv.sh changes the directory
     mkdir -p "$1" && SCRATCH="$(cd "$1" && pwd)"
 else
     SCRATCH="$(mktemp -d)"
 fi
+source "$ROOT/tools/venv.sh"  # .venv, with PyInstaller (the dev extra)
 export SRC="$SCRATCH/src" WORK="$SCRATCH/work" OUT="$SCRATCH/out"
 rm -rf "$SRC" "$WORK" "$OUT"
 mkdir -p "$SRC/apifuzz" "$WORK/site" "$OUT"
@@ -24,8 +24,15 @@ step "the checkout's files (as git tracks them) -> $SRC/apifuzz"
 step "build.sh, with SRC=$SRC WORK=$WORK OUT=$OUT"
 export PATH="$ROOT/tools/oss-fuzz/local:$WORK/site/bin:$PATH"
 export PYTHONPATH="$WORK/site"
-(cd "$SRC" && bash "$SRC/apifuzz/tools/oss-fuzz/build.sh") > "$SCRATCH/build.log" 2>&1 ||
+# -eu as its shebang says: a failed step must fail the build, as in the image.
+(cd "$SRC" && bash -eu "$SRC/apifuzz/tools/oss-fuzz/build.sh") > "$SCRATCH/build.log" 2>&1 ||
     { tail -40 "$SCRATCH/build.log"; echo "FAILED: build.sh (log: $SCRATCH/build.log)"; exit 1; }
+# The build must have used the checkout installed as the image would, not .venv's apifuzz.
+used="$(cd "$SCRATCH" && python -c 'import apifuzz; print(apifuzz.__file__)')"
+case "$used" in
+    "$WORK/site/"*) ;;
+    *) echo "FAILED: apifuzz came from $used, not from $WORK/site"; exit 1 ;;
+esac
 unset PYTHONPATH
 fuzzer="$OUT/fuzz_example_timeline"
 for f in "$fuzzer" "$OUT/fuzz_example_timeline.pkg" "$OUT/fuzz_example_timeline_seed_corpus.zip" \
@@ -41,6 +48,10 @@ mkdir -p "$SCRATCH/corpus"
     -dict="$OUT/fuzz_example_timeline.dict" corpus seeds) > "$SCRATCH/clean.log" 2>&1 ||
     { tail -30 "$SCRATCH/clean.log"; echo "FAILED: fuzzing the correct model"; exit 1; }
 grep -q "Done 5000 runs" "$SCRATCH/clean.log" || { tail -30 "$SCRATCH/clean.log"; exit 1; }
+# Coverage guidance works inside the PyInstaller bundle: the seeds alone reach hundreds of
+# edges of the model (an uninstrumented model would show next to none).
+cov="$(sed -n 's/.*INITED cov: \([0-9]*\).*/\1/p' "$SCRATCH/clean.log" | head -1)"
+[ "${cov:-0}" -ge 100 ] || { tail -30 "$SCRATCH/clean.log"; echo "FAILED: INITED cov ${cov:-?}"; exit 1; }
 
 step "with a seeded bug on, it stops at the bug and writes a crash file"
 rm -f "$SCRATCH"/crash-*
