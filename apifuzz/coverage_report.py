@@ -38,6 +38,7 @@ from typing import Any, TextIO
 
 import coverage
 
+from apifuzz.engine.corpus import inputs as corpus_inputs
 from apifuzz.engine.judge import target_packages
 from apifuzz.engine.replay import artifact_lock, find_artifacts
 from apifuzz.engine.triage import is_artifact, load_artifact
@@ -219,14 +220,9 @@ def collect_inputs(
         files = []
         if not folders:
             try:
-                entries = sorted(path.iterdir())
+                files = corpus_inputs(path)
             except OSError as exc:
                 raise UsageError(f"cannot read folder {path}: {exc.strerror}") from None
-            files = [
-                file
-                for file in entries
-                if file.name != LOCK_NAME and not file.name.startswith(".") and file.is_file()
-            ]
         lock = _folder_lock(path) or default_lock
         for file in files:
             add(file, lock)

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apifuzz.aliases import AliasLock
+from apifuzz.engine.corpus import inputs
 from apifuzz.engine.judge import target_packages
+from apifuzz.engine.mutator import LEN_CONTROL
 from apifuzz.engine.runner import default_max_len
 from apifuzz.engine.triage import atomic_write
 from apifuzz.errors import UsageError
@@ -116,11 +118,7 @@ def package(
     corpus = corpus if corpus is not None else Path("corpora", target.name)
     if not corpus.is_dir():
         raise UsageError(f"no corpus at {corpus}; give the seed folder with --corpus DIR")
-    seeds = sorted(
-        p
-        for p in corpus.iterdir()
-        if p.is_file() and p.name != LOCK_NAME and not p.name.startswith(".")
-    )
+    seeds = inputs(corpus)
     lock = AliasLock.load(corpus / LOCK_NAME)
     language = Language.build(target, lock)  # a method added since the lock gets its alias
     name = fuzzer_name(target.name)
@@ -152,6 +150,7 @@ def package(
     atomic_write(dictionary, language.dictionary().encode("utf-8"))
     options = out / f"{name}.options"
     length = max_len or default_max_len([corpus])
-    flags = f"dict = {name}.dict\nmax_len = {length}\nlen_control = 100\n"
+    flag, value = LEN_CONTROL.lstrip("-").split("=")  # the length control apifuzz fuzz uses
+    flags = f"dict = {name}.dict\nmax_len = {length}\n{flag} = {value}\n"
     atomic_write(options, ("[libfuzzer]\n" + flags).encode())
     return Packaged(name, harness, zipped, len(seeds), dictionary, options, corpus)

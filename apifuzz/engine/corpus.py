@@ -13,6 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from apifuzz.language import LOCK_NAME
+
 
 def is_whole(path: Path) -> bool:
     """True when the file's content hashes to its name (libFuzzer's naming)."""
@@ -52,4 +54,14 @@ def count(corpus: Path) -> int:
         sum(1 for p in corpus.iterdir() if p.is_file() and not p.name.startswith("."))
         if corpus.is_dir()
         else 0
+    )
+
+
+def inputs(folder: Path) -> list[Path]:
+    """The inputs of a corpus folder, sorted: every regular file but the alias lock and
+    hidden files (raises OSError if the folder cannot be read)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.name != LOCK_NAME and not p.name.startswith(".")
     )

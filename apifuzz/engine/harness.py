@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from apifuzz.aliases import AliasLock
-from apifuzz.engine.mutator import ScriptMutator
+from apifuzz.engine.mutator import LEN_CONTROL, atheris_hooks
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import Language
 from apifuzz.loader import load_target
@@ -50,18 +50,8 @@ class Harness:
         """Hand over to libFuzzer: ``argv`` holds its flags and corpus folders or files."""
         import atheris
 
-        def byte_mutate(data: bytes, max_size: int) -> bytes:
-            return bytes(atheris.Mutate(data, max_size))
-
-        mutator = ScriptMutator(self.language, byte_mutate, self.interpreter.parser)
-        # libFuzzer turns length control off for a custom mutator; without it inputs grow to
-        # max_len at once (as in apifuzz fuzz).  A later -len_control in argv wins.
-        args = [argv[0], "-len_control=100", *argv[1:]]
-        atheris.Setup(
-            args,
-            self.test_one_input,
-            custom_mutator=mutator.mutate,
-            custom_crossover=mutator.crossover,
-        )
+        hooks = atheris_hooks(self.language, self.interpreter.parser, atheris)
+        # As in apifuzz fuzz; a -len_control given in argv comes later, and wins.
+        atheris.Setup([argv[0], LEN_CONTROL, *argv[1:]], self.test_one_input, **hooks)
         sys.stdout.flush()
         atheris.Fuzz()

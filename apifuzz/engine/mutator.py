@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from apifuzz.engine.generate import Rng, StatementGenerator, gen_int, gen_value
 from apifuzz.interpreter.literals import format_literal
@@ -22,6 +23,24 @@ ByteMutator = Callable[[bytes, int], bytes]
 
 #: Out of 16 mutations, how many go to the byte mutator.
 BYTE_SHARE = 3
+
+#: libFuzzer turns length control off for a custom mutator; without it inputs grow to
+#: max_len at once and every run executes hundreds of statements.
+LEN_CONTROL = "-len_control=100"
+
+
+def atheris_hooks(language: Language, parser: LineParser, atheris: Any) -> dict[str, Any]:
+    """``custom_mutator`` and ``custom_crossover`` for ``atheris.Setup``.
+
+    The byte mutations go to ``atheris.Mutate``, looked up at call time: ``Fuzz()``
+    installs the working one when it starts.
+    """
+
+    def byte_mutate(data: bytes, max_size: int) -> bytes:
+        return bytes(atheris.Mutate(data, max_size))
+
+    mutator = ScriptMutator(language, byte_mutate, parser)
+    return {"custom_mutator": mutator.mutate, "custom_crossover": mutator.crossover}
 
 
 class ScriptMutator:

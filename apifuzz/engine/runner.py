@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.engine.corpus import count, sweep
+from apifuzz.engine.corpus import count, inputs, sweep
 from apifuzz.engine.triage import atomic_write, load_crashes
 from apifuzz.engine.worker import WorkerConfig
 from apifuzz.errors import UsageError
@@ -82,13 +82,8 @@ def default_max_len(corpora: list[Path]) -> int:
     Longer inputs run proportionally fewer executions per second; libFuzzer's
     length control grows them only when shorter ones stop finding coverage.
     """
-    longest = 0
-    for folder in corpora:
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if path.is_file() and path.name != LOCK_NAME:
-                    longest = max(longest, path.stat().st_size)
-    return max(DEFAULT_MAX_LEN, longest)
+    sizes = [p.stat().st_size for folder in corpora if folder.is_dir() for p in inputs(folder)]
+    return max([DEFAULT_MAX_LEN, *sizes])
 
 
 class Run:

@@ -187,15 +187,15 @@ class Worker:
     # -- starting libFuzzer -------------------------------------------------------------
 
     def libfuzzer_argv(self) -> list[str]:
+        from apifuzz.engine.mutator import LEN_CONTROL
+
         c = self.config
         argv = [sys.argv[0], str(self.staging), str(self.corpus), *c.corpora]
         argv += [
             f"-seed={c.seed}",
             f"-max_len={c.max_len}",
             "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
-            # libFuzzer turns length control off for custom mutators; without it inputs
-            # grow to max_len at once and every run executes hundreds of statements.
-            "-len_control=100",
+            LEN_CONTROL,
             f"-dict={self.workdir / 'apifuzz.dict'}",
             f"-artifact_prefix={self.workdir / 'libfuzzer-'}",
             "-print_final_stats=1",
@@ -209,16 +209,9 @@ class Worker:
             signal.signal(signal.SIGALRM, raise_hang)
         kwargs: dict[str, Any] = {}
         if self.config.mutator == "structure":
-            from apifuzz.engine.mutator import ScriptMutator
+            from apifuzz.engine.mutator import atheris_hooks
 
-            atheris = self.atheris
-
-            def byte_mutate(data: bytes, max_size: int) -> bytes:
-                # Looked up at call time: Fuzz() installs the working Mutate when it starts.
-                return bytes(atheris.Mutate(data, max_size))
-
-            mutator = ScriptMutator(self.language, byte_mutate, self.interpreter.parser)
-            kwargs = {"custom_mutator": mutator.mutate, "custom_crossover": mutator.crossover}
+            kwargs = atheris_hooks(self.language, self.interpreter.parser, self.atheris)
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
         self._write_stats(time.monotonic())
         self.atheris.Fuzz()

@@ -222,6 +222,7 @@ def test_default_max_len_follows_libfuzzer(tmp_path: Path) -> None:
     (small / "a.txt").write_bytes(b"x" * 100)
     (big / "b.txt").write_bytes(b"x" * 10_000)
     (small / "aliases.lock").write_bytes(b"x" * 20_000)  # not an input
+    (small / ".partial").write_bytes(b"x" * 30_000)  # hidden: not an input
     assert default_max_len([]) == default_max_len([small]) == DEFAULT_MAX_LEN == 4096
     assert default_max_len([small, big, tmp_path / "missing"]) == 10_000
 
