@@ -32,6 +32,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _check_timeout(args: argparse.Namespace) -> None:
+    """A negative --timeout is a usage error; None means the crash folder's (else 5 s)."""
+    if args.timeout is not None and args.timeout < 0:
+        raise ApifuzzError(f"--timeout must not be negative, got {args.timeout}")
+
+
 def _language(args: argparse.Namespace, *, write_lock: bool = False) -> Language:
     target = load_target(args.target)
     corpus = Path(args.corpus) if args.corpus else default_corpus(target)
@@ -108,24 +114,28 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
     A crash folder (holding ``input.txt``) is judged the way the fuzz worker
     judged it, and the bug it shows now is compared with its recorded signature.
     """
-    from apifuzz.engine.judge import Judge, target_packages
-    from apifuzz.engine.replay import Reproduction, artifact_lock, find_artifacts
+    from apifuzz.engine.judge import Judge
+    from apifuzz.engine.replay import (
+        ReplaySetup,
+        Reproduction,
+        find_artifacts,
+        owning_artifact,
+        replay_setup,
+    )
     from apifuzz.engine.triage import Artifact, load_artifact
 
     target = load_target(args.target)
     if args.undo_redo:
         require_undo_redo(target)
-    if args.timeout < 0:
-        raise ApifuzzError(f"--timeout must not be negative, got {args.timeout}")
-    corpus = Path(args.corpus) if args.corpus else default_corpus(target)
-    default_lock = corpus / LOCK_NAME if (corpus / LOCK_NAME).exists() else None
+    _check_timeout(args)
+    corpus = Path(args.corpus) if args.corpus else None
     # Everything is read first, so a bad path is a usage error before any output.
     entries: list[tuple[str, bytes, Artifact | None]] = []
     for name in args.scripts:
         path = Path(name)
         if not path.is_dir():
             try:
-                entries.append((name, path.read_bytes(), None))
+                entries.append((name, path.read_bytes(), owning_artifact(path)))
             except OSError as exc:
                 raise ApifuzzError(f"cannot read script {name!r}: {exc.strerror}") from None
             continue
@@ -141,30 +151,27 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
             if crash.minimized is not None:
                 entries.append((str(folder / "minimized.txt"), crash.minimized, crash))
 
-    judges: dict[tuple[Path | None, bool, tuple[str, ...]], Judge] = {}
-    packages = target_packages(args.target)
+    judges: dict[ReplaySetup, Judge] = {}
     model = target.registry.model_name.lower()
     found = False
     for label, data, artifact in entries:
-        lock, undo_redo = default_lock, args.undo_redo
-        if artifact is not None:
-            if artifact.target is not None and artifact.target != args.target:
-                out.write(
-                    f"WARNING: {artifact.folder} was recorded with target {artifact.target}; "
-                    f"replaying with {args.target}\n"
-                )
-            if not args.corpus:
-                lock = artifact_lock(artifact.folder) or default_lock
-            if artifact.undo_redo and not undo_redo:
-                # Found with the undo/redo oracle on: the bug may only show with it.
-                require_undo_redo(target)
-                undo_redo = True
-        where = tuple(artifact.packages_or(packages) if artifact is not None else packages)
-        judge = judges.get((lock, undo_redo, where))
+        if artifact is not None and artifact.target not in (None, args.target):
+            out.write(
+                f"WARNING: {artifact.folder} was recorded with target {artifact.target}; "
+                f"replaying with {args.target}\n"
+            )
+        setup = replay_setup(
+            args.target,
+            artifact,
+            target=target,
+            corpus=corpus,
+            undo_redo=args.undo_redo,
+            timeout=args.timeout,
+        )
+        judge = judges.get(setup)
         if judge is None:
-            language = Language.for_target(target, lock)
-            judge = Judge(language, where, timeout=args.timeout, undo_redo=undo_redo)
-            judges[lock, undo_redo, where] = judge
+            judge = judges[setup] = setup.judge()
+        undo_redo = setup.undo_redo
         verdict = judge.run(data, record=True)
         report = verdict.report
         flags = " (undo/redo oracle on)" if undo_redo and not args.undo_redo else ""
@@ -173,7 +180,7 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
         if report.bug is not None:
             found = True
             if verdict.hang:
-                out.write(f"BUG: timeout: the script ran longer than {args.timeout}s\n")
+                out.write(f"BUG: timeout: the script ran longer than {setup.timeout:g}s\n")
             else:
                 out.write(f"BUG: {report.bug.summary()}\n")
             if not args.quiet:
@@ -275,39 +282,40 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     """Shrink a crashing script (or crash folder) to the fewest statements with the same bug."""
-    from apifuzz.engine.judge import Judge, target_packages
-    from apifuzz.engine.replay import artifact_lock
-    from apifuzz.engine.triage import is_artifact, load_artifact
+    from apifuzz.engine.replay import owning_artifact, replay_setup
+    from apifuzz.engine.triage import INPUT_NAME, is_artifact, load_artifact
     from apifuzz.minimize import Minimizer, Status
     from apifuzz.minimize.files import minimize_path
 
     if args.max_time <= 0:
         raise ApifuzzError(f"--max-time must be positive, got {args.max_time}")
+    _check_timeout(args)
     source = Path(args.script)
     if not source.exists():
         raise ApifuzzError(f"{source}: no such file or folder")
-    target = load_target(args.target)
-    packages = target_packages(args.target)
-    lock = (Path(args.corpus) if args.corpus else default_corpus(target)) / LOCK_NAME
-    undo_redo = args.undo_redo
-    if is_artifact(source):
-        # Replay the folder exactly as the worker ran it: its aliases, oracle and packages.
-        artifact = load_artifact(source)
-        packages = artifact.packages_or(packages)
-        undo_redo = undo_redo or artifact.undo_redo
-        if not args.corpus:
-            lock = artifact_lock(source) or lock
-    if undo_redo:
-        require_undo_redo(target)
-    language = Language.for_target(target, lock if lock.exists() else None)
-    judge = Judge(language, packages, timeout=args.timeout, undo_redo=undo_redo)
+    if source.name == INPUT_NAME and is_artifact(source.parent):
+        source = source.parent  # a crash folder's input is that crash folder
+    # A crash folder, or a file of one, is replayed exactly as the worker ran it.
+    owner = owning_artifact(source)
+    try:
+        artifact = load_artifact(source) if is_artifact(source) else owner
+    except OSError as exc:
+        raise ApifuzzError(f"cannot read {source / INPUT_NAME}: {exc.strerror}") from None
+    setup = replay_setup(
+        args.target,
+        artifact,
+        corpus=Path(args.corpus) if args.corpus else None,
+        undo_redo=args.undo_redo,
+        timeout=args.timeout,
+    )
+    judge = setup.judge()
 
     def log(message: str) -> None:
         if not args.quiet:
             out.write(f"  {message}\n")
 
     minimizer = Minimizer(judge, max_time=args.max_time, log=log)
-    written = minimize_path(minimizer, source, Path(args.output) if args.output else None)
+    written = minimize_path(minimizer, source, Path(args.output) if args.output else None, owner)
     result = written.result
     if result.signature is not None and result.status is Status.MINIMIZED:
         out.write(f"bug: {result.signature.describe()}\n")
@@ -324,8 +332,7 @@ def cmd_to_test(args: argparse.Namespace, out: TextIO) -> int:
     """Turn a crashing script (or crash folder) into a pytest regression test."""
     from apifuzz.regression import to_test
 
-    if args.timeout < 0:
-        raise ApifuzzError(f"--timeout must not be negative, got {args.timeout}")
+    _check_timeout(args)
     written = to_test(
         args.target,
         Path(args.script),
@@ -452,13 +459,15 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--timeout",
         type=float,
-        default=5.0,
+        default=None,
         metavar="S",
-        help="a script running longer is a timeout bug (0: off; default 5)",
+        help="a run longer than this is a timeout bug (0: off; default: the crash folder's, "
+        "else 5)",
     )
     replay.epilog = (
         "A crash folder replays input.txt (and minimized.txt when present) the way the fuzz "
-        "worker ran it, and says whether its recorded bug reproduced. Exit code 1: a bug showed."
+        "worker ran it (aliases, undo/redo oracle, timeout), and says whether its recorded bug "
+        "reproduced; so does a file of a crash folder. Exit code 1: a bug showed."
     )
 
     trace = add(
@@ -487,9 +496,10 @@ def build_parser() -> argparse.ArgumentParser:
     minimize.add_argument(
         "--timeout",
         type=float,
-        default=5.0,
+        default=None,
         metavar="S",
-        help="a run longer than this is a timeout bug (0: off; default 5)",
+        help="a run longer than this is a timeout bug (0: off; default: the crash folder's, "
+        "else 5)",
     )
     minimize.add_argument("-q", "--quiet", action="store_true", help="only the summary lines")
     minimize.add_argument(
@@ -529,9 +539,10 @@ def build_parser() -> argparse.ArgumentParser:
     to_test.add_argument(
         "--timeout",
         type=float,
-        default=5.0,
+        default=None,
         metavar="S",
-        help="a run longer than this is a timeout bug (0: off; default 5)",
+        help="a run longer than this is a timeout bug (0: off; default: the crash folder's, "
+        "else 5)",
     )
     to_test.add_argument(
         "--any-bug",

@@ -19,12 +19,10 @@ from typing import Any
 
 import pytest
 
-from apifuzz.engine.judge import Judge, Verdict, target_packages
-from apifuzz.engine.replay import artifact_lock, find_artifacts, model_traceback
+from apifuzz.engine.judge import Judge, Verdict
+from apifuzz.engine.replay import ReplaySetup, find_artifacts, model_traceback, replay_setup
 from apifuzz.engine.triage import Artifact, load_artifact
 from apifuzz.errors import ApifuzzError
-from apifuzz.language import LOCK_NAME, Language
-from apifuzz.loader import default_corpus, load_target
 from apifuzz.tracing.guard import guarded
 
 #: The most script lines a failure report shows.
@@ -49,7 +47,7 @@ class RegressPlugin:
             raise pytest.UsageError(f"--apifuzz-regress: {root}: no such folder")
         self.specs = specs
         self.folders = find_artifacts(self.root)
-        self._judges: dict[tuple[str, Path | None, bool, tuple[str, ...]], Judge] = {}
+        self._judges: dict[tuple[str, ReplaySetup], Judge] = {}
 
     def pytest_report_header(self) -> str:
         count = len(self.folders)
@@ -92,23 +90,15 @@ class RegressPlugin:
             f"configured ({', '.join(self.specs)}); pass one --apifuzz-target=MODULE"
         )
 
-    def judge(
-        self, spec: str, lock: Path | None, undo_redo: bool, packages: tuple[str, ...] = ()
-    ) -> Judge:
-        """One Judge per target, alias lock, oracle setting and packages, made on first use."""
-        key = (spec, lock, undo_redo, packages)
-        judge = self._judges.get(key)
-        if judge is None:
-            try:
-                target = load_target(spec)
-                if lock is None:
-                    default = default_corpus(target) / LOCK_NAME
-                    lock = default if default.is_file() else None
-                language = Language.for_target(target, lock)
-                judge = Judge(language, packages or target_packages(spec), undo_redo=undo_redo)
-            except ApifuzzError as exc:
-                raise RegressionError(f"target {spec}: {exc}") from None
-            self._judges[key] = judge
+    def judge(self, spec: str, artifact: Artifact) -> Judge:
+        """One Judge per target and replay setup (aliases, oracle, packages), made on first use."""
+        try:
+            setup = replay_setup(spec, artifact)
+            judge = self._judges.get((spec, setup))
+            if judge is None:
+                judge = self._judges[spec, setup] = setup.judge()
+        except ApifuzzError as exc:
+            raise RegressionError(f"target {spec}: {exc}") from None
         return judge
 
 
@@ -146,9 +136,7 @@ class CrashItem(pytest.Item):
 
     def runtest(self) -> None:
         artifact, spec = self.artifact, self.spec
-        judge = self.plugin.judge(
-            spec, artifact_lock(self.path), artifact.undo_redo, artifact.packages
-        )
+        judge = self.plugin.judge(spec, artifact)
         # Untraced: a session that also runs --apifuzz-trace must not record the replay.
         with guarded():
             verdict = judge.run(artifact.best)

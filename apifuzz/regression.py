@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from apifuzz.engine.judge import Judge, alarm, target_packages
-from apifuzz.engine.replay import artifact_lock
+from apifuzz.engine.judge import alarm
+from apifuzz.engine.replay import owning_artifact, replay_setup
 from apifuzz.engine.triage import (
     Artifact,
     Hang,
@@ -33,8 +33,7 @@ from apifuzz.engine.triage import (
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter.parser import is_blank
 from apifuzz.interpreter.runner import decode
-from apifuzz.language import LOCK_NAME, Language
-from apifuzz.loader import default_corpus, load_target
+from apifuzz.loader import load_target
 from apifuzz.target import Target, require_undo_redo
 from apifuzz.tracing.pytest_emit import BugInfo, GeneratedTest, emit
 from apifuzz.tracing.steps import collect_steps
@@ -75,7 +74,7 @@ def read_script(path: Path) -> tuple[bytes, Artifact | None]:
             raise ApifuzzError(f"cannot read {path / 'input.txt'}: {exc.strerror}") from None
         return artifact.best, artifact
     try:
-        return path.read_bytes(), None
+        return path.read_bytes(), owning_artifact(path)
     except OSError as exc:
         raise ApifuzzError(f"cannot read script {str(path)!r}: {exc.strerror}") from None
 
@@ -87,7 +86,7 @@ def to_test(
     out: Path | None = None,
     undo_redo: bool = False,
     corpus: Path | None = None,
-    timeout: float = 5.0,
+    timeout: float | None = None,
     any_bug: bool = False,
 ) -> Written:
     """Write the regression test of the bug ``script`` shows on target ``spec``.
@@ -102,18 +101,14 @@ def to_test(
     if undo_redo:
         require_undo_redo(target)
     data, artifact = read_script(script)
-    from_artifact = False
-    if artifact is not None and artifact.undo_redo and not undo_redo:
-        # Found with the undo/redo oracle on: the bug may only show with it.
-        require_undo_redo(target)
-        undo_redo = from_artifact = True
-    lock = _lock(target, corpus, artifact)
-    language = Language.for_target(target, lock)
-    packages = target_packages(spec)
-    if artifact is not None:
-        # The packages whose frames made the recorded signature (--instrument adds some).
-        packages = artifact.packages_or(packages)
-    verdict = Judge(language, packages, timeout=timeout, undo_redo=undo_redo).run(data)
+    # A crash folder is replayed as its worker ran it: its aliases, oracle and packages.
+    setup = replay_setup(
+        spec, artifact, target=target, corpus=corpus, undo_redo=undo_redo, timeout=timeout
+    )
+    from_artifact = setup.undo_redo and not undo_redo
+    undo_redo, timeout = setup.undo_redo, setup.timeout
+    language = setup.language()
+    verdict = setup.judge().run(data)
     signature = verdict.signature
     recorded = artifact.signature if artifact is not None else None
     if signature is None:
@@ -135,7 +130,7 @@ def to_test(
     if steps.hang:
         again = signature if verdict.hang else None
     elif steps.bug is not None:
-        again = signature_of(steps.bug, model_dirs(packages))
+        again = signature_of(steps.bug, model_dirs(setup.packages))
     if again != signature:
         shown = again.describe() if again is not None else "no bug"
         raise ApifuzzError(
@@ -151,7 +146,7 @@ def to_test(
         signature.describe(),
     )
     minimized_from = None
-    if artifact is not None and artifact.minimized is not None:
+    if artifact is not None and artifact.minimized is not None and data == artifact.minimized:
         minimized_from = _statements(artifact.script)
     test = GeneratedTest(
         steps, bug, decode(data), timeout, _target_ref(spec), minimized_from=minimized_from
@@ -206,19 +201,6 @@ def _no_bug(script: Path, target: Target, artifact: Artifact | None, undo_redo: 
 def _statements(script: bytes) -> int:
     """The statements of a script: its lines that are neither blank nor comments."""
     return sum(1 for line in decode(script).split("\n") if not is_blank(line))
-
-
-def _lock(target: Target, corpus: Path | None, artifact: Artifact | None) -> Path | None:
-    """The alias lock the script was written with: --corpus, the crash folder's, the default."""
-    if corpus is not None:
-        lock = corpus / LOCK_NAME
-        return lock if lock.exists() else None
-    if artifact is not None:
-        found = artifact_lock(artifact.folder)
-        if found is not None:
-            return found
-    lock = default_corpus(target) / LOCK_NAME
-    return lock if lock.exists() else None
 
 
 def _read_existing(path: Path) -> str | None:

@@ -426,3 +426,28 @@ def _difference(before: Any, after: Any) -> str:
 def _one_line(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}".rstrip(": ")
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def interrupted_at(error: BaseException) -> tuple[int, str | None]:
+    """The script line and method an Interpreter was at when ``error`` stopped it.
+
+    For an exception raised into the model from outside, such as a timeout
+    alarm: the interpreter's own frames in its traceback still hold the line
+    being run, so the hot loop keeps no bookkeeping for it.  ``(0, None)`` when
+    it was building the model or no interpreter frame is found.
+    """
+    line, method = 0, None
+    tb = error.__traceback__
+    while tb is not None:
+        code, names = tb.tb_frame.f_code, tb.tb_frame.f_locals
+        if code is _RUN_CODE and isinstance(names.get("index"), int):
+            line, called = names["index"] + 1, names.get("method")
+            method = getattr(called, "name", None)
+        elif code in _STEP_CODES and isinstance(names.get("line_no"), int):
+            line, method = names["line_no"], names.get("method")
+        tb = tb.tb_next
+    return line, method
+
+
+_RUN_CODE = Interpreter.run.__code__
+_STEP_CODES = (Interpreter._check.__code__, Interpreter._undo_redo.__code__)

@@ -16,6 +16,7 @@ from typing import Any
 from apifuzz.engine.triage import Hang, Signature, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter import Interpreter
 from apifuzz.interpreter.report import Bug, BugKind, Report
+from apifuzz.interpreter.runner import interrupted_at
 from apifuzz.language import Language
 
 
@@ -67,7 +68,7 @@ class Judge:
             with alarm(self.timeout):
                 report = self.interpreter.run(script, record=record)
         except Hang as exc:
-            bug = Bug(BugKind.EXCEPTION, exc, 0, None)
+            bug = Bug(BugKind.EXCEPTION, exc, *interrupted_at(exc))
             return Verdict(Report(bug=bug), signature_of(bug, self.model_dirs, hang=True), True)
         if report.bug is None:
             return Verdict(report, None)

@@ -1,19 +1,31 @@
 """Replaying crash folders: find them, run them as the worker did, compare signatures.
 
-Shared by ``apifuzz replay`` and the regression plugin (``pytest
---apifuzz-regress``), so both say the same thing about the same folder.
+Shared by ``apifuzz replay``, ``minimize``, ``to-test``, ``cov`` and the
+regression plugin (``pytest --apifuzz-regress``), so all of them replay the
+same folder the same way and say the same thing about it.
 """
 
 from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from apifuzz.engine.judge import Verdict
-from apifuzz.engine.triage import Signature, is_artifact
-from apifuzz.language import LOCK_NAME
+from apifuzz.engine.judge import Judge, Verdict, target_packages
+from apifuzz.engine.triage import (
+    INPUT_NAME,
+    MINIMIZED_NAME,
+    Artifact,
+    Signature,
+    is_artifact,
+    load_artifact,
+)
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.loader import default_corpus, load_target
+from apifuzz.target import Target, require_undo_redo
+
+DEFAULT_TIMEOUT = 5.0  # seconds, as apifuzz fuzz's --timeout
 
 
 def find_artifacts(root: Path) -> list[Path]:
@@ -42,6 +54,81 @@ def artifact_lock(folder: Path) -> Path | None:
     for lock in (folder / LOCK_NAME, folder.parent.parent / LOCK_NAME):
         if lock.is_file():
             return lock
+    return None
+
+
+@dataclass(frozen=True)
+class ReplaySetup:
+    """How to replay a script: the aliases, the oracle and the packages that make signatures.
+
+    Equal setups replay alike, so callers that replay many folders keep one
+    Judge per setup.
+    """
+
+    target: Target = field(compare=False)
+    lock: Path | None
+    undo_redo: bool
+    packages: tuple[str, ...]
+    timeout: float  # seconds; 0: no limit
+
+    def language(self) -> Language:
+        """The target's language with the aliases the script was written in."""
+        return Language.for_target(self.target, self.lock)
+
+    def judge(self) -> Judge:
+        """A Judge that runs scripts as the fuzz worker did."""
+        return Judge(self.language(), self.packages, timeout=self.timeout, undo_redo=self.undo_redo)
+
+
+def replay_setup(
+    spec: str,
+    artifact: Artifact | None = None,
+    *,
+    target: Target | None = None,
+    corpus: Path | None = None,
+    undo_redo: bool = False,
+    timeout: float | None = None,
+) -> ReplaySetup:
+    """Replay a script (``artifact`` None) or a crash folder as the worker that found it.
+
+    The aliases come from ``corpus`` when given, else from the folder (its own
+    lock or its workdir's), else from the target's default corpus.  A folder
+    found with the undo/redo oracle turns the oracle on, its recorded packages
+    decide which frames make the signature, and its recorded timeout applies
+    unless ``timeout`` is given.  Raises ApifuzzError when the oracle is asked
+    of a target without undo and redo.
+    """
+    if timeout is None:
+        recorded = artifact.timeout if artifact is not None else None
+        timeout = recorded if recorded is not None else DEFAULT_TIMEOUT
+    target = target or load_target(spec)
+    if corpus is not None:
+        lock: Path | None = corpus / LOCK_NAME
+    else:
+        lock = artifact_lock(artifact.folder) if artifact is not None else None
+        lock = lock or default_corpus(target) / LOCK_NAME
+    # Found with the undo/redo oracle on: the bug may only show with it.
+    undo_redo = undo_redo or (artifact is not None and artifact.undo_redo)
+    if undo_redo:
+        require_undo_redo(target)
+    packages = target_packages(spec)
+    if artifact is not None:
+        packages = artifact.packages_or(packages)
+    lock = lock if lock is not None and lock.is_file() else None
+    return ReplaySetup(target, lock, undo_redo, tuple(packages), timeout)
+
+
+def owning_artifact(path: Path) -> Artifact | None:
+    """The crash folder a script file belongs to (its input.txt or minimized.txt), if any.
+
+    Such a file (``reproduce.sh`` of older folders names input.txt) replays
+    with its folder's aliases, oracle, packages and timeout.
+    """
+    if path.name in (INPUT_NAME, MINIMIZED_NAME) and is_artifact(path.parent):
+        try:
+            return load_artifact(path.parent)
+        except OSError:
+            return None
     return None
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from apifuzz.engine.corpus import count, inputs, sweep
-from apifuzz.engine.triage import atomic_write, load_crashes
+from apifuzz.engine.triage import MINIMIZED_NAME, atomic_write, load_crashes
 from apifuzz.engine.worker import WorkerConfig
 from apifuzz.errors import UsageError
 from apifuzz.language import LOCK_NAME, Language
@@ -64,11 +64,14 @@ def environment_prefix() -> str:
     return env + " " if env else ""
 
 
-def reproduce_command(target: str, *, undo_redo: bool = False) -> str:
-    """The replay command for a crash, with the APIFUZZ_* variables of this environment."""
+def reproduce_command(target: str) -> str:
+    """The replay command for a crash folder, with the APIFUZZ_* variables of this environment.
+
+    The folder is replayed, not its input.txt: it records the aliases, oracle,
+    packages and timeout the worker ran with, and replay compares signatures.
+    """
     python = shlex.quote(sys.executable)
-    flags = "--undo-redo " if undo_redo else ""
-    replay = f"{python} -m apifuzz replay {flags}{shlex.quote(target)} {{input}}"
+    replay = f"{python} -m apifuzz replay {shlex.quote(target)} {{folder}}"
     return environment_prefix() + replay
 
 
@@ -139,7 +142,7 @@ class Run:
             mutator=o.mutator,
             stop_on_first=o.stop_on_first,
             max_len=o.max_len or default_max_len(o.corpus),
-            reproduce=reproduce_command(o.target, undo_redo=o.undo_redo),
+            reproduce=reproduce_command(o.target),
             libfuzzer_args=o.libfuzzer_args,
             undo_redo=o.undo_redo,
         )
@@ -328,13 +331,16 @@ class Run:
             cut = "" if record.get("complete", True) else ", time limit reached"
             if record.get("interrupted"):
                 cut = ", interrupted"
+            path = record.get("path") or folder / MINIMIZED_NAME
             return (
-                f"minimized: {record['after']} statements (from {record['before']}{cut}) "
-                f"-> {folder / 'minimized.txt'}"
+                f"minimized: {record['after']} statements (from {record['before']}{cut}) -> {path}"
             )
-        if status in ("flaky", "no bug", "not reproduced"):
-            # Replayed in a fresh process: what the worker saw depended on its past.
-            return f"{record.get('describe', status)} (in a fresh process)"
+        describe = record.get("describe", status)
+        if status == "flaky":
+            return f"{describe} (in a fresh process)"
+        if status in ("no bug", "not reproduced"):
+            # The worker saw the bug; a fresh process does not: it depended on the worker's past.
+            return f"flaky: the worker saw it, a fresh process does not ({describe}); not minimized"
         return ""
 
     def _seeds(self) -> int:
@@ -366,9 +372,11 @@ class Run:
                 mark = "new " if r.key not in self.known_before else ""
                 w(f"  {mark}{r.signature.describe()}  x{r.count}\n")
                 w(f"      {r.summary}\n      -> {r.folder}/\n")
-                minimized = self._minimized(r.folder)
-                if minimized:
-                    w(f"      {minimized}\n")
+                minimized = self._minimized(r.folder) or (
+                    "not minimized (--minimize-time 0, stopped or interrupted): "
+                    f"apifuzz minimize {shlex.quote(self.options.target)} FOLDER"
+                )
+                w(f"      {minimized}\n")
             last = sorted(crashes, key=lambda r: r.first_seen)[-1]
             reproduce = (last.folder / "reproduce.sh").read_text().splitlines()[-1]
             w("each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n")

@@ -23,6 +23,9 @@ from types import TracebackType
 
 from apifuzz.interpreter.report import Bug, BugKind
 
+INPUT_NAME = "input.txt"  # a crash folder's input, as the worker ran it
+MINIMIZED_NAME = "minimized.txt"  # written beside it by the minimizer
+
 
 class Hang(BaseException):
     """Raised into the model by the timeout alarm (a BaseException: models rarely catch it)."""
@@ -162,8 +165,9 @@ class CrashStore:
     to rename it into place wins), holding ``input.txt`` (the first input),
     ``traceback.txt``, ``summary.txt`` and ``reproduce.sh``.  Counts are kept
     per worker in ``count-<worker>.json`` so workers never write the same file.
-    ``signature.json`` also names the target spec and whether the undo/redo
-    oracle was on, so that a crash folder can be replayed on its own.
+    ``signature.json`` also names the target spec, whether the undo/redo
+    oracle was on, the packages and the timeout, so that a crash folder can be
+    replayed on its own, the way its worker ran it.
     """
 
     def __init__(
@@ -175,13 +179,15 @@ class CrashStore:
         target: str | None = None,
         undo_redo: bool = False,
         packages: tuple[str, ...] = (),
+        timeout: float | None = None,
     ) -> None:
         self.root = root
         self.worker = worker
-        self.reproduce = reproduce  # a command with {input} in it
+        self.reproduce = reproduce  # a command with {folder} in it
         self.target = target
         self.undo_redo = undo_redo
         self.packages = packages  # whose frames the signature looked at
+        self.timeout = timeout  # a run longer than this was a timeout bug
         self.root.mkdir(parents=True, exist_ok=True)
         self.counts: dict[str, dict[str, float]] = {}
         self.new: list[str] = []  # keys first seen by this worker
@@ -214,7 +220,7 @@ class CrashStore:
             return False
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}."))
         try:
-            (staging / "input.txt").write_bytes(data)
+            (staging / INPUT_NAME).write_bytes(data)
             (staging / "traceback.txt").write_text(traceback_text, encoding="utf-8")
             info: dict[str, object] = {
                 "signature": asdict(signature),
@@ -228,10 +234,10 @@ class CrashStore:
                 info["undo_redo"] = True
             if self.packages:
                 info["packages"] = list(self.packages)
+            if self.timeout is not None:
+                info["timeout"] = self.timeout
             (staging / "signature.json").write_text(json.dumps(info, indent=2) + "\n")
-            command = self.reproduce.format(
-                input=shlex.quote(str((folder / "input.txt").resolve()))
-            )
+            command = self.reproduce.format(folder=shlex.quote(str(folder.resolve())))
             (staging / "reproduce.sh").write_text(f"#!/bin/sh\n{command}\n")
             os.rename(staging, folder)  # atomic; fails if another worker was first
             return True
@@ -294,6 +300,7 @@ class Artifact:
     target: str | None = None  # the target spec the fuzzer ran, when recorded
     undo_redo: bool = False  # found with the undo/redo oracle on: replay with it
     packages: tuple[str, ...] = ()  # the packages whose frames make the signature
+    timeout: float | None = None  # the fuzzer's --timeout, when recorded
 
     def packages_or(self, default: list[str]) -> list[str]:
         """The recorded packages (``--instrument`` adds some), else ``default``."""
@@ -307,14 +314,15 @@ class Artifact:
 
 def is_artifact(path: Path) -> bool:
     """Whether ``path`` is a crash folder (it holds ``input.txt``)."""
-    return path.is_dir() and (path / "input.txt").is_file()
+    return path.is_dir() and (path / INPUT_NAME).is_file()
 
 
 def load_artifact(folder: Path) -> Artifact:
     """Read a crash folder; raises OSError when ``input.txt`` cannot be read."""
-    script = (folder / "input.txt").read_bytes()
+    script = (folder / INPUT_NAME).read_bytes()
     signature, summary, target, undo_redo = None, "", None, False
     packages: tuple[str, ...] = ()
+    timeout: float | None = None
     try:
         info = json.loads((folder / "signature.json").read_text())
         signature = Signature(**info["signature"])
@@ -322,8 +330,11 @@ def load_artifact(folder: Path) -> Artifact:
         target = str(info["target"]) if info.get("target") else None
         undo_redo = info.get("undo_redo") is True
         packages = tuple(str(p) for p in info.get("packages", ()))
+        timeout = float(info["timeout"]) if "timeout" in info else None
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    minimized_path = folder / "minimized.txt"
+    minimized_path = folder / MINIMIZED_NAME
     minimized = minimized_path.read_bytes() if minimized_path.is_file() else None
-    return Artifact(folder, script, signature, summary, minimized, target, undo_redo, packages)
+    return Artifact(
+        folder, script, signature, summary, minimized, target, undo_redo, packages, timeout
+    )

@@ -30,6 +30,7 @@ from apifuzz.engine.triage import (
     signature_of,
 )
 from apifuzz.interpreter.report import Bug, BugKind
+from apifuzz.interpreter.runner import interrupted_at
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Worker:
             target=config.target,
             undo_redo=config.undo_redo,
             packages=tuple(packages),
+            timeout=config.timeout,
         )
         self.started = time.monotonic()
         self.deadline = self.started + config.max_time if config.max_time else None
@@ -123,7 +125,7 @@ class Worker:
             bug = report.bug
             hang = False
         except Hang as exc:
-            bug, hang = Bug(BugKind.EXCEPTION, exc, 0, None), True
+            bug, hang = Bug(BugKind.EXCEPTION, exc, *interrupted_at(exc)), True
         finally:
             if timeout > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)

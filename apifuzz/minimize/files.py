@@ -11,11 +11,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from apifuzz.engine.triage import atomic_write, is_artifact, load_artifact
+from apifuzz.engine.triage import (
+    MINIMIZED_NAME,
+    Artifact,
+    atomic_write,
+    is_artifact,
+    load_artifact,
+)
 from apifuzz.errors import ApifuzzError
 from apifuzz.minimize.minimizer import Minimized, Minimizer, Status
 
-MINIMIZED_NAME = "minimized.txt"
 RECORD_NAME = "minimize.json"
 
 
@@ -44,9 +49,18 @@ def header(result: Minimized, source: Path) -> str:
     )
 
 
-def minimize_path(minimizer: Minimizer, source: Path, output: Path | None = None) -> Written:
-    """Minimize ``source`` (a script or a crash folder); raises ApifuzzError if unreadable."""
-    expected = None
+def minimize_path(
+    minimizer: Minimizer,
+    source: Path,
+    output: Path | None = None,
+    owner: Artifact | None = None,
+) -> Written:
+    """Minimize ``source`` (a script or a crash folder); raises ApifuzzError if unreadable.
+
+    ``owner`` is the crash folder a script file belongs to: only the bug it
+    recorded counts.
+    """
+    expected = owner.signature if owner is not None else None
     try:
         if is_artifact(source):
             artifact = load_artifact(source)

@@ -52,7 +52,8 @@ class Minimized:
     seconds: float = 0.0
     complete: bool = True  # False when the time ran out (or Ctrl-C came) first
     interrupted: bool = False  # stopped by Ctrl-C: the script is the best one so far
-    seen: list[Signature | None] = field(default_factory=list)  # replays of a flaky bug
+    seen: list[Signature | None] = field(default_factory=list)  # replays of the input
+    confirmed: list[Signature | None] = field(default_factory=list)  # replays of the result
     passes: list[tuple[str, int]] = field(default_factory=list)  # (pass, statements after it)
 
     def describe(self) -> str:
@@ -61,6 +62,12 @@ class Minimized:
             return "no bug: the script runs cleanly"
         if self.status is Status.FLAKY:
             shown = ", ".join(s.describe() if s else "no bug" for s in self.seen)
+            if self.confirmed:
+                again = ", ".join(s.describe() if s else "no bug" for s in self.confirmed)
+                return (
+                    f"flaky: replays of the input gave {shown}, of the smaller script "
+                    f"{again}; not minimized"
+                )
             return f"flaky: replays gave {shown}; not minimized"
         if self.status is Status.NOT_REPRODUCED:
             shown = self.seen[0].describe() if self.seen and self.seen[0] else "no bug"
@@ -291,6 +298,7 @@ class Minimizer:
             complete: bool = True,
             interrupted: bool = False,
             passes: list[tuple[str, int]] | None = None,
+            confirmed: list[Signature | None] | None = None,
         ) -> Minimized:
             return Minimized(
                 status,
@@ -303,6 +311,7 @@ class Minimizer:
                 complete=complete,
                 interrupted=interrupted,
                 seen=seen,
+                confirmed=confirmed or [],
                 passes=passes or [],
             )
 
@@ -346,10 +355,11 @@ class Minimizer:
             complete, interrupted, statements = False, True, self._best
         out = render(statements)
         # The result must show the bug on every replay, like the input did.
-        if not interrupted and any(
-            self.judge.run(out).signature != self._signature for _ in range(CONFIRM_RUNS)
-        ):
-            return result(Status.FLAKY, passes=passes)
+        confirmed = (
+            [] if interrupted else [self.judge.run(out).signature for _ in range(CONFIRM_RUNS)]
+        )
+        if any(s != self._signature for s in confirmed):
+            return result(Status.FLAKY, passes=passes, confirmed=confirmed)
         return result(
             Status.MINIMIZED,
             out,
@@ -357,4 +367,5 @@ class Minimizer:
             complete=complete,
             interrupted=interrupted,
             passes=passes,
+            confirmed=confirmed,
         )

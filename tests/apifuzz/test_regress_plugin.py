@@ -40,7 +40,7 @@ def crash(
     )
     verdict = judge.run(script)
     assert verdict.signature is not None and verdict.bug is not None
-    store = CrashStore(root, "0", "replay {input}", target=spec, undo_redo=undo_redo)
+    store = CrashStore(root, "0", "replay {folder}", target=spec, undo_redo=undo_redo)
     store.hit(verdict.signature, verdict.bug, script.encode(), verdict.bug.traceback)
     return root / verdict.signature.key()
 

@@ -14,7 +14,13 @@ import undo_models
 
 from apifuzz import Target
 from apifuzz.engine.judge import Judge, target_packages
-from apifuzz.engine.replay import Reproduction, artifact_lock, find_artifacts, model_traceback
+from apifuzz.engine.replay import (
+    Reproduction,
+    artifact_lock,
+    find_artifacts,
+    model_traceback,
+    replay_setup,
+)
 from apifuzz.engine.triage import CrashStore, Signature, is_artifact, load_artifact
 from apifuzz.language import LOCK_NAME, Language
 
@@ -33,7 +39,7 @@ def crash(
     judge = Judge(Language.build(target), target_packages(spec), undo_redo=undo_redo)
     verdict = judge.run(script)
     assert verdict.signature is not None and verdict.bug is not None
-    store = CrashStore(root, "0", "replay {input}", target=spec, undo_redo=undo_redo)
+    store = CrashStore(root, "0", "replay {folder}", target=spec, undo_redo=undo_redo)
     assert store.hit(verdict.signature, verdict.bug, script.encode(), verdict.bug.traceback)
     return root / verdict.signature.key()
 
@@ -184,6 +190,29 @@ def test_replay_a_folder_of_crash_folders(tmp_path: Path) -> None:
     assert bad.stderr == (
         "apifuzz replay: error: cannot read script 'x.txt': No such file or directory\n"
     )
+
+
+def test_a_crash_folder_replays_with_its_recorded_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFUZZ_TEST_HANG", "1")
+    judge = Judge(Language.build(fuzz_models.target), target_packages("fuzz_models"), timeout=0.5)
+    verdict = judge.run("spin 255\n")
+    assert verdict.hang and verdict.signature is not None and verdict.bug is not None
+    store = CrashStore(tmp_path, "0", "replay {folder}", target="fuzz_models", timeout=0.5)
+    assert store.hit(verdict.signature, verdict.bug, b"spin 255\n", "")
+    folder = tmp_path / verdict.signature.key()
+    assert replay_setup("fuzz_models", load_artifact(folder)).timeout == 0.5
+    assert replay_setup("fuzz_models", load_artifact(folder), timeout=2).timeout == 2
+    assert replay_setup("fuzz_models").timeout == 5.0
+    # The folder, or its input.txt (older reproduce.sh files name it), replays as recorded.
+    for path in (folder, folder / "input.txt"):
+        result = replay(tmp_path, "-q", "fuzz_models", str(path), APIFUZZ_TEST_HANG="1")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "BUG: timeout: the script ran longer than 0.5s" in result.stdout
+        assert "reproduced: timeout in spin" in result.stdout
+    given = replay(tmp_path, "-q", "fuzz_models", str(folder), "--timeout", "0.2", APIFUZZ_TEST_HANG="1")
+    assert "ran longer than 0.2s" in given.stdout
 
 
 def test_replay_a_folder_without_crash_folders_is_a_usage_error(tmp_path: Path) -> None:

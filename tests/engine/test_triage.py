@@ -10,7 +10,14 @@ import pytest
 from fuzz_models import target
 
 from apifuzz.engine.corpus import count, is_whole, sweep
-from apifuzz.engine.triage import CrashStore, Hang, Signature, load_crashes, signature_of
+from apifuzz.engine.triage import (
+    CrashStore,
+    Hang,
+    Signature,
+    load_artifact,
+    load_crashes,
+    signature_of,
+)
 from apifuzz.interpreter import Interpreter
 from apifuzz.interpreter.report import Bug, BugKind
 from apifuzz.language import Language
@@ -70,8 +77,8 @@ def test_crash_store_creates_one_folder_per_signature(
 ) -> None:
     bug = bug_of(interpreter, "new 5\ndivide 0 100\n")
     sig = signature_of(bug, (MODEL_DIR,))
-    a = CrashStore(tmp_path, "0", "apifuzz replay fuzz_models {input}")
-    b = CrashStore(tmp_path, "1", "apifuzz replay fuzz_models {input}")
+    a = CrashStore(tmp_path, "0", "apifuzz replay fuzz_models {folder}", timeout=2.5)
+    b = CrashStore(tmp_path, "1", "apifuzz replay fuzz_models {folder}", timeout=2.5)
     assert a.hit(sig, bug, b"first input", "Traceback...") is True
     assert a.hit(sig, bug, b"second input", "Traceback...") is False
     assert b.hit(sig, bug, b"third input", "Traceback...") is False  # another worker, same bug
@@ -84,8 +91,8 @@ def test_crash_store_creates_one_folder_per_signature(
     assert (folder / "traceback.txt").read_text() == "Traceback..."
     info = json.loads((folder / "signature.json").read_text())
     assert info["summary"] == bug.summary()
-    assert "apifuzz replay fuzz_models" in (folder / "reproduce.sh").read_text()
-    assert str(folder / "input.txt") in (folder / "reproduce.sh").read_text()
+    assert load_artifact(folder).timeout == 2.5
+    assert (folder / "reproduce.sh").read_text().endswith(f"apifuzz replay fuzz_models {folder}\n")
 
 
 def test_incomplete_crash_folders_are_ignored(tmp_path: Path) -> None:

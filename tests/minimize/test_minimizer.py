@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import minimize_models
@@ -68,12 +69,41 @@ def test_a_hang_shrinks_by_bisection() -> None:
     assert result.signature is not None and result.signature.kind == "timeout"
 
 
+def test_a_hang_names_its_line_so_everything_after_it_is_cut_at_once() -> None:
+    verdict = minimizer(timeout=0.2).judge.run("noise 1\nslow 5000\nnoise 2\n")
+    assert verdict.hang and verdict.bug is not None
+    assert (verdict.bug.line, verdict.bug.method) == (2, "slow")
+    # Each run of the hang costs the timeout: one cut instead of one removal per statement.
+    result = minimizer(timeout=0.2).minimize("noise 1\nslow 5000\n" + "noise 2\n" * 30)
+    assert ("cut after the failing statement", 2) in result.passes
+    assert result.script == "slow 1000\n"
+
+
 def test_flaky_bug_is_reported_and_left_alone() -> None:
     minimize_models.FLAKY_CALLS[0] = 0
     result = minimizer().minimize("noise 1\nflaky\n")
     assert result.status is Status.FLAKY
     assert result.script == "noise 1\nflaky\n"
     assert None in result.seen and "flaky" in result.describe()
+
+
+def test_a_result_that_does_not_show_the_bug_again_is_flaky_not_minimized() -> None:
+    judge = Judge(Language.build(minimize_models.target), ["minimize_models"])
+    script = 'noise 5\nadd 7\nlabel 0 "hello"\nremove 0 true\n'
+    run, runs = judge.run, {}  # type: ignore[var-annotated]
+
+    def forgets_on_the_second_run(text: bytes | str, *, record: bool = False):  # type: ignore[no-untyped-def]
+        # The minimizer runs each smaller script once while searching; the confirming
+        # replays of its result are the second and third: the bug is gone by then.
+        runs[text] = runs.get(text, 0) + 1
+        return run("noise 1\n" if text != script and runs[text] > 1 else text, record=record)
+
+    judge.run = forgets_on_the_second_run  # type: ignore[method-assign]
+    result = Minimizer(judge).minimize(script)
+    assert result.status is Status.FLAKY and result.script == script
+    assert result.confirmed == [None, None] and len(result.seen) == 3 and None not in result.seen
+    assert result.describe().startswith("flaky: replays of the input gave invariant counted")
+    assert result.describe().endswith("of the smaller script no bug, no bug; not minimized")
 
 
 def test_a_recorded_signature_that_replays_as_another_bug_is_not_reproduced() -> None:
@@ -137,17 +167,34 @@ def shortest_known(bug: str) -> int:
 
 @pytest.mark.parametrize("path", sorted(CRASHES.glob("*.txt")), ids=lambda p: p.stem)
 def test_fuzz_found_crash_of_every_seeded_bug_shrinks_near_the_shortest_known(
-    path: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path, monkeypatch: pytest.MonkeyPatch, record_property: Callable[[str, object], None]
 ) -> None:
     monkeypatch.setenv("APIFUZZ_EXAMPLE_BUGS", path.stem)
     target = load_target("example_timeline")
     judge = Judge(Language.for_target(target, None), ["example_timeline"])
     result = Minimizer(judge, max_time=60).minimize(path.read_bytes())
     assert result.status is Status.MINIMIZED and result.complete
-    assert result.after <= shortest_known(path.stem) + 1, result.script
+    known = shortest_known(path.stem)
+    # In the JUnit XML (--junitxml): the sizes of every seeded bug, before and after.
+    record_property("statements", f"{result.before} -> {result.after} (shortest known {known})")
+    assert result.after <= known + 1, result.script
     assert judge.run(result.script).signature == result.signature
     monkeypatch.delenv("APIFUZZ_EXAMPLE_BUGS")
     assert load_target("example_timeline") and judge.run(result.script).signature is None
+
+
+def test_deterministic_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    results = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"min-{seed}.txt"
+        crash = str(CRASHES / "cut_skips_bin_usage.txt")
+        done = run_cli(
+            "example_timeline", crash, "-o", str(out), "-q",
+            APIFUZZ_EXAMPLE_BUGS="cut_skips_bin_usage", PYTHONHASHSEED=seed,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        results.append(out.read_text())
+    assert results[0] == results[1] and results[0].count("\n") > 3
 
 
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

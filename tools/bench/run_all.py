@@ -2,7 +2,7 @@
 
     bash tools/bench.sh [--quick]
 
-Runs tracing_overhead, exec_speed and time_to_bug one after the other, then
+Runs tracing_overhead, exec_speed, time_to_bug and minimization one after the other, then
 corpus_coverage (one run at a time) beside memory, each on one of the two
 cores: neither measures speed, and together they take the time of the longer.
 ``--quick`` is passed to each.  Each command is printed before it starts, and
@@ -28,6 +28,7 @@ STAGES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("tracing_overhead.py",),),
     (("exec_speed.py",),),
     (("time_to_bug.py",),),
+    (("minimization.py",),),
     (("corpus_coverage.py", "--parallel", "1"), ("memory.py",)),
 )
 

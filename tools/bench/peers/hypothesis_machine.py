@@ -31,9 +31,9 @@ from hypothesis.stateful import (
 
 from example_timeline import Side, Timeline, TimelineError, TrackKind
 
-STEPS = {"count": 0}
+STEPS = {"count": 0, "program": 0}  # model calls: all, and in the current program
 # hunt(): when the budget ends, and the first failure (exception, time.time()).
-HUNT: dict[str, Any] = {"deadline": None, "failure": None, "programs": 0}
+HUNT: dict[str, Any] = {"deadline": None, "failure": None, "programs": 0, "failing_steps": 0}
 
 
 class BudgetSpent(BaseException):
@@ -48,6 +48,7 @@ def _failed(exc: BaseException) -> None:
     """Remember the first failure and when it happened (before Hypothesis replays it)."""
     if HUNT["failure"] is None:
         HUNT["failure"] = (exc, time.time())
+        HUNT["failing_steps"] = STEPS["program"]
 
 
 positions = st.integers(-5, 300)
@@ -67,10 +68,12 @@ class TimelineMachine(RuleBasedStateMachine):
         if deadline is not None and HUNT["failure"] is None and time.monotonic() > deadline:
             raise BudgetSpent
         HUNT["programs"] += 1
+        STEPS["program"] = 0
         self.timeline = Timeline()
 
     def call(self, method, *args):  # type: ignore[no-untyped-def]
         STEPS["count"] += 1
+        STEPS["program"] += 1
         try:
             return method(*args)
         except TimelineError:
@@ -253,22 +256,27 @@ def _budget_spent(exc: BaseException | None) -> bool:
     return False
 
 
-def hunt(budget: float, seed_value: int, steps: int = 50) -> dict[str, Any]:
-    """Generate programs until the first failure or ``budget`` seconds; no shrinking.
+def hunt(budget: float, seed_value: int, steps: int = 50, shrink: bool = False) -> dict[str, Any]:
+    """Generate programs until the first failure or ``budget`` seconds.
 
     Returns ``found``, ``detected_at`` (time.time() of the failure), ``error``,
     ``where`` (the innermost frame), ``programs``, ``steps`` and
-    ``harness_error`` (anything that failed outside the model).
+    ``harness_error`` (anything that failed outside the model).  With
+    ``shrink``, Hypothesis then shrinks the failing program (its own limits
+    bound that) and the result adds ``failing_steps`` (model calls of the
+    program that failed first), ``shrunk_steps`` (of the program Hypothesis
+    reports: the last one it runs) and ``shrink_seconds``.
     """
     STEPS["count"] = 0
-    HUNT.update(deadline=time.monotonic() + budget, failure=None, programs=0)
+    HUNT.update(deadline=time.monotonic() + budget, failure=None, programs=0, failing_steps=0)
     machine = seed(seed_value)(type("SeededTimelineMachine", (TimelineMachine,), {}))
     config = settings(
         max_examples=10**9,
         stateful_step_count=steps,
         deadline=None,
         database=None,
-        phases=[Phase.generate],  # no shrinking: its time would not count anyway
+        # Without shrink, no shrinking: its time would not count towards the detection anyway.
+        phases=[Phase.generate, Phase.shrink] if shrink else [Phase.generate],
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
     )
@@ -291,6 +299,12 @@ def hunt(budget: float, seed_value: int, steps: int = 50) -> dict[str, Any]:
             where=_where(failure),
             harness_error=None,
         )
+        if shrink:
+            result.update(
+                failing_steps=HUNT["failing_steps"],
+                shrunk_steps=STEPS["program"],
+                shrink_seconds=time.time() - when,
+            )
     result.update(programs=HUNT["programs"], steps=STEPS["count"])
     HUNT["deadline"] = None
     return result
@@ -301,8 +315,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--budget", type=float, default=60.0, help="seconds")
     parser.add_argument("--steps", type=int, default=50, help="stateful_step_count")
+    parser.add_argument("--shrink", action="store_true", help="shrink the failing program")
     args = parser.parse_args()
-    result = hunt(args.budget, args.seed, args.steps)
+    result = hunt(args.budget, args.seed, args.steps, args.shrink)
     result["bugs"] = os.environ.get("APIFUZZ_EXAMPLE_BUGS", "")
     sys.stdout.write(json.dumps(result) + "\n")
 
