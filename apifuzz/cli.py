@@ -282,7 +282,7 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     """Shrink a crashing script (or crash folder) to the fewest statements with the same bug."""
-    from apifuzz.engine.replay import owning_artifact, replay_setup
+    from apifuzz.engine.replay import owning_artifact, replay_setup, why_no_bug
     from apifuzz.engine.triage import INPUT_NAME, is_artifact, load_artifact
     from apifuzz.minimize import Minimizer, Status
     from apifuzz.minimize.files import minimize_path
@@ -319,7 +319,13 @@ def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     result = written.result
     if result.signature is not None and result.status is Status.MINIMIZED:
         out.write(f"bug: {result.signature.describe()}\n")
-    out.write(result.describe() + "\n")
+    hints = ""
+    if result.status in (Status.NO_BUG, Status.NOT_REPRODUCED):
+        hints = why_no_bug(args.target, setup, artifact)
+        report = judge.run(result.script).report
+        if report.skipped and not report.executed + report.refused:
+            hints = f"; no statement ran ({report.counts()}: apifuzz replay says why)" + hints
+    out.write(result.describe() + hints + "\n")
     if written.path is None:
         return EXIT_BUG
     if not args.quiet:

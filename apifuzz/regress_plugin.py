@@ -44,7 +44,10 @@ class RegressPlugin:
         self.config = config
         self.root = Path(root)
         if not self.root.is_dir():
-            raise pytest.UsageError(f"--apifuzz-regress: {root}: no such folder")
+            what = (
+                "a file, not a folder of crash folders" if self.root.exists() else "no such folder"
+            )
+            raise pytest.UsageError(f"--apifuzz-regress: {root}: {what}")
         self.specs = specs
         self.folders = find_artifacts(self.root)
         self._judges: dict[tuple[str, ReplaySetup], Judge] = {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apifuzz.engine.judge import alarm
-from apifuzz.engine.replay import owning_artifact, replay_setup
+from apifuzz.engine.replay import ReplaySetup, owning_artifact, replay_setup, why_no_bug
 from apifuzz.engine.triage import (
     Artifact,
     Hang,
@@ -112,7 +112,7 @@ def to_test(
     signature = verdict.signature
     recorded = artifact.signature if artifact is not None else None
     if signature is None:
-        raise ApifuzzError(_no_bug(script, target, artifact, undo_redo))
+        raise ApifuzzError(_no_bug(spec, script, setup, artifact))
     if recorded is not None and signature != recorded and not any_bug:
         raise ApifuzzError(
             f"{script}: the folder recorded {recorded.describe()}, the replay shows "
@@ -175,27 +175,14 @@ def to_test(
     )
 
 
-def _no_bug(script: Path, target: Target, artifact: Artifact | None, undo_redo: bool) -> str:
+def _no_bug(spec: str, script: Path, setup: ReplaySetup, artifact: Artifact | None) -> str:
     """The error for a script that shows no bug, with what may explain it."""
-    oracle = " with the undo/redo oracle" if undo_redo else ""
+    oracle = " with the undo/redo oracle" if setup.undo_redo else ""
+    hints = why_no_bug(spec, setup, artifact)
     if artifact is not None and artifact.signature is not None:
-        # The bug may need the environment the fuzzer ran with (APIFUZZ_* variables).
-        hint = ""
-        reproduce = artifact.folder / "reproduce.sh"
-        if reproduce.is_file():
-            hint = (
-                f"; {reproduce} sets the environment the fuzzer ran with (its APIFUZZ_* "
-                f"variables): run to-test in it"
-            )
-        return (
-            f"{script}: the folder recorded {artifact.signature.describe()}, the replay shows "
-            f"no bug{oracle}{hint}"
-        )
-    detail = oracle
-    if not undo_redo and target.has_undo_redo and (artifact is None or artifact.signature is None):
-        # A plain script (or a folder that records nothing): it may come from --undo-redo.
-        detail = " (if the fuzzer found it with --undo-redo, give --undo-redo too)"
-    return f"{script} shows no bug{detail}: there is nothing to turn into a test"
+        recorded = artifact.signature.describe()
+        return f"{script}: the folder recorded {recorded}, the replay shows no bug{oracle}{hints}"
+    return f"{script} shows no bug{oracle}: there is nothing to turn into a test{hints}"
 
 
 def _statements(script: bytes) -> int:

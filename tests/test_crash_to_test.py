@@ -40,12 +40,13 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     assert f"minimized: {len(statements)} statements" in fuzzed.stdout
     hint = fuzzed.stdout.splitlines()[-1].split()
     # The hint carries the environment the bug needs, like reproduce.sh does.
-    assert hint[:4] == [f"APIFUZZ_EXAMPLE_BUGS={bug}", "apifuzz", "to-test", "example_timeline"]
-    hint = hint[1:]
+    assert hint[:6] == [
+        f"APIFUZZ_EXAMPLE_BUGS={bug}", sys.executable, "-m", "apifuzz", "to-test", "example_timeline"
+    ]
 
     # The one command the summary suggests (plus where to write the test).
     test_file = tmp_path / "tests" / "regression" / "test_example_timeline.py"
-    made = run("-m", "apifuzz", *hint[1:], "-o", str(test_file), cwd=tmp_path, bugs=bug)
+    made = run("-m", "apifuzz", *hint[4:], "-o", str(test_file), cwd=tmp_path, bugs=bug)
     assert made.returncode == 0, made.stdout + made.stderr
     source = test_file.read_text()
     assert "timeline = Timeline()" in source and "timeline.check_consistency()" in source

@@ -85,7 +85,10 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     assert "minimized: 3 statements" in summary, summary
     to_test = summary.strip().splitlines()[-1].strip()
     # The guide writes the folder as <folder>; the summary's last line names it.
-    assert re.fullmatch(r"apifuzz to-test kanban \.apifuzz/kanban/crashes/invariant-\S+", to_test)
+    # It names this Python, so it works pasted into a shell without the venv on PATH.
+    assert re.fullmatch(
+        r"\S+/python\S* -m apifuzz to-test kanban \.apifuzz/kanban/crashes/invariant-\S+", to_test
+    ), to_test
     assert "apifuzz to-test kanban .apifuzz/kanban/crashes/<folder>" in user.commands
     user.commands += "\n" + to_test
     written = user.run(to_test)

@@ -78,24 +78,31 @@ def emit(test: GeneratedTest, existing: str | None = None) -> Emitted:
         raise ApifuzzError(
             f"cannot append: the file is not valid Python (line {exc.raw_line}: {exc.message})"
         ) from None
-    if _has_test(module, existing, test.bug, name):
-        return Emitted(None, name, count, True)
+    present = _existing_test(module, test.bug, name)
+    if present is not None:
+        return Emitted(None, present, count, True)
     code = _append(module, test, name)
     if not code.startswith(existing):  # the promise made to the file's owner
         raise AssertionError("appending changed the existing content")
     return Emitted(code, name, count, True)
 
 
-def _has_test(module: cst.Module, source: str, bug: BugInfo, name: str) -> bool:
-    """Whether the file has a test of this signature already."""
-    if f"# signature: {bug.key}" in source:
-        return True
-    return any(
-        isinstance(node, cst.FunctionDef)
-        and (node.name.value == name or node.name.value.endswith(f"_{bug.digest}"))
-        and node.name.value.startswith("test")
+def _existing_test(module: cst.Module, bug: BugInfo, name: str) -> str | None:
+    """The name of the file's test of this signature, when it has one already."""
+    tests = [
+        node
         for node in module.body
-    )
+        if isinstance(node, cst.FunctionDef) and node.name.value.startswith("test")
+    ]
+    for node in tests:
+        if f"# signature: {bug.key}" in module.code_for_node(node):
+            return node.name.value
+    for node in tests:
+        if node.name.value == name or node.name.value.endswith(f"_{bug.digest}"):
+            return node.name.value
+    if f"# signature: {bug.key}" in module.code:
+        return name  # quoted outside any test function: still there
+    return None
 
 
 def _render(

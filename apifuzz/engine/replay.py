@@ -8,6 +8,7 @@ same folder the same way and say the same thing about it.
 from __future__ import annotations
 
 import os
+import shlex
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,45 @@ def owning_artifact(path: Path) -> Artifact | None:
         except OSError:
             return None
     return None
+
+
+def recorded_environment(folder: Path) -> dict[str, str]:
+    """The APIFUZZ_* variables a crash folder's ``reproduce.sh`` sets (the fuzzer's own)."""
+    try:
+        words = shlex.split((folder / "reproduce.sh").read_text().strip().splitlines()[-1])
+    except (OSError, IndexError, ValueError):
+        return {}
+    found = {}
+    for word in words:
+        name, equals, value = word.partition("=")
+        if not equals or not name.isidentifier():
+            break  # the command itself
+        found[name] = value
+    return found
+
+
+def why_no_bug(spec: str, setup: ReplaySetup, artifact: Artifact | None) -> str:
+    """What may explain that a script showed no bug: ``''`` or ``'; hint; hint'``.
+
+    Shared by ``minimize`` and ``to-test``: another target than the folder's,
+    a missing environment variable the fuzzer ran with, or (for a plain
+    script) an oracle that was on when it was found.
+    """
+    hints = []
+    if artifact is not None and artifact.target not in (None, spec):
+        hints.append(f"the folder was recorded with target {artifact.target}, not {spec}")
+    if artifact is not None and artifact.signature is not None:
+        missing = {
+            k: v for k, v in recorded_environment(artifact.folder).items() if os.environ.get(k) != v
+        }
+        if missing:
+            env = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(missing.items()))
+            hints.append(f"the fuzzer ran with {env}: set it too")
+        elif not hints:
+            hints.append("fixed since it was found?")
+    elif not setup.undo_redo and setup.target.has_undo_redo:
+        hints.append("if the fuzzer found it with --undo-redo, give --undo-redo too")
+    return "".join(f"; {hint}" for hint in hints)
 
 
 @dataclass(frozen=True)

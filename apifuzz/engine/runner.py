@@ -64,14 +64,18 @@ def environment_prefix() -> str:
     return env + " " if env else ""
 
 
+def apifuzz_command() -> str:
+    """``<this python> -m apifuzz``: works pasted into any shell, venv on PATH or not."""
+    return f"{shlex.quote(sys.executable)} -m apifuzz"
+
+
 def reproduce_command(target: str) -> str:
     """The replay command for a crash folder, with the APIFUZZ_* variables of this environment.
 
     The folder is replayed, not its input.txt: it records the aliases, oracle,
     packages and timeout the worker ran with, and replay compares signatures.
     """
-    python = shlex.quote(sys.executable)
-    replay = f"{python} -m apifuzz replay {shlex.quote(target)} {{folder}}"
+    replay = f"{apifuzz_command()} replay {shlex.quote(target)} {{folder}}"
     return environment_prefix() + replay
 
 
@@ -271,7 +275,8 @@ class Run:
         if self.interrupted:
             self.out.write(
                 f"INFO: {len(pending)} bug(s) not minimized; the next run on this workdir "
-                f"will, or run: apifuzz minimize {shlex.quote(self.options.target)} FOLDER\n"
+                f"will, or run: {apifuzz_command()} minimize "
+                f"{shlex.quote(self.options.target)} FOLDER\n"
             )
             return
         total = len(pending)
@@ -351,12 +356,14 @@ class Run:
             sweep(staging, self.workdir / "corpus", discard_torn=True)
         (self.workdir / "stop").unlink(missing_ok=True)
         runs, _, cov = self.stats()
+        # libFuzzer reports coverage once the seeds are loaded: a run stopped before names none.
+        coverage = f"coverage {cov}" if cov else "coverage not reported yet"
         crashes = load_crashes(self.workdir / "crashes")
         failed = [i for i, p in enumerate(self.procs) if p.returncode not in (0, 1)]
         w = self.out.write
         w(
             f"== apifuzz fuzz {self.options.target}: {runs} runs in {elapsed:.0f}s, "
-            f"{runs / max(elapsed, 1e-9):,.0f} exec/s, coverage {cov}, corpus "
+            f"{runs / max(elapsed, 1e-9):,.0f} exec/s, {coverage}, corpus "
             f"{count(self.workdir / 'corpus')} (+{self._seeds()} seeds)\n"
         )
         for i in failed:
@@ -374,7 +381,7 @@ class Run:
                 w(f"      {r.summary}\n      -> {r.folder}/\n")
                 minimized = self._minimized(r.folder) or (
                     "not minimized (--minimize-time 0, stopped or interrupted): "
-                    f"apifuzz minimize {shlex.quote(self.options.target)} FOLDER"
+                    f"{apifuzz_command()} minimize {shlex.quote(self.options.target)} FOLDER"
                 )
                 w(f"      {minimized}\n")
             last = sorted(crashes, key=lambda r: r.first_seen)[-1]
@@ -383,7 +390,7 @@ class Run:
             w(f"  {reproduce}\n")
             w("turn one into a pytest regression test:\n")
             target, folder = shlex.quote(self.options.target), shlex.quote(str(last.folder))
-            w(f"  {environment_prefix()}apifuzz to-test {target} {folder}\n")
+            w(f"  {environment_prefix()}{apifuzz_command()} to-test {target} {folder}\n")
         hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
         if failed and not crashes:
             return 2

@@ -61,6 +61,8 @@ def minimize_path(
     recorded counts.
     """
     expected = owner.signature if owner is not None else None
+    if output is not None and output.is_dir():
+        raise ApifuzzError(f"{output} is a folder; -o names the file to write")
     try:
         if is_artifact(source):
             artifact = load_artifact(source)
@@ -80,8 +82,13 @@ def minimize_path(
             atomic_write(path, header(result, source) + result.script)
         except OSError as exc:
             raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
-    if is_artifact(source) and (path is not None or not _minimized_before(source)):
-        # A failed attempt (the bug variable not set, say) never hides an earlier success.
+    if (
+        is_artifact(source)
+        and output is None
+        and (path is not None or not _minimized_before(source))
+    ):
+        # The folder's record tells of its own minimized.txt only (not of an -o file),
+        # and a failed attempt (the bug variable not set, say) never hides an earlier success.
         record = {
             "status": result.status.value,
             "before": result.before,

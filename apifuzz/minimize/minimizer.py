@@ -64,10 +64,7 @@ class Minimized:
             shown = ", ".join(s.describe() if s else "no bug" for s in self.seen)
             if self.confirmed:
                 again = ", ".join(s.describe() if s else "no bug" for s in self.confirmed)
-                return (
-                    f"flaky: replays of the input gave {shown}, of the smaller script "
-                    f"{again}; not minimized"
-                )
+                return f"flaky: replays gave {shown}, then {again}; not minimized"
             return f"flaky: replays gave {shown}; not minimized"
         if self.status is Status.NOT_REPRODUCED:
             shown = self.seen[0].describe() if self.seen and self.seen[0] else "no bug"
@@ -277,8 +274,10 @@ class Minimizer:
         passes.append((name, len(result)))
         if len(result) != len(statements):
             self.log(f"{name}: {len(statements)} -> {len(result)} statements")
-        elif render(result) != before:
-            self.log(f"{name}: simpler arguments")
+        elif len(after := render(result)) != len(before):
+            self.log(f"{name}: {len(before)} -> {len(after)} characters")
+        elif after != before:
+            self.log(f"{name}: simpler arguments, {len(after)} characters")
         return result
 
     def minimize(self, script: bytes | str, expected: Signature | None = None) -> Minimized:
@@ -331,8 +330,12 @@ class Minimizer:
         complete, interrupted = True, False
         try:
             if not self._shows_bug(statements):
-                # Canonical rewriting changed the outcome: keep the input as it is.
-                return result(Status.MINIMIZED)
+                # The canonical form does not show the bug: rewriting changed the outcome
+                # (keep the input as it is), or the bug is flaky (the input tells).
+                confirmed = [self.judge.run(text).signature for _ in range(CONFIRM_RUNS)]
+                if any(s != self._signature for s in confirmed):
+                    return result(Status.FLAKY, confirmed=confirmed)
+                return result(Status.MINIMIZED, confirmed=confirmed)
             passes.append(("canonical", len(statements)))
             statements = self._run_pass(
                 "cut after the failing statement", self._truncate, statements, passes

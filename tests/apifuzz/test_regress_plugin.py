@@ -78,6 +78,16 @@ def test_a_fixed_bug_passes(pytester: pytest.Pytester, monkeypatch: pytest.Monke
     pytester.runpytest("--apifuzz-regress=crashes").assert_outcomes(passed=1)
 
 
+def test_the_folder_as_the_path_too_runs_only_the_crash_folders(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash(pytester.path / "crashes", DIVIDE)
+    pytester.makepyfile(test_own="def test_own():\n    pass\n")
+    monkeypatch.setenv("APIFUZZ_TEST_NO_DIVIDE_BUG", "1")
+    pytester.runpytest("--apifuzz-regress=crashes").assert_outcomes(passed=2)
+    pytester.runpytest("--apifuzz-regress=crashes", "crashes").assert_outcomes(passed=1)
+
+
 def test_a_different_bug_fails_and_says_so(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,6 +188,10 @@ def test_a_missing_folder_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--apifuzz-regress=nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--apifuzz-regress: nowhere: no such folder*"])
+    pytester.makefile(".txt", crash="add 1\n")
+    result = pytester.runpytest("--apifuzz-regress=crash.txt")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*crash.txt: a file, not a folder of crash folders*"])
 
 
 def test_option_off_loads_nothing(pytester: pytest.Pytester) -> None:
