@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from apifuzz.errors import ApifuzzError
 from apifuzz.language import LOCK_NAME, Language
 from apifuzz.loader import default_corpus, load_target
-from apifuzz.target import require_undo_redo
+from apifuzz.target import Target, require_undo_redo
 
 if TYPE_CHECKING:
     from apifuzz.interpreter import Report
@@ -271,6 +271,7 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         libfuzzer_args=list(args.extra),
         undo_redo=args.undo_redo,
         minimize_time=args.minimize_time,
+        to_test=_to_test_file(args, target),
     )
     out.write(
         f"INFO: fuzzing {target.name} with {args.jobs} worker(s); seeds: "
@@ -278,6 +279,18 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     )
     out.flush()
     return int(fuzz(options, target, out))
+
+
+def _to_test_file(args: argparse.Namespace, target: Target) -> Path | None:
+    """The file ``fuzz --to-test [FILE]`` appends regression tests to, or None."""
+    from apifuzz.regression import default_output
+
+    if args.to_test is None:
+        return None
+    path = Path(args.to_test) if args.to_test else default_output(target)
+    if path.is_dir():
+        raise ApifuzzError(f"--to-test {path} is a folder; it names the test file to write")
+    return path
 
 
 def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
@@ -692,6 +705,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=10.0,
         metavar="S",
         help="after the run, minimize each new bug for up to S seconds (0: off; default 10)",
+    )
+    fuzz.add_argument(
+        "--to-test",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="after minimizing, append a pytest regression test of each new bug to FILE "
+        "(default: tests/regression/test_<target>_regressions.py)",
     )
 
     trace.epilog = (

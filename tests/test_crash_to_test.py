@@ -70,3 +70,29 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     assert folder.name in still.stdout  # the item is named by the signature
     fixed = run(*regress, cwd=tmp_path, bugs=None)
     assert fixed.returncode == 0 and "2 passed" in fixed.stdout, fixed.stdout
+
+
+def test_one_command_fuzzes_minimizes_and_writes_the_regression_tests(tmp_path: Path) -> None:
+    bug = "cut_skips_bin_usage"
+    tests = tmp_path / "tests" / "regression" / "test_example_timeline_regressions.py"
+    fuzzed = run(
+        "-m", "apifuzz", "fuzz", "example_timeline", "--corpus",
+        str(ROOT / "corpora" / "example_timeline"), "--workdir", str(tmp_path / "work"),
+        "--max-time", "120", "--stop-on-first", "--to-test", cwd=tmp_path, bugs=bug,
+    )  # fmt: skip
+    assert fuzzed.returncode == 1, fuzzed.stdout + fuzzed.stderr
+    (folder,) = (tmp_path / "work" / "crashes").iterdir()
+    assert f"INFO: writing 1 regression test(s) to {tests.relative_to(tmp_path)}" in fuzzed.stdout
+    assert f"[1/1] {folder.name}: created {tests.relative_to(tmp_path)}: test_" in fuzzed.stdout
+    assert f"-m pytest {tests.relative_to(tmp_path)}" in fuzzed.stdout.splitlines()[-1]
+    source = tests.read_text()
+    # The test replays the minimized script (its size is the minimizer's).
+    minimized = [s for s in (folder / "minimized.txt").read_text().splitlines() if s[:1] != "#"]
+    assert "# script (minimized from " in source
+    assert source.count("timeline.check_consistency()") == len(minimized) + 1, source
+
+    pytest_args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests))
+    failing = run(*pytest_args, cwd=tmp_path, bugs=bug)
+    assert failing.returncode == 1 and "1 failed" in failing.stdout, failing.stdout
+    passing = run(*pytest_args, cwd=tmp_path, bugs=None)
+    assert passing.returncode == 0 and "1 passed" in passing.stdout, passing.stdout

@@ -54,6 +54,7 @@ class FuzzOptions:
     libfuzzer_args: list[str] = field(default_factory=list)
     minimize_time: float = 10.0  # per new bug, after the run; 0: off
     undo_redo: bool = False  # the undo/redo oracle after every call
+    to_test: Path | None = None  # write a regression test of each new bug to this file
 
 
 def environment_prefix() -> str:
@@ -324,6 +325,46 @@ class Run:
                 proc.kill()
                 proc.wait()
 
+    def write_tests(self) -> None:
+        """With ``--to-test FILE``: a regression test of each new bug, appended to FILE.
+
+        Each runs ``apifuzz to-test`` in a fresh process, after minimization, so
+        the test replays the minimized script; a bug it cannot turn into a test
+        (flaky, say) gets its one-line reason.
+        """
+        path = self.options.to_test
+        if path is None:
+            return
+        new = [
+            r
+            for r in sorted(load_crashes(self.workdir / "crashes"), key=lambda r: r.first_seen)
+            if r.key not in self.known_before
+        ]
+        if not new or self.interrupted:
+            if new:
+                self.out.write(f"INFO: interrupted: no regression test written to {path}\n")
+            return
+        self.out.write(f"INFO: writing {len(new)} regression test(s) to {path}\n")
+        self.out.flush()
+        command = [sys.executable, "-m", "apifuzz", "to-test", self.options.target, "-o", str(path)]
+        for index, record in enumerate(new, 1):
+            try:
+                done = subprocess.run(
+                    [*command, str(record.folder)],
+                    capture_output=True,
+                    text=True,
+                    timeout=120 + 4 * (self.options.timeout or 0),
+                )
+                lines = (done.stdout + done.stderr).strip().splitlines()
+                line = lines[-1] if lines else f"exit code {done.returncode}"
+            except subprocess.TimeoutExpired:
+                line = "not written: to-test ran longer than its allowance"
+            except KeyboardInterrupt:
+                self.out.write("\nINFO: interrupted; no more regression tests written\n")
+                return
+            self.out.write(f"  [{index}/{len(new)}] {record.folder.name}: {line}\n")
+            self.out.flush()
+
     @staticmethod
     def _minimized(folder: Path) -> str:
         """The summary line of a crash folder's minimization, or ''."""
@@ -388,9 +429,14 @@ class Run:
             reproduce = (last.folder / "reproduce.sh").read_text().splitlines()[-1]
             w("each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n")
             w(f"  {reproduce}\n")
-            w("turn one into a pytest regression test:\n")
-            target, folder = shlex.quote(self.options.target), shlex.quote(str(last.folder))
-            w(f"  {environment_prefix()}{apifuzz_command()} to-test {target} {folder}\n")
+            if self.options.to_test is not None:
+                tests = shlex.quote(str(self.options.to_test))
+                w(f"regression tests in {tests}; run them:\n")
+                w(f"  {environment_prefix()}{shlex.quote(sys.executable)} -m pytest {tests}\n")
+            else:
+                w("turn one into a pytest regression test:\n")
+                target, folder = shlex.quote(self.options.target), shlex.quote(str(last.folder))
+                w(f"  {environment_prefix()}{apifuzz_command()} to-test {target} {folder}\n")
         hit = any(r.count > self.counts_before.get(r.key, 0) for r in crashes)
         if failed and not crashes:
             return 2
@@ -417,4 +463,5 @@ def fuzz(options: FuzzOptions, target: Target, out: TextIO) -> int:
     run.wait()
     elapsed = time.monotonic() - started
     run.minimize_new()
+    run.write_tests()
     return run.summary(elapsed)

@@ -245,6 +245,15 @@ def test_cli_minimizes_a_crash_folder(tmp_path: Path) -> None:
     )
     off = subprocess.run([*replay, str(folder / "minimized.txt")], cwd=ROOT, env=base)
     assert (on.returncode, off.returncode) == (1, 0)
+    # -o writes elsewhere and leaves the folder's own record alone; a folder is refused.
+    other = run_cli(
+        "example_timeline", str(folder), "-o", str(tmp_path / "other.txt"), "--max-time", "0.01",
+        APIFUZZ_EXAMPLE_BUGS="cut_skips_bin_usage",
+    )
+    assert other.returncode == 0 and (tmp_path / "other.txt").exists(), other.stderr
+    assert json.loads((folder / "minimize.json").read_text()) == record
+    into = run_cli("example_timeline", str(folder), "-o", str(tmp_path))
+    assert into.returncode == 2 and "is a folder; -o names the file to write" in into.stderr
 
 
 def test_cli_no_bug_and_usage_errors(tmp_path: Path) -> None:
@@ -258,6 +267,16 @@ def test_cli_no_bug_and_usage_errors(tmp_path: Path) -> None:
     assert "no such file" in missing.stderr
     bad = run_cli("example_timeline", str(script), "--max-time", "0")
     assert bad.returncode == 2 and "--max-time" in bad.stderr
+    bad = run_cli("example_timeline", str(script), "--timeout", "-1")
+    assert bad.returncode == 2 and "--timeout must not be negative" in bad.stderr
+    # Why there may be no bug: nothing ran, or the oracle was on when it was found.
+    (tmp_path / "garbage.txt").write_text("what is this\n???\n")
+    garbage = run_cli("example_timeline", str(tmp_path / "garbage.txt"))
+    assert garbage.returncode == 1
+    assert "no statement ran (0 executed, 0 refused, 2 skipped: apifuzz replay says why)" in (
+        garbage.stdout
+    )
+    assert "give --undo-redo too" in done.stdout
 
 
 def test_cli_minimizes_an_oracle_crash_folder_with_the_oracle_on(tmp_path: Path) -> None:
