@@ -26,6 +26,8 @@ from apifuzz.params import IntType, OptionalType, ParamType, RefType
 
 #: Scripts longer than this skip the removal-with-repair pass (it costs O(n * refs * 16) runs).
 REPAIR_LIMIT = 40
+#: Scripts longer than this skip the pair removal pass (n * (n - 1) / 2 runs).
+PAIR_LIMIT = 40
 #: How many extra replays confirm that a bug (and the final result) is not flaky.
 CONFIRM_RUNS = 2
 
@@ -152,6 +154,27 @@ class Minimizer:
         if len(statements) < 3:
             return statements
         return self._truncate(ddmin(statements, self._shows_bug))
+
+    def _remove_pairs(self, statements: list[Statement]) -> list[Statement]:
+        """Remove two statements at once, where removing either alone loses the bug.
+
+        Some statements only matter together: an undo and the redo that cancels
+        it, a creation and the only call that uses it.  Their script is
+        1-minimal (ddmin stops there), yet both can go.  O(n^2) runs: only run
+        on short scripts.
+        """
+        if len(statements) > PAIR_LIMIT:
+            return statements
+        second = len(statements) - 1
+        while second > 0:
+            for first in range(second - 1, -1, -1):
+                candidate = [s for i, s in enumerate(statements) if i not in (first, second)]
+                if self._shows_bug(candidate):
+                    statements = self._truncate(candidate)
+                    second = len(statements)
+                    break
+            second -= 1
+        return statements
 
     def _remove_with_repair(self, statements: list[Statement]) -> list[Statement]:
         """Remove a statement and re-aim one later Ref argument at the object it meant.
@@ -345,6 +368,7 @@ class Minimizer:
                 for name, step in (
                     ("remove one by one", self._remove_one_by_one),
                     ("ddmin", self._ddmin),
+                    ("remove two at a time", self._remove_pairs),
                     ("simplify arguments", self._simplify_arguments),
                     ("remove with a Ref repaired", self._remove_with_repair),
                 ):
