@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.errors import ApifuzzError
 from apifuzz.language import LOCK_NAME, Language
 from apifuzz.loader import default_corpus, load_target
@@ -122,7 +123,7 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
         owning_artifact,
         replay_setup,
     )
-    from apifuzz.engine.triage import Artifact, load_artifact
+    from apifuzz.engine.triage import INPUT_NAME, MINIMIZED_NAME, Artifact, load_artifact
 
     target = load_target(args.target)
     if args.undo_redo:
@@ -146,10 +147,10 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
             try:
                 crash = load_artifact(folder)
             except OSError as exc:
-                raise ApifuzzError(f"cannot read {folder / 'input.txt'}: {exc.strerror}") from None
-            entries.append((str(folder / "input.txt"), crash.script, crash))
+                raise ApifuzzError(f"cannot read {folder / INPUT_NAME}: {exc.strerror}") from None
+            entries.append((str(folder / INPUT_NAME), crash.script, crash))
             if crash.minimized is not None:
-                entries.append((str(folder / "minimized.txt"), crash.minimized, crash))
+                entries.append((str(folder / MINIMIZED_NAME), crash.minimized, crash))
 
     judges: dict[ReplaySetup, Judge] = {}
     model = target.registry.model_name.lower()
@@ -251,8 +252,9 @@ def cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         ("--jobs", args.jobs),
         ("--max-len", args.max_len),
     ):
-        if value is not None and value <= 0 and name != "--timeout":
-            raise ApifuzzError(f"{name} must be positive, got {value}")
+        if value is not None and (value < 0 if name == "--timeout" else value <= 0):
+            zero = "0 (off) or " if name == "--timeout" else ""
+            raise ApifuzzError(f"{name} must be {zero}positive, got {value}")
     if args.minimize_time < 0:
         raise ApifuzzError(f"--minimize-time must be 0 (off) or positive, got {args.minimize_time}")
     options = FuzzOptions(
@@ -306,12 +308,13 @@ def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     source = Path(args.script)
     if not source.exists():
         raise ApifuzzError(f"{source}: no such file or folder")
-    if source.name == INPUT_NAME and is_artifact(source.parent):
-        source = source.parent  # a crash folder's input is that crash folder
     # A crash folder, or a file of one, is replayed exactly as the worker ran it.
-    owner = owning_artifact(source)
+    artifact = owning_artifact(source)
+    if artifact is not None and source.name == INPUT_NAME:
+        source = source.parent  # a crash folder's input is that crash folder
     try:
-        artifact = load_artifact(source) if is_artifact(source) else owner
+        if is_artifact(source):
+            artifact = load_artifact(source)
     except OSError as exc:
         raise ApifuzzError(f"cannot read {source / INPUT_NAME}: {exc.strerror}") from None
     setup = replay_setup(
@@ -328,7 +331,7 @@ def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"  {message}\n")
 
     minimizer = Minimizer(judge, max_time=args.max_time, log=log)
-    written = minimize_path(minimizer, source, Path(args.output) if args.output else None, owner)
+    written = minimize_path(minimizer, source, Path(args.output) if args.output else None, artifact)
     result = written.result
     if result.signature is not None and result.status is Status.MINIMIZED:
         out.write(f"bug: {result.signature.describe()}\n")
@@ -667,7 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
     fuzz.add_argument(
         "--timeout",
         type=float,
-        default=5.0,
+        default=DEFAULT_TIMEOUT,
         metavar="S",
         help="an input running longer is a timeout bug (0: off; default 5)",
     )
@@ -712,7 +715,7 @@ def build_parser() -> argparse.ArgumentParser:
         const="",
         metavar="FILE",
         help="after minimizing, append a pytest regression test of each new bug to FILE "
-        "(default: tests/regression/test_<target>_regressions.py)",
+        "(default: tests/regression/test_<target>_regressions.py; put the option after TARGET)",
     )
 
     trace.epilog = (

@@ -41,7 +41,7 @@ import coverage
 from apifuzz.engine.corpus import inputs as corpus_inputs
 from apifuzz.engine.judge import target_packages
 from apifuzz.engine.replay import artifact_lock, find_artifacts
-from apifuzz.engine.triage import is_artifact, load_artifact
+from apifuzz.engine.triage import INPUT_NAME, MINIMIZED_NAME, is_artifact, load_artifact
 from apifuzz.errors import UsageError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language
@@ -230,11 +230,11 @@ def collect_inputs(
             try:
                 crash = load_artifact(folder)
             except OSError as exc:
-                raise UsageError(f"cannot read {folder / 'input.txt'}: {exc.strerror}") from None
+                raise UsageError(f"cannot read {folder / INPUT_NAME}: {exc.strerror}") from None
             lock = artifact_lock(folder) or default_lock
-            add(folder / "input.txt", lock, crash.undo_redo)
+            add(folder / INPUT_NAME, lock, crash.undo_redo)
             if crash.minimized is not None:
-                add(folder / "minimized.txt", lock, crash.undo_redo)
+                add(folder / MINIMIZED_NAME, lock, crash.undo_redo)
         if not files and not folders:
             raise UsageError(
                 f"{path}: no inputs found (a corpus folder holds one input per file; "

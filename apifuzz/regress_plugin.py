@@ -21,7 +21,7 @@ import pytest
 
 from apifuzz.engine.judge import Judge, Verdict
 from apifuzz.engine.replay import ReplaySetup, find_artifacts, model_traceback, replay_setup
-from apifuzz.engine.triage import Artifact, load_artifact
+from apifuzz.engine.triage import INPUT_NAME, MINIMIZED_NAME, Artifact, load_artifact
 from apifuzz.errors import ApifuzzError
 from apifuzz.tracing.guard import guarded
 
@@ -117,7 +117,7 @@ class CrashFolder(pytest.File):
             artifact = load_artifact(self.path)
         except OSError as exc:
             raise self.CollectError(
-                f"cannot read {self.path / 'input.txt'}: {exc.strerror}"
+                f"cannot read {self.path / INPUT_NAME}: {exc.strerror}"
             ) from None
         try:
             spec = artifact.target or self.plugin.fallback_spec()
@@ -149,7 +149,7 @@ class CrashItem(pytest.Item):
     def _report(self, artifact: Artifact, spec: str, verdict: Verdict, judge: Judge) -> str:
         found = verdict.signature
         assert found is not None and verdict.bug is not None
-        replayed = "minimized.txt" if artifact.minimized is not None else "input.txt"
+        replayed = MINIMIZED_NAME if artifact.minimized is not None else INPUT_NAME
         bug = verdict.bug.summary()
         if verdict.hang:
             bug = f"timeout: the script ran longer than {judge.timeout}s"

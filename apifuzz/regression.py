@@ -21,6 +21,7 @@ from pathlib import Path
 from apifuzz.engine.judge import alarm
 from apifuzz.engine.replay import ReplaySetup, owning_artifact, replay_setup, why_no_bug
 from apifuzz.engine.triage import (
+    INPUT_NAME,
     Artifact,
     Hang,
     Signature,
@@ -34,7 +35,7 @@ from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter.parser import is_blank
 from apifuzz.interpreter.runner import decode
 from apifuzz.loader import load_target
-from apifuzz.target import Target, require_undo_redo
+from apifuzz.target import Target
 from apifuzz.tracing.pytest_emit import BugInfo, GeneratedTest, emit
 from apifuzz.tracing.steps import collect_steps
 
@@ -71,7 +72,7 @@ def read_script(path: Path) -> tuple[bytes, Artifact | None]:
         try:
             artifact = load_artifact(path)
         except OSError as exc:
-            raise ApifuzzError(f"cannot read {path / 'input.txt'}: {exc.strerror}") from None
+            raise ApifuzzError(f"cannot read {path / INPUT_NAME}: {exc.strerror}") from None
         return artifact.best, artifact
     try:
         return path.read_bytes(), owning_artifact(path)
@@ -98,8 +99,6 @@ def to_test(
     cannot be read, or the output file cannot be written.
     """
     target = load_target(spec)
-    if undo_redo:
-        require_undo_redo(target)
     data, artifact = read_script(script)
     # A crash folder is replayed as its worker ran it: its aliases, oracle and packages.
     setup = replay_setup(

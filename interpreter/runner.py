@@ -59,6 +59,7 @@ class Interpreter:
         self._undo: Callable[[Any], Any] | None = None
         self._redo: Callable[[Any], Any] | None = None
         self._state: Callable[[Any], Any] | None = None
+        self._oracle_step = ""  # the oracle's step running now: "state", "undo" or "redo"
         if undo_redo:
             require_undo_redo(self.target)
             assert self.target.undo is not None and self.target.redo is not None
@@ -167,11 +168,14 @@ class Interpreter:
         expected = self._expected
         state = self._state
         before: Any = None
+        # Which step runs, for a timeout that interrupts it (see interrupted_bug).
+        self._oracle_step = "state"
         if state is not None:
             try:
                 before = state(model)
             except (Exception, SystemExit) as exc:
                 return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="state")
+        self._oracle_step = "undo"
         try:
             done = self._undo(model)
         except expected:
@@ -185,6 +189,7 @@ class Interpreter:
             bug.oracle = "undo"
             return bug
         redo = self.target.redo
+        self._oracle_step = "redo"
         try:
             done = self._redo(model)
         except expected as exc:
@@ -211,6 +216,7 @@ class Interpreter:
             return bug
         if state is None:
             return None
+        self._oracle_step = "state"
         try:
             after = state(model)
         except (Exception, SystemExit) as exc:
@@ -428,26 +434,46 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def interrupted_at(error: BaseException) -> tuple[int, str | None]:
-    """The script line and method an Interpreter was at when ``error`` stopped it.
+def interrupted_bug(error: BaseException) -> Bug:
+    """The bug of an exception raised into the model from outside, such as a timeout alarm.
 
-    For an exception raised into the model from outside, such as a timeout
-    alarm: the interpreter's own frames in its traceback still hold the line
-    being run, so the hot loop keeps no bookkeeping for it.  ``(0, None)`` when
-    it was building the model or no interpreter frame is found.
+    The interpreter's own frames in the traceback still hold where it was, so
+    the hot loop keeps no bookkeeping for it: the line, the call when the
+    alarm came inside it (not while a line was parsed or bound), the
+    invariant being checked, the undo/redo oracle's step, or the factory.
+    Only frames of the interpreter's code have their locals read.
     """
-    line, method = 0, None
+    line, method, invariant, oracle = 0, None, None, None
     tb = error.__traceback__
     while tb is not None:
-        code, names = tb.tb_frame.f_code, tb.tb_frame.f_locals
-        if code is _RUN_CODE and isinstance(names.get("index"), int):
-            line, called = names["index"] + 1, names.get("method")
-            method = getattr(called, "name", None)
-        elif code in _STEP_CODES and isinstance(names.get("line_no"), int):
-            line, method = names["line_no"], names.get("method")
+        code = tb.tb_frame.f_code
+        if code is _RUN_CODE:
+            names = tb.tb_frame.f_locals
+            index, called = names.get("index"), names.get("method")
+            if isinstance(index, int):
+                line, invariant, oracle = index + 1, None, None
+                inner = tb.tb_next
+                func = getattr(called, "func", None)
+                # ``method`` is the last call bound: current only if the alarm came inside it.
+                inside = inner is not None and inner.tb_frame.f_code is getattr(
+                    func, "__code__", None
+                )
+                method = called.name if inside else None  # type: ignore[union-attr]
+        elif code is _CHECK_CODE:
+            names = tb.tb_frame.f_locals
+            line, method, invariant = names["line_no"], names["method"], names.get("name")
+        elif code is _UNDO_REDO_CODE:
+            names = tb.tb_frame.f_locals
+            line, method, oracle = names["line_no"], names["method"], names["self"]._oracle_step
+        elif code is _FACTORY_CODE:
+            names = tb.tb_frame.f_locals
+            line, method = names["line_no"], names.get("name")
         tb = tb.tb_next
-    return line, method
+    kind = BugKind.INVARIANT if invariant is not None else BugKind.EXCEPTION
+    return Bug(kind, error, line, method, invariant, oracle)
 
 
 _RUN_CODE = Interpreter.run.__code__
-_STEP_CODES = (Interpreter._check.__code__, Interpreter._undo_redo.__code__)
+_CHECK_CODE = Interpreter._check.__code__
+_UNDO_REDO_CODE = Interpreter._undo_redo.__code__
+_FACTORY_CODE = Interpreter._construct_with.__code__

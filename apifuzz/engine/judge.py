@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.triage import Hang, Signature, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter import Interpreter
-from apifuzz.interpreter.report import Bug, BugKind, Report
-from apifuzz.interpreter.runner import interrupted_at
+from apifuzz.interpreter.report import Bug, Report
+from apifuzz.interpreter.runner import interrupted_bug
 from apifuzz.language import Language
 
 
@@ -51,7 +52,7 @@ class Judge:
         language: Language,
         packages: Iterable[str],
         *,
-        timeout: float = 5.0,
+        timeout: float = DEFAULT_TIMEOUT,
         undo_redo: bool = False,
     ) -> None:
         self.language = language
@@ -68,7 +69,7 @@ class Judge:
             with alarm(self.timeout):
                 report = self.interpreter.run(script, record=record)
         except Hang as exc:
-            bug = Bug(BugKind.EXCEPTION, exc, *interrupted_at(exc))
+            bug = interrupted_bug(exc)
             return Verdict(Report(bug=bug), signature_of(bug, self.model_dirs, hang=True), True)
         if report.bug is None:
             return Verdict(report, None)

@@ -1,32 +1,33 @@
 """Replaying crash folders: find them, run them as the worker did, compare signatures.
 
-Shared by ``apifuzz replay``, ``minimize``, ``to-test``, ``cov`` and the
-regression plugin (``pytest --apifuzz-regress``), so all of them replay the
-same folder the same way and say the same thing about it.
+Shared by ``apifuzz replay``, ``minimize``, ``to-test`` and the regression
+plugin (``pytest --apifuzz-regress``), so all of them replay the same folder
+the same way and say the same thing about it (``cov`` reads the folders'
+aliases with :func:`artifact_lock` too).
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.judge import Judge, Verdict, target_packages
 from apifuzz.engine.triage import (
     INPUT_NAME,
     MINIMIZED_NAME,
+    SIGNATURE_NAME,
     Artifact,
     Signature,
     is_artifact,
     load_artifact,
+    shell_assignments,
 )
 from apifuzz.language import LOCK_NAME, Language
 from apifuzz.loader import default_corpus, load_target
 from apifuzz.target import Target, require_undo_redo
-
-DEFAULT_TIMEOUT = 5.0  # seconds, as apifuzz fuzz's --timeout
 
 
 def find_artifacts(root: Path) -> list[Path]:
@@ -100,8 +101,9 @@ def replay_setup(
     of a target without undo and redo.
     """
     if timeout is None:
+        # A folder found with --timeout 0 (no limit) still gets one: a replay in CI must end.
         recorded = artifact.timeout if artifact is not None else None
-        timeout = recorded if recorded is not None else DEFAULT_TIMEOUT
+        timeout = recorded if recorded else DEFAULT_TIMEOUT
     target = target or load_target(spec)
     if corpus is not None:
         lock: Path | None = corpus / LOCK_NAME
@@ -122,30 +124,19 @@ def replay_setup(
 def owning_artifact(path: Path) -> Artifact | None:
     """The crash folder a script file belongs to (its input.txt or minimized.txt), if any.
 
+    Only a folder that records its bug (``signature.json``) counts: a plain
+    ``input.txt`` elsewhere is just a script.
+
     Such a file (``reproduce.sh`` of older folders names input.txt) replays
     with its folder's aliases, oracle, packages and timeout.
     """
-    if path.name in (INPUT_NAME, MINIMIZED_NAME) and is_artifact(path.parent):
+    folder = path.parent
+    if path.name in (INPUT_NAME, MINIMIZED_NAME) and (folder / SIGNATURE_NAME).is_file():
         try:
-            return load_artifact(path.parent)
+            return load_artifact(folder)
         except OSError:
             return None
     return None
-
-
-def recorded_environment(folder: Path) -> dict[str, str]:
-    """The APIFUZZ_* variables a crash folder's ``reproduce.sh`` sets (the fuzzer's own)."""
-    try:
-        words = shlex.split((folder / "reproduce.sh").read_text().strip().splitlines()[-1])
-    except (OSError, IndexError, ValueError):
-        return {}
-    found = {}
-    for word in words:
-        name, equals, value = word.partition("=")
-        if not equals or not name.isidentifier():
-            break  # the command itself
-        found[name] = value
-    return found
 
 
 def why_no_bug(spec: str, setup: ReplaySetup, artifact: Artifact | None) -> str:
@@ -159,12 +150,9 @@ def why_no_bug(spec: str, setup: ReplaySetup, artifact: Artifact | None) -> str:
     if artifact is not None and artifact.target not in (None, spec):
         hints.append(f"the folder was recorded with target {artifact.target}, not {spec}")
     if artifact is not None and artifact.signature is not None:
-        missing = {
-            k: v for k, v in recorded_environment(artifact.folder).items() if os.environ.get(k) != v
-        }
+        missing = {k: v for k, v in artifact.environment.items() if os.environ.get(k) != v}
         if missing:
-            env = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(missing.items()))
-            hints.append(f"the fuzzer ran with {env}: set it too")
+            hints.append(f"the fuzzer ran with {shell_assignments(missing).strip()}: set it too")
         elif not hints:
             hints.append("fixed since it was found?")
     elif not setup.undo_redo and setup.target.has_undo_redo:

@@ -9,7 +9,6 @@ The workers are plain processes started here (not libFuzzer's ``-fork`` or
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import signal
@@ -21,8 +20,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.corpus import count, inputs, sweep
-from apifuzz.engine.triage import MINIMIZED_NAME, atomic_write, load_crashes
+from apifuzz.engine.triage import (
+    MINIMIZED_NAME,
+    apifuzz_environment,
+    atomic_write,
+    load_crashes,
+    shell_assignments,
+)
 from apifuzz.engine.worker import WorkerConfig
 from apifuzz.errors import UsageError
 from apifuzz.language import LOCK_NAME, Language
@@ -45,7 +51,7 @@ class FuzzOptions:
     max_time: float | None = None
     runs: int | None = None
     jobs: int = 1
-    timeout: float = 5.0
+    timeout: float = DEFAULT_TIMEOUT
     mutator: str = "structure"
     seed: int = 1
     stop_on_first: bool = False
@@ -59,10 +65,7 @@ class FuzzOptions:
 
 def environment_prefix() -> str:
     """``APIFUZZ_X=1 `` for every APIFUZZ_* variable set here: a model may read them."""
-    env = " ".join(
-        f"{k}={shlex.quote(v)}" for k, v in sorted(os.environ.items()) if k.startswith("APIFUZZ_")
-    )
-    return env + " " if env else ""
+    return shell_assignments(apifuzz_environment())
 
 
 def apifuzz_command() -> str:
@@ -104,6 +107,7 @@ class Run:
         self.workdir = options.workdir
         self.procs: list[subprocess.Popen[bytes]] = []
         self.known_before: set[str] = set()
+        self.tests_written = 0  # regression tests written by --to-test
         self.counts_before: dict[str, int] = {}
         self.interrupted = False
 
@@ -276,8 +280,7 @@ class Run:
         if self.interrupted:
             self.out.write(
                 f"INFO: {len(pending)} bug(s) not minimized; the next run on this workdir "
-                f"will, or run: {apifuzz_command()} minimize "
-                f"{shlex.quote(self.options.target)} FOLDER\n"
+                f"will, or run: {self._minimize_hint()}\n"
             )
             return
         total = len(pending)
@@ -335,6 +338,7 @@ class Run:
         path = self.options.to_test
         if path is None:
             return
+        written = 0
         new = [
             r
             for r in sorted(load_crashes(self.workdir / "crashes"), key=lambda r: r.first_seen)
@@ -357,13 +361,18 @@ class Run:
                 )
                 lines = (done.stdout + done.stderr).strip().splitlines()
                 line = lines[-1] if lines else f"exit code {done.returncode}"
+                written += done.returncode == 0
             except subprocess.TimeoutExpired:
                 line = "not written: to-test ran longer than its allowance"
             except KeyboardInterrupt:
                 self.out.write("\nINFO: interrupted; no more regression tests written\n")
-                return
+                break
             self.out.write(f"  [{index}/{len(new)}] {record.folder.name}: {line}\n")
             self.out.flush()
+        self.tests_written = written
+
+    def _minimize_hint(self) -> str:
+        return f"{apifuzz_command()} minimize {shlex.quote(self.options.target)} FOLDER"
 
     @staticmethod
     def _minimized(folder: Path) -> str:
@@ -422,14 +431,14 @@ class Run:
                 w(f"      {r.summary}\n      -> {r.folder}/\n")
                 minimized = self._minimized(r.folder) or (
                     "not minimized (--minimize-time 0, stopped or interrupted): "
-                    f"{apifuzz_command()} minimize {shlex.quote(self.options.target)} FOLDER"
+                    f"{self._minimize_hint()}"
                 )
                 w(f"      {minimized}\n")
             last = sorted(crashes, key=lambda r: r.first_seen)[-1]
             reproduce = (last.folder / "reproduce.sh").read_text().splitlines()[-1]
             w("each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n")
             w(f"  {reproduce}\n")
-            if self.options.to_test is not None:
+            if self.options.to_test is not None and self.tests_written:
                 tests = shlex.quote(str(self.options.to_test))
                 w(f"regression tests in {tests}; run them:\n")
                 w(f"  {environment_prefix()}{shlex.quote(sys.executable)} -m pytest {tests}\n")

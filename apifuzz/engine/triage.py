@@ -25,6 +25,17 @@ from apifuzz.interpreter.report import Bug, BugKind
 
 INPUT_NAME = "input.txt"  # a crash folder's input, as the worker ran it
 MINIMIZED_NAME = "minimized.txt"  # written beside it by the minimizer
+SIGNATURE_NAME = "signature.json"  # the bug, and what the worker ran with
+
+
+def apifuzz_environment() -> dict[str, str]:
+    """The APIFUZZ_* variables set here: a model may read them (the example's bug switches)."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("APIFUZZ_")}
+
+
+def shell_assignments(environment: dict[str, str]) -> str:
+    """``A=1 B='x y' `` for a shell command line; empty for no variables."""
+    return "".join(f"{k}={shlex.quote(v)} " for k, v in environment.items())
 
 
 class Hang(BaseException):
@@ -236,8 +247,12 @@ class CrashStore:
                 info["packages"] = list(self.packages)
             if self.timeout is not None:
                 info["timeout"] = self.timeout
-            (staging / "signature.json").write_text(json.dumps(info, indent=2) + "\n")
-            command = self.reproduce.format(folder=shlex.quote(str(folder.resolve())))
+            environment = apifuzz_environment()
+            if environment:
+                info["environment"] = environment
+            (staging / SIGNATURE_NAME).write_text(json.dumps(info, indent=2) + "\n")
+            # Not str.format: an APIFUZZ_* value in the command may hold braces.
+            command = self.reproduce.replace("{folder}", shlex.quote(str(folder.resolve())))
             (staging / "reproduce.sh").write_text(f"#!/bin/sh\n{command}\n")
             os.rename(staging, folder)  # atomic; fails if another worker was first
             return True
@@ -262,7 +277,7 @@ def load_crashes(root: Path) -> list[CrashRecord]:
     """Every crash folder with its counts summed over workers (incomplete folders skipped)."""
     records = []
     for folder in sorted(root.glob("*")) if root.is_dir() else ():
-        info_path = folder / "signature.json"
+        info_path = folder / SIGNATURE_NAME
         if folder.name.startswith(".") or not info_path.exists():
             continue
         info = json.loads(info_path.read_text())
@@ -301,6 +316,7 @@ class Artifact:
     undo_redo: bool = False  # found with the undo/redo oracle on: replay with it
     packages: tuple[str, ...] = ()  # the packages whose frames make the signature
     timeout: float | None = None  # the fuzzer's --timeout, when recorded
+    environment: dict[str, str] = field(default_factory=dict)  # the fuzzer's APIFUZZ_* variables
 
     def packages_or(self, default: list[str]) -> list[str]:
         """The recorded packages (``--instrument`` adds some), else ``default``."""
@@ -323,18 +339,29 @@ def load_artifact(folder: Path) -> Artifact:
     signature, summary, target, undo_redo = None, "", None, False
     packages: tuple[str, ...] = ()
     timeout: float | None = None
+    environment: dict[str, str] = {}
     try:
-        info = json.loads((folder / "signature.json").read_text())
+        info = json.loads((folder / SIGNATURE_NAME).read_text())
         signature = Signature(**info["signature"])
         summary = str(info.get("summary", ""))
         target = str(info["target"]) if info.get("target") else None
         undo_redo = info.get("undo_redo") is True
         packages = tuple(str(p) for p in info.get("packages", ()))
         timeout = float(info["timeout"]) if "timeout" in info else None
-    except (OSError, ValueError, KeyError, TypeError):
+        environment = {str(k): str(v) for k, v in info.get("environment", {}).items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     minimized_path = folder / MINIMIZED_NAME
     minimized = minimized_path.read_bytes() if minimized_path.is_file() else None
     return Artifact(
-        folder, script, signature, summary, minimized, target, undo_redo, packages, timeout
+        folder,
+        script,
+        signature,
+        summary,
+        minimized,
+        target,
+        undo_redo,
+        packages,
+        timeout,
+        environment,
     )

@@ -29,8 +29,8 @@ from apifuzz.engine.triage import (
     raise_hang,
     signature_of,
 )
-from apifuzz.interpreter.report import Bug, BugKind
-from apifuzz.interpreter.runner import interrupted_at
+from apifuzz.interpreter.report import Bug
+from apifuzz.interpreter.runner import interrupted_bug
 
 
 @dataclass
@@ -125,7 +125,7 @@ class Worker:
             bug = report.bug
             hang = False
         except Hang as exc:
-            bug, hang = Bug(BugKind.EXCEPTION, exc, *interrupted_at(exc)), True
+            bug, hang = interrupted_bug(exc), True
         finally:
             if timeout > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)

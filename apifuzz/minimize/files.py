@@ -53,27 +53,26 @@ def minimize_path(
     minimizer: Minimizer,
     source: Path,
     output: Path | None = None,
-    owner: Artifact | None = None,
+    artifact: Artifact | None = None,
 ) -> Written:
     """Minimize ``source`` (a script or a crash folder); raises ApifuzzError if unreadable.
 
-    ``owner`` is the crash folder a script file belongs to: only the bug it
-    recorded counts.
+    ``artifact`` is the crash folder ``source`` is, or the one a script file
+    belongs to (read here when not given): only the bug it recorded counts.
     """
-    expected = owner.signature if owner is not None else None
     if output is not None and output.is_dir():
         raise ApifuzzError(f"{output} is a folder; -o names the file to write")
     try:
         if is_artifact(source):
-            artifact = load_artifact(source)
-            data, expected = artifact.script, artifact.signature
+            artifact = artifact if artifact is not None else load_artifact(source)
+            data = artifact.script
         elif source.is_dir():
             raise ApifuzzError(f"{source} is a folder without input.txt, not a crash folder")
         else:
             data = source.read_bytes()
     except OSError as exc:
         raise ApifuzzError(f"cannot read {source}: {exc.strerror}") from None
-    result = minimizer.minimize(data, expected)
+    result = minimizer.minimize(data, artifact.signature if artifact is not None else None)
     path = None
     if result.status is Status.MINIMIZED:
         path = output or default_output(source)

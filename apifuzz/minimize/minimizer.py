@@ -2,9 +2,10 @@
 
 The order follows syzkaller's program minimization: cut every statement after
 the failing one; remove statements one at a time from the back; delta-debug
-chunks of statements (pairs that only go together, like a creation and its
-use); then simplify the arguments.  The passes repeat until none makes
-progress or the time is up.  A change is kept only when the script still
+chunks of statements; remove two at a time (statements that only go
+together, like an undo and the redo that cancels it); then simplify the
+arguments, and remove a creation while re-aiming a later ``Ref``.  The passes
+repeat until none makes progress or the time is up.  A change is kept only when the script still
 shows the *same signature* (the engine's deduplication key), so a bug is
 never minimized into another one.  Everything is deterministic.
 """
@@ -105,7 +106,7 @@ class Minimizer:
         self._cache: dict[str, int | None] = {}
         self._signature: Signature | None = None
         self._deadline = 0.0
-        self._best: list[Statement] = []
+        self._best: list[Statement] | None = None  # the smallest script seen showing the bug
 
     # -- the predicate ----------------------------------------------------------------
 
@@ -122,7 +123,8 @@ class Minimizer:
             line = verdict.bug.line
             # Keep the smallest script shown so far: a pass cut short by the time limit
             # or Ctrl-C loses none of the progress it made.
-            if (len(statements), len(text)) < (len(self._best), len(render(self._best))):
+            best = self._best
+            if best is None or (len(statements), len(text)) < (len(best), len(render(best))):
                 self._best = list(statements)
         self._cache[text] = line
         return line
@@ -136,7 +138,7 @@ class Minimizer:
         """Cut the statements after the failing one (never run, so never needed)."""
         line = self._failing_line(statements)
         if not line:
-            return statements  # a hang (or a construction bug) names no line
+            return statements  # a bug while building the model names no line
         kept = statements[:line]
         return kept if len(kept) < len(statements) and self._shows_bug(kept) else statements
 
@@ -348,7 +350,7 @@ class Minimizer:
         self._cache = {}
         self._deadline = started + self.max_time
         statements = parse_statements(text, self._parser)
-        self._best = list(statements)
+        self._best = None  # not even the canonical form has shown the bug yet
         passes: list[tuple[str, int]] = []
         complete, interrupted = True, False
         try:
@@ -376,10 +378,14 @@ class Minimizer:
                 if render(statements) == size:
                     break
         except _OutOfTime:
-            complete, statements = False, self._best
+            complete = False
         except KeyboardInterrupt:
-            # Every script in _best showed the bug once: keep the best one so far.
-            complete, interrupted, statements = False, True, self._best
+            complete, interrupted = False, True
+        if not complete:
+            if self._best is None:
+                # Stopped before any rewritten script showed the bug: the input is the result.
+                return result(Status.MINIMIZED, complete=False, interrupted=interrupted)
+            statements = self._best  # it showed the bug once: the best one so far
         out = render(statements)
         # The result must show the bug on every replay, like the input did.
         confirmed = (

@@ -302,7 +302,7 @@ def crash_folder(
     *,
     minimized: str | None = None,
     packages: tuple[str, ...] = (),
-    reproduce: str | None = None,
+    environment: dict[str, str] | None = None,
 ) -> Path:
     """A crash folder as a fuzz worker writes it (without the oracle)."""
     folder = root / "crashes" / signature.key()
@@ -311,11 +311,11 @@ def crash_folder(
     info: dict[str, object] = {"signature": signature.__dict__, "target": "example_timeline"}
     if packages:
         info["packages"] = list(packages)
+    if environment:
+        info["environment"] = environment
     (folder / "signature.json").write_text(json.dumps(info))
     if minimized is not None:
         (folder / "minimized.txt").write_text(minimized)
-    if reproduce is not None:
-        (folder / "reproduce.sh").write_text(f"#!/bin/sh\n{reproduce}\n")
     return folder
 
 
@@ -359,7 +359,7 @@ def test_a_crash_folder_without_its_bug_says_what_may_explain_it(
     script = script_path("redo_not_cleared").read_text()
     recorded = signature_of_script("example_timeline", script, ["example_timeline"])
     folder = crash_folder(
-        tmp_path, script, recorded, reproduce="APIFUZZ_EXAMPLE_BUGS=redo_not_cleared apifuzz"
+        tmp_path, script, recorded, environment={"APIFUZZ_EXAMPLE_BUGS": "redo_not_cleared"}
     )
     monkeypatch.delenv(ENV_VAR)  # the environment the fuzzer ran with is gone
     with pytest.raises(ApifuzzError) as refused:
@@ -377,7 +377,8 @@ def test_a_crash_folder_without_its_bug_says_what_may_explain_it(
     # Another target than the folder's is named; a fixed bug is suggested when nothing else.
     with pytest.raises(ApifuzzError, match=r"recorded with target example_timeline, not "):
         to_test("example_timeline:target", folder, out=tmp_path / "t.py")
-    (folder / "reproduce.sh").write_text("#!/bin/sh\napifuzz replay example_timeline x\n")
+    crash_folder(tmp_path / "other", script, recorded)  # the same, without the environment
+    folder = tmp_path / "other" / "crashes" / recorded.key()
     with pytest.raises(ApifuzzError, match=r"shows no bug; fixed since it was found\?$"):
         to_test("example_timeline", folder, out=tmp_path / "t.py")
     # A plain script may come from a run with the oracle: that is worth a hint.

@@ -205,6 +205,15 @@ def test_a_crash_folder_replays_with_its_recorded_timeout(
     assert replay_setup("fuzz_models", load_artifact(folder)).timeout == 0.5
     assert replay_setup("fuzz_models", load_artifact(folder), timeout=2).timeout == 2
     assert replay_setup("fuzz_models").timeout == 5.0
+    info = json.loads((folder / "signature.json").read_text())
+    for recorded in (None, 0):  # an older folder; one found with --timeout 0 (no limit)
+        info.pop("timeout", None)
+        if recorded is not None:
+            info["timeout"] = recorded
+        (folder / "signature.json").write_text(json.dumps(info))
+        assert replay_setup("fuzz_models", load_artifact(folder)).timeout == 5.0
+    info["timeout"] = 0.5
+    (folder / "signature.json").write_text(json.dumps(info))
     # The folder, or its input.txt (older reproduce.sh files name it), replays as recorded.
     for path in (folder, folder / "input.txt"):
         result = replay(tmp_path, "-q", "fuzz_models", str(path), APIFUZZ_TEST_HANG="1")

@@ -73,11 +73,12 @@ def test_hang_signature_ignores_the_line() -> None:
 
 
 def test_crash_store_creates_one_folder_per_signature(
-    tmp_path: Path, interpreter: Interpreter
+    tmp_path: Path, interpreter: Interpreter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bug = bug_of(interpreter, "new 5\ndivide 0 100\n")
     sig = signature_of(bug, (MODEL_DIR,))
-    a = CrashStore(tmp_path, "0", "apifuzz replay fuzz_models {folder}", timeout=2.5)
+    monkeypatch.setenv("APIFUZZ_TEST_BRACES", "{x}")  # recorded; no format() trips on it
+    a = CrashStore(tmp_path, "0", "X={x} apifuzz replay fuzz_models {folder}", timeout=2.5)
     b = CrashStore(tmp_path, "1", "apifuzz replay fuzz_models {folder}", timeout=2.5)
     assert a.hit(sig, bug, b"first input", "Traceback...") is True
     assert a.hit(sig, bug, b"second input", "Traceback...") is False
@@ -91,8 +92,11 @@ def test_crash_store_creates_one_folder_per_signature(
     assert (folder / "traceback.txt").read_text() == "Traceback..."
     info = json.loads((folder / "signature.json").read_text())
     assert info["summary"] == bug.summary()
-    assert load_artifact(folder).timeout == 2.5
-    assert (folder / "reproduce.sh").read_text().endswith(f"apifuzz replay fuzz_models {folder}\n")
+    artifact = load_artifact(folder)
+    assert artifact.timeout == 2.5 and artifact.environment["APIFUZZ_TEST_BRACES"] == "{x}"
+    assert (folder / "reproduce.sh").read_text().endswith(
+        f"X={{x}} apifuzz replay fuzz_models {folder.resolve()}\n"
+    )
 
 
 def test_incomplete_crash_folders_are_ignored(tmp_path: Path) -> None:

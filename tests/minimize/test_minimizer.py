@@ -148,6 +148,23 @@ def test_ctrl_c_keeps_the_best_script_so_far() -> None:
     assert run(result.script).signature == result.signature
 
 
+def test_ctrl_c_before_any_smaller_script_showed_the_bug_keeps_the_input() -> None:
+    judge = Judge(Language.build(minimize_models.target), ["minimize_models"])
+    calls, run = [0], judge.run
+
+    def canonical_differs_then_ctrl_c(text: bytes | str, *, record: bool = False):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] == 5:  # replaying the input after its canonical form showed no bug
+            raise KeyboardInterrupt
+        return run(text if calls[0] <= 3 else "noise 1\n", record=record)
+
+    judge.run = canonical_differs_then_ctrl_c  # type: ignore[method-assign]
+    script = 'add 7\nlabel 0 "hello"\nremove 0 true\n'
+    result = Minimizer(judge).minimize(script)
+    assert result.status is Status.MINIMIZED and result.interrupted
+    assert result.script == script and result.after == result.before
+
+
 def test_no_bug() -> None:
     result = minimizer().minimize("add 1\nnoise 2\n")
     assert result.status is Status.NO_BUG and result.describe().startswith("no bug")

@@ -256,8 +256,8 @@ def report(results: list[dict[str, Any]], bugs: list[str], runs: int, budget: fl
         "How short the reproducers of the seeded bugs end up "
         "(`python tools/bench/minimization.py`): apifuzz's crash input reduced by "
         "`apifuzz minimize` (default settings) and, on the same input, by plain ddmin over "
-        "its lines with the same predicate (the same signature) (what a generic test-case reducer "
-        "does); Hypothesis's RuleBasedStateMachine shrinking the program it failed on first. "
+        "its lines, keeping the same signature too (what a generic test-case reducer does); "
+        "Hypothesis's RuleBasedStateMachine shrinking the program it failed on first. "
         f"Sizes are model calls; {runs} runs per bug (seeds 1..{runs}), {budget:g} s to find "
         "the bug, each run on one core. Cells: median (min-max).",
         "",
@@ -271,7 +271,7 @@ def report(results: list[dict[str, Any]], bugs: list[str], runs: int, budget: fl
     if deltas:
         lines_out.append(
             f"- apifuzz minimize against the shortest known script: {within[0]} of "
-            f"{len(deltas)} results as short, {within[1]} within one statement, "
+            f"{len(deltas)} results no longer than it, {within[1]} within one statement, "
             f"{within[2]} within two (longest: +{max(deltas)})."
         )
     if vs_ddmin:
@@ -289,13 +289,22 @@ def report(results: list[dict[str, Any]], bugs: list[str], runs: int, budget: fl
         lines_out.append(
             f"- Against Hypothesis, on the {len(vs_hyp)} bugs both found: apifuzz's median "
             f"is shorter on {better}, the same on {same}, longer on "
-            f"{len(vs_hyp) - better - same}."
+            f"{len(vs_hyp) - better - same}. Hypothesis keeps any failure while it shrinks "
+            "(it may slip to another way the bug shows); apifuzz keeps the exact signature, "
+            "so its result is the same bug the crash folder is named by."
         )
+    lines_out.append(
+        "- A seeded bug may show in several ways (BUGS.md's 'shows as'); the shortest known "
+        "script is for one of them, so a result for another signature may be longer (or "
+        "shorter) without being worse."
+    )
     if errors:
         lines_out += ["", "Errors:", *errors]
     lines_out += [
         "",
-        f"Machine: {machine()}; {versions()}.",
+        f"Machine: {machine()}; {versions()}. Results: "
+        f"`tools/bench/results/{DEFAULT_OUT.name}` (each crash input and every reduced script); "
+        "`--report-only` rewrites this section from them.",
         "",
         "![reproducer sizes per bug](minimization.png)",
     ]
