@@ -694,7 +694,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="BYTES",
-        help="longest input (default: 4096, or the longest seed if longer, as libFuzzer picks)",
+        help="longest input (default: 4096, or the longest seed or corpus input if longer, as "
+        "libFuzzer picks)",
     )
     fuzz.add_argument(
         "--undo-redo",

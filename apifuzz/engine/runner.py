@@ -150,7 +150,9 @@ class Run:
             timeout=o.timeout,
             mutator=o.mutator,
             stop_on_first=o.stop_on_first,
-            max_len=o.max_len or default_max_len(o.corpus),
+            # The workdir's own corpus counts too, as libFuzzer counts every corpus folder:
+            # inputs kept by a run with a larger --max-len are not cut on resume.
+            max_len=o.max_len or default_max_len([*o.corpus, self.workdir / "corpus"]),
             reproduce=reproduce_command(o.target),
             libfuzzer_args=o.libfuzzer_args,
             undo_redo=o.undo_redo,

@@ -229,6 +229,16 @@ def test_default_max_len_follows_libfuzzer(tmp_path: Path) -> None:
     assert default_max_len([small, big, tmp_path / "missing"]) == 10_000
 
 
+def test_a_resumed_run_keeps_the_long_inputs_of_its_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / ".apifuzz" / "fuzz_models" / "corpus"
+    corpus.mkdir(parents=True)
+    (corpus / "long").write_text("new 1\n" * 1000)  # 6000 bytes, from a run with --max-len 8000
+    result = fuzz(tmp_path, "--runs", "10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = json.loads((corpus.parent / "stats" / "config-0.json").read_text())
+    assert config["max_len"] == 6000
+
+
 def _worker_pids(workdir: Path, jobs: int, timeout: float = 60) -> list[int]:
     """The pids the workers wrote into their stats files, once all have."""
     deadline = time.monotonic() + timeout
