@@ -6,7 +6,8 @@ Runs tracing_overhead, exec_speed, time_to_bug and minimization one after the ot
 corpus_coverage (one run at a time) beside memory, each on one of the two
 cores: neither measures speed, and together they take the time of the longer.
 ``--quick`` is passed to each.  Each command is printed before it starts, and
-each script writes its own section of docs/benchmarks.md and its plots.
+each script writes its own section of docs/benchmarks.md and its plots.  A run
+that fails or is interrupted puts the page and the plots back as they were.
 """
 
 from __future__ import annotations
@@ -33,22 +34,15 @@ STAGES: tuple[tuple[tuple[str, ...], ...], ...] = (
 )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="every benchmark in its quick mode")
-    parser.add_argument("--only", default="", help="comma-separated script names to run")
-    args = parser.parse_args()
-    only = [name for name in args.only.split(",") if name]
-    started = time.monotonic()
-    if not only:  # a full run replaces every figure, so the page holds one run only
-        DOC.write_text(TITLE + "\n<!-- run -->\n<!-- /run -->\n", encoding="utf-8")
+def run_stages(only: list[str], quick: bool) -> None:
+    """Run every stage (or the ``only`` scripts); raises SystemExit when one fails."""
     for stage in STAGES:
         commands = []
         for script, *extra in stage:
             if only and script.removesuffix(".py") not in only:
                 continue
             command = [sys.executable, str(HERE / script), *extra]
-            if args.quick and script != "tracing_overhead.py":
+            if quick and script != "tracing_overhead.py":
                 command.append("--quick")
             print(f"\n==== {' '.join(command[1:])}", flush=True)
             commands.append(command)
@@ -56,6 +50,27 @@ def main() -> None:
         codes = [proc.wait() for proc in procs]
         if any(codes):
             raise SystemExit(f"a benchmark failed (exit codes {codes})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="every benchmark in its quick mode")
+    parser.add_argument("--only", default="", help="comma-separated script names to run")
+    args = parser.parse_args()
+    only = [name for name in args.only.split(",") if name]
+    started = time.monotonic()
+    # What the run replaces: put back as it was if the run fails or is interrupted, so
+    # the page never mixes a partial run with the last whole one.
+    saved = {p: p.read_bytes() for p in [DOC, *DOC.parent.glob("*.png")] if p.is_file()}
+    if not only:  # a full run replaces every figure, so the page holds one run only
+        DOC.write_text(TITLE + "\n<!-- run -->\n<!-- /run -->\n", encoding="utf-8")
+    try:
+        run_stages(only, args.quick)
+    except BaseException:
+        for path, data in saved.items():
+            path.write_bytes(data)
+        print(f"\nbenchmarks stopped: {DOC.name} and its plots are as they were", flush=True)
+        raise
     minutes = (time.monotonic() - started) / 60
     print(f"\nall benchmarks done in {minutes:.1f} min")
     if not only:
