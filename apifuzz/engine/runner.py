@@ -9,6 +9,7 @@ The workers are plain processes started here (not libFuzzer's ``-fork`` or
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import signal
@@ -156,6 +157,7 @@ class Run:
             reproduce=reproduce_command(o.target),
             libfuzzer_args=o.libfuzzer_args,
             undo_redo=o.undo_redo,
+            runner_pid=os.getpid(),
         )
         path = self.workdir / "stats" / f"config-{worker}.json"
         atomic_write(path, json.dumps(asdict(config), indent=2))

@@ -52,6 +52,7 @@ class WorkerConfig:
     reproduce: str
     libfuzzer_args: list[str] = field(default_factory=list)
     undo_redo: bool = False  # run the undo/redo oracle after every call
+    runner_pid: int = 0  # the runner's pid (0: unknown, take the parent's at start)
 
     @classmethod
     def load(cls, path: Path) -> WorkerConfig:
@@ -68,7 +69,9 @@ class Worker:
         from apifuzz.loader import load_target
 
         self.config = config
-        self.parent = os.getppid()  # the runner: a worker it leaves behind stops itself
+        # The runner: a worker it leaves behind stops itself.  Its pid comes from the
+        # runner, so a runner killed before this line is noticed too.
+        self.parent = config.runner_pid or os.getppid()
         self.workdir = Path(config.workdir)
         self.corpus = self.workdir / "corpus"
         self.staging = self.workdir / "staging" / str(config.worker)
