@@ -23,6 +23,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 PEERS = ROOT / "tools" / "bench" / "peers"
@@ -76,6 +77,23 @@ def in_model(path: str) -> bool:
     return relative.startswith("example_timeline/") and not relative.startswith(
         "example_timeline/bugs.py"
     )
+
+
+def load_results(path: Path, role: str) -> dict[tuple[str, str, int, float], dict[str, Any]]:
+    """The last JSON-lines record of every (bug, ``role``, seed, budget) in ``path``.
+
+    ``role`` is the record's field naming who ran (``contender``, ``job``).  A line
+    torn by a kill is skipped, so a killed benchmark resumes where it stopped.
+    """
+    done: dict[tuple[str, str, int, float], dict[str, Any]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            done[(r["bug"], r[role], int(r["seed"]), float(r["budget"]))] = r
+    return done
 
 
 def env_for(bug: str | None) -> dict[str, str]:

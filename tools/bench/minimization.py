@@ -341,20 +341,8 @@ def plot(bugs: list[str], medians: dict[str, dict[str, float]]) -> None:
 # -- the driver ----------------------------------------------------------------------------
 
 
-def load_results(path: Path) -> dict[tuple[str, str, int, float], dict[str, Any]]:
-    done: dict[tuple[str, str, int, float], dict[str, Any]] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue  # a line torn by a kill
-            done[(r["bug"], r["job"], int(r["seed"]), float(r["budget"]))] = r
-    return done
-
-
 def run_all(args: argparse.Namespace, seeds: list[int], cores: list[int]) -> None:
-    done = load_results(args.out)
+    done = contenders.load_results(args.out, "job")
     jobs = [
         (bug, job, seed)
         for seed in seeds
@@ -433,7 +421,7 @@ def main(argv: list[str] | None = None) -> None:
         run_all(args, seeds, cores if args.parallel <= len(cores) else [])
     chosen = [
         r
-        for (bug, _, seed, budget), r in load_results(args.out).items()
+        for (bug, _, seed, budget), r in contenders.load_results(args.out, "job").items()
         if bug in args.bug_list and seed in seeds and budget == args.budget
     ]
     section = report(chosen, args.bug_list, runs, args.budget)

@@ -30,7 +30,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from queue import Queue
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -67,19 +66,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def load_results(path: Path) -> dict[tuple[str, str, int, float], dict[str, Any]]:
-    """The last record of every (bug, contender, seed, budget) in ``path``."""
-    done: dict[tuple[str, str, int, float], dict[str, Any]] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue  # a line torn by a kill
-            done[(r["bug"], r["contender"], int(r["seed"]), float(r["budget"]))] = r
-    return done
-
-
 def versions() -> dict[str, str]:
     from importlib.metadata import version
 
@@ -112,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  versions: {versions()}; load average now: {os.getloadavg()[0]:.2f}")
     if not args.report_only:
         run_all(args, seeds, cores if pin else [])
-    results = load_results(args.out)
+    results = contenders.load_results(args.out, "contender")
     chosen = [
         r
         for (bug, key, seed, budget), r in results.items()
@@ -127,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run_all(args: argparse.Namespace, seeds: list[int], cores: list[int]) -> None:
-    done = load_results(args.out)
+    done = contenders.load_results(args.out, "contender")
     jobs = [
         (bug, c, seed)
         for seed in seeds  # seed-major: a killed run leaves whole rounds behind
