@@ -5,10 +5,10 @@ Decorate the model's methods with :func:`api`, list live object ids with
 class in a :class:`Target`.  See the README for the command line.
 """
 
-from apifuzz.decorators import Ref, api, ids, invariant
 from apifuzz.errors import ApifuzzError, InvalidDefinition, LanguageError, UsageError
-from apifuzz.registry import Registration
-from apifuzz.target import Target
+from apifuzz.model.decorators import Ref, api, ids, invariant
+from apifuzz.model.registry import Registration
+from apifuzz.model.target import Target
 
 __all__ = [
     "ApifuzzError",

@@ -1,7 +1,7 @@
 """The pytest plugin: ``pytest --apifuzz-trace=DIR`` turns each test into seed scripts.
 
 ``pytest --apifuzz-regress=DIR`` replays every crash folder under DIR as a
-regression test (:mod:`apifuzz.regress_plugin`).
+regression test (:mod:`apifuzz.testgen.plugin`).
 
 This module is loaded by pytest in every run, so it only declares options;
 the recorder is imported and registered only when ``--apifuzz-trace`` is given,
@@ -56,7 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(TraceSession(config, out, list(specs)), "apifuzz-trace")
     regress = config.getoption("apifuzz_regress")
     if regress:
-        from apifuzz.regress_plugin import RegressPlugin
+        from apifuzz.testgen.plugin import RegressPlugin
 
         specs = config.getoption("apifuzz_target") or config.getini("apifuzz_targets")
         config.pluginmanager.register(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from apifuzz.interpreter.literals import Name
-from apifuzz.params import (
+from apifuzz.model.params import (
     BoolType,
     BytesType,
     EnumType,
@@ -29,7 +29,7 @@ from apifuzz.params import (
     TupleType,
     VarTupleType,
 )
-from apifuzz.registry import MethodSpec, ParamSpec
+from apifuzz.model.registry import MethodSpec, ParamSpec
 
 LiveIds = Callable[[str], Sequence[int]]
 Converter = Callable[[object, LiveIds], object]

@@ -20,7 +20,7 @@ from lark.exceptions import LarkError
 from apifuzz.interpreter.grammar import build_parser
 from apifuzz.interpreter.literals import LiteralError, Name, parse_int
 from apifuzz.language import COMMENT_MARK, FACTORY_MARK, Language
-from apifuzz.registry import MethodSpec
+from apifuzz.model.registry import MethodSpec
 
 #: Longer lines are skipped unparsed: no real call needs them, and they would
 #: make one mutated input cost as much as thousands of ordinary ones.

@@ -9,7 +9,7 @@ from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
 from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
 from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
 from apifuzz.language import Language
-from apifuzz.target import Target, require_undo_redo
+from apifuzz.model.target import Target, require_undo_redo
 from apifuzz.tracing.guard import unwrap
 
 

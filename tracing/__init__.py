@@ -1,6 +1,7 @@
-"""Tracing: the guard on every ``@api`` method, the recorder, and the pytest session tracer.
+"""Tracing, tests to scripts: the guard on every ``@api`` method, the recorder, the session.
 
 Installed as ``apifuzz.tracing``.  Import the submodules directly
 (``apifuzz.tracing.recorder``); this package stays empty so that the
-decorators can import the guard without pulling in the recorder.
+decorators can import the guard without pulling in the recorder.  Scripts to
+tests (the regression-test writer) is :mod:`apifuzz.testgen`.
 """

@@ -6,9 +6,9 @@ import enum
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from apifuzz.aliases import KEYWORDS
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
-from apifuzz.params import (
+from apifuzz.language.aliases import KEYWORDS
+from apifuzz.model.params import (
     BoolType,
     BytesType,
     EnumType,

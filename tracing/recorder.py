@@ -25,8 +25,8 @@ import wrapt
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import FACTORY_MARK, Language
-from apifuzz.registry import MethodSpec, ParamSpec
-from apifuzz.target import Target, known_targets, on_new_target
+from apifuzz.model.registry import MethodSpec, ParamSpec
+from apifuzz.model.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
 from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value
 

@@ -16,8 +16,8 @@ import pytest
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language
-from apifuzz.loader import load_target
-from apifuzz.target import Target
+from apifuzz.model.loader import load_target
+from apifuzz.model.target import Target
 from apifuzz.tracing.recorder import HEADER, Recorder, Trace, replay_mismatch
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
 from apifuzz.language import Language
-from apifuzz.params import (
+from apifuzz.model.params import (
     BoolType,
     BytesType,
     EnumType,
@@ -27,7 +27,7 @@ from apifuzz.params import (
     TupleType,
     VarTupleType,
 )
-from apifuzz.registry import MethodSpec
+from apifuzz.model.registry import MethodSpec
 
 _MASK = (1 << 64) - 1
 T = TypeVar("T")

@@ -14,11 +14,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from apifuzz.aliases import AliasLock
 from apifuzz.engine.mutator import LEN_CONTROL, atheris_hooks
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import Language
-from apifuzz.loader import load_target
+from apifuzz.language.aliases import AliasLock
+from apifuzz.model.loader import load_target
 
 
 class Harness:

@@ -26,8 +26,8 @@ from apifuzz.engine.triage import (
     shell_assignments,
 )
 from apifuzz.language import LOCK_NAME, Language
-from apifuzz.loader import default_corpus, load_target
-from apifuzz.target import Target, require_undo_redo
+from apifuzz.model.loader import default_corpus, load_target
+from apifuzz.model.target import Target, require_undo_redo
 
 
 def find_artifacts(root: Path) -> list[Path]:

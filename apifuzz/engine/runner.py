@@ -33,7 +33,7 @@ from apifuzz.engine.triage import (
 from apifuzz.engine.worker import WorkerConfig
 from apifuzz.errors import UsageError
 from apifuzz.language import LOCK_NAME, Language
-from apifuzz.target import Target
+from apifuzz.model.target import Target
 
 _COV = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/")
 

@@ -66,7 +66,7 @@ class Worker:
         import atheris
 
         from apifuzz.language import LOCK_NAME, Language
-        from apifuzz.loader import load_target
+        from apifuzz.model.loader import load_target
 
         self.config = config
         # The runner: a worker it leaves behind stops itself.  Its pid comes from the

@@ -23,7 +23,7 @@ from apifuzz.interpreter.runner import decode
 from apifuzz.minimize.ddmin import ddmin
 from apifuzz.minimize.simplify import REF_CHOICES, candidates, int_steps
 from apifuzz.minimize.statements import Statement, count_statements, parse_statements, render
-from apifuzz.params import IntType, OptionalType, ParamType, RefType
+from apifuzz.model.params import IntType, OptionalType, ParamType, RefType
 
 #: Scripts longer than this skip the removal-with-repair pass (it costs O(n * refs * 16) runs).
 REPAIR_LIMIT = 40

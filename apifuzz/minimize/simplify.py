@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 
 from apifuzz.interpreter.literals import Name
-from apifuzz.params import (
+from apifuzz.model.params import (
     BoolType,
     BytesType,
     EnumType,

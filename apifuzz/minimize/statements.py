@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from apifuzz.interpreter.literals import Name, format_literal
 from apifuzz.interpreter.parser import Call, Factory, LineParser
 from apifuzz.language import FACTORY_MARK
-from apifuzz.params import BoolType, EnumType, OptionalType, ParamType
-from apifuzz.registry import ParamSpec
+from apifuzz.model.params import BoolType, EnumType, OptionalType, ParamType
+from apifuzz.model.registry import ParamSpec
 
 
 @dataclass(frozen=True)

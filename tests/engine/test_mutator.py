@@ -10,7 +10,7 @@ from apifuzz.engine.generate import Rng, StatementGenerator
 from apifuzz.engine.mutator import ScriptMutator
 from apifuzz.interpreter.parser import Call, LineParser, Unparsed
 from apifuzz.language import LOCK_NAME, Language
-from apifuzz.loader import load_target
+from apifuzz.model.loader import load_target
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpora" / "example_timeline"
 

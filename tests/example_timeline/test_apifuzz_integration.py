@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from apifuzz.aliases import AliasLock
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language
-from apifuzz.loader import load_target
+from apifuzz.language.aliases import AliasLock
+from apifuzz.model.loader import load_target
 from example_timeline import bugs
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ import pytest
 
 from apifuzz.engine.judge import Judge
 from apifuzz.language import Language
-from apifuzz.loader import load_target
 from apifuzz.minimize import Minimizer, Status
+from apifuzz.model.loader import load_target
 
 ROOT = Path(__file__).resolve().parents[2]
 CRASHES = Path(__file__).parent / "crashes"

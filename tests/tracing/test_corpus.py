@@ -12,7 +12,7 @@ import pytest
 
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language
-from apifuzz.loader import load_target
+from apifuzz.model.loader import load_target
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpora" / "example_timeline"

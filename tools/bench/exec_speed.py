@@ -104,7 +104,7 @@ def direct_replay(inputs: list[bytes], seconds: float) -> tuple[dict[str, float]
     """(direct calls on uninstrumented code, apifuzz's interpreter on the same inputs)."""
     from apifuzz.interpreter import Interpreter
     from apifuzz.language import LOCK_NAME, Language
-    from apifuzz.loader import load_target
+    from apifuzz.model.loader import load_target
 
     target = load_target("example_timeline")
     language = Language.for_target(target, ROOT / "corpora/example_timeline" / LOCK_NAME)

@@ -1,0 +1,254 @@
+"""Parameter types: the annotations apifuzz can generate values for.
+
+``param_type(hint)`` turns one annotation (as returned by
+``typing.get_type_hints(include_extras=True)``) into a small immutable tree of
+:class:`ParamType` nodes.  The interpreter compiles these trees into
+converters; the language prints them; later stages generate values from them.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from apifuzz.model.decorators import Ref
+
+
+class UnsupportedType(Exception):
+    """Raised by :func:`param_type`; the registry turns it into InvalidDefinition."""
+
+
+@dataclass(frozen=True)
+class ParamType:
+    """Base class of every parameter type node."""
+
+    def describe(self) -> str:
+        """The type as a user reads it in ``apifuzz lang``."""
+        raise NotImplementedError
+
+    def children(self) -> tuple[ParamType, ...]:
+        """The nested types (element types of a container)."""
+        return ()
+
+    def walk(self) -> Iterator[ParamType]:
+        """This node and every node below it."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def ref_kinds(self) -> frozenset[str]:
+        """The Ref kinds used anywhere inside this type."""
+        return frozenset(node.kind for node in self.walk() if isinstance(node, RefType))
+
+    def hashable(self) -> bool:
+        """Whether values of this type can be set members."""
+        return True
+
+
+@dataclass(frozen=True)
+class IntType(ParamType):
+    def describe(self) -> str:
+        return "int"
+
+
+@dataclass(frozen=True)
+class FloatType(ParamType):
+    def describe(self) -> str:
+        return "float"
+
+
+@dataclass(frozen=True)
+class BoolType(ParamType):
+    def describe(self) -> str:
+        return "bool"
+
+
+@dataclass(frozen=True)
+class StrType(ParamType):
+    def describe(self) -> str:
+        return "str"
+
+
+@dataclass(frozen=True)
+class BytesType(ParamType):
+    def describe(self) -> str:
+        return "bytes"
+
+
+@dataclass(frozen=True)
+class EnumType(ParamType):
+    cls: type[enum.Enum]
+
+    def describe(self) -> str:
+        return f"{self.cls.__name__}{{{','.join(m.name for m in self.cls)}}}"
+
+    def members(self) -> tuple[enum.Enum, ...]:
+        """The members in definition order (aliases excluded)."""
+        return tuple(self.cls)
+
+
+@dataclass(frozen=True)
+class RefType(ParamType):
+    kind: str
+
+    def describe(self) -> str:
+        return f"ref({self.kind})"
+
+
+@dataclass(frozen=True)
+class OptionalType(ParamType):
+    inner: ParamType
+
+    def describe(self) -> str:
+        return f"{self.inner.describe()}?"
+
+    def children(self) -> tuple[ParamType, ...]:
+        return (self.inner,)
+
+    def hashable(self) -> bool:
+        return self.inner.hashable()
+
+
+@dataclass(frozen=True)
+class ListType(ParamType):
+    inner: ParamType
+
+    def describe(self) -> str:
+        return f"list[{self.inner.describe()}]"
+
+    def children(self) -> tuple[ParamType, ...]:
+        return (self.inner,)
+
+    def hashable(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class SetType(ParamType):
+    inner: ParamType
+    frozen: bool = False
+
+    def describe(self) -> str:
+        return f"{'frozenset' if self.frozen else 'set'}[{self.inner.describe()}]"
+
+    def children(self) -> tuple[ParamType, ...]:
+        return (self.inner,)
+
+    def hashable(self) -> bool:
+        return self.frozen
+
+
+@dataclass(frozen=True)
+class TupleType(ParamType):
+    """A fixed-length tuple, ``tuple[int, str]``."""
+
+    items: tuple[ParamType, ...]
+
+    def describe(self) -> str:
+        return f"tuple[{', '.join(i.describe() for i in self.items)}]"
+
+    def children(self) -> tuple[ParamType, ...]:
+        return self.items
+
+    def hashable(self) -> bool:
+        return all(i.hashable() for i in self.items)
+
+
+@dataclass(frozen=True)
+class VarTupleType(ParamType):
+    """A tuple of any length, ``tuple[int, ...]``."""
+
+    inner: ParamType
+
+    def describe(self) -> str:
+        return f"tuple[{self.inner.describe()}, ...]"
+
+    def children(self) -> tuple[ParamType, ...]:
+        return (self.inner,)
+
+    def hashable(self) -> bool:
+        return self.inner.hashable()
+
+
+_SCALARS: dict[object, ParamType] = {
+    int: IntType(),
+    float: FloatType(),
+    bool: BoolType(),
+    str: StrType(),
+    bytes: BytesType(),
+}
+
+SUPPORTED = (
+    "int, float, bool, str, bytes, an Enum subclass, Optional[...], list[...], set[...], "
+    "frozenset[...], tuple[...] or Annotated[int, Ref(kind)]"
+)
+
+
+def _describe_hint(hint: object) -> str:
+    if isinstance(hint, type):
+        return hint.__qualname__
+    return repr(hint).replace("typing.", "")
+
+
+def param_type(hint: object) -> ParamType:
+    """Translate one resolved annotation into a :class:`ParamType`.
+
+    Raises :class:`UnsupportedType` with the reason when the annotation
+    cannot be generated by a fuzzer.
+    """
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Annotated:
+        base, *meta = args
+        refs = [m for m in meta if isinstance(m, Ref)]
+        if not refs:
+            return param_type(base)
+        if len(refs) > 1:
+            raise UnsupportedType(f"{_describe_hint(hint)} carries more than one Ref")
+        if base is not int:
+            raise UnsupportedType(
+                f"Ref({refs[0].kind!r}) annotates {_describe_hint(base)}; ids are ints, "
+                f"write Annotated[int, Ref({refs[0].kind!r})]"
+            )
+        return RefType(refs[0].kind)
+    if hint in _SCALARS:
+        return _SCALARS[hint]
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        if not list(hint):
+            raise UnsupportedType(f"enum {hint.__qualname__} has no members")
+        return EnumType(hint)
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1 and len(args) == 2:
+            return OptionalType(param_type(rest[0]))
+        raise UnsupportedType(
+            f"{_describe_hint(hint)} is a union; only Optional[X] (X | None) is supported"
+        )
+    if origin is list:
+        return ListType(_element(hint, args))
+    if origin in (set, frozenset):
+        inner = _element(hint, args)
+        if not inner.hashable():
+            raise UnsupportedType(f"{_describe_hint(hint)} has unhashable elements")
+        return SetType(inner, frozen=origin is frozenset)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return VarTupleType(param_type(args[0]))
+        if not args or args == ((),):
+            raise UnsupportedType("an empty tuple[()] carries nothing to fuzz")
+        return TupleType(tuple(param_type(a) for a in args))
+    if hint in (list, set, frozenset, tuple):
+        raise UnsupportedType(
+            f"bare {_describe_hint(hint)} has no element type; "
+            f"write e.g. {_describe_hint(hint)}[int]"
+        )
+    raise UnsupportedType(f"{_describe_hint(hint)} is not a type apifuzz can generate")
+
+
+def _element(hint: object, args: tuple[object, ...]) -> ParamType:
+    if len(args) != 1:
+        raise UnsupportedType(f"{_describe_hint(hint)} needs exactly one element type")
+    return param_type(args[0])

@@ -1,0 +1,468 @@
+"""Reflection: scan a model class (or an external registration) into a Registry.
+
+The class is scanned once with :mod:`inspect` and the result cached per
+class.  Every problem is reported as one :class:`InvalidDefinition` naming
+``Class.method``, the parameter, what is wrong and the fix.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apifuzz.errors import InvalidDefinition
+from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag
+from apifuzz.model.params import SUPPORTED, ParamType, UnsupportedType, param_type
+from apifuzz.tracing.guard import unwrap
+
+
+class _NoDefault:
+    """Marks a parameter without a default value."""
+
+    _instance: _NoDefault | None = None
+
+    def __new__(cls) -> _NoDefault:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of a registered method or of the model's factory."""
+
+    name: str
+    type: ParamType
+    default: Any = NO_DEFAULT
+    keyword_only: bool = False
+
+    @property
+    def required(self) -> bool:
+        """True when a script must give this argument."""
+        return self.default is NO_DEFAULT
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A registered action: its name, parameters and the raw function to call.
+
+    ``func(model, *args, **kwargs)`` calls the undecorated implementation, so
+    the fuzz path never pays for the tracing wrapper.
+    """
+
+    name: str
+    qualname: str
+    params: tuple[ParamSpec, ...]
+    func: Callable[..., Any]
+    alias: str | None = None
+    doc: str = ""
+
+    @property
+    def required_count(self) -> int:
+        """How many leading arguments a script must give."""
+        return sum(1 for p in self.params if p.required)
+
+    @property
+    def ref_kinds(self) -> frozenset[str]:
+        """Every Ref kind any parameter uses."""
+        kinds: frozenset[str] = frozenset()
+        for p in self.params:
+            kinds |= p.type.ref_kinds()
+        return kinds
+
+    def signature(self) -> str:
+        """``move_clip(clip: ref(clip), track: ref(track), position: int = 0)``."""
+        parts = []
+        for p in self.params:
+            text = f"{p.name}: {p.type.describe()}"
+            if not p.required:
+                text += f" = {p.default!r}"
+            parts.append(text)
+        return f"{self.name}({', '.join(parts)})"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything apifuzz knows about one model: actions, id providers, invariants."""
+
+    model: type
+    methods: tuple[MethodSpec, ...]
+    id_providers: dict[str, Callable[[Any], Iterable[int]]] = field(hash=False)
+    invariants: tuple[tuple[str, Callable[[Any], Any]], ...]
+
+    def method(self, name: str) -> MethodSpec:
+        """The method registered under ``name`` (KeyError when there is none)."""
+        for m in self.methods:
+            if m.name == name:
+                return m
+        raise KeyError(name)
+
+    @property
+    def model_name(self) -> str:
+        """The model class's name, as used in messages."""
+        return self.model.__qualname__
+
+
+# --------------------------------------------------------------------------
+# building specs from functions
+
+
+def _hints(func: Callable[..., Any], where: str) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(func, include_extras=True)
+    except Exception as exc:  # NameError for a forward reference, TypeError, ...
+        raise InvalidDefinition(
+            f"{where}: its annotations cannot be resolved ({type(exc).__name__}: {exc}); "
+            f"import the names they use at module level"
+        ) from None
+
+
+def build_params(
+    func: Callable[..., Any],
+    where: str,
+    *,
+    skip_first: bool,
+    allow_refs: bool = True,
+    skip_unannotated_defaults: bool = False,
+) -> tuple[ParamSpec, ...]:
+    """Read the fuzzable parameters of ``func`` from its signature and type hints.
+
+    With ``skip_unannotated_defaults`` (used for factories) a parameter that has a
+    default but no usable annotation, ``*args``, ``**kwargs`` and an unreadable signature
+    are left alone (the script cannot set them) instead of refused.
+    """
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        if skip_unannotated_defaults:
+            return ()
+        raise InvalidDefinition(
+            f"{where}: its signature cannot be read; register a Python function with "
+            f"annotated parameters instead"
+        ) from None
+    hints = _hints(func, where)
+    params = list(sig.parameters.values())
+    if skip_first:
+        if not params or params[0].kind not in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            raise InvalidDefinition(
+                f"{where}: it takes no model argument; give it a first parameter (self)"
+            )
+        params = params[1:]
+    specs = []
+    for p in params:
+        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            if skip_unannotated_defaults:
+                continue
+            raise InvalidDefinition(
+                f"{where}, parameter {p.name!r}: *args and **kwargs can't be fuzzed; "
+                f"list the parameters one by one"
+            )
+        if p.name not in hints:
+            if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
+                continue
+            raise InvalidDefinition(
+                f"{where}, parameter {p.name!r}: it has no type annotation; annotate it "
+                f"with {SUPPORTED}"
+            )
+        try:
+            ptype = param_type(hints[p.name])
+        except UnsupportedType as exc:
+            if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
+                continue
+            raise InvalidDefinition(
+                f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}"
+            ) from None
+        if not allow_refs and ptype.ref_kinds():
+            raise InvalidDefinition(
+                f"{where}, parameter {p.name!r}: a Ref can't be a factory parameter because "
+                f"no object exists before the model; use a plain int"
+            )
+        specs.append(
+            ParamSpec(
+                name=p.name,
+                type=ptype,
+                default=NO_DEFAULT if p.default is inspect.Parameter.empty else p.default,
+                keyword_only=p.kind is inspect.Parameter.KEYWORD_ONLY,
+            )
+        )
+    return tuple(specs)
+
+
+def _check_refs(registry: Registry) -> None:
+    for m in registry.methods:
+        for p in m.params:
+            for kind in sorted(p.type.ref_kinds()):
+                if kind not in registry.id_providers:
+                    raise InvalidDefinition(
+                        f"{m.qualname}, parameter {p.name!r}: Ref({kind!r}) has no provider; "
+                        f"add a method decorated with @ids({kind!r}) that returns the live "
+                        f"{kind} ids"
+                    )
+
+
+# --------------------------------------------------------------------------
+# scanning a decorated class
+
+_CACHE: weakref.WeakKeyDictionary[type, Registry] = weakref.WeakKeyDictionary()
+
+
+def _static_members(cls: type) -> dict[str, tuple[type, Any]]:
+    """Every attribute visible on ``cls``, with the class that defines it (MRO wins)."""
+    seen: dict[str, tuple[type, Any]] = {}
+    for klass in cls.__mro__:
+        for name, value in vars(klass).items():
+            seen.setdefault(name, (klass, value))
+    return seen
+
+
+def _tagged_base(cls: type, name: str, tag: str) -> Any:
+    """The nearest definition of ``name`` along the MRO that carries ``tag``."""
+    for klass in cls.__mro__:
+        value = vars(klass).get(name)
+        if value is not None and hasattr(_plain(value), tag):
+            return _plain(value)
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """The undecorated function inside staticmethod/classmethod and @api wrappers."""
+    if isinstance(value, (staticmethod, classmethod)):
+        value = value.__func__
+    return unwrap(value)
+
+
+def _caller(raw: Any, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A callable taking the model first, whatever kind of method ``raw`` is."""
+    if isinstance(raw, (staticmethod, classmethod)):
+        raw = type(raw)(unwrap(raw.__func__))
+    if isinstance(raw, staticmethod):
+        return lambda model, *a, **k: func(*a, **k)
+    if isinstance(raw, classmethod):
+        return lambda model, *a, **k: func(type(model), *a, **k)
+    return func
+
+
+def scan(cls: type) -> Registry:
+    """Scan a class decorated with ``@api``/``@ids``/``@invariant`` (cached per class)."""
+    cached = _CACHE.get(cls)
+    if cached is not None:
+        return cached
+    methods: list[MethodSpec] = []
+    providers: dict[str, Callable[[Any], Iterable[int]]] = {}
+    provider_names: dict[str, str] = {}
+    invariants: list[tuple[str, Callable[[Any], Any]]] = []
+    for name, (_owner, raw) in sorted(_static_members(cls).items()):
+        value = _plain(raw)
+        where = f"{cls.__qualname__}.{name}"
+        api_tag = getattr(value, API_TAG, None) if callable(value) else None
+        if api_tag is None and callable(value):
+            # An override without @api keeps the registration of the method it overrides.
+            base = _tagged_base(cls, name, API_TAG)
+            if base is not None:
+                api_tag = getattr(base, API_TAG)
+                if not typing.get_type_hints(value) and typing.get_type_hints(base):
+                    raise InvalidDefinition(
+                        f"{where} overrides a method registered with @api but drops its "
+                        f"annotations; copy the annotations or decorate it with @api"
+                    )
+        if isinstance(api_tag, ApiTag):
+            params = build_params(value, where, skip_first=not isinstance(raw, staticmethod))
+            methods.append(
+                MethodSpec(
+                    name=name,
+                    qualname=where,
+                    params=params,
+                    func=_caller(raw, value),
+                    alias=api_tag.alias,
+                    doc=inspect.getdoc(value) or "",
+                )
+            )
+            continue
+        kind = getattr(value, IDS_TAG, None) if callable(value) else None
+        if isinstance(kind, str):
+            if kind in providers:
+                raise InvalidDefinition(
+                    f"{where}: @ids({kind!r}) is already provided by "
+                    f"{cls.__qualname__}.{provider_names[kind]}; keep one provider per kind"
+                )
+            providers[kind] = _caller(raw, value)
+            provider_names[kind] = name
+            continue
+        if callable(value) and getattr(value, INVARIANT_TAG, False):
+            invariants.append((name, _caller(raw, value)))
+    if not methods:
+        raise InvalidDefinition(
+            f"{cls.__qualname__} has no method decorated with @api; decorate the model "
+            f"methods a script may call"
+        )
+    registry = Registry(cls, tuple(methods), providers, tuple(invariants))
+    _check_refs(registry)
+    _CACHE[cls] = registry
+    return registry
+
+
+# --------------------------------------------------------------------------
+# external registration
+
+
+class Registration:
+    """Register a class you cannot edit, from outside it (like an RTTR block).
+
+    Each action is a plain function whose first parameter is the model::
+
+        reg = Registration(collections.OrderedDict)
+
+        @reg.api(alias="p")
+        def put(d: OrderedDict, key: Key, value: int) -> None:
+            d[key] = value
+
+        @reg.ids("key")
+        def keys(d: OrderedDict) -> list[int]:
+            return list(d)
+
+        target = Target(reg, expected=(KeyError,))
+
+    ``reg.method("move_to_end", key=Key, last=bool)`` registers an existing
+    method by name; the keyword arguments give the parameter types in order
+    when the method has no readable annotations (C methods).
+    """
+
+    def __init__(self, cls: type, /) -> None:
+        if not isinstance(cls, type):
+            raise InvalidDefinition(
+                f"apifuzz.Registration(): expected the class to register, got {cls!r}"
+            )
+        self.cls = cls
+        self._methods: dict[str, MethodSpec] = {}
+        self._providers: dict[str, Callable[[Any], Iterable[int]]] = {}
+        self._invariants: list[tuple[str, Callable[[Any], Any]]] = []
+        self._registry: Registry | None = None
+
+    def _where(self, name: str) -> str:
+        return f"{self.cls.__qualname__}.{name}"
+
+    def _add(self, spec: MethodSpec) -> None:
+        if spec.name in self._methods:
+            raise InvalidDefinition(
+                f"{spec.qualname} has been registered twice, which is not allowed; "
+                f"remove one registration"
+            )
+        self._registry = None
+        self._methods[spec.name] = spec
+
+    def api(
+        self,
+        func: Callable[..., Any] | None = None,
+        /,
+        *,
+        alias: str | None = None,
+        name: str | None = None,
+    ) -> Any:
+        """Register a function ``f(model, ...)`` as an action named ``name or f.__name__``."""
+
+        def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+            action = name or f.__name__
+            where = self._where(action)
+            if not action.isidentifier():
+                raise InvalidDefinition(f"{where}: the action name must be an identifier")
+            params = build_params(f, where, skip_first=True)
+            self._add(MethodSpec(action, where, params, f, alias, inspect.getdoc(f) or ""))
+            return f
+
+        if func is not None:
+            return decorate(func)
+        return decorate
+
+    def method(self, name: str, /, *, alias: str | None = None, **types: Any) -> None:
+        """Register the existing method ``name`` of the class.
+
+        Annotations and defaults come from the method when Python can read
+        them; ``types`` (parameter name → annotation, in order) fills in or
+        overrides them.
+        """
+        where = self._where(name)
+        attr = getattr(self.cls, name, None)
+        if attr is None or not callable(attr):
+            raise InvalidDefinition(
+                f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
+            )
+        try:
+            sig = inspect.signature(attr)
+            params = list(sig.parameters.values())[1:]
+        except (TypeError, ValueError):
+            params = None
+        if params is None or types:
+            hints = dict(getattr(attr, "__annotations__", {}) or {})
+            hints.update(types)
+            names = list(types) if params is None else [p.name for p in params]
+            defaults = {} if params is None else {p.name: p.default for p in params}
+            proto = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)] + [
+                inspect.Parameter(
+                    n,
+                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                    default=defaults.get(n, inspect.Parameter.empty),
+                )
+                for n in names
+            ]
+
+            def stub(*args: Any, **kwargs: Any) -> Any:
+                raise AssertionError("signature stub is never called")
+
+            stub.__signature__ = inspect.Signature(proto)  # type: ignore[attr-defined]
+            stub.__annotations__ = {n: hints[n] for n in names if n in hints}
+            spec_params = build_params(stub, where, skip_first=True)
+        else:
+            spec_params = build_params(attr, where, skip_first=True)
+        self._add(MethodSpec(name, where, spec_params, attr, alias, inspect.getdoc(attr) or ""))
+
+    def ids(self, kind: str) -> Callable[[Callable[[Any], Iterable[int]]], Any]:
+        """Register ``f(model) -> list[int]`` as the provider of live ids of ``kind``."""
+
+        def decorate(f: Callable[[Any], Iterable[int]]) -> Callable[[Any], Iterable[int]]:
+            if kind in self._providers:
+                raise InvalidDefinition(
+                    f"{self._where(f.__name__)}: @ids({kind!r}) is already registered; "
+                    f"keep one provider per kind"
+                )
+            self._registry = None
+            self._providers[kind] = f
+            return f
+
+        return decorate
+
+    def invariant(self, f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """Register ``f(model)`` as a check run after every call."""
+        self._registry = None
+        self._invariants.append((f.__name__, f))
+        return f
+
+    def registry(self) -> Registry:
+        """The Registry of everything registered so far."""
+        if self._registry is None:
+            if not self._methods:
+                raise InvalidDefinition(
+                    f"Registration({self.cls.__qualname__}) has no action; add one with "
+                    f"@reg.api or reg.method(...)"
+                )
+            registry = Registry(
+                self.cls,
+                tuple(sorted(self._methods.values(), key=lambda m: m.name)),
+                dict(self._providers),
+                tuple(self._invariants),
+            )
+            _check_refs(registry)
+            self._registry = registry
+        return self._registry

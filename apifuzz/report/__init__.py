@@ -1,0 +1,1 @@
+"""What a corpus or a campaign gives back: coverage of the model, a packaged fuzzer."""

@@ -1,0 +1,310 @@
+"""Line and branch coverage of a model from replaying a corpus (``apifuzz cov``).
+
+Every input (a corpus file, a script, a crash folder's ``input.txt`` and
+``minimized.txt``) runs once on a fresh model, and coverage.py measures the
+model's own code: the target's top-level package, from before it is imported,
+so module-level lines count. apifuzz's interpreter is never measured.
+
+``apifuzz cov TARGET DIR --json FILE`` writes the totals as one JSON object,
+a format kept stable for benchmarks and scripts::
+
+    {
+      "inputs": 120,                              # inputs run
+      "bugs": 0,                                  # inputs that showed a bug
+      "lines": {"covered": 781, "total": 818},    # statements executed / measured
+      "branches": {"covered": 174, "total": 198}, # branch arcs taken / possible
+      "percent": 93.99606299212599                # lines and branches together
+    }
+
+``percent`` is coverage.py's own total, (covered lines + covered branches) /
+(lines + branches) * 100, unrounded. The figures are coverage.py's JSON
+report totals (``covered_lines``, ``num_statements``, ``covered_branches``,
+``num_branches``, ``percent_covered``), measured with no configuration file,
+so a project's ``.coveragerc`` does not change them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import coverage
+
+from apifuzz.engine.corpus import inputs as corpus_inputs
+from apifuzz.engine.judge import target_packages
+from apifuzz.engine.replay import artifact_lock, find_artifacts
+from apifuzz.engine.triage import INPUT_NAME, MINIMIZED_NAME, is_artifact, load_artifact
+from apifuzz.errors import UsageError
+from apifuzz.interpreter import Interpreter
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.model.loader import default_corpus, load_target
+from apifuzz.model.target import Target, require_undo_redo
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Input:
+    """One script to run: where it came from, its bytes and how to run it."""
+
+    label: str
+    data: bytes
+    lock: Path | None  # the aliases.lock it was written with; None: the default one
+    undo_redo: bool = False  # a crash folder found with the undo/redo oracle on
+
+
+@dataclass
+class CoverageResult:
+    """What replaying the inputs covered; ``cov`` holds the data for the reports."""
+
+    spec: str
+    paths: list[Path]
+    inputs: int
+    bugs: int
+    lines_covered: int
+    lines_total: int
+    branches_covered: int
+    branches_total: int
+    percent: float
+    cov: coverage.Coverage
+    # False when the model was imported before measuring began (an in-process
+    # caller): its module-level lines then show as missed.
+    fresh_import: bool = True
+
+    def header(self) -> str:
+        """``121 inputs (3 showed a bug) from corpora/example_timeline``."""
+        names = [str(p) for p in self.paths]
+        if len(names) > 3:
+            names = [*names[:3], f"{len(names) - 3} more"]
+        noun = "input" if self.inputs == 1 else "inputs"
+        return f"{self.inputs} {noun} ({self.bugs} showed a bug) from {', '.join(names)}"
+
+    def table(self) -> str:
+        """coverage.py's report: one row per file of the model, and a total row."""
+        text = io.StringIO()
+        self.cov.report(file=text, show_missing=False, skip_covered=False)
+        return text.getvalue()
+
+    def write_html(self, directory: Path) -> Path:
+        """coverage.py's HTML report into ``directory``; returns its ``index.html``."""
+        try:
+            self.cov.html_report(directory=str(directory), title=f"apifuzz cov {self.spec}")
+        except OSError as exc:
+            raise UsageError(f"--html {directory}: cannot write: {exc.strerror}") from None
+        return directory / "index.html"
+
+    def totals(self) -> dict[str, Any]:
+        """The documented JSON object (see the module docstring)."""
+        return {
+            "inputs": self.inputs,
+            "bugs": self.bugs,
+            "lines": {"covered": self.lines_covered, "total": self.lines_total},
+            "branches": {"covered": self.branches_covered, "total": self.branches_total},
+            "percent": self.percent,
+        }
+
+    def write_json(self, path: Path) -> None:
+        """Write :meth:`totals` to ``path``."""
+        try:
+            path.write_text(json.dumps(self.totals(), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--json {path}: cannot write: {exc.strerror}") from None
+
+
+def measure(
+    spec: str,
+    paths: Sequence[Path] = (),
+    *,
+    undo_redo: bool = False,
+    corpus: Path | None = None,
+    progress: Progress | None = None,
+) -> CoverageResult:
+    """Run every input under ``paths`` on a fresh model of ``spec`` and measure coverage.
+
+    ``paths`` are corpus folders (each regular file is an input), script files,
+    crash folders and folders of crash folders; none means the target's corpus
+    (``corpus``, else ``corpora/<target>``). ``corpus`` also names the folder
+    whose ``aliases.lock`` every input is read with; without it each input uses
+    the lock beside it (a crash folder's, or one in a corpus folder or its
+    parent, as a fuzz workdir keeps it), else the target's corpus's.
+    ``progress(done, total)`` is called after every input.
+
+    Module-level lines only count when the model is first imported here: a
+    caller that imported it before gets them as missed (``fresh_import`` is
+    then False), as coverage.py cannot see code that already ran. The command
+    line always imports it fresh.
+    """
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    packages = target_packages(spec)
+    fresh = not any(name in sys.modules for name in packages)
+    cov = coverage.Coverage(
+        data_file=None, branch=True, source_pkgs=packages, config_file=False, messages=False
+    )
+    # Reported through fresh_import instead, for a caller that imported the model first.
+    cov.set_option("run:disable_warnings", ["module-not-measured", "already-imported"])
+    cov.start()
+    try:
+        # Imported inside the measured region, so module-level lines count.
+        target = load_target(spec)
+        home = corpus if corpus is not None else default_corpus(target)
+        if not paths and not home.is_dir():
+            raise UsageError(
+                f"no corpus at {home}; give corpus folders, scripts or crash folders: "
+                f"apifuzz cov {spec} PATH..."
+            )
+        chosen = list(paths) or [home]
+        inputs = collect_inputs(chosen, _lock_in(home), own_locks=corpus is None)
+        if undo_redo:
+            require_undo_redo(target)
+        bugs = _run_all(target, inputs, undo_redo, progress)
+    finally:
+        cov.stop()
+    totals = _json_totals(cov)
+    return CoverageResult(
+        spec=spec,
+        paths=chosen,
+        inputs=len(inputs),
+        bugs=bugs,
+        lines_covered=int(totals["covered_lines"]),
+        lines_total=int(totals["num_statements"]),
+        branches_covered=int(totals["covered_branches"]),
+        branches_total=int(totals["num_branches"]),
+        percent=float(totals["percent_covered"]),
+        cov=cov,
+        fresh_import=fresh,
+    )
+
+
+def collect_inputs(
+    paths: Iterable[Path], default_lock: Path | None, *, own_locks: bool
+) -> list[Input]:
+    """Read every input under ``paths`` (see :func:`measure`); each file once.
+
+    A folder holding crash folders (or being one) gives their ``input.txt`` and
+    ``minimized.txt``; any other folder is a corpus: each regular file directly
+    in it is one input, except ``aliases.lock`` and hidden files. With
+    ``own_locks`` an input uses the alias lock found beside it (else
+    ``default_lock``); without it, ``default_lock``.
+    """
+    inputs: list[Input] = []
+    seen: set[Path] = set()
+
+    def add(file: Path, lock: Path | None, undo_redo: bool = False) -> None:
+        key = file.resolve()
+        if key in seen:
+            return
+        seen.add(key)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {file}: {exc.strerror}") from None
+        inputs.append(Input(str(file), data, lock if own_locks else default_lock, undo_redo))
+
+    for path in paths:
+        if not path.is_dir():
+            folder = path.parent
+            lock = artifact_lock(folder) if is_artifact(folder) else _folder_lock(folder)
+            add(path, lock or default_lock)
+            continue
+        folders = find_artifacts(path)
+        files = []
+        if not folders:
+            try:
+                files = corpus_inputs(path)
+            except OSError as exc:
+                raise UsageError(f"cannot read folder {path}: {exc.strerror}") from None
+        lock = _folder_lock(path) or default_lock
+        for file in files:
+            add(file, lock)
+        for folder in folders:
+            try:
+                crash = load_artifact(folder)
+            except OSError as exc:
+                raise UsageError(f"cannot read {folder / INPUT_NAME}: {exc.strerror}") from None
+            lock = artifact_lock(folder) or default_lock
+            add(folder / INPUT_NAME, lock, crash.undo_redo)
+            if crash.minimized is not None:
+                add(folder / MINIMIZED_NAME, lock, crash.undo_redo)
+        if not files and not folders:
+            raise UsageError(
+                f"{path}: no inputs found (a corpus folder holds one input per file; "
+                f"a crash folder holds input.txt)"
+            )
+    return inputs
+
+
+def _lock_in(folder: Path) -> Path | None:
+    lock = folder / LOCK_NAME
+    return lock if lock.is_file() else None
+
+
+def _folder_lock(folder: Path) -> Path | None:
+    # A fuzz workdir keeps its corpus in <workdir>/corpus and the lock in <workdir>.
+    return _lock_in(folder) or _lock_in(folder.parent)
+
+
+def _run_all(
+    target: Target, inputs: list[Input], undo_redo: bool, progress: Progress | None
+) -> int:
+    interpreters: dict[tuple[Path | None, bool], Interpreter] = {}
+    bugs = 0
+    for done, item in enumerate(inputs, 1):
+        oracle = undo_redo or item.undo_redo
+        interpreter = interpreters.get((item.lock, oracle))
+        if interpreter is None:
+            language = Language.for_target(target, item.lock)
+            interpreter = interpreters[item.lock, oracle] = Interpreter(language, undo_redo=oracle)
+        try:
+            report = interpreter.run(item.data, record=False)
+            bugs += report.bug is not None
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            # The interpreter stops at Exception and SystemExit; anything else the model
+            # raises still ends only this input.
+            bugs += 1
+        if progress is not None:
+            progress(done, len(inputs))
+    return bugs
+
+
+def _json_totals(cov: coverage.Coverage) -> dict[str, Any]:
+    # coverage.py's JSON report is its public, stable way to get the branch totals.
+    with tempfile.TemporaryDirectory(prefix="apifuzz-cov-") as tmp:
+        out = os.path.join(tmp, "coverage.json")
+        try:
+            cov.json_report(outfile=out)
+        except coverage.CoverageException as exc:
+            raise UsageError(f"coverage.py could not report: {exc}") from None
+        with open(out, encoding="utf-8") as f:
+            totals: dict[str, Any] = json.load(f)["totals"]
+    return totals
+
+
+def tty_progress(stream: TextIO, every: float = 0.5) -> Progress | None:
+    """A ``\\r``-updated ``done/total inputs`` counter on a terminal; None otherwise."""
+    if not stream.isatty():
+        return None
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total:
+            stream.write("\r\033[K")  # the final report replaces the counter
+            stream.flush()
+        elif now - last[0] >= every:
+            last[0] = now
+            stream.write(f"\r{done}/{total} inputs")
+            stream.flush()
+
+    return show

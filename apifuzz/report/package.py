@@ -1,0 +1,156 @@
+"""``apifuzz package``: a target as a standalone libFuzzer fuzzer for OSS-Fuzz and ClusterFuzzLite.
+
+Writes, into one folder, what a continuous fuzzing service picks up by name
+(OSS-Fuzz's conventions for a fuzzer ``fuzz_<target>``):
+
+- ``fuzz_<target>.py``: the harness (executable, with a shebang): ``python
+  fuzz_<target>.py [libFuzzer flags] [corpus folder | crash file]``.  It
+  imports the model under atheris' instrumentation (a plain ``import``, so that
+  PyInstaller bundles the model too), carries the alias lock, and runs
+  ``apifuzz.engine.harness.Harness``;
+- ``fuzz_<target>_seed_corpus.zip``: the seed corpus, one input per file;
+- ``fuzz_<target>.dict``: the libFuzzer dictionary of the script language;
+- ``fuzz_<target>.options``: libFuzzer's options for the service (the
+  dictionary and ``max_len``).
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from apifuzz.engine.corpus import inputs
+from apifuzz.engine.judge import target_packages
+from apifuzz.engine.mutator import LEN_CONTROL
+from apifuzz.engine.runner import default_max_len
+from apifuzz.engine.triage import atomic_write
+from apifuzz.errors import UsageError
+from apifuzz.language import LOCK_NAME, Language
+from apifuzz.language.aliases import AliasLock
+from apifuzz.model.loader import load_target
+from apifuzz.model.target import require_undo_redo
+
+#: A fixed timestamp for the zip's members, so the same corpus gives the same bytes.
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+HARNESS = '''#!/usr/bin/env python3
+# LLVMFuzzerTestOneInput: a libFuzzer target (this line is how OSS-Fuzz and
+# ClusterFuzzLite recognise a fuzzer).
+"""apifuzz fuzzer for {target}, written by `apifuzz package`; do not edit.
+
+    python {name}.py [libFuzzer flags] [corpus folder ... | crash file]
+
+Fuzzes the model's API with apifuzz's structure mutator and stops at the first
+bug: its traceback is printed and libFuzzer writes the input as crash-<sha1>.
+Given a file instead of a folder, it runs that input once (how a crash is
+reproduced).  Regenerate with: apifuzz package {target} --out <folder>
+"""
+
+import sys
+
+import atheris
+
+# Imported under instrumentation: libFuzzer is guided by the coverage of this code.
+with atheris.instrument_imports(include={packages!r}):
+{imports}
+
+from apifuzz.engine.harness import Harness
+
+TARGET = {target!r}
+UNDO_REDO = {undo_redo!r}
+ALIASES = {aliases!r}
+
+
+def main() -> None:
+    Harness(TARGET, ALIASES, undo_redo=UNDO_REDO).fuzz(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+@dataclass
+class Packaged:
+    """What ``package`` wrote."""
+
+    name: str  # fuzz_<target>
+    harness: Path
+    seeds: Path
+    seed_count: int
+    dictionary: Path
+    options: Path
+    corpus: Path  # the seed folder the zip was made from
+
+
+def fuzzer_name(target_name: str) -> str:
+    """``fuzz_<target name>``, with anything but letters, digits and ``_`` replaced."""
+    return "fuzz_" + (re.sub(r"\W+", "_", target_name).strip("_") or "target")
+
+
+def package(
+    spec: str,
+    out: Path,
+    corpus: Path | None = None,
+    *,
+    max_len: int | None = None,
+    undo_redo: bool = False,
+    instrument: Sequence[str] = (),
+) -> Packaged:
+    """Write the fuzzer of target ``spec`` into ``out``; ``corpus``: its seeds (and lock).
+
+    ``instrument``: more modules whose coverage guides the fuzzer (a library the
+    model drives), as ``apifuzz fuzz --instrument``.
+    """
+    if max_len is not None and max_len <= 0:
+        raise UsageError(f"--max-len must be positive, got {max_len}")
+    modules = [spec.split(":")[0], *instrument]
+    for module in modules:
+        if not all(part.isidentifier() for part in module.split(".")):
+            raise UsageError(f"{module!r} is not a module name the fuzzer can import")
+    target = load_target(spec)
+    if undo_redo:
+        require_undo_redo(target)
+    corpus = corpus if corpus is not None else Path("corpora", target.name)
+    if not corpus.is_dir():
+        raise UsageError(f"no corpus at {corpus}; give the seed folder with --corpus DIR")
+    seeds = inputs(corpus)
+    lock = AliasLock.load(corpus / LOCK_NAME)
+    language = Language.build(target, lock)  # a method added since the lock gets its alias
+    name = fuzzer_name(target.name)
+    out.mkdir(parents=True, exist_ok=True)
+
+    text = HARNESS.format(
+        target=spec,
+        name=name,
+        imports="\n".join(f"    import {m}  # noqa: F401" for m in modules),
+        packages=target_packages(spec, instrument),
+        undo_redo=undo_redo,
+        aliases=lock.dumps(),
+    )
+    compile(text, name, "exec")  # the template and its literals always make valid Python
+    harness = out / f"{name}.py"
+    atomic_write(harness, text.encode("utf-8"))
+    harness.chmod(harness.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+    zipped = out / f"{name}_seed_corpus.zip"
+    partial = zipped.with_name(zipped.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in seeds:
+            info = zipfile.ZipInfo(path.name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    partial.replace(zipped)
+
+    dictionary = out / f"{name}.dict"
+    atomic_write(dictionary, language.dictionary().encode("utf-8"))
+    options = out / f"{name}.options"
+    length = max_len or default_max_len([corpus])
+    flag, value = LEN_CONTROL.lstrip("-").split("=")  # the length control apifuzz fuzz uses
+    flags = f"dict = {name}.dict\nmax_len = {length}\n{flag} = {value}\n"
+    atomic_write(options, ("[libfuzzer]\n" + flags).encode())
+    return Packaged(name, harness, zipped, len(seeds), dictionary, options, corpus)
