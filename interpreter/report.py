@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from apifuzz.interpreter.parser import SkipReason
 
@@ -25,6 +25,10 @@ class BugKind(enum.Enum):
     EXCEPTION = "exception"  # an exception not listed in Target(expected=...)
     INVARIANT = "invariant"  # an @invariant raised or returned False
     ORACLE = "oracle"  # undo then redo changed the state, or redo was refused after an undo
+
+
+#: The step of the undo/redo oracle in which a bug showed (see :attr:`Bug.oracle`).
+OracleStep = Literal["undo", "redo", "state", "compare"]
 
 
 @dataclass
@@ -62,7 +66,7 @@ class Bug:
     # Set when the bug showed in the undo/redo oracle run after ``method``: "undo",
     # "redo" or "state" (the step that raised or after which the invariant failed),
     # "compare" for a state that undo and redo did not give back.
-    oracle: str | None = None
+    oracle: OracleStep | None = None
 
     @property
     def traceback(self) -> str:

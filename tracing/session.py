@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from apifuzz.atomic import atomic_write
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language
@@ -41,7 +40,7 @@ def script_name(label: str, target: str = "") -> str:
 
 
 @dataclass
-class Outcome:
+class TracedTarget:
     """What tracing produced for one target."""
 
     target: Target
@@ -52,18 +51,6 @@ class Outcome:
     duplicates: int = 0  # scripts whose statements repeat an earlier one
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write then rename: a crash leaves the old file or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class TraceSession:
     """The pytest plugin object registered by ``--apifuzz-trace``."""
 
@@ -72,7 +59,7 @@ class TraceSession:
         self.out = Path(out)
         self.tests = 0
         self.traced_tests = 0
-        self.outcomes: dict[str, Outcome] = {}
+        self.outcomes: dict[str, TracedTarget] = {}
         try:
             targets = [load_target(spec) for spec in specs]
         except ApifuzzError as exc:
@@ -90,7 +77,7 @@ class TraceSession:
             lock = self.out / target.name / LOCK_NAME
             language = Language.for_target(target, lock, write_lock=False)
             if outcome is None:
-                outcome = self.outcomes[target.name] = Outcome(target, language)
+                outcome = self.outcomes[target.name] = TracedTarget(target, language)
             else:
                 outcome.target, outcome.language = target, language
             return language
@@ -133,7 +120,7 @@ class TraceSession:
         for outcome in self.outcomes.values():
             self._write(outcome)
 
-    def _write(self, outcome: Outcome) -> None:
+    def _write(self, outcome: TracedTarget) -> None:
         folder = self.out / outcome.target.name
         folder.mkdir(parents=True, exist_ok=True)
         Language.for_target(outcome.target, folder / LOCK_NAME, write_lock=True)

@@ -115,15 +115,16 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
     A crash folder (holding ``input.txt``) is judged the way the fuzz worker
     judged it, and the bug it shows now is compared with its recorded signature.
     """
-    from apifuzz.engine.judge import Judge
-    from apifuzz.engine.replay import (
-        ReplaySetup,
-        Reproduction,
+    from apifuzz.engine.crashes import (
+        INPUT_NAME,
+        MINIMIZED_NAME,
+        Artifact,
         find_artifacts,
+        load_artifact,
         owning_artifact,
-        replay_setup,
     )
-    from apifuzz.engine.triage import INPUT_NAME, MINIMIZED_NAME, Artifact, load_artifact
+    from apifuzz.engine.judge import Judge
+    from apifuzz.engine.replay import ReplaySetup, Reproduction, replay_setup
 
     target = load_target(args.target)
     if args.undo_redo:
@@ -144,10 +145,7 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
         if not folders:
             raise ApifuzzError(f"{name}: no crash folder (a folder holding input.txt) in it")
         for folder in folders:
-            try:
-                crash = load_artifact(folder)
-            except OSError as exc:
-                raise ApifuzzError(f"cannot read {folder / INPUT_NAME}: {exc.strerror}") from None
+            crash = load_artifact(folder)
             entries.append((str(folder / INPUT_NAME), crash.script, crash))
             if crash.minimized is not None:
                 entries.append((str(folder / MINIMIZED_NAME), crash.minimized, crash))
@@ -297,8 +295,8 @@ def _to_test_file(args: argparse.Namespace, target: Target) -> Path | None:
 
 def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     """Shrink a crashing script (or crash folder) to the fewest statements with the same bug."""
-    from apifuzz.engine.replay import owning_artifact, replay_setup, why_no_bug
-    from apifuzz.engine.triage import INPUT_NAME, is_artifact, load_artifact
+    from apifuzz.engine.crashes import INPUT_NAME, is_artifact, load_artifact, owning_artifact
+    from apifuzz.engine.replay import replay_setup, why_no_bug
     from apifuzz.minimize import Minimizer, Status
     from apifuzz.minimize.files import minimize_path
 
@@ -312,11 +310,8 @@ def cmd_minimize(args: argparse.Namespace, out: TextIO) -> int:
     artifact = owning_artifact(source)
     if artifact is not None and source.name == INPUT_NAME:
         source = source.parent  # a crash folder's input is that crash folder
-    try:
-        if is_artifact(source):
-            artifact = load_artifact(source)
-    except OSError as exc:
-        raise ApifuzzError(f"cannot read {source / INPUT_NAME}: {exc.strerror}") from None
+    if is_artifact(source):
+        artifact = load_artifact(source)
     setup = replay_setup(
         args.target,
         artifact,

@@ -14,49 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
+from apifuzz.engine.crashes import Artifact, artifact_lock
 from apifuzz.engine.judge import Judge, Verdict, target_packages
-from apifuzz.engine.triage import (
-    INPUT_NAME,
-    MINIMIZED_NAME,
-    SIGNATURE_NAME,
-    Artifact,
-    Signature,
-    is_artifact,
-    load_artifact,
-    shell_assignments,
-)
+from apifuzz.engine.triage import Signature, shell_assignments
 from apifuzz.language import LOCK_NAME, Language
 from apifuzz.model.loader import default_corpus, load_target
 from apifuzz.model.target import Target, require_undo_redo
-
-
-def find_artifacts(root: Path) -> list[Path]:
-    """Every crash folder (a folder holding ``input.txt``) at or under ``root``, sorted.
-
-    Hidden folders are skipped: a worker stages a crash folder under a dot name
-    before renaming it into place, so a hidden one may be half written.
-    """
-    if is_artifact(root):
-        return [root]
-    found = []
-    for folder, subdirs, _files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        path = Path(folder)
-        if path != root and is_artifact(path):
-            found.append(path)
-    return sorted(found)
-
-
-def artifact_lock(folder: Path) -> Path | None:
-    """The alias lock the fuzzer wrote the folder's input with, when it can be found.
-
-    A worker writes ``<workdir>/crashes/<key>/input.txt`` with the aliases of
-    ``<workdir>/aliases.lock``; a folder copied elsewhere may carry its own.
-    """
-    for lock in (folder / LOCK_NAME, folder.parent.parent / LOCK_NAME):
-        if lock.is_file():
-            return lock
-    return None
 
 
 @dataclass(frozen=True)
@@ -119,24 +82,6 @@ def replay_setup(
         packages = artifact.packages_or(packages)
     lock = lock if lock is not None and lock.is_file() else None
     return ReplaySetup(target, lock, undo_redo, tuple(packages), timeout)
-
-
-def owning_artifact(path: Path) -> Artifact | None:
-    """The crash folder a script file belongs to (its input.txt or minimized.txt), if any.
-
-    Only a folder that records its bug (``signature.json``) counts: a plain
-    ``input.txt`` elsewhere is just a script.
-
-    Such a file (``reproduce.sh`` of older folders names input.txt) replays
-    with its folder's aliases, oracle, packages and timeout.
-    """
-    folder = path.parent
-    if path.name in (INPUT_NAME, MINIMIZED_NAME) and (folder / SIGNATURE_NAME).is_file():
-        try:
-            return load_artifact(folder)
-        except OSError:
-            return None
-    return None
 
 
 def why_no_bug(spec: str, setup: ReplaySetup, artifact: Artifact | None) -> str:

@@ -21,15 +21,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from apifuzz.atomic import atomic_write
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.corpus import count, inputs, sweep
-from apifuzz.engine.triage import (
+from apifuzz.engine.crashes import (
+    MINIMIZE_LOG_NAME,
     MINIMIZED_NAME,
-    apifuzz_environment,
-    atomic_write,
+    RECORD_NAME,
     load_crashes,
-    shell_assignments,
+    read_minimize_record,
+    reproduce_line,
 )
+from apifuzz.engine.triage import apifuzz_environment, shell_assignments
 from apifuzz.engine.worker import WorkerConfig
 from apifuzz.errors import UsageError
 from apifuzz.language import LOCK_NAME, Language
@@ -277,7 +280,7 @@ class Run:
         pending = [
             r
             for r in sorted(load_crashes(self.workdir / "crashes"), key=lambda r: r.first_seen)
-            if not (r.folder / "minimize.json").exists()
+            if not (r.folder / RECORD_NAME).exists()
         ]
         if not pending:
             return
@@ -305,7 +308,7 @@ class Run:
             while pending or running:
                 while pending and len(running) < self.options.jobs:
                     folder = pending.pop(0).folder
-                    log = open(folder / "minimize.log", "wb")  # noqa: SIM115
+                    log = open(folder / MINIMIZE_LOG_NAME, "wb")  # noqa: SIM115
                     proc = subprocess.Popen(
                         [*command, str(folder)], stdout=log, stderr=subprocess.STDOUT
                     )
@@ -322,7 +325,7 @@ class Run:
                         done += 1
                         line = self._minimized(folder) or (
                             f"not minimized: stopped after {allowance:.0f}s "
-                            f"(see {folder / 'minimize.log'})"
+                            f"(see {folder / MINIMIZE_LOG_NAME})"
                         )
                         self.out.write(f"  [{done}/{total}] {folder.name}: {line}\n")
                         self.out.flush()
@@ -381,20 +384,17 @@ class Run:
     @staticmethod
     def _minimized(folder: Path) -> str:
         """The summary line of a crash folder's minimization, or ''."""
-        try:
-            record = json.loads((folder / "minimize.json").read_text())
-        except (OSError, ValueError):
+        record = read_minimize_record(folder)
+        if record is None:
             return ""
-        status = record.get("status")
+        status = record.status
         if status == "minimized":
-            cut = "" if record.get("complete", True) else ", time limit reached"
-            if record.get("interrupted"):
+            cut = "" if record.complete else ", time limit reached"
+            if record.interrupted:
                 cut = ", interrupted"
-            path = record.get("path") or folder / MINIMIZED_NAME
-            return (
-                f"minimized: {record['after']} statements (from {record['before']}{cut}) -> {path}"
-            )
-        describe = record.get("describe", status)
+            path = record.path or folder / MINIMIZED_NAME
+            return f"minimized: {record.after} statements (from {record.before}{cut}) -> {path}"
+        describe = record.describe or status
         if status == "flaky":
             return f"{describe} (in a fresh process)"
         if status in ("no bug", "not reproduced"):
@@ -439,7 +439,7 @@ class Run:
                 )
                 w(f"      {minimized}\n")
             last = sorted(crashes, key=lambda r: r.first_seen)[-1]
-            reproduce = (last.folder / "reproduce.sh").read_text().splitlines()[-1]
+            reproduce = reproduce_line(last.folder)
             w("each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n")
             w(f"  {reproduce}\n")
             if self.options.to_test is not None and self.tests_written:

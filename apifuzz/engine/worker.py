@@ -19,16 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apifuzz.atomic import atomic_write
 from apifuzz.engine.corpus import sweep
+from apifuzz.engine.crashes import CrashStore
 from apifuzz.engine.judge import target_packages
-from apifuzz.engine.triage import (
-    CrashStore,
-    Hang,
-    atomic_write,
-    model_dirs,
-    raise_hang,
-    signature_of,
-)
+from apifuzz.engine.triage import Hang, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.interpreter.runner import interrupted_bug
 

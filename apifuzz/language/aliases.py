@@ -10,13 +10,12 @@ a removed method's alias is retired forever.
 
 from __future__ import annotations
 
-import os
 import string
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apifuzz.atomic import atomic_write
 from apifuzz.errors import InvalidDefinition, LanguageError
 
 #: Words the script syntax reserves; no alias or method may use them.
@@ -100,14 +99,7 @@ class AliasLock:
     def save(self, path: Path) -> None:
         """Write atomically: a crash leaves either the old or the new file."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(self.dumps())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, self.dumps())
 
 
 def _candidates(method: str) -> Iterator[str]:

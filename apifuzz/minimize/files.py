@@ -7,25 +7,25 @@ summary and the regression tools read back.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from apifuzz.engine.triage import (
+from apifuzz.atomic import atomic_write
+from apifuzz.engine.crashes import (
     MINIMIZED_NAME,
     Artifact,
-    atomic_write,
+    MinimizeRecord,
     is_artifact,
     load_artifact,
+    read_minimize_record,
+    write_minimize_record,
 )
 from apifuzz.errors import ApifuzzError
 from apifuzz.minimize.minimizer import Minimized, Minimizer, Status
 
-RECORD_NAME = "minimize.json"
-
 
 @dataclass
-class Written:
+class MinimizedFile:
     """A minimization and where its script went (None when nothing was written)."""
 
     result: Minimized
@@ -54,7 +54,7 @@ def minimize_path(
     source: Path,
     output: Path | None = None,
     artifact: Artifact | None = None,
-) -> Written:
+) -> MinimizedFile:
     """Minimize ``source`` (a script or a crash folder); raises ApifuzzError if unreadable.
 
     ``artifact`` is the crash folder ``source`` is, or the one a script file
@@ -88,24 +88,21 @@ def minimize_path(
     ):
         # The folder's record tells of its own minimized.txt only (not of an -o file),
         # and a failed attempt (the bug variable not set, say) never hides an earlier success.
-        record = {
-            "status": result.status.value,
-            "before": result.before,
-            "after": result.after,
-            "seconds": round(result.seconds, 3),
-            "runs": result.runs,
-            "complete": result.complete,
-            "interrupted": result.interrupted,
-            "describe": result.describe(),
-            "path": str(path) if path else None,
-        }
-        atomic_write(source / RECORD_NAME, json.dumps(record, indent=2) + "\n")
-    return Written(result, source, path)
+        record = MinimizeRecord(
+            status=result.status.value,
+            before=result.before,
+            after=result.after,
+            seconds=round(result.seconds, 3),
+            runs=result.runs,
+            complete=result.complete,
+            interrupted=result.interrupted,
+            describe=result.describe(),
+            path=str(path) if path else None,
+        )
+        write_minimize_record(source, record)
+    return MinimizedFile(result, source, path)
 
 
 def _minimized_before(folder: Path) -> bool:
-    try:
-        record = json.loads((folder / RECORD_NAME).read_text())
-    except (OSError, ValueError):
-        return False
-    return isinstance(record, dict) and record.get("status") == Status.MINIMIZED.value
+    record = read_minimize_record(folder)
+    return record is not None and record.status == Status.MINIMIZED.value

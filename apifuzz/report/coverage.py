@@ -39,9 +39,15 @@ from typing import Any, TextIO
 import coverage
 
 from apifuzz.engine.corpus import inputs as corpus_inputs
+from apifuzz.engine.crashes import (
+    INPUT_NAME,
+    MINIMIZED_NAME,
+    artifact_lock,
+    find_artifacts,
+    is_artifact,
+    load_artifact,
+)
 from apifuzz.engine.judge import target_packages
-from apifuzz.engine.replay import artifact_lock, find_artifacts
-from apifuzz.engine.triage import INPUT_NAME, MINIMIZED_NAME, is_artifact, load_artifact
 from apifuzz.errors import UsageError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language
@@ -227,10 +233,7 @@ def collect_inputs(
         for file in files:
             add(file, lock)
         for folder in folders:
-            try:
-                crash = load_artifact(folder)
-            except OSError as exc:
-                raise UsageError(f"cannot read {folder / INPUT_NAME}: {exc.strerror}") from None
+            crash = load_artifact(folder)
             lock = artifact_lock(folder) or default_lock
             add(folder / INPUT_NAME, lock, crash.undo_redo)
             if crash.minimized is not None:

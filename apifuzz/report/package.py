@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from apifuzz.atomic import atomic_write
 from apifuzz.engine.corpus import inputs
 from apifuzz.engine.judge import target_packages
 from apifuzz.engine.mutator import LEN_CONTROL
 from apifuzz.engine.runner import default_max_len
-from apifuzz.engine.triage import atomic_write
 from apifuzz.errors import UsageError
 from apifuzz.language import LOCK_NAME, Language
 from apifuzz.language.aliases import AliasLock

@@ -19,9 +19,15 @@ from typing import Any
 
 import pytest
 
+from apifuzz.engine.crashes import (
+    INPUT_NAME,
+    MINIMIZED_NAME,
+    Artifact,
+    find_artifacts,
+    load_artifact,
+)
 from apifuzz.engine.judge import Judge, Verdict
-from apifuzz.engine.replay import ReplaySetup, find_artifacts, model_traceback, replay_setup
-from apifuzz.engine.triage import INPUT_NAME, MINIMIZED_NAME, Artifact, load_artifact
+from apifuzz.engine.replay import ReplaySetup, model_traceback, replay_setup
 from apifuzz.errors import ApifuzzError
 from apifuzz.tracing.guard import guarded
 
@@ -115,10 +121,8 @@ class CrashFolder(pytest.File):
     def collect(self) -> list[pytest.Item]:
         try:
             artifact = load_artifact(self.path)
-        except OSError as exc:
-            raise self.CollectError(
-                f"cannot read {self.path / INPUT_NAME}: {exc.strerror}"
-            ) from None
+        except ApifuzzError as exc:
+            raise self.CollectError(str(exc)) from None
         try:
             spec = artifact.target or self.plugin.fallback_spec()
         except RegressionError as exc:

@@ -17,20 +17,13 @@ import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from apifuzz.atomic import atomic_write
+from apifuzz.engine.crashes import Artifact, is_artifact, load_artifact, owning_artifact
 from apifuzz.engine.judge import alarm
-from apifuzz.engine.replay import ReplaySetup, owning_artifact, replay_setup, why_no_bug
-from apifuzz.engine.triage import (
-    INPUT_NAME,
-    Artifact,
-    Hang,
-    Signature,
-    atomic_write,
-    is_artifact,
-    load_artifact,
-    model_dirs,
-    signature_of,
-)
+from apifuzz.engine.replay import ReplaySetup, replay_setup, why_no_bug
+from apifuzz.engine.triage import Hang, Signature, model_dirs, signature_of
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter.parser import is_blank
 from apifuzz.interpreter.runner import decode
@@ -41,13 +34,13 @@ from apifuzz.testgen.steps import collect_steps
 
 
 @dataclass(frozen=True)
-class Written:
+class WrittenTest:
     """What ``to_test`` did."""
 
     path: Path
     test_name: str
     steps: int
-    status: str  # "created" (a new file), "appended" or "present" (nothing written)
+    status: Literal["created", "appended", "present"]  # "present": nothing written
     signature: Signature
     undo_redo: bool  # the undo/redo oracle ran after every step
     oracle_from_artifact: bool = False  # switched on because the crash was found with it
@@ -69,10 +62,7 @@ def read_script(path: Path) -> tuple[bytes, Artifact | None]:
     if path.is_dir():
         if not is_artifact(path):
             raise ApifuzzError(f"{path} is a folder but not a crash folder (no input.txt in it)")
-        try:
-            artifact = load_artifact(path)
-        except OSError as exc:
-            raise ApifuzzError(f"cannot read {path / INPUT_NAME}: {exc.strerror}") from None
+        artifact = load_artifact(path)
         return artifact.best, artifact
     try:
         return path.read_bytes(), owning_artifact(path)
@@ -89,7 +79,7 @@ def to_test(
     corpus: Path | None = None,
     timeout: float | None = None,
     any_bug: bool = False,
-) -> Written:
+) -> WrittenTest:
     """Write the regression test of the bug ``script`` shows on target ``spec``.
 
     A crash folder is replayed as its worker ran it (its oracle, its packages)
@@ -154,7 +144,7 @@ def to_test(
     existing = _read_existing(path)
     emitted = emit(test, existing)
     if emitted.code is None:
-        status = "present"
+        status: Literal["created", "appended", "present"] = "present"
     else:
         status = "appended" if emitted.appended else "created"
         try:
@@ -162,7 +152,7 @@ def to_test(
             atomic_write(path, emitted.code)
         except OSError as exc:
             raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
-    return Written(
+    return WrittenTest(
         path,
         emitted.test_name,
         emitted.steps,

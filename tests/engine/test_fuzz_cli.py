@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from apifuzz.engine.corpus import is_whole
-from apifuzz.engine.triage import load_crashes
+from apifuzz.engine.crashes import load_crashes
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 pytestmark = pytest.mark.slow

@@ -13,15 +13,16 @@ import pytest
 import undo_models
 
 from apifuzz import Target
-from apifuzz.engine.judge import Judge, target_packages
-from apifuzz.engine.replay import (
-    Reproduction,
+from apifuzz.engine.crashes import (
+    CrashStore,
     artifact_lock,
     find_artifacts,
-    model_traceback,
-    replay_setup,
+    is_artifact,
+    load_artifact,
 )
-from apifuzz.engine.triage import CrashStore, Signature, is_artifact, load_artifact
+from apifuzz.engine.judge import Judge, target_packages
+from apifuzz.engine.replay import Reproduction, model_traceback, replay_setup
+from apifuzz.engine.triage import Signature
 from apifuzz.language import LOCK_NAME, Language
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"

@@ -10,14 +10,8 @@ import pytest
 from fuzz_models import target
 
 from apifuzz.engine.corpus import count, is_whole, sweep
-from apifuzz.engine.triage import (
-    CrashStore,
-    Hang,
-    Signature,
-    load_artifact,
-    load_crashes,
-    signature_of,
-)
+from apifuzz.engine.crashes import CrashStore, load_artifact, load_crashes
+from apifuzz.engine.triage import Hang, Signature, signature_of
 from apifuzz.interpreter import Interpreter
 from apifuzz.interpreter.report import Bug, BugKind
 from apifuzz.language import Language
@@ -130,7 +124,7 @@ def test_atomic_write_keeps_permissions_and_symlinks(tmp_path: Path) -> None:
     import os
     import stat
 
-    from apifuzz.engine.triage import atomic_write
+    from apifuzz.atomic import atomic_write
 
     new = tmp_path / "new.txt"
     atomic_write(new, "x")

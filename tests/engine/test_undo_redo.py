@@ -13,8 +13,9 @@ import pytest
 import undo_models
 
 from apifuzz import Target, UsageError
+from apifuzz.engine.crashes import load_artifact, load_crashes
 from apifuzz.engine.judge import Judge, target_packages
-from apifuzz.engine.triage import Signature, load_artifact, load_crashes, signature_of
+from apifuzz.engine.triage import Signature, signature_of
 from apifuzz.interpreter.report import Bug, BugKind
 from apifuzz.language import Language
 

@@ -10,8 +10,8 @@ import pytest
 import undo_models
 
 from apifuzz import Target
+from apifuzz.engine.crashes import CrashStore
 from apifuzz.engine.judge import Judge, target_packages
-from apifuzz.engine.triage import CrashStore
 from apifuzz.language import Language
 
 pytest_plugins = ["pytester"]

@@ -24,7 +24,7 @@ import pytest
 import example_timeline
 from apifuzz.engine.triage import Signature
 from apifuzz.errors import ApifuzzError, UsageError
-from apifuzz.testgen.regression import Written, default_output, to_test
+from apifuzz.testgen.regression import WrittenTest, default_output, to_test
 from example_timeline.bugs import ALL_BUGS, ENV_VAR, script_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def innermost_model_frame(exc: BaseException) -> tuple[str, str, int]:
     return os.path.relpath(frame.filename, MODEL_DIR.parent), frame.name, frame.lineno or 0
 
 
-def check_fails_then_passes(written: Written, bug: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def check_fails_then_passes(written: WrittenTest, bug: str, monkeypatch: pytest.MonkeyPatch) -> None:
     function = generated_test(load(written.path), written.test_name)
     monkeypatch.setenv(ENV_VAR, bug)
     with pytest.raises(BaseException) as raised:

@@ -194,7 +194,7 @@ def run(
 def _apifuzz(
     workdir: Path, log: Path, launch: float, code: int | None, wall: float, budget: float
 ) -> Outcome:
-    from apifuzz.engine.triage import load_crashes
+    from apifuzz.engine.crashes import load_crashes
 
     crashes = load_crashes(workdir / "work" / "crashes")
     if crashes:

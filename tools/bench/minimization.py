@@ -68,8 +68,8 @@ def shortest_known(bug: str) -> int:
 
 def ddmin_lines(folder: Path, max_time: float) -> dict[str, Any]:
     """Reduce a crash folder's input by ddmin over its lines; keep the recorded signature."""
+    from apifuzz.engine.crashes import load_artifact
     from apifuzz.engine.replay import replay_setup
-    from apifuzz.engine.triage import load_artifact
     from apifuzz.minimize.ddmin import ddmin
     from apifuzz.minimize.statements import count_statements
 
@@ -122,7 +122,7 @@ def _child_json(cmd: list[str], bug: str, log: Path, core: int | None) -> dict[s
 
 def apifuzz_job(bug: str, seed: int, budget: float, workdir: Path, core: int | None) -> dict:
     """Fuzz until the first bug, then reduce its input with apifuzz minimize and line ddmin."""
-    from apifuzz.engine.triage import load_crashes
+    from apifuzz.engine.crashes import load_crashes
     from apifuzz.minimize.statements import count_statements
 
     found = contenders.run(FUZZER, bug, seed, budget, workdir, core)

@@ -1,0 +1,347 @@
+"""The crash folder: one folder per bug, its files, and the one way to read and write it.
+
+A worker writes ``crashes/<key>/`` (:class:`CrashStore`); ``replay``,
+``minimize``, ``to-test``, ``cov``, the regression plugin and the campaign's
+summary read it back (:func:`load_artifact`, :func:`load_crashes`).  The
+file names live here and nowhere else.
+
+One reading policy everywhere: a crash folder is a folder holding
+``input.txt``; an unreadable ``input.txt`` is a :class:`~apifuzz.errors.UsageError`
+naming the file; a missing or unreadable ``signature.json`` (or
+``minimize.json``) only means that nothing is recorded: the input still
+replays, and a listing of a workdir's bugs (:func:`load_crashes`) leaves such
+a folder out, since it cannot say which bug it holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apifuzz.atomic import atomic_write
+from apifuzz.engine.triage import Signature, apifuzz_environment
+from apifuzz.errors import UsageError
+from apifuzz.interpreter.report import Bug
+from apifuzz.language import LOCK_NAME
+
+INPUT_NAME = "input.txt"  # a crash folder's input, as the worker ran it
+MINIMIZED_NAME = "minimized.txt"  # written beside it by the minimizer
+SIGNATURE_NAME = "signature.json"  # the bug, and what the worker ran with
+TRACEBACK_NAME = "traceback.txt"  # the bug's traceback, as the worker saw it
+REPRODUCE_NAME = "reproduce.sh"  # the command that replays the folder
+RECORD_NAME = "minimize.json"  # what the last minimization did (MinimizeRecord)
+MINIMIZE_LOG_NAME = "minimize.log"  # what the campaign's minimizer printed
+COUNT_PREFIX = "count-"  # count-<worker>.json: one worker's hits of this bug
+
+
+@dataclass
+class CrashRecord:
+    """One unique bug as stored in ``crashes/<key>/``."""
+
+    key: str
+    signature: Signature
+    summary: str
+    first_seen: float
+    last_seen: float
+    count: int = 0
+    folder: Path = field(default=Path("."))
+
+
+class CrashStore:
+    """The ``crashes/`` folder of a workdir, shared by every worker.
+
+    Each unique signature gets a folder, created atomically (the first worker
+    to rename it into place wins), holding ``input.txt`` (the first input),
+    ``traceback.txt``, ``summary.txt`` and ``reproduce.sh``.  Counts are kept
+    per worker in ``count-<worker>.json`` so workers never write the same file.
+    ``signature.json`` also names the target spec, whether the undo/redo
+    oracle was on, the packages and the timeout, so that a crash folder can be
+    replayed on its own, the way its worker ran it.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        worker: str,
+        reproduce: str,
+        *,
+        target: str | None = None,
+        undo_redo: bool = False,
+        packages: tuple[str, ...] = (),
+        timeout: float | None = None,
+    ) -> None:
+        self.root = root
+        self.worker = worker
+        self.reproduce = reproduce  # a command with {folder} in it
+        self.target = target
+        self.undo_redo = undo_redo
+        self.packages = packages  # whose frames the signature looked at
+        self.timeout = timeout  # a run longer than this was a timeout bug
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.counts: dict[str, dict[str, float]] = {}
+        self.new: list[str] = []  # keys first seen by this worker
+        self._dirty: set[str] = set()
+        self._flushed = time.monotonic()
+
+    def hit(self, signature: Signature, bug: Bug, data: bytes, traceback_text: str) -> bool:
+        """Record one occurrence; returns True when the signature is new to the workdir."""
+        key = signature.key()
+        now = time.time()
+        entry = self.counts.get(key)
+        created = False
+        if entry is None:
+            created = self._create(key, signature, bug, data, traceback_text)
+            entry = self.counts[key] = {"count": 0, "first_seen": now, "last_seen": now}
+            if created:
+                self.new.append(key)
+        entry["count"] += 1
+        entry["last_seen"] = now
+        self._dirty.add(key)
+        if created or time.monotonic() - self._flushed > 1.0:
+            self.flush()
+        return created
+
+    def _create(
+        self, key: str, signature: Signature, bug: Bug, data: bytes, traceback_text: str
+    ) -> bool:
+        folder = self.root / key
+        if folder.exists():
+            return False
+        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}."))
+        try:
+            (staging / INPUT_NAME).write_bytes(data)
+            (staging / TRACEBACK_NAME).write_text(traceback_text, encoding="utf-8")
+            info: dict[str, object] = {
+                "signature": asdict(signature),
+                "summary": bug.summary(),
+                "describe": signature.describe(),
+                "worker": self.worker,
+            }
+            if self.target is not None:
+                info["target"] = self.target
+            if self.undo_redo:
+                info["undo_redo"] = True
+            if self.packages:
+                info["packages"] = list(self.packages)
+            if self.timeout is not None:
+                info["timeout"] = self.timeout
+            environment = apifuzz_environment()
+            if environment:
+                info["environment"] = environment
+            (staging / SIGNATURE_NAME).write_text(json.dumps(info, indent=2) + "\n")
+            # Not str.format: an APIFUZZ_* value in the command may hold braces.
+            command = self.reproduce.replace("{folder}", shlex.quote(str(folder.resolve())))
+            (staging / REPRODUCE_NAME).write_text(f"#!/bin/sh\n{command}\n")
+            os.rename(staging, folder)  # atomic; fails if another worker was first
+            return True
+        except OSError:
+            for item in staging.iterdir() if staging.exists() else ():
+                item.unlink()
+            if staging.exists():
+                staging.rmdir()
+            return False
+
+    def flush(self) -> None:
+        """Write the counts of signatures hit since the last flush."""
+        for key in self._dirty:
+            path = self.root / key / f"{COUNT_PREFIX}{self.worker}.json"
+            if path.parent.is_dir():
+                atomic_write(path, json.dumps(self.counts[key]) + "\n")
+        self._dirty.clear()
+        self._flushed = time.monotonic()
+
+
+@dataclass
+class Artifact:
+    """A crash folder read back: the input and, when recorded, its signature."""
+
+    folder: Path
+    script: bytes
+    signature: Signature | None
+    summary: str = ""
+    minimized: bytes | None = None  # minimized.txt, when the minimizer wrote one
+    target: str | None = None  # the target spec the fuzzer ran, when recorded
+    undo_redo: bool = False  # found with the undo/redo oracle on: replay with it
+    packages: tuple[str, ...] = ()  # the packages whose frames make the signature
+    timeout: float | None = None  # the fuzzer's --timeout, when recorded
+    environment: dict[str, str] = field(default_factory=dict)  # the fuzzer's APIFUZZ_* variables
+
+    def packages_or(self, default: list[str]) -> list[str]:
+        """The recorded packages (``--instrument`` adds some), else ``default``."""
+        return list(self.packages) or default
+
+    @property
+    def best(self) -> bytes:
+        """The minimized script when there is one, else the original input."""
+        return self.minimized if self.minimized is not None else self.script
+
+
+def is_artifact(path: Path) -> bool:
+    """Whether ``path`` is a crash folder (it holds ``input.txt``)."""
+    return path.is_dir() and (path / INPUT_NAME).is_file()
+
+
+def _read_json(path: Path) -> Any:
+    """A JSON file's value, or None when it is missing or unreadable (the folder's policy)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _read_info(folder: Path) -> dict[str, Any] | None:
+    """``signature.json`` with a usable signature, or None."""
+    info = _read_json(folder / SIGNATURE_NAME)
+    if not isinstance(info, dict):
+        return None
+    try:
+        info["signature"] = Signature(**info["signature"])
+    except (KeyError, TypeError):
+        return None
+    return info
+
+
+def load_artifact(folder: Path) -> Artifact:
+    """Read a crash folder; raises UsageError when ``input.txt`` cannot be read."""
+    try:
+        script = (folder / INPUT_NAME).read_bytes()
+        minimized_path = folder / MINIMIZED_NAME
+        minimized = minimized_path.read_bytes() if minimized_path.is_file() else None
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read {exc.filename or folder / INPUT_NAME}: {exc.strerror}"
+        ) from None
+    artifact = Artifact(folder, script, None, minimized=minimized)
+    info = _read_info(folder)
+    if info is None:
+        return artifact
+    try:
+        artifact.signature = info["signature"]
+        artifact.summary = str(info.get("summary", ""))
+        artifact.target = str(info["target"]) if info.get("target") else None
+        artifact.undo_redo = info.get("undo_redo") is True
+        artifact.packages = tuple(str(p) for p in info.get("packages", ()))
+        artifact.timeout = float(info["timeout"]) if "timeout" in info else None
+        artifact.environment = {str(k): str(v) for k, v in info.get("environment", {}).items()}
+    except (ValueError, TypeError, AttributeError):
+        # A hand-edited record: the input still replays, with nothing recorded.
+        artifact = Artifact(folder, script, None, minimized=minimized)
+    return artifact
+
+
+def load_crashes(root: Path) -> list[CrashRecord]:
+    """Every bug of a workdir's ``crashes/`` with its counts summed over workers.
+
+    Folders still being staged (hidden) and folders without a readable
+    ``signature.json`` are left out.
+    """
+    records = []
+    for folder in sorted(root.glob("*")) if root.is_dir() else ():
+        info = None if folder.name.startswith(".") else _read_info(folder)
+        if info is None:
+            continue
+        count, first, last = 0, float("inf"), 0.0
+        for path in folder.glob(f"{COUNT_PREFIX}*.json"):
+            c = _read_json(path)
+            if not isinstance(c, dict):
+                continue
+            count += int(c["count"])
+            first, last = min(first, c["first_seen"]), max(last, c["last_seen"])
+        summary = str(info.get("summary", ""))
+        records.append(
+            CrashRecord(folder.name, info["signature"], summary, first, last, count, folder)
+        )
+    return records
+
+
+def find_artifacts(root: Path) -> list[Path]:
+    """Every crash folder (a folder holding ``input.txt``) at or under ``root``, sorted.
+
+    Hidden folders are skipped: a worker stages a crash folder under a dot name
+    before renaming it into place, so a hidden one may be half written.
+    """
+    if is_artifact(root):
+        return [root]
+    found = []
+    for folder, subdirs, _files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        path = Path(folder)
+        if path != root and is_artifact(path):
+            found.append(path)
+    return sorted(found)
+
+
+def artifact_lock(folder: Path) -> Path | None:
+    """The alias lock the fuzzer wrote the folder's input with, when it can be found.
+
+    A worker writes ``<workdir>/crashes/<key>/input.txt`` with the aliases of
+    ``<workdir>/aliases.lock``; a folder copied elsewhere may carry its own.
+    """
+    for lock in (folder / LOCK_NAME, folder.parent.parent / LOCK_NAME):
+        if lock.is_file():
+            return lock
+    return None
+
+
+def owning_artifact(path: Path) -> Artifact | None:
+    """The crash folder a script file belongs to (its input.txt or minimized.txt), if any.
+
+    Only a folder that records its bug (``signature.json``) counts: a plain
+    ``input.txt`` elsewhere is just a script.
+
+    Such a file (``reproduce.sh`` of older folders names input.txt) replays
+    with its folder's aliases, oracle, packages and timeout.
+    """
+    folder = path.parent
+    if path.name in (INPUT_NAME, MINIMIZED_NAME) and (folder / SIGNATURE_NAME).is_file():
+        try:
+            return load_artifact(folder)
+        except UsageError:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class MinimizeRecord:
+    """``minimize.json``: what the last minimization of the folder's input did."""
+
+    status: str  # a minimize.Status value: "minimized", "flaky", "no bug", ...
+    before: int  # statements
+    after: int
+    seconds: float
+    runs: int
+    complete: bool  # False: the time limit stopped it
+    interrupted: bool
+    describe: str  # the minimizer's one-line account
+    path: str | None  # where the minimized script went, when one was written
+
+
+def write_minimize_record(folder: Path, record: MinimizeRecord) -> None:
+    """Record a minimization in the folder (atomically)."""
+    atomic_write(folder / RECORD_NAME, json.dumps(asdict(record), indent=2) + "\n")
+
+
+def read_minimize_record(folder: Path) -> MinimizeRecord | None:
+    """The folder's minimization record, or None when there is none (or it is unreadable)."""
+    record = _read_json(folder / RECORD_NAME)
+    if not isinstance(record, dict):
+        return None
+    try:
+        return MinimizeRecord(**record)
+    except TypeError:
+        return None
+
+
+def reproduce_line(folder: Path) -> str:
+    """The command of the folder's ``reproduce.sh`` ('' when unreadable)."""
+    try:
+        lines = (folder / REPRODUCE_NAME).read_text().splitlines()
+    except OSError:
+        return ""
+    return lines[-1] if lines else ""
