@@ -25,6 +25,7 @@ LAYERS = [
     ("apifuzz.tracing", "apifuzz.engine"),  # tests -> scripts; scripts -> bugs
     ("apifuzz.minimize",),
     ("apifuzz.testgen",),
+    ("apifuzz.campaign",),  # fuzz: workers, progress, minimize and test each new bug, summary
     ("apifuzz.report",),
     ("apifuzz.cli", "apifuzz.pytest_plugin", "apifuzz.__main__", "apifuzz"),
 ]

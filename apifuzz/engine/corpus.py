@@ -65,3 +65,17 @@ def inputs(folder: Path) -> list[Path]:
         for p in folder.iterdir()
         if p.is_file() and p.name != LOCK_NAME and not p.name.startswith(".")
     )
+
+
+#: libFuzzer's default -max_len when no seed is longer.
+DEFAULT_MAX_LEN = 4096
+
+
+def default_max_len(corpora: list[Path]) -> int:
+    """libFuzzer's own choice: 4096 bytes, or the longest seed if one is longer.
+
+    Longer inputs run proportionally fewer executions per second; libFuzzer's
+    length control grows them only when shorter ones stop finding coverage.
+    """
+    sizes = [p.stat().st_size for folder in corpora if folder.is_dir() for p in inputs(folder)]
+    return max([DEFAULT_MAX_LEN, *sizes])

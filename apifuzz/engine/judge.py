@@ -21,11 +21,6 @@ from apifuzz.interpreter.runner import interrupted_bug
 from apifuzz.language import Language
 
 
-def target_packages(spec: str, instrument: Iterable[str] = ()) -> list[str]:
-    """The top-level packages whose frames are the model's: the target's own, and extras."""
-    return sorted({spec.split(":")[0].split(".")[0], *instrument})
-
-
 @dataclass
 class Verdict:
     """What one run of a script showed."""

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.crashes import Artifact, artifact_lock
-from apifuzz.engine.judge import Judge, Verdict, target_packages
+from apifuzz.engine.judge import Judge, Verdict
 from apifuzz.engine.triage import Signature, shell_assignments
-from apifuzz.language import LOCK_NAME, Language
-from apifuzz.model.loader import default_corpus, load_target
+from apifuzz.language import Language, LoadedTarget, as_loaded
 from apifuzz.model.target import Target, require_undo_redo
 
 
@@ -30,11 +29,16 @@ class ReplaySetup:
     Judge per setup.
     """
 
-    target: Target = field(compare=False)
+    loaded: LoadedTarget = field(compare=False)
     lock: Path | None
     undo_redo: bool
     packages: tuple[str, ...]
     timeout: float  # seconds; 0: no limit
+
+    @property
+    def target(self) -> Target:
+        """The target replayed."""
+        return self.loaded.target
 
     def language(self) -> Language:
         """The target's language with the aliases the script was written in."""
@@ -46,45 +50,45 @@ class ReplaySetup:
 
 
 def replay_setup(
-    spec: str,
+    target: LoadedTarget | str,
     artifact: Artifact | None = None,
     *,
-    target: Target | None = None,
     corpus: Path | None = None,
     undo_redo: bool = False,
     timeout: float | None = None,
 ) -> ReplaySetup:
     """Replay a script (``artifact`` None) or a crash folder as the worker that found it.
 
-    The aliases come from ``corpus`` when given, else from the folder (its own
-    lock or its workdir's), else from the target's default corpus.  A folder
-    found with the undo/redo oracle turns the oracle on, its recorded packages
-    decide which frames make the signature, and its recorded timeout applies
-    unless ``timeout`` is given.  Raises ApifuzzError when the oracle is asked
-    of a target without undo and redo.
+    The aliases come from the target's corpus when one was given, else from
+    the folder (its own lock or its workdir's), else from the target's default
+    corpus.  A folder found with the undo/redo oracle turns the oracle on, its
+    recorded packages decide which frames make the signature, and its recorded
+    timeout applies unless ``timeout`` is given.  Raises ApifuzzError when the
+    oracle is asked of a target without undo and redo.
     """
+    loaded = as_loaded(target, corpus)
     if timeout is None:
         # A folder found with --timeout 0 (no limit) still gets one: a replay in CI must end.
         recorded = artifact.timeout if artifact is not None else None
         timeout = recorded if recorded else DEFAULT_TIMEOUT
-    target = target or load_target(spec)
-    if corpus is not None:
-        lock: Path | None = corpus / LOCK_NAME
+    lock: Path | None
+    if loaded.corpus is not None:
+        lock = loaded.lock_path
     else:
         lock = artifact_lock(artifact.folder) if artifact is not None else None
-        lock = lock or default_corpus(target) / LOCK_NAME
+        lock = lock or loaded.lock_path
     # Found with the undo/redo oracle on: the bug may only show with it.
     undo_redo = undo_redo or (artifact is not None and artifact.undo_redo)
     if undo_redo:
-        require_undo_redo(target)
-    packages = target_packages(spec)
+        require_undo_redo(loaded.target)
+    packages = loaded.packages()
     if artifact is not None:
         packages = artifact.packages_or(packages)
     lock = lock if lock is not None and lock.is_file() else None
-    return ReplaySetup(target, lock, undo_redo, tuple(packages), timeout)
+    return ReplaySetup(loaded, lock, undo_redo, tuple(packages), timeout)
 
 
-def why_no_bug(spec: str, setup: ReplaySetup, artifact: Artifact | None) -> str:
+def why_no_bug(setup: ReplaySetup, artifact: Artifact | None) -> str:
     """What may explain that a script showed no bug: ``''`` or ``'; hint; hint'``.
 
     Shared by ``minimize`` and ``to-test``: another target than the folder's,
@@ -92,6 +96,7 @@ def why_no_bug(spec: str, setup: ReplaySetup, artifact: Artifact | None) -> str:
     script) an oracle that was on when it was found.
     """
     hints = []
+    spec = setup.loaded.spec
     if artifact is not None and artifact.target not in (None, spec):
         hints.append(f"the folder was recorded with target {artifact.target}, not {spec}")
     if artifact is not None and artifact.signature is not None:

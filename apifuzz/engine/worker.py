@@ -1,6 +1,6 @@
 """One fuzzing process: atheris (libFuzzer) driving the interpreter.
 
-Started by :mod:`apifuzz.engine.runner` as ``python -m apifuzz.engine.worker
+Started by :mod:`apifuzz.campaign.workers` as ``python -m apifuzz.engine.worker
 CONFIG.json``.  Bugs are caught here, recorded and deduplicated, and the
 input goes on: libFuzzer never sees a crash, so one bug never ends the run.
 The worker ends itself (after flushing) at the time or run limit, when asked
@@ -22,10 +22,10 @@ from typing import Any
 from apifuzz.atomic import atomic_write
 from apifuzz.engine.corpus import sweep
 from apifuzz.engine.crashes import CrashStore
-from apifuzz.engine.judge import target_packages
 from apifuzz.engine.triage import Hang, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.interpreter.runner import interrupted_bug
+from apifuzz.model.loader import target_packages
 
 
 @dataclass

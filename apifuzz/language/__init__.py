@@ -5,5 +5,6 @@ that parses scripts lives with the interpreter.
 """
 
 from apifuzz.language.language import COMMENT_MARK, FACTORY_MARK, LOCK_NAME, Language
+from apifuzz.language.loaded import LoadedTarget, as_loaded
 
-__all__ = ["COMMENT_MARK", "FACTORY_MARK", "LOCK_NAME", "Language"]
+__all__ = ["COMMENT_MARK", "FACTORY_MARK", "LOCK_NAME", "Language", "LoadedTarget", "as_loaded"]

@@ -7,20 +7,26 @@ summary and the regression tools read back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from apifuzz.atomic import atomic_write
 from apifuzz.engine.crashes import (
+    INPUT_NAME,
     MINIMIZED_NAME,
     Artifact,
     MinimizeRecord,
     is_artifact,
     load_artifact,
+    owning_artifact,
     read_minimize_record,
     write_minimize_record,
 )
+from apifuzz.engine.judge import Judge
+from apifuzz.engine.replay import ReplaySetup, replay_setup, why_no_bug
 from apifuzz.errors import ApifuzzError
+from apifuzz.language import LoadedTarget
 from apifuzz.minimize.minimizer import Minimized, Minimizer, Status
 
 
@@ -106,3 +112,51 @@ def minimize_path(
 def _minimized_before(folder: Path) -> bool:
     record = read_minimize_record(folder)
     return record is not None and record.status == Status.MINIMIZED.value
+
+
+@dataclass
+class MinimizeRun:
+    """A minimization as ``apifuzz minimize`` runs it: the result and how it was replayed."""
+
+    written: MinimizedFile
+    setup: ReplaySetup
+    judge: Judge
+    artifact: Artifact | None  # the crash folder the script is, or belongs to
+
+    def why_no_bug(self) -> str:
+        """``''``, or ``'; hint; hint'``: what may explain that no bug showed."""
+        hints = why_no_bug(self.setup, self.artifact)
+        report = self.judge.run(self.written.result.script).report
+        if report.skipped and not report.executed + report.refused:
+            hints = f"; no statement ran ({report.counts()}: apifuzz replay says why)" + hints
+        return hints
+
+
+def minimize_script(
+    loaded: LoadedTarget,
+    source: Path,
+    *,
+    output: Path | None = None,
+    max_time: float = 60.0,
+    timeout: float | None = None,
+    undo_redo: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> MinimizeRun:
+    """Minimize a script or a crash folder of ``loaded``, as the worker that found it ran it.
+
+    A crash folder, or a file of one, is replayed with the folder's aliases,
+    oracle, packages and timeout, and only the bug it recorded counts; the
+    result goes to ``output``, else beside the source (:func:`default_output`).
+    """
+    if not source.exists():
+        raise ApifuzzError(f"{source}: no such file or folder")
+    artifact = owning_artifact(source)
+    if artifact is not None and source.name == INPUT_NAME:
+        source = source.parent  # a crash folder's input is that crash folder
+    if is_artifact(source):
+        artifact = load_artifact(source)
+    setup = replay_setup(loaded, artifact, undo_redo=undo_redo, timeout=timeout)
+    judge = setup.judge()
+    minimizer = Minimizer(judge, max_time=max_time, log=log)
+    written = minimize_path(minimizer, source, output, artifact)
+    return MinimizeRun(written, setup, judge, artifact)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from apifuzz.errors import ApifuzzError, UsageError
@@ -62,3 +63,8 @@ def load_target(spec: str) -> Target:
 def default_corpus(target: Target) -> Path:
     """``corpora/<target name>`` under the current folder."""
     return Path("corpora") / target.name
+
+
+def target_packages(spec: str, instrument: Iterable[str] = ()) -> list[str]:
+    """The top-level packages whose frames are the model's: the target's own, and extras."""
+    return sorted({spec.split(":")[0].split(".")[0], *instrument})

@@ -47,11 +47,10 @@ from apifuzz.engine.crashes import (
     is_artifact,
     load_artifact,
 )
-from apifuzz.engine.judge import target_packages
 from apifuzz.errors import UsageError
 from apifuzz.interpreter import Interpreter
-from apifuzz.language import LOCK_NAME, Language
-from apifuzz.model.loader import default_corpus, load_target
+from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded
+from apifuzz.model.loader import target_packages
 from apifuzz.model.target import Target, require_undo_redo
 
 Progress = Callable[[int, int], None]
@@ -126,14 +125,14 @@ class CoverageResult:
 
 
 def measure(
-    spec: str,
+    target: LoadedTarget | str,
     paths: Sequence[Path] = (),
     *,
     undo_redo: bool = False,
     corpus: Path | None = None,
     progress: Progress | None = None,
 ) -> CoverageResult:
-    """Run every input under ``paths`` on a fresh model of ``spec`` and measure coverage.
+    """Run every input under ``paths`` on a fresh model of ``target`` and measure coverage.
 
     ``paths`` are corpus folders (each regular file is an input), script files,
     crash folders and folders of crash folders; none means the target's corpus
@@ -144,13 +143,15 @@ def measure(
     ``progress(done, total)`` is called after every input.
 
     Module-level lines only count when the model is first imported here: a
-    caller that imported it before gets them as missed (``fresh_import`` is
-    then False), as coverage.py cannot see code that already ran. The command
-    line always imports it fresh.
+    caller that imported it before (a :class:`LoadedTarget` is imported) gets
+    them as missed (``fresh_import`` is then False), as coverage.py cannot see
+    code that already ran. The command line passes the spec, so it always
+    imports it fresh.
     """
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
+    spec = target.spec if isinstance(target, LoadedTarget) else target
     packages = target_packages(spec)
     fresh = not any(name in sys.modules for name in packages)
     cov = coverage.Coverage(
@@ -161,18 +162,11 @@ def measure(
     cov.start()
     try:
         # Imported inside the measured region, so module-level lines count.
-        target = load_target(spec)
-        home = corpus if corpus is not None else default_corpus(target)
-        if not paths and not home.is_dir():
-            raise UsageError(
-                f"no corpus at {home}; give corpus folders, scripts or crash folders: "
-                f"apifuzz cov {spec} PATH..."
-            )
-        chosen = list(paths) or [home]
-        inputs = collect_inputs(chosen, _lock_in(home), own_locks=corpus is None)
+        loaded = as_loaded(target, corpus)
+        chosen, inputs = _inputs_of(loaded, paths)
         if undo_redo:
-            require_undo_redo(target)
-        bugs = _run_all(target, inputs, undo_redo, progress)
+            require_undo_redo(loaded.target)
+        bugs = _run_all(loaded.target, inputs, undo_redo, progress)
     finally:
         cov.stop()
     totals = _json_totals(cov)
@@ -189,6 +183,18 @@ def measure(
         cov=cov,
         fresh_import=fresh,
     )
+
+
+def _inputs_of(loaded: LoadedTarget, paths: Sequence[Path]) -> tuple[list[Path], list[Input]]:
+    """The paths measured (the target's corpus when none are given) and their inputs."""
+    home = loaded.corpus_folder
+    if not paths and not home.is_dir():
+        raise UsageError(
+            f"no corpus at {home}; give corpus folders, scripts or crash folders: "
+            f"apifuzz cov {loaded.spec} PATH..."
+        )
+    chosen = list(paths) or [home]
+    return chosen, collect_inputs(chosen, _lock_in(home), own_locks=loaded.corpus is None)
 
 
 def collect_inputs(

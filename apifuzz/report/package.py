@@ -24,14 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apifuzz.atomic import atomic_write
-from apifuzz.engine.corpus import inputs
-from apifuzz.engine.judge import target_packages
+from apifuzz.engine.corpus import default_max_len, inputs
 from apifuzz.engine.mutator import LEN_CONTROL
-from apifuzz.engine.runner import default_max_len
 from apifuzz.errors import UsageError
-from apifuzz.language import LOCK_NAME, Language
+from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded
 from apifuzz.language.aliases import AliasLock
-from apifuzz.model.loader import load_target
 from apifuzz.model.target import require_undo_redo
 
 #: A fixed timestamp for the zip's members, so the same corpus gives the same bytes.
@@ -93,7 +90,7 @@ def fuzzer_name(target_name: str) -> str:
 
 
 def package(
-    spec: str,
+    target: LoadedTarget | str,
     out: Path,
     corpus: Path | None = None,
     *,
@@ -101,52 +98,32 @@ def package(
     undo_redo: bool = False,
     instrument: Sequence[str] = (),
 ) -> Packaged:
-    """Write the fuzzer of target ``spec`` into ``out``; ``corpus``: its seeds (and lock).
+    """Write the fuzzer of ``target`` into ``out``; ``corpus``: its seeds (and lock).
 
     ``instrument``: more modules whose coverage guides the fuzzer (a library the
     model drives), as ``apifuzz fuzz --instrument``.
     """
     if max_len is not None and max_len <= 0:
         raise UsageError(f"--max-len must be positive, got {max_len}")
+    spec = target.spec if isinstance(target, LoadedTarget) else target
     modules = [spec.split(":")[0], *instrument]
     for module in modules:
         if not all(part.isidentifier() for part in module.split(".")):
             raise UsageError(f"{module!r} is not a module name the fuzzer can import")
-    target = load_target(spec)
+    loaded = as_loaded(target, corpus)
     if undo_redo:
-        require_undo_redo(target)
-    corpus = corpus if corpus is not None else Path("corpora", target.name)
+        require_undo_redo(loaded.target)
+    corpus = loaded.corpus_folder
     if not corpus.is_dir():
         raise UsageError(f"no corpus at {corpus}; give the seed folder with --corpus DIR")
     seeds = inputs(corpus)
     lock = AliasLock.load(corpus / LOCK_NAME)
-    language = Language.build(target, lock)  # a method added since the lock gets its alias
-    name = fuzzer_name(target.name)
+    name = fuzzer_name(loaded.name)
     out.mkdir(parents=True, exist_ok=True)
-
-    text = HARNESS.format(
-        target=spec,
-        name=name,
-        imports="\n".join(f"    import {m}  # noqa: F401" for m in modules),
-        packages=target_packages(spec, instrument),
-        undo_redo=undo_redo,
-        aliases=lock.dumps(),
-    )
-    compile(text, name, "exec")  # the template and its literals always make valid Python
-    harness = out / f"{name}.py"
-    atomic_write(harness, text.encode("utf-8"))
-    harness.chmod(harness.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-
-    zipped = out / f"{name}_seed_corpus.zip"
-    partial = zipped.with_name(zipped.name + ".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in seeds:
-            info = zipfile.ZipInfo(path.name, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
-    partial.replace(zipped)
-
+    harness = _write_harness(out / f"{name}.py", loaded, modules, undo_redo, lock, instrument)
+    zipped = _write_seeds(out / f"{name}_seed_corpus.zip", seeds)
     dictionary = out / f"{name}.dict"
+    language = Language.build(loaded.target, lock)  # a method added since the lock gets its alias
     atomic_write(dictionary, language.dictionary().encode("utf-8"))
     options = out / f"{name}.options"
     length = max_len or default_max_len([corpus])
@@ -154,3 +131,38 @@ def package(
     flags = f"dict = {name}.dict\nmax_len = {length}\n{flag} = {value}\n"
     atomic_write(options, ("[libfuzzer]\n" + flags).encode())
     return Packaged(name, harness, zipped, len(seeds), dictionary, options, corpus)
+
+
+def _write_harness(
+    harness: Path,
+    loaded: LoadedTarget,
+    modules: list[str],
+    undo_redo: bool,
+    lock: AliasLock,
+    instrument: Sequence[str],
+) -> Path:
+    """The fuzzer itself: an executable Python file carrying its alias lock."""
+    text = HARNESS.format(
+        target=loaded.spec,
+        name=harness.stem,
+        imports="\n".join(f"    import {m}  # noqa: F401" for m in modules),
+        packages=loaded.packages(instrument),
+        undo_redo=undo_redo,
+        aliases=lock.dumps(),
+    )
+    compile(text, harness.stem, "exec")  # the template and its literals always make valid Python
+    atomic_write(harness, text.encode("utf-8"))
+    harness.chmod(harness.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return harness
+
+
+def _write_seeds(zipped: Path, seeds: list[Path]) -> Path:
+    """The seed corpus as OSS-Fuzz takes it: a zip, written whole or not at all."""
+    partial = zipped.with_name(zipped.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in seeds:
+            info = zipfile.ZipInfo(path.name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    partial.replace(zipped)
+    return zipped

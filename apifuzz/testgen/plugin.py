@@ -29,6 +29,7 @@ from apifuzz.engine.crashes import (
 from apifuzz.engine.judge import Judge, Verdict
 from apifuzz.engine.replay import ReplaySetup, model_traceback, replay_setup
 from apifuzz.errors import ApifuzzError
+from apifuzz.language import LoadedTarget
 from apifuzz.tracing.guard import guarded
 
 #: The most script lines a failure report shows.
@@ -57,6 +58,7 @@ class RegressPlugin:
         self.specs = specs
         self.folders = find_artifacts(self.root)
         self._judges: dict[tuple[str, ReplaySetup], Judge] = {}
+        self._loaded: dict[str, LoadedTarget] = {}  # each target imported once
 
     def pytest_report_header(self) -> str:
         count = len(self.folders)
@@ -102,7 +104,10 @@ class RegressPlugin:
     def judge(self, spec: str, artifact: Artifact) -> Judge:
         """One Judge per target and replay setup (aliases, oracle, packages), made on first use."""
         try:
-            setup = replay_setup(spec, artifact)
+            loaded = self._loaded.get(spec)
+            if loaded is None:
+                loaded = self._loaded[spec] = LoadedTarget.load(spec)
+            setup = replay_setup(loaded, artifact)
             judge = self._judges.get((spec, setup))
             if judge is None:
                 judge = self._judges[spec, setup] = setup.judge()

@@ -13,7 +13,6 @@ of the model, and passes once it is fixed.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +26,10 @@ from apifuzz.engine.triage import Hang, Signature, model_dirs, signature_of
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter.parser import is_blank
 from apifuzz.interpreter.runner import decode
-from apifuzz.model.loader import load_target
+from apifuzz.language import LoadedTarget, as_loaded
 from apifuzz.model.target import Target
 from apifuzz.testgen.emit import BugInfo, GeneratedTest, emit
-from apifuzz.testgen.steps import collect_steps
+from apifuzz.testgen.steps import Steps, collect_steps
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,14 @@ class WrittenTest:
     undo_redo: bool  # the undo/redo oracle ran after every step
     oracle_from_artifact: bool = False  # switched on because the crash was found with it
     recorded: Signature | None = None  # the crash folder's signature, when it has one
+
+    def describe(self) -> str:
+        """One line: ``created FILE: test_x, 4 steps (bug)``, ``appended to ...``, or present."""
+        bug = self.signature.describe()
+        if self.status == "present":
+            return f"{self.path} already has {self.test_name} ({bug}): nothing written"
+        where = "created" if self.status == "created" else "appended to"
+        return f"{where} {self.path}: {self.test_name}, {self.steps} steps ({bug})"
 
 
 def default_output(target: Target) -> Path:
@@ -71,7 +78,7 @@ def read_script(path: Path) -> tuple[bytes, Artifact | None]:
 
 
 def to_test(
-    spec: str,
+    target: LoadedTarget | str,
     script: Path,
     *,
     out: Path | None = None,
@@ -80,7 +87,7 @@ def to_test(
     timeout: float | None = None,
     any_bug: bool = False,
 ) -> WrittenTest:
-    """Write the regression test of the bug ``script`` shows on target ``spec``.
+    """Write the regression test of the bug ``script`` shows on ``target``.
 
     A crash folder is replayed as its worker ran it (its oracle, its packages)
     and must show the signature it recorded, unless ``any_bug``: a test of
@@ -88,36 +95,70 @@ def to_test(
     usage error) when the script shows no bug (or another bug than recorded),
     cannot be read, or the output file cannot be written.
     """
-    target = load_target(spec)
+    loaded = as_loaded(target, corpus)
     data, artifact = read_script(script)
     # A crash folder is replayed as its worker ran it: its aliases, oracle and packages.
-    setup = replay_setup(
-        spec, artifact, target=target, corpus=corpus, undo_redo=undo_redo, timeout=timeout
+    setup = replay_setup(loaded, artifact, undo_redo=undo_redo, timeout=timeout)
+    signature = _bug_shown(script, data, setup, artifact, any_bug)
+    steps = _steps_again(script, data, setup, signature)
+    minimized_from = None
+    if artifact is not None and artifact.minimized is not None and data == artifact.minimized:
+        minimized_from = _statements(artifact.script)
+    test = GeneratedTest(
+        steps,
+        _bug_info(signature),
+        decode(data),
+        setup.timeout,
+        loaded.importable_ref(),
+        minimized_from=minimized_from,
     )
-    from_artifact = setup.undo_redo and not undo_redo
-    undo_redo, timeout = setup.undo_redo, setup.timeout
-    language = setup.language()
-    verdict = setup.judge().run(data)
-    signature = verdict.signature
+    path = out if out is not None else default_output(loaded.target)
+    emitted = emit(test, _read_existing(path))
+    status: Literal["created", "appended", "present"] = "present"
+    if emitted.code is not None:
+        status = "appended" if emitted.appended else "created"
+        _write(path, emitted.code)
+    return WrittenTest(
+        path,
+        emitted.test_name,
+        emitted.steps,
+        status,
+        signature,
+        setup.undo_redo,
+        oracle_from_artifact=setup.undo_redo and not undo_redo,
+        recorded=artifact.signature if artifact is not None else None,
+    )
+
+
+def _bug_shown(
+    script: Path, data: bytes, setup: ReplaySetup, artifact: Artifact | None, any_bug: bool
+) -> Signature:
+    """The signature of the bug the script shows; raises ApifuzzError when it is not the one."""
+    signature = setup.judge().run(data).signature
     recorded = artifact.signature if artifact is not None else None
     if signature is None:
-        raise ApifuzzError(_no_bug(spec, script, setup, artifact))
+        raise ApifuzzError(_no_bug(script, setup, artifact))
     if recorded is not None and signature != recorded and not any_bug:
         raise ApifuzzError(
             f"{script}: the folder recorded {recorded.describe()}, the replay shows "
             f"{signature.describe()}; --any-bug writes a test of the bug it shows"
         )
+    return signature
 
+
+def _steps_again(script: Path, data: bytes, setup: ReplaySetup, signature: Signature) -> Steps:
+    """The script's calls, collected on a second run that must show the same bug."""
+    timeout = setup.timeout
     steps = collect_steps(
-        language,
+        setup.language(),
         data,
-        undo_redo=undo_redo,
+        undo_redo=setup.undo_redo,
         limit=lambda: alarm(timeout),
         interrupt=(Hang,),
     )
     again: Signature | None = None
     if steps.hang:
-        again = signature if verdict.hang else None
+        again = signature if signature.kind == "timeout" else None
     elif steps.bug is not None:
         again = signature_of(steps.bug, model_dirs(setup.packages))
     if again != signature:
@@ -126,48 +167,32 @@ def to_test(
             f"{script} showed {signature.describe()} once and {shown} when run again; "
             f"a test needs a model that behaves the same on every run"
         )
+    return steps
 
-    bug = BugInfo(
+
+def _bug_info(signature: Signature) -> BugInfo:
+    """What the generated test checks of the bug."""
+    return BugInfo(
         signature.kind,
         signature.error,
         signature.invariant,
         signature.key(),
         signature.describe(),
     )
-    minimized_from = None
-    if artifact is not None and artifact.minimized is not None and data == artifact.minimized:
-        minimized_from = _statements(artifact.script)
-    test = GeneratedTest(
-        steps, bug, decode(data), timeout, _target_ref(spec), minimized_from=minimized_from
-    )
-    path = out if out is not None else default_output(target)
-    existing = _read_existing(path)
-    emitted = emit(test, existing)
-    if emitted.code is None:
-        status: Literal["created", "appended", "present"] = "present"
-    else:
-        status = "appended" if emitted.appended else "created"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, emitted.code)
-        except OSError as exc:
-            raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
-    return WrittenTest(
-        path,
-        emitted.test_name,
-        emitted.steps,
-        status,
-        signature,
-        undo_redo,
-        from_artifact,
-        recorded,
-    )
 
 
-def _no_bug(spec: str, script: Path, setup: ReplaySetup, artifact: Artifact | None) -> str:
+def _write(path: Path, code: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, code)
+    except OSError as exc:
+        raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _no_bug(script: Path, setup: ReplaySetup, artifact: Artifact | None) -> str:
     """The error for a script that shows no bug, with what may explain it."""
     oracle = " with the undo/redo oracle" if setup.undo_redo else ""
-    hints = why_no_bug(spec, setup, artifact)
+    hints = why_no_bug(setup, artifact)
     if artifact is not None and artifact.signature is not None:
         recorded = artifact.signature.describe()
         return f"{script}: the folder recorded {recorded}, the replay shows no bug{oracle}{hints}"
@@ -190,15 +215,3 @@ def _read_existing(path: Path) -> str | None:
         raise ApifuzzError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ApifuzzError(f"cannot append to {path}: it is not UTF-8 text") from None
-
-
-def _target_ref(spec: str) -> tuple[str, str] | None:
-    """``(module, attribute)`` of the Target, when ``spec`` names one (the last resort for
-    a factory or action a test cannot import by name)."""
-    module, _, attribute = spec.partition(":")
-    attribute = attribute or "target"
-    try:
-        value = getattr(importlib.import_module(module), attribute, None)
-    except ImportError:
-        return None
-    return (module, attribute) if isinstance(value, Target) else None

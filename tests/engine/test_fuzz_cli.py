@@ -216,7 +216,7 @@ def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
 
 
 def test_default_max_len_follows_libfuzzer(tmp_path: Path) -> None:
-    from apifuzz.engine.runner import DEFAULT_MAX_LEN, default_max_len
+    from apifuzz.engine.corpus import DEFAULT_MAX_LEN, default_max_len
 
     small, big = tmp_path / "small", tmp_path / "big"
     small.mkdir()

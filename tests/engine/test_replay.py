@@ -20,10 +20,11 @@ from apifuzz.engine.crashes import (
     is_artifact,
     load_artifact,
 )
-from apifuzz.engine.judge import Judge, target_packages
+from apifuzz.engine.judge import Judge
 from apifuzz.engine.replay import Reproduction, model_traceback, replay_setup
 from apifuzz.engine.triage import Signature
 from apifuzz.language import LOCK_NAME, Language
+from apifuzz.model.loader import target_packages
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 

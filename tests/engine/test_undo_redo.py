@@ -14,10 +14,11 @@ import undo_models
 
 from apifuzz import Target, UsageError
 from apifuzz.engine.crashes import load_artifact, load_crashes
-from apifuzz.engine.judge import Judge, target_packages
+from apifuzz.engine.judge import Judge
 from apifuzz.engine.triage import Signature, signature_of
 from apifuzz.interpreter.report import Bug, BugKind
 from apifuzz.language import Language
+from apifuzz.model.loader import target_packages
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support"
 

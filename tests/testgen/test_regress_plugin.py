@@ -11,8 +11,9 @@ import undo_models
 
 from apifuzz import Target
 from apifuzz.engine.crashes import CrashStore
-from apifuzz.engine.judge import Judge, target_packages
+from apifuzz.engine.judge import Judge
 from apifuzz.language import Language
+from apifuzz.model.loader import target_packages
 
 pytest_plugins = ["pytester"]
 

@@ -1,0 +1,192 @@
+"""After the workers stop: each new bug minimized, then written as a regression test.
+
+Both steps call their library functions (:func:`apifuzz.minimize.files.minimize_script`,
+:func:`apifuzz.testgen.regression.to_test`) in a fresh child process each
+(:mod:`~apifuzz.campaign.children`) and get typed results back.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from apifuzz.campaign.children import Child, ChildFailed
+from apifuzz.campaign.commands import minimize_hint
+from apifuzz.campaign.options import FuzzOptions
+from apifuzz.engine.crashes import (
+    MINIMIZE_LOG_NAME,
+    MINIMIZED_NAME,
+    RECORD_NAME,
+    CrashRecord,
+    MinimizeRecord,
+    load_crashes,
+    read_minimize_record,
+)
+from apifuzz.language import LoadedTarget
+from apifuzz.minimize.files import minimize_script
+from apifuzz.testgen.regression import WrittenTest, to_test
+
+
+def _minimize_folder(
+    spec: str, workdir: Path, folder: Path, budget: float, timeout: float
+) -> MinimizeRecord | None:
+    """In the child: minimize one crash folder with the workdir's aliases; its record."""
+    loaded = LoadedTarget.load(spec, workdir)
+    run = minimize_script(
+        loaded, folder, max_time=budget, timeout=timeout, log=lambda m: print(f"  {m}")
+    )
+    print(run.written.result.describe(), flush=True)
+    return read_minimize_record(folder)
+
+
+def _write_test(spec: str, folder: Path, path: Path) -> WrittenTest:
+    """In the child: the regression test of one crash folder, appended to ``path``."""
+    return to_test(LoadedTarget.load(spec), folder, out=path)
+
+
+def minimized_line(record: MinimizeRecord, folder: Path) -> str:
+    """What a crash folder's minimization came to, in one line ('' for nothing to say)."""
+    status = record.status
+    if status == "minimized":
+        cut = "" if record.complete else ", time limit reached"
+        if record.interrupted:
+            cut = ", interrupted"
+        path = record.path or folder / MINIMIZED_NAME
+        return f"minimized: {record.after} statements (from {record.before}{cut}) -> {path}"
+    describe = record.describe or status
+    if status == "flaky":
+        return f"{describe} (in a fresh process)"
+    if status in ("no bug", "not reproduced"):
+        # The worker saw the bug; a fresh process does not: it depended on the worker's past.
+        return f"flaky: the worker saw it, a fresh process does not ({describe}); not minimized"
+    return ""
+
+
+@dataclass
+class AfterRun:
+    """The steps after a campaign's workers stopped."""
+
+    loaded: LoadedTarget
+    options: FuzzOptions
+    crashes: Path  # the workdir's crash folders
+    out: TextIO
+    interrupted: bool  # the campaign was stopped early: say what is left, do nothing long
+    known_before: frozenset[str] = frozenset()  # the bugs the workdir held before the run
+    tests_written: int = 0  # regression tests written (or already present) by --to-test
+
+    def minimize_new(self) -> None:
+        """Minimize each bug not minimized yet, in a fresh process (a flakiness check too).
+
+        Up to ``jobs`` minimizers run at once, each bounded by ``minimize_time``
+        (plus its replays: see ``apifuzz minimize --help``); each writes
+        ``minimized.txt`` and ``minimize.json`` into its crash folder.  A folder
+        left without ``minimize.json`` (an interrupted run, ``--minimize-time 0``)
+        is picked up by the next run on the same workdir.
+        """
+        budget = self.options.minimize_time
+        pending = [r for r in self._by_age() if not (r.folder / RECORD_NAME).exists()]
+        if budget <= 0 or not pending:
+            return
+        if self.interrupted:
+            self.out.write(
+                f"INFO: {len(pending)} bug(s) not minimized; the next run on this workdir "
+                f"will, or run: {minimize_hint(self.loaded.spec)}\n"
+            )
+            return
+        total = len(pending)
+        self.out.write(
+            f"INFO: minimizing {total} bug{'s' if total > 1 else ''} "
+            f"(up to {budget:g}s each, {self.options.jobs} at a time)\n"
+        )
+        self.out.flush()
+        try:
+            self._minimize_all([r.folder for r in pending])
+        except KeyboardInterrupt:
+            self.out.write("\nINFO: interrupted; minimization stopped\n")
+
+    def _minimize_all(self, pending: list[Path]) -> None:
+        timeout = self.options.timeout or 0
+        # The 5 replays around the search may each run up to the timeout.
+        allowance = self.options.minimize_time + 5 * timeout + 30
+        running: list[tuple[Child[MinimizeRecord | None], Path]] = []
+        total, done = len(pending), 0
+        try:
+            while pending or running:
+                while pending and len(running) < self.options.jobs:
+                    folder = pending.pop(0)
+                    args = (
+                        self.loaded.spec,
+                        self.options.workdir,
+                        folder,
+                        self.options.minimize_time,
+                        timeout,
+                    )
+                    log = folder / MINIMIZE_LOG_NAME
+                    child = Child(_minimize_folder, args, allowance=allowance, log=log)
+                    running.append((child, folder))
+                time.sleep(0.05)
+                for child, folder in [e for e in running if e[0].done()]:
+                    running.remove((child, folder))
+                    done += 1
+                    line = self._minimized(child, folder, allowance)
+                    self.out.write(f"  [{done}/{total}] {folder.name}: {line}\n")
+                    self.out.flush()
+        finally:
+            for child, _ in running:
+                child.kill()
+
+    @staticmethod
+    def _minimized(child: Child[MinimizeRecord | None], folder: Path, allowance: float) -> str:
+        log = folder / MINIMIZE_LOG_NAME
+        if child.killed():
+            return f"not minimized: stopped after {allowance:.0f}s (see {log})"
+        try:
+            record = child.result()
+        except ChildFailed as exc:
+            return f"not minimized: {exc} (see {log})"
+        return minimized_line(record, folder) if record is not None else ""
+
+    def write_tests(self) -> None:
+        """With ``--to-test FILE``: a regression test of each new bug, appended to FILE.
+
+        Each is written in a fresh process, after minimization, so the test
+        replays the minimized script; a bug it cannot turn into a test (flaky,
+        say) gets its one-line reason.
+        """
+        path = self.options.to_test
+        if path is None:
+            return
+        new = [r for r in self._by_age() if r.key not in self.known_before]
+        if not new or self.interrupted:
+            if new:
+                self.out.write(f"INFO: interrupted: no regression test written to {path}\n")
+            return
+        self.out.write(f"INFO: writing {len(new)} regression test(s) to {path}\n")
+        self.out.flush()
+        allowance = 120 + 4 * (self.options.timeout or 0)
+        for index, record in enumerate(new, 1):
+            child = Child(_write_test, (self.loaded.spec, record.folder, path), allowance=allowance)
+            try:
+                while not child.done():
+                    time.sleep(0.05)
+            except KeyboardInterrupt:
+                child.kill()
+                self.out.write("\nINFO: interrupted; no more regression tests written\n")
+                break
+            self.out.write(f"  [{index}/{len(new)}] {record.folder.name}: {self._test(child)}\n")
+            self.out.flush()
+
+    def _test(self, child: Child[WrittenTest]) -> str:
+        if child.killed():
+            return "not written: to-test ran longer than its allowance"
+        try:
+            written = child.result()
+        except ChildFailed as exc:
+            return f"not written: {exc}"
+        self.tests_written += 1
+        return written.describe()
+
+    def _by_age(self) -> list[CrashRecord]:
+        return sorted(load_crashes(self.crashes), key=lambda r: r.first_seen)

@@ -1,0 +1,67 @@
+"""The options of a campaign, checked in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from apifuzz.engine import DEFAULT_TIMEOUT
+from apifuzz.errors import UsageError
+
+#: libFuzzer flags that relaunch argv[0] through a shell, which a Python harness is not;
+#: they then fail silently (a crashing seed reports 0 crashes; -merge retries 64 times).
+UNSUPPORTED_FLAGS = ("-fork", "-jobs", "-workers", "-merge", "-minimize_crash")
+
+
+@dataclass
+class FuzzOptions:
+    """The options of ``apifuzz fuzz``."""
+
+    corpus: list[Path]
+    workdir: Path
+    max_time: float | None = None
+    runs: int | None = None
+    jobs: int = 1
+    timeout: float = DEFAULT_TIMEOUT
+    mutator: Literal["structure", "bytes"] = "structure"
+    seed: int = 1
+    stop_on_first: bool = False
+    instrument: list[str] = field(default_factory=list)
+    max_len: int | None = None  # None: 4096 or the longest seed, as libFuzzer chooses
+    libfuzzer_args: list[str] = field(default_factory=list)
+    minimize_time: float = 10.0  # per new bug, after the run; 0: off
+    undo_redo: bool = False  # the undo/redo oracle after every call
+    to_test: Path | None = None  # write a regression test of each new bug to this file
+
+    def check(self) -> None:
+        """Raise UsageError, naming the option, for a value a campaign cannot run with."""
+        for folder in self.corpus:
+            if not folder.is_dir():
+                raise UsageError(f"--corpus {folder}: no such folder")
+        for flag in self.libfuzzer_args:
+            if flag.split("=")[0] in UNSUPPORTED_FLAGS:
+                raise UsageError(
+                    f"libFuzzer flag {flag} is not supported here; use --jobs N for parallel "
+                    f"workers (and apifuzz minimize for crashes)"
+                )
+        for name, value in (
+            ("--max-time", self.max_time),
+            ("--runs", self.runs),
+            ("--timeout", self.timeout),
+            ("--jobs", self.jobs),
+            ("--max-len", self.max_len),
+        ):
+            if value is not None and (value < 0 if name == "--timeout" else value <= 0):
+                zero = "0 (off) or " if name == "--timeout" else ""
+                raise UsageError(f"{name} must be {zero}positive, got {value}")
+        if self.minimize_time < 0:
+            raise UsageError(
+                f"--minimize-time must be 0 (off) or positive, got {self.minimize_time}"
+            )
+        if self.mutator not in ("structure", "bytes"):
+            raise UsageError("--mutator must be 'structure' or 'bytes'")
+        if self.to_test is not None and self.to_test.is_dir():
+            raise UsageError(
+                f"--to-test {self.to_test} is a folder; it names the test file to write"
+            )

@@ -1,0 +1,141 @@
+"""``apifuzz fuzz``: a fuzzing campaign on the target."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from apifuzz.cli.common import TARGET_HELP
+from apifuzz.engine import DEFAULT_TIMEOUT
+from apifuzz.language import LoadedTarget
+from apifuzz.model.target import require_undo_redo
+
+HELP = "fuzz a target with atheris (libFuzzer)"
+DESCRIPTION = "Fuzz a target with atheris (libFuzzer); arguments after -- go to libFuzzer."
+
+
+def add_target(parser: argparse.ArgumentParser) -> None:
+    """TARGET and ``--corpus``, which fuzz takes more than once (read-only seed folders)."""
+    parser.add_argument("target", metavar="TARGET", help=TARGET_HELP)
+    parser.add_argument(
+        "--corpus",
+        metavar="DIR",
+        action="append",
+        help="seed folder, read only (repeatable; default: corpora/<target>)",
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``fuzz``."""
+    parser.add_argument(
+        "--workdir", metavar="DIR", help="new inputs, crashes and logs (default: .apifuzz/<target>)"
+    )
+    parser.add_argument(
+        "--max-time",
+        type=float,
+        metavar="S",
+        help="stop fuzzing after S seconds (new bugs are minimized after that; see "
+        "--minimize-time)",
+    )
+    parser.add_argument("--runs", type=int, metavar="N", help="stop after N inputs per worker")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help="an input running longer is a timeout bug (0: off; default 5)",
+    )
+    parser.add_argument(
+        "--mutator",
+        choices=("structure", "bytes"),
+        default="structure",
+        help="statement-aware mutations (default) or libFuzzer's byte mutations",
+    )
+    parser.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
+    parser.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
+    parser.add_argument(
+        "--instrument",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also collect coverage in MODULE (repeatable)",
+    )
+    parser.add_argument(
+        "--max-len",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="longest input (default: 4096, or the longest seed or corpus input if longer, as "
+        "libFuzzer picks)",
+    )
+    _add_after_run(parser)
+
+
+def _add_after_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--undo-redo",
+        action="store_true",
+        help="after every call, check that undo then redo give back the same state "
+        "(needs Target(undo=..., redo=...))",
+    )
+    parser.add_argument(
+        "--minimize-time",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="after the run, minimize each new bug for up to S seconds (0: off; default 10)",
+    )
+    parser.add_argument(
+        "--to-test",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="after minimizing, append a pytest regression test of each new bug to FILE "
+        "(default: tests/regression/test_<target>_regressions.py; put the option after TARGET)",
+    )
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Fuzz a target until the time or run limit (or Ctrl-C); summarize the bugs found."""
+    from apifuzz.campaign.options import FuzzOptions
+    from apifuzz.campaign.run import fuzz
+    from apifuzz.testgen.regression import default_output
+
+    target = LoadedTarget.load(args.target)
+    if args.corpus:
+        corpora = [Path(c) for c in args.corpus]
+    else:
+        default = target.corpus_folder
+        corpora = [default] if default.is_dir() else []
+    if args.undo_redo:
+        require_undo_redo(target.target)
+    workdir = Path(args.workdir) if args.workdir else Path(".apifuzz") / target.name
+    to_test = None
+    if args.to_test is not None:
+        to_test = Path(args.to_test) if args.to_test else default_output(target.target)
+    options = FuzzOptions(
+        corpus=corpora,
+        workdir=workdir,
+        max_time=args.max_time,
+        runs=args.runs,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        mutator=args.mutator,
+        seed=args.seed,
+        stop_on_first=args.stop_on_first,
+        instrument=list(args.instrument),
+        max_len=args.max_len,
+        libfuzzer_args=list(args.extra),
+        undo_redo=args.undo_redo,
+        minimize_time=args.minimize_time,
+        to_test=to_test,
+    )
+    options.check()
+    out.write(
+        f"INFO: fuzzing {target.name} with {args.jobs} worker(s); seeds: "
+        f"{', '.join(map(str, corpora)) or 'none'}; workdir: {workdir}\n"
+    )
+    out.flush()
+    return fuzz(target, options, out)
