@@ -766,7 +766,19 @@ class Timeline:
     @invariant
     def check_consistency(self) -> None:
         """Assert that the model is consistent; raises AssertionError naming what is not."""
-        # Every id names one object of one kind, and ids come from the counter.
+        # In this order: when several things are broken, the first check names the bug.
+        self._check_ids()
+        self._check_bin()
+        self._check_clips()
+        self._check_compositions()
+        self._check_tracks()
+        self._check_groups()
+        items = self._clips.keys() | self._compositions.keys()
+        assert self._selection <= items, f"deleted items selected: {self._selection - items}"
+        self._check_history()
+
+    def _check_ids(self) -> None:
+        """Every id is unique across kinds and came from the counter; track order is in sync."""
         kinds = (self._bin, self._tracks, self._clips, self._compositions, self._groups)
         seen: set[int] = set()
         for table in kinds:
@@ -775,6 +787,9 @@ class Timeline:
         assert all(0 < i < self._next_id for i in seen), "an id was not taken from the counter"
 
         assert sorted(self._track_order) == sorted(self._tracks), "track order out of sync"
+
+    def _check_bin(self) -> None:
+        """Every bin clip has a name, a duration in range and no negative usage count."""
         # A bin clip's usage count is the bin's own bookkeeping (like the clip list
         # Kdenlive's ProjectClip keeps); what the user sees, and what is checked
         # below, is that every timeline clip's bin clip exists.
@@ -783,6 +798,8 @@ class Timeline:
             assert 1 <= source.duration <= MAX_DURATION, f"bin clip {bin_id} has a bad duration"
             assert source.usage >= 0, f"bin clip {bin_id} has a negative usage count"
 
+    def _check_clips(self) -> None:
+        """Every clip is on its live track and shows frames of a live bin clip."""
         for clip_id, clip in self._clips.items():
             assert clip.track in self._tracks, f"clip {clip_id} is on deleted track {clip.track}"
             assert clip_id in self._tracks[clip.track].clips, f"clip {clip_id} is not on its track"
@@ -795,6 +812,9 @@ class Timeline:
                 f"of a {duration}-frame bin clip"
             )
             assert clip.position >= 0, f"clip {clip_id} starts before frame 0"
+
+    def _check_compositions(self) -> None:
+        """Every composition is on its live video track and targets another one."""
         for comp_id, comp in self._compositions.items():
             assert comp.track in self._tracks, f"composition {comp_id} is on a deleted track"
             assert comp_id in self._tracks[comp.track].compositions, (
@@ -812,6 +832,8 @@ class Timeline:
             )
             assert comp.length >= 1 and comp.position >= 0, f"composition {comp_id} is malformed"
 
+    def _check_tracks(self) -> None:
+        """Every track lists its own live items, and no two of them overlap."""
         for track_id, track in self._tracks.items():
             tables: tuple[tuple[set[int], dict[int, Clip] | dict[int, Composition]], ...] = (
                 (track.clips, self._clips),
@@ -826,6 +848,8 @@ class Timeline:
                 for (_, end, left), (start, _, right) in itertools.pairwise(spans):
                     assert end <= start, f"items {left} and {right} overlap on track {track_id}"
 
+    def _check_groups(self) -> None:
+        """Groups hold live items or groups, agree with the parent links, and form no cycle."""
         items = self._clips.keys() | self._compositions.keys()
         for group_id, children in self._groups.items():
             assert children, f"group {group_id} is empty"
@@ -846,8 +870,8 @@ class Timeline:
                 node, steps = self._parent[node], steps + 1
                 assert steps <= len(self._groups), f"group {group_id} is in a cycle"
 
-        assert self._selection <= items, f"deleted items selected: {self._selection - items}"
-
+    def _check_history(self) -> None:
+        """The undo stack matches its counter, and the stacks hold undo commands."""
         assert len(self._undo_stack) == self._done, "undo stack out of sync with its counter"
         # Commands never change once pushed, and this runs after every call: checking the
         # top of each stack covers every command, without growing with the history.

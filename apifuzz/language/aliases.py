@@ -135,45 +135,67 @@ def assign_aliases(
             f"{owner}.{name}: {name!r} is a reserved word of the script language; "
             f"rename the method or register it under another name"
         )
-    changed = False
-    table: dict[str, str] = {}
     taken: set[str] = set(lock.retired) | KEYWORDS | names
-
     # Explicit aliases first: the code is the truth for them.
+    table = _explicit_aliases(methods, names, lock, owner)
+    changed = _record_explicit_aliases(table, names, lock)
+    taken |= set(lock.retired) | set(table.values())
+    assigned = _assign_remaining(methods, table, lock, taken)
+    return table, changed or assigned
+
+
+def _explicit_aliases(
+    methods: list[tuple[str, str | None]], names: set[str], lock: AliasLock, owner: str
+) -> dict[str, str]:
+    """The method → alias table of the methods that choose their alias, each one checked."""
+    table: dict[str, str] = {}
     for name, explicit in methods:
         if explicit is None:
             continue
-        if not valid_alias(explicit):
-            raise InvalidDefinition(
-                f"{owner}.{name}: alias {explicit!r} must be one or two characters, a letter "
-                f"first, and not one of {sorted(KEYWORDS)}; pick another alias"
-            )
-        if explicit in names and explicit != name:
-            raise InvalidDefinition(
-                f"{owner}.{name}: alias {explicit!r} is the name of another method; "
-                f"pick another alias"
-            )
-        clash = next((m for m, a in table.items() if a == explicit), None)
-        if clash is not None:
-            raise InvalidDefinition(
-                f"{owner}.{name}: duplicate alias {explicit!r}, already used by "
-                f"{owner}.{clash}; give each method its own alias"
-            )
-        locked_owner = next(
-            (m for m, a in lock.aliases.items() if a == explicit and m != name), None
-        )
-        if locked_owner is not None and locked_owner in names:
-            raise InvalidDefinition(
-                f"{owner}.{name}: alias {explicit!r} is locked to {owner}.{locked_owner} in "
-                f"the alias lock; pick another alias so existing scripts keep their meaning"
-            )
-        if explicit in lock.retired and lock.retired[explicit] != name:
-            raise InvalidDefinition(
-                f"{owner}.{name}: alias {explicit!r} belonged to the removed method "
-                f"{lock.retired[explicit]!r} and is retired; pick another alias"
-            )
+        _check_explicit_alias(name, explicit, names, table, lock, owner)
         table[name] = explicit
+    return table
 
+
+def _check_explicit_alias(
+    name: str, explicit: str, names: set[str], table: dict[str, str], lock: AliasLock, owner: str
+) -> None:
+    """Refuse an explicit alias that is malformed, or that another method has or had."""
+    if not valid_alias(explicit):
+        raise InvalidDefinition(
+            f"{owner}.{name}: alias {explicit!r} must be one or two characters, a letter "
+            f"first, and not one of {sorted(KEYWORDS)}; pick another alias"
+        )
+    if explicit in names and explicit != name:
+        raise InvalidDefinition(
+            f"{owner}.{name}: alias {explicit!r} is the name of another method; "
+            f"pick another alias"
+        )
+    clash = next((m for m, a in table.items() if a == explicit), None)
+    if clash is not None:
+        raise InvalidDefinition(
+            f"{owner}.{name}: duplicate alias {explicit!r}, already used by "
+            f"{owner}.{clash}; give each method its own alias"
+        )
+    locked_owner = next((m for m, a in lock.aliases.items() if a == explicit and m != name), None)
+    if locked_owner is not None and locked_owner in names:
+        raise InvalidDefinition(
+            f"{owner}.{name}: alias {explicit!r} is locked to {owner}.{locked_owner} in "
+            f"the alias lock; pick another alias so existing scripts keep their meaning"
+        )
+    if explicit in lock.retired and lock.retired[explicit] != name:
+        raise InvalidDefinition(
+            f"{owner}.{name}: alias {explicit!r} belonged to the removed method "
+            f"{lock.retired[explicit]!r} and is retired; pick another alias"
+        )
+
+
+def _record_explicit_aliases(table: dict[str, str], names: set[str], lock: AliasLock) -> bool:
+    """Retire the aliases of removed methods and lock the explicit ones.
+
+    Returns True when the lock changed.
+    """
+    changed = False
     # Methods gone from the model: retire their aliases forever.
     for method in sorted(set(lock.aliases) - names):
         lock.retired[lock.aliases.pop(method)] = method
@@ -193,8 +215,17 @@ def assign_aliases(
         if method not in table and alias in table.values():
             del lock.aliases[method]
             changed = True
+    return changed
 
-    taken |= set(lock.retired) | set(table.values())
+
+def _assign_remaining(
+    methods: list[tuple[str, str | None]], table: dict[str, str], lock: AliasLock, taken: set[str]
+) -> bool:
+    """Give the methods without an alias in ``table`` their locked or a fresh one.
+
+    Returns True when a fresh alias was added to the lock.
+    """
+    changed = False
     # Locked aliases first, so a new method can never take one.
     for name, _ in methods:
         locked = lock.aliases.get(name)
@@ -209,4 +240,4 @@ def assign_aliases(
         changed = True
         table[name] = alias
         taken.add(alias)
-    return table, changed
+    return changed

@@ -88,6 +88,46 @@ class _OutOfTime(Exception):
     pass
 
 
+@dataclass
+class _Attempt:
+    """One :meth:`Minimizer.minimize` call: the input, its replays, and what its result reports."""
+
+    judge: Judge
+    text: str  # the input, decoded
+    before: int  # statements in the input
+    signature: Signature | None  # the bug being kept (the recorded one when given)
+    seen: list[Signature | None]  # replays of the input
+    started: float  # time.monotonic() when the call began
+    runs_before: int  # the judge's run count then
+
+    def result(
+        self,
+        status: Status,
+        out: str | None = None,
+        after: int | None = None,
+        *,
+        complete: bool = True,
+        interrupted: bool = False,
+        passes: list[tuple[str, int]] | None = None,
+        confirmed: list[Signature | None] | None = None,
+    ) -> Minimized:
+        """The result with ``status``: the input itself unless ``out`` is given."""
+        return Minimized(
+            status,
+            self.signature,
+            self.text if out is None else out,
+            self.before,
+            self.before if after is None else after,
+            runs=self.judge.runs - self.runs_before,
+            seconds=time.monotonic() - self.started,
+            complete=complete,
+            interrupted=interrupted,
+            seen=self.seen,
+            confirmed=confirmed or [],
+            passes=passes or [],
+        )
+
+
 class Minimizer:
     """Minimizes scripts of one target; ``max_time`` bounds each :meth:`minimize`."""
 
@@ -313,43 +353,21 @@ class Minimizer:
         before = count_statements(text)
         seen = [self.judge.run(text).signature for _ in range(1 + CONFIRM_RUNS)]
         first = seen[0]
-
-        def result(
-            status: Status,
-            out: str = text,
-            after: int = before,
-            *,
-            complete: bool = True,
-            interrupted: bool = False,
-            passes: list[tuple[str, int]] | None = None,
-            confirmed: list[Signature | None] | None = None,
-        ) -> Minimized:
-            return Minimized(
-                status,
-                expected or first,
-                out,
-                before,
-                after,
-                runs=self.judge.runs - runs_before,
-                seconds=time.monotonic() - started,
-                complete=complete,
-                interrupted=interrupted,
-                seen=seen,
-                confirmed=confirmed or [],
-                passes=passes or [],
-            )
-
+        attempt = _Attempt(self.judge, text, before, expected or first, seen, started, runs_before)
         if expected is None and all(s is None for s in seen):
-            return result(Status.NO_BUG)
+            return attempt.result(Status.NO_BUG)
         if any(s != first for s in seen):
-            return result(Status.FLAKY)
+            return attempt.result(Status.FLAKY)
         if expected is not None and first != expected:
-            return result(Status.NOT_REPRODUCED)
+            return attempt.result(Status.NOT_REPRODUCED)
+        return self._minimize_reproduced(attempt)
 
-        self._signature = expected or first
+    def _minimize_reproduced(self, attempt: _Attempt) -> Minimized:
+        """Shrink a script whose replays all showed the bug, until done or stopped."""
+        self._signature = attempt.signature
         self._cache = {}
-        self._deadline = started + self.max_time
-        statements = parse_statements(text, self._parser)
+        self._deadline = attempt.started + self.max_time
+        statements = parse_statements(attempt.text, self._parser)
         self._best = None  # not even the canonical form has shown the bug yet
         passes: list[tuple[str, int]] = []
         complete, interrupted = True, False
@@ -357,26 +375,11 @@ class Minimizer:
             if not self._shows_bug(statements):
                 # The canonical form does not show the bug: rewriting changed the outcome
                 # (keep the input as it is), or the bug is flaky (the input tells).
-                confirmed = [self.judge.run(text).signature for _ in range(CONFIRM_RUNS)]
+                confirmed = [self.judge.run(attempt.text).signature for _ in range(CONFIRM_RUNS)]
                 if any(s != self._signature for s in confirmed):
-                    return result(Status.FLAKY, confirmed=confirmed)
-                return result(Status.MINIMIZED, confirmed=confirmed)
-            passes.append(("canonical", len(statements)))
-            statements = self._run_pass(
-                "cut after the failing statement", self._truncate, statements, passes
-            )
-            while True:
-                size = render(statements)
-                for name, step in (
-                    ("remove one by one", self._remove_one_by_one),
-                    ("ddmin", self._ddmin),
-                    ("remove two at a time", self._remove_pairs),
-                    ("simplify arguments", self._simplify_arguments),
-                    ("remove with a Ref repaired", self._remove_with_repair),
-                ):
-                    statements = self._run_pass(name, step, statements, passes)
-                if render(statements) == size:
-                    break
+                    return attempt.result(Status.FLAKY, confirmed=confirmed)
+                return attempt.result(Status.MINIMIZED, confirmed=confirmed)
+            statements = self._run_passes(statements, passes)
         except _OutOfTime:
             complete = False
         except KeyboardInterrupt:
@@ -384,16 +387,51 @@ class Minimizer:
         if not complete:
             if self._best is None:
                 # Stopped before any rewritten script showed the bug: the input is the result.
-                return result(Status.MINIMIZED, complete=False, interrupted=interrupted)
+                return attempt.result(Status.MINIMIZED, complete=False, interrupted=interrupted)
             statements = self._best  # it showed the bug once: the best one so far
+        return self._confirm(attempt, statements, passes, complete, interrupted)
+
+    def _run_passes(
+        self, statements: list[Statement], passes: list[tuple[str, int]]
+    ) -> list[Statement]:
+        """Cut after the failing statement, then repeat every pass until none makes progress.
+
+        ``passes`` is filled as the passes run, so a run stopped midway keeps its record.
+        """
+        passes.append(("canonical", len(statements)))
+        statements = self._run_pass(
+            "cut after the failing statement", self._truncate, statements, passes
+        )
+        while True:
+            size = render(statements)
+            for name, step in (
+                ("remove one by one", self._remove_one_by_one),
+                ("ddmin", self._ddmin),
+                ("remove two at a time", self._remove_pairs),
+                ("simplify arguments", self._simplify_arguments),
+                ("remove with a Ref repaired", self._remove_with_repair),
+            ):
+                statements = self._run_pass(name, step, statements, passes)
+            if render(statements) == size:
+                return statements
+
+    def _confirm(
+        self,
+        attempt: _Attempt,
+        statements: list[Statement],
+        passes: list[tuple[str, int]],
+        complete: bool,
+        interrupted: bool,
+    ) -> Minimized:
+        """The result, once its replays agree that it shows the bug (none after Ctrl-C)."""
         out = render(statements)
         # The result must show the bug on every replay, like the input did.
         confirmed = (
             [] if interrupted else [self.judge.run(out).signature for _ in range(CONFIRM_RUNS)]
         )
         if any(s != self._signature for s in confirmed):
-            return result(Status.FLAKY, passes=passes, confirmed=confirmed)
-        return result(
+            return attempt.result(Status.FLAKY, passes=passes, confirmed=confirmed)
+        return attempt.result(
             Status.MINIMIZED,
             out,
             len(statements),

@@ -141,64 +141,96 @@ def build_params(
     default but no usable annotation, ``*args``, ``**kwargs`` and an unreadable signature
     are left alone (the script cannot set them) instead of refused.
     """
+    sig = _read_signature(func, where, skip_unannotated_defaults=skip_unannotated_defaults)
+    if sig is None:
+        return ()
+    hints = _hints(func, where)
+    params = list(sig.parameters.values())
+    if skip_first:
+        params = _without_model(params, where)
+    specs = []
+    for p in params:
+        spec = _param_spec(
+            p,
+            hints,
+            where,
+            allow_refs=allow_refs,
+            skip_unannotated_defaults=skip_unannotated_defaults,
+        )
+        if spec is not None:
+            specs.append(spec)
+    return tuple(specs)
+
+
+def _read_signature(
+    func: Callable[..., Any], where: str, *, skip_unannotated_defaults: bool
+) -> inspect.Signature | None:
+    """The signature of ``func``; None when it is unreadable and may be left alone."""
     try:
-        sig = inspect.signature(func)
+        return inspect.signature(func)
     except (TypeError, ValueError):
         if skip_unannotated_defaults:
-            return ()
+            return None
         raise InvalidDefinition(
             f"{where}: its signature cannot be read; register a Python function with "
             f"annotated parameters instead"
         ) from None
-    hints = _hints(func, where)
-    params = list(sig.parameters.values())
-    if skip_first:
-        if not params or params[0].kind not in (
-            inspect.Parameter.POSITIONAL_ONLY,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        ):
-            raise InvalidDefinition(
-                f"{where}: it takes no model argument; give it a first parameter (self)"
-            )
-        params = params[1:]
-    specs = []
-    for p in params:
-        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
-            if skip_unannotated_defaults:
-                continue
-            raise InvalidDefinition(
-                f"{where}, parameter {p.name!r}: *args and **kwargs can't be fuzzed; "
-                f"list the parameters one by one"
-            )
-        if p.name not in hints:
-            if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
-                continue
-            raise InvalidDefinition(
-                f"{where}, parameter {p.name!r}: it has no type annotation; annotate it "
-                f"with {SUPPORTED}"
-            )
-        try:
-            ptype = param_type(hints[p.name])
-        except UnsupportedType as exc:
-            if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
-                continue
-            raise InvalidDefinition(
-                f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}"
-            ) from None
-        if not allow_refs and ptype.ref_kinds():
-            raise InvalidDefinition(
-                f"{where}, parameter {p.name!r}: a Ref can't be a factory parameter because "
-                f"no object exists before the model; use a plain int"
-            )
-        specs.append(
-            ParamSpec(
-                name=p.name,
-                type=ptype,
-                default=NO_DEFAULT if p.default is inspect.Parameter.empty else p.default,
-                keyword_only=p.kind is inspect.Parameter.KEYWORD_ONLY,
-            )
+
+
+def _without_model(params: list[inspect.Parameter], where: str) -> list[inspect.Parameter]:
+    """The parameters after the first one, which receives the model (self)."""
+    if not params or params[0].kind not in (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    ):
+        raise InvalidDefinition(
+            f"{where}: it takes no model argument; give it a first parameter (self)"
         )
-    return tuple(specs)
+    return params[1:]
+
+
+def _param_spec(
+    p: inspect.Parameter,
+    hints: dict[str, Any],
+    where: str,
+    *,
+    allow_refs: bool,
+    skip_unannotated_defaults: bool,
+) -> ParamSpec | None:
+    """The spec of one parameter; None when it may be left alone (see :func:`build_params`)."""
+    if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+        if skip_unannotated_defaults:
+            return None
+        raise InvalidDefinition(
+            f"{where}, parameter {p.name!r}: *args and **kwargs can't be fuzzed; "
+            f"list the parameters one by one"
+        )
+    if p.name not in hints:
+        if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
+            return None
+        raise InvalidDefinition(
+            f"{where}, parameter {p.name!r}: it has no type annotation; annotate it "
+            f"with {SUPPORTED}"
+        )
+    try:
+        ptype = param_type(hints[p.name])
+    except UnsupportedType as exc:
+        if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
+            return None
+        raise InvalidDefinition(
+            f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}"
+        ) from None
+    if not allow_refs and ptype.ref_kinds():
+        raise InvalidDefinition(
+            f"{where}, parameter {p.name!r}: a Ref can't be a factory parameter because "
+            f"no object exists before the model; use a plain int"
+        )
+    return ParamSpec(
+        name=p.name,
+        type=ptype,
+        default=NO_DEFAULT if p.default is inspect.Parameter.empty else p.default,
+        keyword_only=p.kind is inspect.Parameter.KEYWORD_ONLY,
+    )
 
 
 def _check_refs(registry: Registry) -> None:

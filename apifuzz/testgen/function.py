@@ -54,16 +54,9 @@ def build_test(writer: Writer, name: str, helpers: set[str]) -> cst.FunctionDef:
 def _step_lines(
     writer: Writer, step: Step, index: int, last: bool, helpers: set[str]
 ) -> list[cst.BaseStatement]:
-    method = writer.methods[step.method]
+    """The lines of one step: its call, its bindings and the invariants, then the oracle."""
     notes: list[str] = []
-    args = writer.values.arguments(method.params, step.args, step.kwargs, index, notes)
-    call = writer.call(method, args)
-    returned = next((b for b in step.bindings if b.returned and b.name in writer.bound), None)
-    small: cst.BaseSmallStatement
-    if returned is not None:
-        small = cst.Assign([cst.AssignTarget(cst.Name(returned.name))], call)
-    else:
-        small = cst.Expr(call)
+    small = _call_statement(writer, step, index, notes)
     # The fuzzer's undo/redo oracle runs after a call that went through (it returned, and
     # not False), once the invariants hold: never after a refused call, nor a failing one.
     # After the last call it ran only if the bug showed in it; then the test runs it too,
@@ -77,6 +70,43 @@ def _step_lines(
         oracle = oracle and writer.steps.in_oracle
     guard = _guard(writer, step, small) if oracle and last else None
     body = guard.body if guard is not None else [small]
+    items = _with_items(writer, step, last, helpers)
+    lines: list[cst.BaseStatement] = []
+    if items:
+        if guard is not None:
+            lines.append(writer.line(guard.refused, 1, ["stays False if the call is refused"]))
+        inner = [writer.line(s, 2, notes if n == 0 else ()) for n, s in enumerate(body)]
+        lines.append(cst.With(items, cst.IndentedBlock(inner)))
+    else:
+        lines += [writer.line(s, 1, notes if n == 0 else ()) for n, s in enumerate(body)]
+    lines += writer.binding_lines(step.bindings, 1)
+    lines += writer.invariants(1)
+    if oracle:
+        lines.append(_oracle_line(writer, guard, helpers))
+    return lines
+
+
+def _call_statement(
+    writer: Writer, step: Step, index: int, notes: list[str]
+) -> cst.BaseSmallStatement:
+    """The step's call, assigned to the name of the id it returned when that name is used.
+
+    Notes about the arguments (for the line's trailing comment) are added to ``notes``.
+    """
+    method = writer.methods[step.method]
+    args = writer.values.arguments(method.params, step.args, step.kwargs, index, notes)
+    call = writer.call(method, args)
+    returned = next((b for b in step.bindings if b.returned and b.name in writer.bound), None)
+    if returned is not None:
+        return cst.Assign([cst.AssignTarget(cst.Name(returned.name))], call)
+    return cst.Expr(call)
+
+
+def _with_items(writer: Writer, step: Step, last: bool, helpers: set[str]) -> list[cst.WithItem]:
+    """What the step's call runs under: a time limit for a hang, ``suppress`` for a refusal.
+
+    The helpers they call are added to ``helpers``.
+    """
     # A call refused with an expected exception, and the failing call, may raise one: once
     # the bug is fixed the failing call may well be refused instead, and the test passes.
     items = []
@@ -91,29 +121,21 @@ def _step_lines(
         exceptions = [cst.Arg(writer.names.ref(e, "exception")) for e in writer.expected]
         suppress = cst.Attribute(writer.names.module_ref("contextlib"), cst.Name("suppress"))
         items.append(cst.WithItem(cst.Call(suppress, exceptions)))
-    lines: list[cst.BaseStatement] = []
-    if items:
-        if guard is not None:
-            lines.append(writer.line(guard.refused, 1, ["stays False if the call is refused"]))
-        inner = [writer.line(s, 2, notes if n == 0 else ()) for n, s in enumerate(body)]
-        lines.append(cst.With(items, cst.IndentedBlock(inner)))
-    else:
-        lines += [writer.line(s, 1, notes if n == 0 else ()) for n, s in enumerate(body)]
-    lines += writer.binding_lines(step.bindings, 1)
-    lines += writer.invariants(1)
-    if oracle:
-        helper = writer.line(
-            cst.Expr(cst.Call(cst.Name(UNDO_REDO_HELPER), [cst.Arg(cst.Name(writer.model))])),
-            2 if guard is not None else 1,
-        )
-        helpers.add(UNDO_REDO_HELPER)
-        if guard is None:
-            lines.append(helper)
-        else:
-            comment = cst.Comment("# the fuzzer's oracle runs only after a call that went through")
-            header = cst.TrailingWhitespace(cst.SimpleWhitespace("  "), comment)
-            lines.append(cst.If(guard.test, cst.IndentedBlock([helper], header=header)))
-    return lines
+    return items
+
+
+def _oracle_line(writer: Writer, guard: _Guard | None, helpers: set[str]) -> cst.BaseStatement:
+    """``_undo_redo(model)``, under ``if`` the last call went through when it is guarded."""
+    helper = writer.line(
+        cst.Expr(cst.Call(cst.Name(UNDO_REDO_HELPER), [cst.Arg(cst.Name(writer.model))])),
+        2 if guard is not None else 1,
+    )
+    helpers.add(UNDO_REDO_HELPER)
+    if guard is None:
+        return helper
+    comment = cst.Comment("# the fuzzer's oracle runs only after a call that went through")
+    header = cst.TrailingWhitespace(cst.SimpleWhitespace("  "), comment)
+    return cst.If(guard.test, cst.IndentedBlock([helper], header=header))
 
 
 @dataclass(frozen=True)
