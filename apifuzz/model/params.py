@@ -2,8 +2,13 @@
 
 ``param_type(hint)`` turns one annotation (as returned by
 ``typing.get_type_hints(include_extras=True)``) into a small immutable tree of
-:class:`ParamType` nodes.  The interpreter compiles these trees into
+:data:`ParamType` nodes.  The interpreter compiles these trees into
 converters; the language prints them; later stages generate values from them.
+
+:data:`ParamType` is a closed union, and every stage that treats each type
+its own way dispatches with ``match`` ending in ``case _: assert_never(ptype)``.
+mypy then names each dispatcher that forgets a type, so adding one is: a class
+here, a member of the union, and a case wherever mypy asks for one.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from apifuzz.model.decorators import Ref
 
@@ -22,8 +28,8 @@ class UnsupportedType(Exception):
 
 
 @dataclass(frozen=True)
-class ParamType:
-    """Base class of every parameter type node."""
+class ParamNode:
+    """What every parameter type shares; dispatch over the :data:`ParamType` union instead."""
 
     def describe(self) -> str:
         """The type as a user reads it in ``apifuzz lang``."""
@@ -35,7 +41,8 @@ class ParamType:
 
     def walk(self) -> Iterator[ParamType]:
         """This node and every node below it."""
-        yield self
+        # Every concrete node is a member of the union (tests/model checks that it is complete).
+        yield typing.cast("ParamType", self)
         for child in self.children():
             yield from child.walk()
 
@@ -49,37 +56,37 @@ class ParamType:
 
 
 @dataclass(frozen=True)
-class IntType(ParamType):
+class IntType(ParamNode):
     def describe(self) -> str:
         return "int"
 
 
 @dataclass(frozen=True)
-class FloatType(ParamType):
+class FloatType(ParamNode):
     def describe(self) -> str:
         return "float"
 
 
 @dataclass(frozen=True)
-class BoolType(ParamType):
+class BoolType(ParamNode):
     def describe(self) -> str:
         return "bool"
 
 
 @dataclass(frozen=True)
-class StrType(ParamType):
+class StrType(ParamNode):
     def describe(self) -> str:
         return "str"
 
 
 @dataclass(frozen=True)
-class BytesType(ParamType):
+class BytesType(ParamNode):
     def describe(self) -> str:
         return "bytes"
 
 
 @dataclass(frozen=True)
-class EnumType(ParamType):
+class EnumType(ParamNode):
     cls: type[enum.Enum]
 
     def describe(self) -> str:
@@ -91,7 +98,7 @@ class EnumType(ParamType):
 
 
 @dataclass(frozen=True)
-class RefType(ParamType):
+class RefType(ParamNode):
     kind: str
 
     def describe(self) -> str:
@@ -99,7 +106,7 @@ class RefType(ParamType):
 
 
 @dataclass(frozen=True)
-class OptionalType(ParamType):
+class OptionalType(ParamNode):
     inner: ParamType
 
     def describe(self) -> str:
@@ -113,7 +120,7 @@ class OptionalType(ParamType):
 
 
 @dataclass(frozen=True)
-class ListType(ParamType):
+class ListType(ParamNode):
     inner: ParamType
 
     def describe(self) -> str:
@@ -127,7 +134,7 @@ class ListType(ParamType):
 
 
 @dataclass(frozen=True)
-class SetType(ParamType):
+class SetType(ParamNode):
     inner: ParamType
     frozen: bool = False
 
@@ -142,7 +149,7 @@ class SetType(ParamType):
 
 
 @dataclass(frozen=True)
-class TupleType(ParamType):
+class TupleType(ParamNode):
     """A fixed-length tuple, ``tuple[int, str]``."""
 
     items: tuple[ParamType, ...]
@@ -158,7 +165,7 @@ class TupleType(ParamType):
 
 
 @dataclass(frozen=True)
-class VarTupleType(ParamType):
+class VarTupleType(ParamNode):
     """A tuple of any length, ``tuple[int, ...]``."""
 
     inner: ParamType
@@ -172,6 +179,23 @@ class VarTupleType(ParamType):
     def hashable(self) -> bool:
         return self.inner.hashable()
 
+
+#: Every parameter type.  Closed on purpose: a ``match`` over it that ends in
+#: ``case _: typing.assert_never(ptype)`` is checked by mypy to handle every member.
+ParamType: TypeAlias = (
+    IntType
+    | FloatType
+    | BoolType
+    | StrType
+    | BytesType
+    | EnumType
+    | RefType
+    | OptionalType
+    | ListType
+    | SetType
+    | TupleType
+    | VarTupleType
+)
 
 _SCALARS: dict[object, ParamType] = {
     int: IntType(),
