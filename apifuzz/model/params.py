@@ -5,10 +5,11 @@
 :data:`ParamType` nodes.  The interpreter compiles these trees into
 converters; the language prints them; later stages generate values from them.
 
-:data:`ParamType` is a closed union, and every stage that treats each type
-its own way dispatches with ``match`` ending in ``case _: assert_never(ptype)``.
-mypy then names each dispatcher that forgets a type, so adding one is: a class
-here, a member of the union, and a case wherever mypy asks for one.
+:data:`ParamType` is a closed union.  Every stage that treats each type its
+own way dispatches with ``match`` ending in ``case _: assert_never(ptype)``, so
+mypy names each dispatcher that forgets a type.  Adding a type is: its class
+here, a member of the union, a branch in :func:`param_type`, then a case
+wherever mypy asks for one.
 """
 
 from __future__ import annotations
@@ -57,36 +58,48 @@ class ParamNode:
 
 @dataclass(frozen=True)
 class IntType(ParamNode):
+    """``int``."""
+
     def describe(self) -> str:
         return "int"
 
 
 @dataclass(frozen=True)
 class FloatType(ParamNode):
+    """``float``."""
+
     def describe(self) -> str:
         return "float"
 
 
 @dataclass(frozen=True)
 class BoolType(ParamNode):
+    """``bool``."""
+
     def describe(self) -> str:
         return "bool"
 
 
 @dataclass(frozen=True)
 class StrType(ParamNode):
+    """``str``."""
+
     def describe(self) -> str:
         return "str"
 
 
 @dataclass(frozen=True)
 class BytesType(ParamNode):
+    """``bytes``."""
+
     def describe(self) -> str:
         return "bytes"
 
 
 @dataclass(frozen=True)
 class EnumType(ParamNode):
+    """A member of an ``Enum`` subclass."""
+
     cls: type[enum.Enum]
 
     def describe(self) -> str:
@@ -99,6 +112,8 @@ class EnumType(ParamNode):
 
 @dataclass(frozen=True)
 class RefType(ParamNode):
+    """A live id of one kind, ``Annotated[int, Ref(kind)]``."""
+
     kind: str
 
     def describe(self) -> str:
@@ -107,6 +122,8 @@ class RefType(ParamNode):
 
 @dataclass(frozen=True)
 class OptionalType(ParamNode):
+    """``X | None``."""
+
     inner: ParamType
 
     def describe(self) -> str:
@@ -121,6 +138,8 @@ class OptionalType(ParamNode):
 
 @dataclass(frozen=True)
 class ListType(ParamNode):
+    """``list[X]``."""
+
     inner: ParamType
 
     def describe(self) -> str:
@@ -135,6 +154,8 @@ class ListType(ParamNode):
 
 @dataclass(frozen=True)
 class SetType(ParamNode):
+    """``set[X]``, or ``frozenset[X]`` when frozen."""
+
     inner: ParamType
     frozen: bool = False
 
@@ -180,8 +201,7 @@ class VarTupleType(ParamNode):
         return self.inner.hashable()
 
 
-#: Every parameter type.  Closed on purpose: a ``match`` over it that ends in
-#: ``case _: typing.assert_never(ptype)`` is checked by mypy to handle every member.
+#: Every parameter type; a dispatcher matches over it and ends in ``assert_never``.
 ParamType: TypeAlias = (
     IntType
     | FloatType

@@ -58,9 +58,7 @@ def _with_new_type(tree: Path) -> None:
         "    def describe(self) -> str:\n"
         '        return "dict"\n\n\n'
     )
-    params.write_text(
-        f"{head}{new_type}ParamType: TypeAlias = ({members}\n    | DictType\n){tail}"
-    )
+    params.write_text(f"{head}{new_type}ParamType: TypeAlias = ({members}\n    | DictType\n){tail}")
 
 
 def _function_at(path: Path, line: int) -> str:
