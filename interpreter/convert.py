@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, assert_never
 
 from apifuzz.interpreter.literals import Name
 from apifuzz.model.params import (
@@ -56,108 +56,105 @@ def _fail(ptype: ParamType, raw: object) -> BadArgument:
 
 def compile_type(ptype: ParamType) -> Converter:
     """A converter for one parameter type."""
-    if isinstance(ptype, IntType):
+    match ptype:
+        case IntType():
+            return _int_converter(ptype)
+        case RefType():
+            return _ref_converter(ptype)
+        case FloatType():
+            return _float_converter(ptype)
+        case BoolType():
+            return _bool_converter(ptype)
+        case StrType():
+            return _str_converter(ptype)
+        case BytesType():
+            return _bytes_converter(ptype)
+        case EnumType():
+            return _enum_converter(ptype)
+        case OptionalType():
+            return _optional_converter(ptype)
+        case ListType():
+            return _container_converter(ptype, list)
+        case VarTupleType():
+            return _container_converter(ptype, tuple)
+        case SetType():
+            return _container_converter(ptype, frozenset if ptype.frozen else set)
+        case TupleType():
+            return _tuple_converter(ptype)
+        case _:
+            assert_never(ptype)
 
-        def to_int(raw: object, live: LiveIds) -> object:
-            if type(raw) is int:
-                return raw
+
+def _int_converter(ptype: IntType) -> Converter:
+    def to_int(raw: object, live: LiveIds) -> object:
+        if type(raw) is int:
+            return raw
+        raise _fail(ptype, raw)
+
+    return to_int
+
+
+def _ref_converter(ptype: RefType) -> Converter:
+    kind = ptype.kind
+
+    def to_ref(raw: object, live: LiveIds) -> object:
+        if type(raw) is not int:
             raise _fail(ptype, raw)
+        ids = live(kind)
+        if raw in ids:
+            return raw
+        if not ids:
+            raise NoLiveRef(kind)
+        return ids[raw % len(ids)]
 
-        return to_int
-    if isinstance(ptype, RefType):
-        kind = ptype.kind
+    return to_ref
 
-        def to_ref(raw: object, live: LiveIds) -> object:
-            if type(raw) is not int:
-                raise _fail(ptype, raw)
-            ids = live(kind)
-            if raw in ids:
-                return raw
-            if not ids:
-                raise NoLiveRef(kind)
-            return ids[raw % len(ids)]
 
-        return to_ref
-    if isinstance(ptype, FloatType):
+def _float_converter(ptype: FloatType) -> Converter:
+    def to_float(raw: object, live: LiveIds) -> object:
+        if type(raw) is float:
+            return raw
+        if type(raw) is int:
+            try:
+                return float(raw)
+            except OverflowError:
+                raise _fail(ptype, raw) from None
+        raise _fail(ptype, raw)
 
-        def to_float(raw: object, live: LiveIds) -> object:
-            if type(raw) is float:
-                return raw
-            if type(raw) is int:
-                try:
-                    return float(raw)
-                except OverflowError:
-                    raise _fail(ptype, raw) from None
-            raise _fail(ptype, raw)
+    return to_float
 
-        return to_float
-    if isinstance(ptype, BoolType):
 
-        def to_bool(raw: object, live: LiveIds) -> object:
-            if type(raw) is bool:
-                return raw
-            if type(raw) is int:
-                return raw != 0
-            raise _fail(ptype, raw)
+def _bool_converter(ptype: BoolType) -> Converter:
+    def to_bool(raw: object, live: LiveIds) -> object:
+        if type(raw) is bool:
+            return raw
+        if type(raw) is int:
+            return raw != 0
+        raise _fail(ptype, raw)
 
-        return to_bool
-    if isinstance(ptype, StrType):
+    return to_bool
 
-        def to_str(raw: object, live: LiveIds) -> object:
-            if type(raw) is str:
-                return raw
-            if type(raw) is Name:
-                return str(raw)
-            raise _fail(ptype, raw)
 
-        return to_str
-    if isinstance(ptype, BytesType):
+def _str_converter(ptype: StrType) -> Converter:
+    def to_str(raw: object, live: LiveIds) -> object:
+        if type(raw) is str:
+            return raw
+        if type(raw) is Name:
+            return str(raw)
+        raise _fail(ptype, raw)
 
-        def to_bytes(raw: object, live: LiveIds) -> object:
-            if type(raw) is bytes:
-                return raw
-            if type(raw) is str:
-                return raw.encode("utf-8", "surrogatepass")
-            raise _fail(ptype, raw)
+    return to_str
 
-        return to_bytes
-    if isinstance(ptype, EnumType):
-        return _enum_converter(ptype)
-    if isinstance(ptype, OptionalType):
-        inner = compile_type(ptype.inner)
 
-        def to_optional(raw: object, live: LiveIds) -> object:
-            return None if raw is None else inner(raw, live)
+def _bytes_converter(ptype: BytesType) -> Converter:
+    def to_bytes(raw: object, live: LiveIds) -> object:
+        if type(raw) is bytes:
+            return raw
+        if type(raw) is str:
+            return raw.encode("utf-8", "surrogatepass")
+        raise _fail(ptype, raw)
 
-        return to_optional
-    if isinstance(ptype, (ListType, SetType, VarTupleType)):
-        element = compile_type(ptype.inner)
-        build: Callable[[Any], object] = (
-            list
-            if isinstance(ptype, ListType)
-            else tuple
-            if isinstance(ptype, VarTupleType)
-            else frozenset
-            if ptype.frozen
-            else set
-        )
-
-        def to_container(raw: object, live: LiveIds) -> object:
-            if type(raw) is not list:
-                raise _fail(ptype, raw)
-            return build([element(item, live) for item in raw])
-
-        return to_container
-    if isinstance(ptype, TupleType):
-        items = [compile_type(t) for t in ptype.items]
-
-        def to_tuple(raw: object, live: LiveIds) -> object:
-            if type(raw) is not list or len(raw) != len(items):
-                raise _fail(ptype, raw)
-            return tuple(conv(item, live) for conv, item in zip(items, raw, strict=True))
-
-        return to_tuple
-    raise TypeError(f"no converter for {ptype!r}")
+    return to_bytes
 
 
 def _enum_converter(ptype: EnumType) -> Converter:
@@ -178,17 +175,55 @@ def _enum_converter(ptype: EnumType) -> Converter:
     return to_enum
 
 
+def _optional_converter(ptype: OptionalType) -> Converter:
+    inner = compile_type(ptype.inner)
+
+    def to_optional(raw: object, live: LiveIds) -> object:
+        return None if raw is None else inner(raw, live)
+
+    return to_optional
+
+
+def _container_converter(
+    ptype: ListType | SetType | VarTupleType, build: Callable[[Any], object]
+) -> Converter:
+    """A list literal into a list, set, frozenset or tuple of converted elements."""
+    element = compile_type(ptype.inner)
+
+    def to_container(raw: object, live: LiveIds) -> object:
+        if type(raw) is not list:
+            raise _fail(ptype, raw)
+        return build([element(item, live) for item in raw])
+
+    return to_container
+
+
+def _tuple_converter(ptype: TupleType) -> Converter:
+    items = [compile_type(t) for t in ptype.items]
+
+    def to_tuple(raw: object, live: LiveIds) -> object:
+        if type(raw) is not list or len(raw) != len(items):
+            raise _fail(ptype, raw)
+        return tuple(conv(item, live) for conv, item in zip(items, raw, strict=True))
+
+    return to_tuple
+
+
 def immutable(ptype: ParamType) -> bool:
     """Whether a converted value of this type is immutable and independent of the model."""
-    if isinstance(ptype, (IntType, FloatType, BoolType, StrType, BytesType, EnumType)):
-        return True
-    if isinstance(ptype, (OptionalType, VarTupleType)):
-        return immutable(ptype.inner)
-    if isinstance(ptype, SetType):
-        return ptype.frozen and immutable(ptype.inner)
-    if isinstance(ptype, TupleType):
-        return all(immutable(t) for t in ptype.items)
-    return False  # refs depend on the model; lists and sets may be mutated by it
+    match ptype:
+        case IntType() | FloatType() | BoolType() | StrType() | BytesType() | EnumType():
+            return True
+        case OptionalType() | VarTupleType():
+            return immutable(ptype.inner)
+        case SetType():
+            return ptype.frozen and immutable(ptype.inner)
+        case TupleType():
+            return all(immutable(t) for t in ptype.items)
+        case RefType() | ListType():
+            return False  # refs depend on the model; lists may be mutated by it
+        case _:
+            assert_never(ptype)
 
 
 class Binder:

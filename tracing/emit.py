@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, assert_never
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
 from apifuzz.language.aliases import KEYWORDS
@@ -40,54 +40,68 @@ def _enum_name(member: enum.Enum) -> str:
 
 def format_value(ptype: ParamType, value: Any, live: LiveIds) -> str:
     """The literal for ``value`` as a ``ptype`` argument; raises NotWritable."""
-    if isinstance(ptype, RefType):
-        if type(value) is not int:
-            raise NotWritable(f"{value!r} is not an int id")
-        if value not in live(ptype.kind):
-            raise NotWritable(f"{value!r} is not a live {ptype.kind} id")
-        return str(value)
-    if isinstance(ptype, IntType):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise NotWritable(f"{value!r} is not an int")
-        return str(int(value))
-    if isinstance(ptype, FloatType):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise NotWritable(f"{value!r} is not a float")
-        return format_float(float(value))
-    if isinstance(ptype, BoolType):
-        if not isinstance(value, bool):
-            raise NotWritable(f"{value!r} is not a bool")
-        return "true" if value else "false"
-    if isinstance(ptype, StrType):
-        if not isinstance(value, str):
-            raise NotWritable(f"{value!r} is not a str")
-        return quote(str(value))
-    if isinstance(ptype, BytesType):
-        if not isinstance(value, (bytes, bytearray)):
-            raise NotWritable(f"{value!r} is not bytes")
-        return quote_bytes(bytes(value))
-    if isinstance(ptype, EnumType):
-        if not isinstance(value, ptype.cls):
-            raise NotWritable(f"{value!r} is not a {ptype.cls.__name__}")
-        return _enum_name(value)
-    if isinstance(ptype, OptionalType):
-        return "none" if value is None else format_value(ptype.inner, value, live)
-    if isinstance(ptype, (ListType, VarTupleType)):
-        if not isinstance(value, (list, tuple)):
-            raise NotWritable(f"{value!r} is not a sequence")
-        return "[" + " ".join(format_value(ptype.inner, v, live) for v in value) + "]"
-    if isinstance(ptype, SetType):
-        if not isinstance(value, (set, frozenset)):
-            raise NotWritable(f"{value!r} is not a set")
-        # Sorted, so a corpus does not change with PYTHONHASHSEED.
-        items = sorted(format_value(ptype.inner, v, live) for v in value)
-        return "[" + " ".join(items) + "]"
-    if isinstance(ptype, TupleType):
-        if not isinstance(value, tuple) or len(value) != len(ptype.items):
-            raise NotWritable(f"{value!r} is not a {len(ptype.items)}-tuple")
-        pairs = zip(ptype.items, value, strict=True)
-        return "[" + " ".join(format_value(t, v, live) for t, v in pairs) + "]"
-    raise NotWritable(f"no literal for {ptype.describe()}")
+    match ptype:
+        case RefType():
+            return _ref(ptype, value, live)
+        case IntType():
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise NotWritable(f"{value!r} is not an int")
+            return str(int(value))
+        case FloatType():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise NotWritable(f"{value!r} is not a float")
+            return format_float(float(value))
+        case BoolType():
+            if not isinstance(value, bool):
+                raise NotWritable(f"{value!r} is not a bool")
+            return "true" if value else "false"
+        case StrType():
+            if not isinstance(value, str):
+                raise NotWritable(f"{value!r} is not a str")
+            return quote(str(value))
+        case BytesType():
+            if not isinstance(value, (bytes, bytearray)):
+                raise NotWritable(f"{value!r} is not bytes")
+            return quote_bytes(bytes(value))
+        case EnumType():
+            if not isinstance(value, ptype.cls):
+                raise NotWritable(f"{value!r} is not a {ptype.cls.__name__}")
+            return _enum_name(value)
+        case OptionalType():
+            return "none" if value is None else format_value(ptype.inner, value, live)
+        case ListType() | VarTupleType():
+            if not isinstance(value, (list, tuple)):
+                raise NotWritable(f"{value!r} is not a sequence")
+            return "[" + " ".join(format_value(ptype.inner, v, live) for v in value) + "]"
+        case SetType():
+            return _set(ptype, value, live)
+        case TupleType():
+            return _tuple(ptype, value, live)
+        case _:
+            assert_never(ptype)
+
+
+def _ref(ptype: RefType, value: Any, live: LiveIds) -> str:
+    if type(value) is not int:
+        raise NotWritable(f"{value!r} is not an int id")
+    if value not in live(ptype.kind):
+        raise NotWritable(f"{value!r} is not a live {ptype.kind} id")
+    return str(value)
+
+
+def _set(ptype: SetType, value: Any, live: LiveIds) -> str:
+    if not isinstance(value, (set, frozenset)):
+        raise NotWritable(f"{value!r} is not a set")
+    # Sorted, so a corpus does not change with PYTHONHASHSEED.
+    items = sorted(format_value(ptype.inner, v, live) for v in value)
+    return "[" + " ".join(items) + "]"
+
+
+def _tuple(ptype: TupleType, value: Any, live: LiveIds) -> str:
+    if not isinstance(value, tuple) or len(value) != len(ptype.items):
+        raise NotWritable(f"{value!r} is not a {len(ptype.items)}-tuple")
+    pairs = zip(ptype.items, value, strict=True)
+    return "[" + " ".join(format_value(t, v, live) for t, v in pairs) + "]"
 
 
 def same_value(a: Any, b: Any) -> bool:

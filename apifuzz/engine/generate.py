@@ -7,8 +7,9 @@ for every mutation costs more than the mutation itself).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+import functools
+from collections.abc import Callable, Sequence
+from typing import TypeVar, assert_never
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
 from apifuzz.language import Language
@@ -153,34 +154,96 @@ def gen_int(rng: Rng) -> int:
     return rng.below(1 << 20) - (1 << 19)
 
 
+#: Writes one random literal of a parameter type, drawing from the given generator.
+ValueGen = Callable[[Rng], str]
+
+#: Containers nested deeper than this are written empty, so a value stays small.
+MAX_DEPTH = 2
+
+
 def gen_value(ptype: ParamType, rng: Rng, depth: int = 0) -> str:
     """A literal for one parameter of type ``ptype``."""
-    if isinstance(ptype, RefType):
-        # Small indices name the first live objects; larger ints may be ids themselves.
-        return str(rng.below(4) if rng.chance(3, 4) else rng.below(64))
-    if isinstance(ptype, IntType):
-        return str(gen_int(rng))
-    if isinstance(ptype, BoolType):
-        return "true" if rng.chance(1, 2) else "false"
-    if isinstance(ptype, EnumType):
-        members = ptype.members()
-        return members[rng.below(len(members))].name
-    if isinstance(ptype, FloatType):
-        if rng.chance(1, 2):
-            return format_float(rng.pick(FLOATS))
-        return format_float(gen_int(rng) / 4)
-    if isinstance(ptype, StrType):
-        return quote(rng.pick(STRINGS))
-    if isinstance(ptype, BytesType):
-        return quote_bytes(rng.pick(BYTES))
-    if isinstance(ptype, OptionalType):
-        return "none" if rng.chance(1, 5) else gen_value(ptype.inner, rng, depth)
-    if isinstance(ptype, (ListType, SetType, VarTupleType)):
-        count = 0 if depth > 2 else rng.below(4)
-        return "[" + " ".join(gen_value(ptype.inner, rng, depth + 1) for _ in range(count)) + "]"
-    if isinstance(ptype, TupleType):
-        return "[" + " ".join(gen_value(t, rng, depth + 1) for t in ptype.items) + "]"
-    raise TypeError(f"cannot generate {ptype!r}")
+    return _cached_generator(ptype, depth)(rng)
+
+
+def value_generator(ptype: ParamType, depth: int = 0) -> ValueGen:
+    """The writer of random ``ptype`` literals, ``depth`` containers deep.
+
+    The type is looked at once, here; the returned function only draws, so the
+    mutator pays no dispatch per value.
+    """
+    match ptype:
+        case RefType():
+            return _gen_ref
+        case IntType():
+            return _gen_int_literal
+        case BoolType():
+            return _gen_bool
+        case EnumType():
+            names = tuple(m.name for m in ptype.members())
+            return lambda rng: rng.pick(names)
+        case FloatType():
+            return _gen_float
+        case StrType():
+            return lambda rng: quote(rng.pick(STRINGS))
+        case BytesType():
+            return lambda rng: quote_bytes(rng.pick(BYTES))
+        case OptionalType():
+            return _gen_optional(value_generator(ptype.inner, depth))
+        case ListType() | SetType() | VarTupleType():
+            if depth > MAX_DEPTH:
+                return lambda rng: "[]"
+            return _gen_container(value_generator(ptype.inner, depth + 1))
+        case TupleType():
+            return _gen_tuple([value_generator(t, depth + 1) for t in ptype.items])
+        case _:
+            assert_never(ptype)
+
+
+# The mutator asks for one parameter's value at a time; the registry's types are few and
+# long-lived, so their generators are kept.
+_cached_generator = functools.lru_cache(maxsize=1024)(value_generator)
+
+
+def _gen_ref(rng: Rng) -> str:
+    # Small indices name the first live objects; larger ints may be ids themselves.
+    return str(rng.below(4) if rng.chance(3, 4) else rng.below(64))
+
+
+def _gen_int_literal(rng: Rng) -> str:
+    return str(gen_int(rng))
+
+
+def _gen_bool(rng: Rng) -> str:
+    return "true" if rng.chance(1, 2) else "false"
+
+
+def _gen_float(rng: Rng) -> str:
+    if rng.chance(1, 2):
+        return format_float(rng.pick(FLOATS))
+    return format_float(gen_int(rng) / 4)
+
+
+def _gen_optional(inner: ValueGen) -> ValueGen:
+    def gen_optional(rng: Rng) -> str:
+        return "none" if rng.chance(1, 5) else inner(rng)
+
+    return gen_optional
+
+
+def _gen_container(element: ValueGen) -> ValueGen:
+    def gen_container(rng: Rng) -> str:
+        count = rng.below(4)
+        return "[" + " ".join(element(rng) for _ in range(count)) + "]"
+
+    return gen_container
+
+
+def _gen_tuple(items: Sequence[ValueGen]) -> ValueGen:
+    def gen_tuple(rng: Rng) -> str:
+        return "[" + " ".join(item(rng) for item in items) + "]"
+
+    return gen_tuple
 
 
 class StatementGenerator:
@@ -190,14 +253,17 @@ class StatementGenerator:
         self.language = language
         self.methods: list[MethodSpec] = list(language.methods)
         self.aliases = language.aliases
+        # Per method, the writers of its arguments: built once, drawn from on every call.
+        self._arguments = [[value_generator(p.type) for p in m.params] for m in self.methods]
 
     def statement(self, rng: Rng) -> str:
         """One call: an alias and its arguments (optional ones sometimes)."""
-        method = self.methods[rng.below(len(self.methods))]
-        params = method.params
+        index = rng.below(len(self.methods))
+        method = self.methods[index]
+        arguments = self._arguments[index]
         count = method.required_count
-        if count < len(params) and rng.chance(1, 3):
-            count += 1 + rng.below(len(params) - count)
+        if count < len(arguments) and rng.chance(1, 3):
+            count += 1 + rng.below(len(arguments) - count)
         parts = [self.aliases[method.name]]
-        parts += [gen_value(p.type, rng) for p in params[:count]]
+        parts += [gen(rng) for gen in arguments[:count]]
         return " ".join(parts)

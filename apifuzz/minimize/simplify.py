@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import assert_never
 
 from apifuzz.interpreter.literals import Name
 from apifuzz.model.params import (
@@ -49,55 +50,41 @@ def _key(value: object) -> object:
 
 
 def _candidates(ptype: ParamType, raw: object) -> Iterator[object]:
-    if isinstance(ptype, OptionalType):
-        if raw is not None:
-            yield None
-            yield from _candidates(ptype.inner, raw)
-        return
-    if isinstance(ptype, RefType):
-        if type(raw) is int:
-            yield from range(0, min(abs(raw), REF_CHOICES))
-        return
-    if isinstance(ptype, IntType):
-        if type(raw) is int:
-            yield from int_steps(raw)
-        return
-    if isinstance(ptype, FloatType):
-        if type(raw) is float and math.isfinite(raw):
-            yield 0.0
-            yield 1.0
-            if raw != int(raw) and abs(raw) < 1e15:
-                yield float(int(raw))
-        elif type(raw) is float or type(raw) is int:
-            yield 0.0
-        return
-    if isinstance(ptype, BoolType):
-        if raw is True or (type(raw) is int and raw != 0):
-            yield False
-        return
-    if isinstance(ptype, EnumType):
-        first = ptype.members()[0].name
-        if raw != first and first.isidentifier():
-            yield Name(first)
-        return
-    if isinstance(ptype, StrType):
-        if isinstance(raw, str):  # a str literal or a bare word
-            yield from _shorter(str(raw))
-        return
-    if isinstance(ptype, BytesType):
-        if type(raw) is bytes:
-            yield b""
-            if len(raw) > 1:
-                yield raw[:1]
-                yield raw[: len(raw) // 2]
-        return
-    if isinstance(ptype, (ListType, SetType, VarTupleType)):
-        if type(raw) is list:
-            yield from _shorter_list(raw)
-            yield from _simpler_items(raw, [ptype.inner] * len(raw))
-        return
-    if isinstance(ptype, TupleType) and type(raw) is list and len(raw) == len(ptype.items):
-        yield from _simpler_items(raw, list(ptype.items))
+    match ptype:
+        case OptionalType():
+            if raw is not None:
+                yield None
+                yield from _candidates(ptype.inner, raw)
+        case RefType():
+            if type(raw) is int:
+                yield from range(0, min(abs(raw), REF_CHOICES))
+        case IntType():
+            if type(raw) is int:
+                yield from int_steps(raw)
+        case FloatType():
+            yield from _simpler_floats(raw)
+        case BoolType():
+            if raw is True or (type(raw) is int and raw != 0):
+                yield False
+        case EnumType():
+            first = ptype.members()[0].name
+            if raw != first and first.isidentifier():
+                yield Name(first)
+        case StrType():
+            if isinstance(raw, str):  # a str literal or a bare word
+                yield from _shorter(str(raw))
+        case BytesType():
+            if type(raw) is bytes:
+                yield from _shorter_bytes(raw)
+        case ListType() | SetType() | VarTupleType():
+            if type(raw) is list:
+                yield from _shorter_list(raw)
+                yield from _simpler_items(raw, [ptype.inner] * len(raw))
+        case TupleType():
+            if type(raw) is list and len(raw) == len(ptype.items):
+                yield from _simpler_items(raw, list(ptype.items))
+        case _:
+            assert_never(ptype)
 
 
 def int_steps(value: int) -> Iterator[int]:
@@ -120,6 +107,23 @@ def _shorter(text: str) -> Iterator[object]:
         yield text[:1]
         yield text[: len(text) // 2]
         yield text[:-1]
+
+
+def _simpler_floats(raw: object) -> Iterator[object]:
+    if type(raw) is float and math.isfinite(raw):
+        yield 0.0
+        yield 1.0
+        if raw != int(raw) and abs(raw) < 1e15:
+            yield float(int(raw))
+    elif type(raw) is float or type(raw) is int:
+        yield 0.0
+
+
+def _shorter_bytes(data: bytes) -> Iterator[object]:
+    yield b""
+    if len(data) > 1:
+        yield data[:1]
+        yield data[: len(data) // 2]
 
 
 def _shorter_list(items: list[object]) -> Iterator[object]:

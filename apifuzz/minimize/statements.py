@@ -12,11 +12,27 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import assert_never
 
 from apifuzz.interpreter.literals import Name, format_literal
 from apifuzz.interpreter.parser import Call, Factory, LineParser
 from apifuzz.language import FACTORY_MARK
-from apifuzz.model.params import BoolType, EnumType, OptionalType, ParamType
+from apifuzz.language.aliases import KEYWORDS
+from apifuzz.model.params import (
+    BoolType,
+    BytesType,
+    EnumType,
+    FloatType,
+    IntType,
+    ListType,
+    OptionalType,
+    ParamType,
+    RefType,
+    SetType,
+    StrType,
+    TupleType,
+    VarTupleType,
+)
 from apifuzz.model.registry import ParamSpec
 
 
@@ -46,20 +62,42 @@ class Statement:
 
 def _canonical(ptype: ParamType, raw: object) -> object:
     """The literal a person would write for the same value: a member name, not an index."""
-    if isinstance(ptype, OptionalType) and raw is not None:
-        return _canonical(ptype.inner, raw)
-    if isinstance(ptype, EnumType) and type(raw) is int:
-        members: tuple[enum.Enum, ...] = ptype.members()
-        member = members[raw % len(members)]
-        if not member.name.isidentifier():
-            return raw  # no bare word names it
-        if member.name in ("true", "false", "none", "inf", "nan"):
-            # A member named like a keyword would read back as the keyword.
-            return Name(f"{ptype.cls.__name__}.{member.name}")
-        return Name(member.name)
-    if isinstance(ptype, BoolType) and type(raw) is int:
-        return raw != 0
+    match ptype:
+        case OptionalType():
+            if raw is not None:
+                return _canonical(ptype.inner, raw)
+        case EnumType():
+            if type(raw) is int:
+                return _member_name(ptype, raw)
+        case BoolType():
+            if type(raw) is int:
+                return raw != 0
+        case (
+            IntType()
+            | FloatType()
+            | StrType()
+            | BytesType()
+            | RefType()
+            | ListType()
+            | SetType()
+            | TupleType()
+            | VarTupleType()
+        ):
+            pass  # written as a person would already
+        case _:
+            assert_never(ptype)
     return raw
+
+
+def _member_name(ptype: EnumType, index: int) -> object:
+    members: tuple[enum.Enum, ...] = ptype.members()
+    member = members[index % len(members)]
+    if not member.name.isidentifier():
+        return index  # no bare word names it
+    if member.name in KEYWORDS:
+        # A member named like a keyword would read back as the keyword.
+        return Name(f"{ptype.cls.__name__}.{member.name}")
+    return Name(member.name)
 
 
 def parse_statements(text: str, parser: LineParser) -> list[Statement]:

@@ -2,8 +2,14 @@
 
 ``param_type(hint)`` turns one annotation (as returned by
 ``typing.get_type_hints(include_extras=True)``) into a small immutable tree of
-:class:`ParamType` nodes.  The interpreter compiles these trees into
+:data:`ParamType` nodes.  The interpreter compiles these trees into
 converters; the language prints them; later stages generate values from them.
+
+:data:`ParamType` is a closed union.  Every stage that treats each type its
+own way dispatches with ``match`` ending in ``case _: assert_never(ptype)``, so
+mypy names each dispatcher that forgets a type.  Adding a type is: its class
+here, a member of the union, a branch in :func:`param_type`, then a case
+wherever mypy asks for one.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from apifuzz.model.decorators import Ref
 
@@ -22,8 +29,8 @@ class UnsupportedType(Exception):
 
 
 @dataclass(frozen=True)
-class ParamType:
-    """Base class of every parameter type node."""
+class ParamNode:
+    """What every parameter type shares; dispatch over the :data:`ParamType` union instead."""
 
     def describe(self) -> str:
         """The type as a user reads it in ``apifuzz lang``."""
@@ -35,7 +42,8 @@ class ParamType:
 
     def walk(self) -> Iterator[ParamType]:
         """This node and every node below it."""
-        yield self
+        # Every concrete node is a member of the union (tests/model checks that it is complete).
+        yield typing.cast("ParamType", self)
         for child in self.children():
             yield from child.walk()
 
@@ -49,37 +57,49 @@ class ParamType:
 
 
 @dataclass(frozen=True)
-class IntType(ParamType):
+class IntType(ParamNode):
+    """``int``."""
+
     def describe(self) -> str:
         return "int"
 
 
 @dataclass(frozen=True)
-class FloatType(ParamType):
+class FloatType(ParamNode):
+    """``float``."""
+
     def describe(self) -> str:
         return "float"
 
 
 @dataclass(frozen=True)
-class BoolType(ParamType):
+class BoolType(ParamNode):
+    """``bool``."""
+
     def describe(self) -> str:
         return "bool"
 
 
 @dataclass(frozen=True)
-class StrType(ParamType):
+class StrType(ParamNode):
+    """``str``."""
+
     def describe(self) -> str:
         return "str"
 
 
 @dataclass(frozen=True)
-class BytesType(ParamType):
+class BytesType(ParamNode):
+    """``bytes``."""
+
     def describe(self) -> str:
         return "bytes"
 
 
 @dataclass(frozen=True)
-class EnumType(ParamType):
+class EnumType(ParamNode):
+    """A member of an ``Enum`` subclass."""
+
     cls: type[enum.Enum]
 
     def describe(self) -> str:
@@ -91,7 +111,9 @@ class EnumType(ParamType):
 
 
 @dataclass(frozen=True)
-class RefType(ParamType):
+class RefType(ParamNode):
+    """A live id of one kind, ``Annotated[int, Ref(kind)]``."""
+
     kind: str
 
     def describe(self) -> str:
@@ -99,7 +121,9 @@ class RefType(ParamType):
 
 
 @dataclass(frozen=True)
-class OptionalType(ParamType):
+class OptionalType(ParamNode):
+    """``X | None``."""
+
     inner: ParamType
 
     def describe(self) -> str:
@@ -113,7 +137,9 @@ class OptionalType(ParamType):
 
 
 @dataclass(frozen=True)
-class ListType(ParamType):
+class ListType(ParamNode):
+    """``list[X]``."""
+
     inner: ParamType
 
     def describe(self) -> str:
@@ -127,7 +153,9 @@ class ListType(ParamType):
 
 
 @dataclass(frozen=True)
-class SetType(ParamType):
+class SetType(ParamNode):
+    """``set[X]``, or ``frozenset[X]`` when frozen."""
+
     inner: ParamType
     frozen: bool = False
 
@@ -142,7 +170,7 @@ class SetType(ParamType):
 
 
 @dataclass(frozen=True)
-class TupleType(ParamType):
+class TupleType(ParamNode):
     """A fixed-length tuple, ``tuple[int, str]``."""
 
     items: tuple[ParamType, ...]
@@ -158,7 +186,7 @@ class TupleType(ParamType):
 
 
 @dataclass(frozen=True)
-class VarTupleType(ParamType):
+class VarTupleType(ParamNode):
     """A tuple of any length, ``tuple[int, ...]``."""
 
     inner: ParamType
@@ -172,6 +200,22 @@ class VarTupleType(ParamType):
     def hashable(self) -> bool:
         return self.inner.hashable()
 
+
+#: Every parameter type; a dispatcher matches over it and ends in ``assert_never``.
+ParamType: TypeAlias = (
+    IntType
+    | FloatType
+    | BoolType
+    | StrType
+    | BytesType
+    | EnumType
+    | RefType
+    | OptionalType
+    | ListType
+    | SetType
+    | TupleType
+    | VarTupleType
+)
 
 _SCALARS: dict[object, ParamType] = {
     int: IntType(),

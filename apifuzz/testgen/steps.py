@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Bug, BugKind, Interpreter
@@ -31,11 +31,19 @@ from apifuzz.interpreter.parser import Factory, is_blank
 from apifuzz.interpreter.runner import decode
 from apifuzz.language import Language
 from apifuzz.model.params import (
+    BoolType,
+    BytesType,
+    EnumType,
+    FloatType,
+    IntType,
+    ListType,
     OptionalType,
     ParamType,
     RefType,
     SetType,
+    StrType,
     TupleType,
+    VarTupleType,
 )
 
 #: The live ids of every kind at one moment; a kind whose provider failed is left out.
@@ -107,21 +115,27 @@ class Steps:
 
 def refs_in(ptype: ParamType, value: Any) -> Iterator[tuple[str, int]]:
     """Every ``(kind, id)`` a ``ptype`` argument holds."""
-    if isinstance(ptype, RefType):
-        if type(value) is int:
-            yield ptype.kind, value
-    elif isinstance(ptype, OptionalType):
-        if value is not None:
-            yield from refs_in(ptype.inner, value)
-    elif isinstance(ptype, TupleType):
-        if isinstance(value, tuple):
-            for item_type, item in zip(ptype.items, value, strict=False):
-                yield from refs_in(item_type, item)
-    elif ptype.ref_kinds() and isinstance(value, (list, tuple, set, frozenset)):
-        inner = ptype.children()[0]
-        items = sorted(value, key=sort_key) if isinstance(ptype, SetType) else value
-        for item in items:
-            yield from refs_in(inner, item)
+    match ptype:
+        case RefType():
+            if type(value) is int:
+                yield ptype.kind, value
+        case OptionalType():
+            if value is not None:
+                yield from refs_in(ptype.inner, value)
+        case TupleType():
+            if isinstance(value, tuple):
+                for item_type, item in zip(ptype.items, value, strict=False):
+                    yield from refs_in(item_type, item)
+        case ListType() | SetType() | VarTupleType():
+            if ptype.ref_kinds() and isinstance(value, (list, tuple, set, frozenset)):
+                # A set's members in a stable order, not their hash order.
+                items = sorted(value, key=sort_key) if isinstance(ptype, SetType) else value
+                for item in items:
+                    yield from refs_in(ptype.inner, item)
+        case IntType() | FloatType() | BoolType() | StrType() | BytesType() | EnumType():
+            pass  # holds no id
+        case _:
+            assert_never(ptype)
 
 
 def sort_key(value: Any) -> tuple[int, Any]:

@@ -14,18 +14,23 @@ from __future__ import annotations
 import enum
 import keyword
 import math
-from typing import Any
+from typing import Any, assert_never
 
 import libcst as cst
 
 from apifuzz.errors import ApifuzzError
 from apifuzz.model.params import (
+    BoolType,
+    BytesType,
     EnumType,
+    FloatType,
+    IntType,
     ListType,
     OptionalType,
     ParamType,
     RefType,
     SetType,
+    StrType,
     TupleType,
     VarTupleType,
 )
@@ -66,27 +71,40 @@ class Values:
         self, ptype: ParamType, value: Any, step: int, notes: list[str]
     ) -> cst.BaseExpression:
         """The expression for ``value`` as a ``ptype`` argument of step ``step``."""
-        if isinstance(ptype, RefType) and type(value) is int:
-            name = self.steps.variable(ptype.kind, value, step)
-            if name is not None and name in self.bound:
-                return cst.Name(name)
-            notes.append(f"{ptype.kind} {value}")
-            return number(value)
-        if isinstance(ptype, OptionalType):
-            if value is None:
-                return cst.Name("None")
-            return self.value(ptype.inner, value, step, notes)
-        if isinstance(ptype, (ListType, VarTupleType)) and isinstance(value, (list, tuple)):
-            elements = [cst.Element(self.value(ptype.inner, v, step, notes)) for v in value]
-            return cst.List(elements) if isinstance(value, list) else cst.Tuple(elements)
-        if isinstance(ptype, TupleType) and isinstance(value, tuple):
-            pairs = zip(ptype.items, value, strict=True)
-            return cst.Tuple([cst.Element(self.value(t, v, step, notes)) for t, v in pairs])
-        if isinstance(ptype, SetType) and isinstance(value, (set, frozenset)):
-            return self._set(ptype, value, step, notes)
-        if isinstance(ptype, EnumType) and isinstance(value, ptype.cls):
-            return self._member(value)
-        return self.literal(value)  # int, float, bool, str, bytes
+        match ptype:
+            case RefType():
+                if type(value) is int:
+                    return self._ref(ptype, value, step, notes)
+            case OptionalType():
+                if value is None:
+                    return cst.Name("None")
+                return self.value(ptype.inner, value, step, notes)
+            case ListType() | VarTupleType():
+                if isinstance(value, (list, tuple)):
+                    elements = [cst.Element(self.value(ptype.inner, v, step, notes)) for v in value]
+                    return cst.List(elements) if isinstance(value, list) else cst.Tuple(elements)
+            case TupleType():
+                if isinstance(value, tuple):
+                    pairs = zip(ptype.items, value, strict=True)
+                    return cst.Tuple([cst.Element(self.value(t, v, step, notes)) for t, v in pairs])
+            case SetType():
+                if isinstance(value, (set, frozenset)):
+                    return self._set(ptype, value, step, notes)
+            case EnumType():
+                if isinstance(value, ptype.cls):
+                    return self._member(value)
+            case IntType() | FloatType() | BoolType() | StrType() | BytesType():
+                pass
+            case _:
+                assert_never(ptype)
+        return self.literal(value)  # a scalar, or a value its type does not describe
+
+    def _ref(self, ptype: RefType, value: int, step: int, notes: list[str]) -> cst.BaseExpression:
+        name = self.steps.variable(ptype.kind, value, step)
+        if name is not None and name in self.bound:
+            return cst.Name(name)
+        notes.append(f"{ptype.kind} {value}")
+        return number(value)
 
     def _set(
         self, ptype: SetType, value: set[Any] | frozenset[Any], step: int, notes: list[str]
