@@ -318,12 +318,20 @@ def _factory_kwargs(
 def _bind(steps: Steps, language: Language, spy: _Spy) -> None:
     """Name every id that a later call uses, at the step that created it."""
     assert spy.initial is not None
-    params = {m.name: m.params for m in language.registry.methods}
     snapshots: list[tuple[Snapshot, dict[str, bool]]] = [(spy.initial, spy.initial_sequences)]
     for call in spy.calls:
         snapshots.append((call.after or {}, call.sequences) if call.finished else ({}, {}))
+    created = _created(snapshots)
+    used = _used(steps, language, created)
+    bindings = _bindings(steps, snapshots, created, used)
+    steps.initial = tuple(bindings.get(0, ()))
+    for number, step in enumerate(steps.steps, start=1):
+        # The returned id first: it is bound by the call's own line.
+        step.bindings = tuple(sorted(bindings.get(number, ()), key=lambda b: not b.returned))
 
-    # First appearance of every (kind, id): the step that created it, 0 for the construction.
+
+def _created(snapshots: list[tuple[Snapshot, dict[str, bool]]]) -> dict[tuple[str, int], int]:
+    """First appearance of every (kind, id): the step that created it, 0 for the construction."""
     created: dict[tuple[str, int], int] = {}
     previous: Snapshot = {}
     for number, (snapshot, _) in enumerate(snapshots):
@@ -334,8 +342,14 @@ def _bind(steps: Steps, language: Language, spy: _Spy) -> None:
                     created.setdefault((kind, value), number)
         if snapshot or number == 0:
             previous = snapshot
+    return created
 
-    # Every (kind, id) a call uses, if it was created by an earlier step.
+
+def _used(
+    steps: Steps, language: Language, created: dict[tuple[str, int], int]
+) -> set[tuple[str, int]]:
+    """Every (kind, id) a call uses, if it was created by an earlier step."""
+    params = {m.name: m.params for m in language.registry.methods}
     used: set[tuple[str, int]] = set()
     for number, step in enumerate(steps.steps, start=1):
         named = [p for p in params[step.method] if p.name in step.kwargs]
@@ -345,9 +359,20 @@ def _bind(steps: Steps, language: Language, spy: _Spy) -> None:
             for ref in refs_in(ptype, value):
                 if created.get(ref, number) < number:
                     used.add(ref)
+    return used
 
-    # One variable per id a step created, shared by every kind it appeared in (an id that is
-    # both a clip and an item is one object: clip_6, not clip_6 and item_6).
+
+def _bindings(
+    steps: Steps,
+    snapshots: list[tuple[Snapshot, dict[str, bool]]],
+    created: dict[tuple[str, int], int],
+    used: set[tuple[str, int]],
+) -> dict[int, list[Binding]]:
+    """The variables each step binds, by step number (0: the construction).
+
+    One variable per id a step created, shared by every kind it appeared in (an id
+    that is both a clip and an item is one object: clip_6, not clip_6 and item_6).
+    """
     groups: dict[tuple[int, int], list[str]] = {}
     for (kind, value), number in sorted(created.items()):
         groups.setdefault((number, value), []).append(kind)
@@ -357,11 +382,10 @@ def _bind(steps: Steps, language: Language, spy: _Spy) -> None:
         if not any((kind, value) in used for kind in kinds):
             continue
         snapshot, sequences = snapshots[number]
-        method = steps.steps[number - 1].method if number else ""
-        kind = _preferred_kind(kinds, method, snapshot)
+        creator = steps.steps[number - 1] if number else None
+        kind = _preferred_kind(kinds, creator.method if creator else "", snapshot)
         name = _variable_name(kind, value, taken)
         taken.add(name)
-        creator = steps.steps[number - 1] if number else None
         returned = (
             creator is not None
             and creator.outcome is Outcome.RETURNED
@@ -375,10 +399,7 @@ def _bind(steps: Steps, language: Language, spy: _Spy) -> None:
         bindings.setdefault(number, []).append(binding)
         for other in kinds:
             steps.names[other, value] = (name, number)
-    steps.initial = tuple(bindings.get(0, ()))
-    for number, step in enumerate(steps.steps, start=1):
-        # The returned id first: it is bound by the call's own line.
-        step.bindings = tuple(sorted(bindings.get(number, ()), key=lambda b: not b.returned))
+    return bindings
 
 
 def _preferred_kind(kinds: Sequence[str], method: str, snapshot: Snapshot) -> str:
