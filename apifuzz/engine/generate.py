@@ -169,8 +169,7 @@ def gen_value(ptype: ParamType, rng: Rng, depth: int = 0) -> str:
 def value_generator(ptype: ParamType, depth: int = 0) -> ValueGen:
     """The writer of random ``ptype`` literals, ``depth`` containers deep.
 
-    The type is looked at once, here; the returned function only draws, so the
-    mutator pays no dispatch per value.
+    The type is looked at once, here; the returned function only draws.
     """
     match ptype:
         case RefType():
