@@ -20,6 +20,7 @@ from lark.exceptions import LarkError
 from apifuzz.interpreter.grammar import build_parser
 from apifuzz.interpreter.literals import LiteralError, Name, parse_int
 from apifuzz.language import COMMENT_MARK, FACTORY_MARK, Language
+from apifuzz.language.aliases import KEYWORDS
 from apifuzz.model.registry import MethodSpec
 
 #: Longer lines are skipped unparsed: no real call needs them, and they would
@@ -173,7 +174,7 @@ class LineParser:
         return Call(self._lookup[method_word], values)
 
     def _unknown(self, word: str) -> Unparsed:
-        if word in ("true", "false", "none", "inf", "nan"):
+        if word in KEYWORDS:
             return Unparsed(SkipReason.PARSE_ERROR, f"a statement can't start with {word!r}")
         return Unparsed(SkipReason.UNKNOWN_METHOD, f"no method or alias {word[:40]!r}")
 

@@ -94,7 +94,7 @@ MAX_FUNCTION_LINES = 60
 SKIPPED_NAMES = {".venv", ".git", ".apifuzz", ".pytest_cache", ".mypy_cache", ".ruff_cache",
                  "__pycache__", "build", "dist"}
 SKIPPED_PATHS = {Path("tests"), Path("tools", "bench")}
-# Long functions being split right now in other branches; each entry goes when its branch lands.
+# The interpreter's hot loop, not split yet: its split must be measured in exec/s first.
 LONG_FUNCTIONS_ALLOWED = {
     ("interpreter/runner.py", "run"),
     ("interpreter/runner.py", "_undo_redo"),
