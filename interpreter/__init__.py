@@ -3,13 +3,14 @@
 from apifuzz.interpreter.grammar import grammar_text
 from apifuzz.interpreter.parser import LineParser, SkipReason
 from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
-from apifuzz.interpreter.runner import Interpreter
+from apifuzz.interpreter.runner import Interpreter, Position
 
 __all__ = [
     "Bug",
     "BugKind",
     "Interpreter",
     "LineParser",
+    "Position",
     "Report",
     "SkipReason",
     "StatementResult",

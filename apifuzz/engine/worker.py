@@ -30,7 +30,6 @@ from apifuzz.engine.triage import (
     signature_of,
 )
 from apifuzz.interpreter.report import Bug
-from apifuzz.interpreter.runner import interrupted_bug
 
 
 @dataclass
@@ -128,7 +127,7 @@ class Worker:
             bug = report.bug
             hang = False
         except Hang as exc:
-            bug, hang = interrupted_bug(exc), True
+            bug, hang = self.interpreter.interrupted_bug(exc), True
         finally:
             if timeout > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)
