@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
 from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
@@ -16,6 +16,26 @@ from apifuzz.tracing.guard import unwrap
 
 #: ``on_call(method, args, kwargs, value)``: sees every executed or refused call of a run.
 OnCall = Callable[[str, tuple[Any, ...], dict[str, Any], Any], None]
+
+
+class CallHook(Protocol):
+    """Sees every call of a script's statements, as it starts and as it ends.
+
+    Given to :class:`Interpreter` (``hook=``), for tools that must watch the
+    model around each call (the regression-test writer snapshots its ids).
+    The calls of the undo/redo oracle and of the factory are not statements'
+    calls: the hook does not see them.  Without a hook the fuzzing path pays
+    one ``is None`` test per call.
+    """
+
+    def before(
+        self, model: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Called right before ``method(*args, **kwargs)``; must not change ``kwargs``."""
+
+    def after(self, model: Any, value: Any, error: BaseException | None) -> None:
+        """Called when the call returned ``value`` or raised ``error`` (an Exception or
+        SystemExit, raised again once the hook returns); never after a timeout's interruption."""
 
 
 @dataclass(slots=True)
@@ -71,16 +91,20 @@ class Interpreter:
 
     With ``undo_redo`` (the target must declare ``undo`` and ``redo``), every
     executed call is followed by the undo/redo oracle: undo, then redo, must
-    give back the state the call left (see :meth:`_undo_redo`).
+    give back the state the call left (see :meth:`_undo_redo`).  ``hook`` sees
+    every call of the statements (see :class:`CallHook`).
 
     One run at a time: ``position`` says where the current run is.
     """
 
-    def __init__(self, language: Language, *, undo_redo: bool = False) -> None:
+    def __init__(
+        self, language: Language, *, undo_redo: bool = False, hook: CallHook | None = None
+    ) -> None:
         self.language = language
         self.target = language.target
         registry = language.registry
         self.parser = LineParser(language)
+        self.hook = hook
         self.position = Position()
         self._binders = {id(m): Binder(m.params, m) for m in registry.methods}
         self._factory_binder = Binder(language.factory_params)
@@ -377,7 +401,12 @@ class Interpreter:
         name = at.method = method.name
         error: BaseException | None = None
         try:
-            value = method.func(model, *args, **kwargs) if kwargs else method.func(model, *args)
+            if self.hook is not None:
+                value = _hooked_call(self.hook, method, model, args, kwargs)
+            elif kwargs:
+                value = method.func(model, *args, **kwargs)
+            else:
+                value = method.func(model, *args)
         except self._expected as exc:
             value, error = None, exc
         except (Exception, SystemExit) as exc:
@@ -411,6 +440,20 @@ class Interpreter:
         if record:
             report.statements[-1].status = Status.BUG
         return True
+
+
+def _hooked_call(
+    hook: CallHook, method: MethodSpec, model: Any, args: Sequence[Any], kwargs: dict[str, Any]
+) -> Any:
+    """Call ``method`` between the hook's ``before`` and ``after``."""
+    hook.before(model, method.name, tuple(args), kwargs)
+    try:
+        value = method.func(model, *args, **kwargs)
+    except (Exception, SystemExit) as exc:
+        hook.after(model, None, exc)
+        raise
+    hook.after(model, value, None)
+    return value
 
 
 # -- statement records (only made when a run records them, or for its bug) ----------------
