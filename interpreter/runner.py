@@ -3,14 +3,70 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
 from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
-from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
+from apifuzz.interpreter.report import (
+    Bug,
+    BugKind,
+    OracleStep,
+    Report,
+    StatementResult,
+    Status,
+)
 from apifuzz.language import Language
+from apifuzz.model.registry import MethodSpec
 from apifuzz.model.target import Target, require_undo_redo
 from apifuzz.tracing.guard import unwrap
+
+#: ``on_call(method, args, kwargs, value)``: sees every executed or refused call of a run.
+OnCall = Callable[[str, tuple[Any, ...], dict[str, Any], Any], None]
+
+
+class CallHook(Protocol):
+    """Sees every call of a script's statements, as it starts and as it ends.
+
+    Given to :class:`Interpreter` (``hook=``), for tools that must watch the
+    model around each call (the regression-test writer snapshots its ids).
+    The calls of the undo/redo oracle and of the factory are not statements'
+    calls: the hook does not see them.  Without a hook the fuzzing path pays
+    one ``is None`` test per call.
+    """
+
+    def before(
+        self, model: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Called right before ``method(*args, **kwargs)``; must not change ``kwargs``."""
+
+    def after(self, model: Any, value: Any, error: BaseException | None) -> None:
+        """Called when the call returned ``value`` or raised ``error`` (an Exception or
+        SystemExit, raised again once the hook returns); never after a timeout's interruption."""
+
+
+@dataclass(slots=True)
+class Position:
+    """Where a run is: the statement, and the call, invariant or oracle step running now.
+
+    The interpreter keeps it up to date as it goes (a few attribute stores per
+    statement), so an exception raised into the run from outside, such as a
+    timeout alarm, can say where it came: see :meth:`Interpreter.interrupted_bug`.
+    """
+
+    index: int = -1  # the statement's index in the script's lines; -1: none (construction)
+    method: str | None = None  # the call running, or whose invariants or oracle run
+    invariant: str | None = None  # the invariant being checked
+    oracle: OracleStep | None = None  # the undo/redo oracle's step: "state", "undo" or "redo"
+
+    def clear(self) -> None:
+        """Back to the start of a run: no statement yet."""
+        self.index, self.method, self.invariant, self.oracle = -1, None, None, None
+
+    def bug(self, error: BaseException) -> Bug:
+        """The bug of ``error`` raised here."""
+        kind = BugKind.INVARIANT if self.invariant is not None else BugKind.EXCEPTION
+        return Bug(kind, error, self.index + 1, self.method, self.invariant, self.oracle)
 
 
 def _no_live(kind: str) -> Sequence[int]:
@@ -42,14 +98,21 @@ class Interpreter:
 
     With ``undo_redo`` (the target must declare ``undo`` and ``redo``), every
     executed call is followed by the undo/redo oracle: undo, then redo, must
-    give back the state the call left (see :meth:`_undo_redo`).
+    give back the state the call left (see :meth:`_undo_redo`).  ``hook`` sees
+    every call of the statements (see :class:`CallHook`).
+
+    One run at a time: ``position`` says where the current run is.
     """
 
-    def __init__(self, language: Language, *, undo_redo: bool = False) -> None:
+    def __init__(
+        self, language: Language, *, undo_redo: bool = False, hook: CallHook | None = None
+    ) -> None:
         self.language = language
         self.target = language.target
         registry = language.registry
         self.parser = LineParser(language)
+        self.hook = hook
+        self.position = Position()
         self._binders = {id(m): Binder(m.params, m) for m in registry.methods}
         self._factory_binder = Binder(language.factory_params)
         self._providers = registry.id_providers
@@ -59,7 +122,6 @@ class Interpreter:
         self._undo: Callable[[Any], Any] | None = None
         self._redo: Callable[[Any], Any] | None = None
         self._state: Callable[[Any], Any] | None = None
-        self._oracle_step = ""  # the oracle's step running now: "state", "undo" or "redo"
         if undo_redo:
             require_undo_redo(self.target)
             assert self.target.undo is not None and self.target.redo is not None
@@ -68,25 +130,43 @@ class Interpreter:
             if self.target.state is not None:
                 self._state = _model_function(self.target, self.target.state)
 
+    def interrupted_bug(self, error: BaseException) -> Bug:
+        """The bug of an exception raised into a run from outside, such as a timeout alarm.
+
+        It names where the run was when it came: the line, the call when it came
+        inside it (not while a line was parsed or bound), the invariant being
+        checked, the undo/redo oracle's step, or the factory.  After a run that
+        ended, or before any, it names the construction (line 0).
+        """
+        return self.position.bug(error)
+
     # -- construction -----------------------------------------------------------
 
     def _construct(self, lines: list[str], report: Report, record: bool) -> tuple[Any, int]:
-        """Build the model, honouring a leading factory statement; returns (model, next line)."""
+        """Build the model, honouring a leading factory statement, and check its invariants.
+
+        Returns the model and the index of the first statement to run: past the
+        last line when the construction or the invariants showed a bug.
+        """
         start = 0
+        model = None
         for index, line in enumerate(lines):
             if not is_blank(line):
                 parsed = self.parser.parse(line)
                 if isinstance(parsed, Factory):
                     start = index + 1
+                    self.position.index = index
                     model = self._construct_with(parsed, index + 1, line, report, record)
-                    if model is not None or report.bug is not None:
-                        return model, start
+                    self.position.clear()  # the plain factory, the invariants: construction again
                 break
-        try:
-            return self.target.factory(), start
-        except (Exception, SystemExit) as exc:
-            report.bug = Bug(BugKind.EXCEPTION, exc, 0, None)
-            return None, start
+        if model is None and report.bug is None:  # no factory statement, or it was skipped
+            try:
+                model = self.target.factory()
+            except (Exception, SystemExit) as exc:
+                report.bug = Bug(BugKind.EXCEPTION, exc, 0, None)
+        if report.bug is None:
+            report.bug = self._check(model, 0, None)
+        return model, start if report.bug is None else len(lines)
 
     def _construct_with(
         self, parsed: Factory, line_no: int, text: str, report: Report, record: bool
@@ -100,7 +180,7 @@ class Interpreter:
                     StatementResult(line_no, text, Status.SKIPPED, SkipReason.BAD_ARGS, str(exc))
                 )
             return None
-        name = getattr(self.target.factory, "__name__", "factory")
+        name = self.position.method = getattr(self.target.factory, "__name__", "factory")
         try:
             model = self.target.factory(**kwargs)
         except self._expected as exc:
@@ -140,7 +220,9 @@ class Interpreter:
     # -- invariants -------------------------------------------------------------
 
     def _check(self, model: Any, line_no: int, method: str | None) -> Bug | None:
+        at = self.position
         for name, check in self._invariants:
+            at.invariant = name
             try:
                 result = check(model)
             except (Exception, SystemExit) as exc:
@@ -153,6 +235,7 @@ class Interpreter:
                     method,
                     name,
                 )
+        at.invariant = None
         return None
 
     # -- the undo/redo oracle ---------------------------------------------------
@@ -164,35 +247,65 @@ class Interpreter:
         there may be nothing to undo.  Once it succeeded, redo must succeed too,
         the invariants must hold after each step, and the state must come back.
         """
-        assert self._undo is not None and self._redo is not None
-        expected = self._expected
+        at = self.position
         state = self._state
         before: Any = None
-        # Which step runs, for a timeout that interrupts it (see interrupted_bug).
-        self._oracle_step = "state"
         if state is not None:
+            at.oracle = "state"
             try:
                 before = state(model)
             except (Exception, SystemExit) as exc:
                 return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="state")
-        self._oracle_step = "undo"
+        at.oracle = "undo"
+        undone = self._oracle_undo(model, line_no, method)
+        if isinstance(undone, Bug):
+            return undone
+        if not undone:  # refused: there was nothing to undo
+            at.oracle = None
+            return None
+        at.oracle = "redo"
+        bug = self._oracle_redo(model, line_no, method)
+        if bug is not None:
+            return bug
+        if state is not None:
+            at.oracle = "state"
+            try:
+                after = state(model)
+            except (Exception, SystemExit) as exc:
+                return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="state")
+            if after != before:
+                what = _difference(before, after)
+                message = f"undo then redo did not give back the state: {what}"
+                return Bug(
+                    BugKind.ORACLE, AssertionError(message), line_no, method, oracle="compare"
+                )
+        at.oracle = None
+        return None
+
+    def _oracle_undo(self, model: Any, line_no: int, method: str) -> Bug | bool:
+        """The oracle's undo: True when it undid the call, False when refused, or the bug."""
+        assert self._undo is not None
         try:
             done = self._undo(model)
-        except expected:
-            return None
+        except self._expected:
+            return False
         except (Exception, SystemExit) as exc:
             return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="undo")
         if done is False:
-            return None
+            return False
         bug = self._check(model, line_no, method)
         if bug is not None:
             bug.oracle = "undo"
             return bug
+        return True
+
+    def _oracle_redo(self, model: Any, line_no: int, method: str) -> Bug | None:
+        """The oracle's redo, right after a successful undo: it must succeed; the bug, if any."""
+        assert self._redo is not None
         redo = self.target.redo
-        self._oracle_step = "redo"
         try:
             done = self._redo(model)
-        except expected as exc:
+        except self._expected as exc:
             return Bug(
                 BugKind.ORACLE,
                 AssertionError(f"{redo}() refused right after a successful undo: {_one_line(exc)}"),
@@ -213,61 +326,35 @@ class Interpreter:
         bug = self._check(model, line_no, method)
         if bug is not None:
             bug.oracle = "redo"
-            return bug
-        if state is None:
-            return None
-        self._oracle_step = "state"
-        try:
-            after = state(model)
-        except (Exception, SystemExit) as exc:
-            return Bug(BugKind.EXCEPTION, exc, line_no, method, oracle="state")
-        if after != before:
-            what = _difference(before, after)
-            message = f"undo then redo did not give back the state: {what}"
-            return Bug(BugKind.ORACLE, AssertionError(message), line_no, method, oracle="compare")
-        return None
+        return bug
 
     # -- the loop ---------------------------------------------------------------
 
     def run(
-        self,
-        script: bytes | str,
-        *,
-        record: bool = True,
-        on_call: Callable[[str, tuple[Any, ...], dict[str, Any], Any], None] | None = None,
+        self, script: bytes | str, *, record: bool = True, on_call: OnCall | None = None
     ) -> Report:
-        """Run ``script`` on a fresh model.
+        """Run ``script`` on a fresh model: the fuzzer's hot loop.
 
         With ``record`` the report lists every statement; without it only the
         counts and the bug are kept (the fuzzing fast path).  ``on_call`` sees
         every executed or refused call as ``(method, args, kwargs, value)``.
         """
         report = Report()
+        at, parse, binders = self.position, self.parser.parse, self._binders
+        at.index, at.method, at.invariant, at.oracle = -1, None, None, None  # at.clear(), no call
         lines = decode(script).split("\n")
         model, start = self._construct(lines, report, record)
-        if report.bug is not None:
-            return report
-        bug = self._check(model, 0, None)
-        if bug is not None:
-            report.bug = bug
-            return report
-
-        providers = self._providers
+        providers, statements = self._providers, report.statements
         live_cache: dict[str, Sequence[int]] = {}
 
-        def live(kind: str) -> Sequence[int]:
+        def live(kind: str) -> Sequence[int]:  # a kind's live ids, asked once per statement
             ids = live_cache.get(kind)
             if ids is None:
-                ids = list(providers[kind](model))
-                live_cache[kind] = ids
+                ids = live_cache[kind] = list(providers[kind](model))
             return ids
 
-        parse = self.parser.parse
-        binders = self._binders
-        expected = self._expected
-        statements = report.statements
-        undo_redo = self.undo_redo
         for index in range(start, len(lines)):
+            at.index = index
             text = lines[index]
             parsed = parse(text)
             if parsed is None:
@@ -275,20 +362,9 @@ class Interpreter:
             if type(parsed) is not Call:
                 report.skipped += 1
                 if record:
-                    if type(parsed) is Factory:
-                        reason, detail = (
-                            SkipReason.MISPLACED_FACTORY,
-                            "only the first statement may be '!'",
-                        )
-                    else:
-                        assert isinstance(parsed, Unparsed)
-                        reason, detail = parsed.reason, parsed.detail
-                    statements.append(
-                        StatementResult(index + 1, text, Status.SKIPPED, reason, detail)
-                    )
+                    statements.append(_skipped(index, text, parsed))
                 continue
-            method = parsed.method
-            bound = parsed.bound
+            method, bound = parsed.method, parsed.bound
             if bound is None:
                 binder = binders[id(method)]
                 live_cache.clear()
@@ -299,84 +375,161 @@ class Interpreter:
                 except NoLiveRef as exc:
                     bound = exc
                 except (Exception, SystemExit) as exc:  # an @ids provider failed
-                    report.bug = Bug(BugKind.EXCEPTION, exc, index + 1, method.name)
-                    if record:
-                        statements.append(
-                            StatementResult(
-                                index + 1, text, Status.BUG, method=method.name, error=exc
-                            )
-                        )
-                    return report
+                    _failed(report, record, exc, index, text, method.name)
+                    break
                 if binder.static:
                     parsed.bound = bound
             if type(bound) is not tuple:
                 report.skipped += 1
                 if record:
-                    reason = (
-                        SkipReason.NO_LIVE_REF
-                        if isinstance(bound, NoLiveRef)
-                        else SkipReason.BAD_ARGS
-                    )
-                    statements.append(
-                        StatementResult(
-                            index + 1, text, Status.SKIPPED, reason, str(bound), method=method.name
-                        )
-                    )
+                    statements.append(_unbound(index, text, method.name, bound))
                 continue
-            args, kwargs = bound
-            status = Status.EXECUTED
-            value: Any = None
-            error: BaseException | None = None
-            try:
-                value = method.func(model, *args, **kwargs) if kwargs else method.func(model, *args)
-            except expected as exc:
-                status, error = Status.REFUSED, exc
-            except (Exception, SystemExit) as exc:
-                report.bug = Bug(BugKind.EXCEPTION, exc, index + 1, method.name)
-                if record:
-                    statements.append(
-                        StatementResult(
-                            index + 1,
-                            text,
-                            Status.BUG,
-                            method=method.name,
-                            args=tuple(args),
-                            kwargs=kwargs,
-                            error=exc,
-                        )
-                    )
-                return report
-            if status is Status.EXECUTED and value is False:
-                status = Status.REFUSED
-            if status is Status.REFUSED:
-                report.refused += 1
-            else:
-                report.executed += 1
-            if on_call is not None:
-                on_call(method.name, tuple(args), kwargs, error if error is not None else value)
-            if record:
-                statements.append(
-                    StatementResult(
-                        index + 1,
-                        text,
-                        status,
-                        method=method.name,
-                        args=tuple(args),
-                        kwargs=kwargs,
-                        value=value,
-                        error=error,
-                        detail=_one_line(error) if error is not None else "",
-                    )
-                )
-            bug = self._check(model, index + 1, method.name)
-            if undo_redo and bug is None and status is Status.EXECUTED:
-                bug = self._undo_redo(model, index + 1, method.name)
-            if bug is not None:
-                report.bug = bug
-                if record:
-                    statements[-1].status = Status.BUG
-                return report
+            if self._call(model, method, bound, index, text, report, record, on_call):
+                break
+        # An alarm that comes after the run is in none of its statements.
+        at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
+
+    def _call(
+        self,
+        model: Any,
+        method: MethodSpec,
+        bound: tuple[list[Any], dict[str, Any]],
+        index: int,
+        text: str,
+        report: Report,
+        record: bool,
+        on_call: OnCall | None,
+    ) -> bool:
+        """Make the call of statement ``index``, count it, check the invariants and run the
+        undo/redo oracle; True when the run ends there, on a bug."""
+        at = self.position
+        args, kwargs = bound
+        name = at.method = method.name
+        error: BaseException | None = None
+        try:
+            if self.hook is not None:
+                value = _hooked_call(self.hook, method, model, args, kwargs)
+            elif kwargs:
+                value = method.func(model, *args, **kwargs)
+            else:
+                value = method.func(model, *args)
+        except self._expected as exc:
+            value, error = None, exc
+        except (Exception, SystemExit) as exc:
+            at.method = None  # out of the call: recording its bug
+            _failed(report, record, exc, index, text, name, args, kwargs)
+            return True
+        if error is not None or value is False:
+            status = Status.REFUSED
+            report.refused += 1
+        else:
+            status = Status.EXECUTED
+            report.executed += 1
+        if on_call is not None or record:
+            # The call is over while these run: an alarm in them names no call.  (None
+            # can land in the lines above: Python runs signal handlers only at calls
+            # and loop jumps, so this costs the fuzzing path nothing.)
+            at.method = None
+            if on_call is not None:
+                on_call(name, tuple(args), kwargs, error if error is not None else value)
+            if record:
+                statements = report.statements
+                statements.append(_called(index, text, status, name, args, kwargs, value, error))
+            at.method = name
+        bug = self._check(model, index + 1, name)
+        if self.undo_redo and bug is None and status is Status.EXECUTED:
+            bug = self._undo_redo(model, index + 1, name)
+        at.method = None
+        if bug is None:
+            return False
+        report.bug = bug
+        if record:
+            report.statements[-1].status = Status.BUG
+        return True
+
+
+def _hooked_call(
+    hook: CallHook, method: MethodSpec, model: Any, args: Sequence[Any], kwargs: dict[str, Any]
+) -> Any:
+    """Call ``method`` between the hook's ``before`` and ``after``."""
+    hook.before(model, method.name, tuple(args), kwargs)
+    try:
+        value = method.func(model, *args, **kwargs)
+    except (Exception, SystemExit) as exc:
+        hook.after(model, None, exc)
+        raise
+    hook.after(model, value, None)
+    return value
+
+
+# -- statement records (only made when a run records them, or for its bug) ----------------
+
+
+def _skipped(index: int, text: str, parsed: object) -> StatementResult:
+    """The record of a line that is no call: a factory statement out of place, or unparsed."""
+    if type(parsed) is Factory:
+        reason, detail = SkipReason.MISPLACED_FACTORY, "only the first statement may be '!'"
+    else:
+        assert isinstance(parsed, Unparsed)
+        reason, detail = parsed.reason, parsed.detail
+    return StatementResult(index + 1, text, Status.SKIPPED, reason, detail)
+
+
+def _unbound(index: int, text: str, method: str, error: object) -> StatementResult:
+    """The record of a call whose arguments did not bind (``error`` says why)."""
+    reason = SkipReason.NO_LIVE_REF if isinstance(error, NoLiveRef) else SkipReason.BAD_ARGS
+    return StatementResult(index + 1, text, Status.SKIPPED, reason, str(error), method=method)
+
+
+def _called(
+    index: int,
+    text: str,
+    status: Status,
+    method: str,
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    value: Any,
+    error: BaseException | None,
+) -> StatementResult:
+    """The record of a call that returned or was refused."""
+    return StatementResult(
+        index + 1,
+        text,
+        status,
+        method=method,
+        args=tuple(args),
+        kwargs=kwargs,
+        value=value,
+        error=error,
+        detail=_one_line(error) if error is not None else "",
+    )
+
+
+def _failed(
+    report: Report,
+    record: bool,
+    error: BaseException,
+    index: int,
+    text: str,
+    method: str,
+    args: Sequence[Any] = (),
+    kwargs: dict[str, Any] | None = None,
+) -> None:
+    """End the run with the bug ``error``, raised by statement ``index``'s call or binding."""
+    report.bug = Bug(BugKind.EXCEPTION, error, index + 1, method)
+    if record:
+        report.statements.append(
+            StatementResult(
+                index + 1,
+                text,
+                Status.BUG,
+                method=method,
+                args=tuple(args),
+                kwargs={} if kwargs is None else kwargs,
+                error=error,
+            )
+        )
 
 
 class _Missing:
@@ -432,48 +585,3 @@ def _difference(before: Any, after: Any) -> str:
 def _one_line(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}".rstrip(": ")
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def interrupted_bug(error: BaseException) -> Bug:
-    """The bug of an exception raised into the model from outside, such as a timeout alarm.
-
-    The interpreter's own frames in the traceback still hold where it was, so
-    the hot loop keeps no bookkeeping for it: the line, the call when the
-    alarm came inside it (not while a line was parsed or bound), the
-    invariant being checked, the undo/redo oracle's step, or the factory.
-    Only frames of the interpreter's code have their locals read.
-    """
-    line, method, invariant, oracle = 0, None, None, None
-    tb = error.__traceback__
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        if code is _RUN_CODE:
-            names = tb.tb_frame.f_locals
-            index, called = names.get("index"), names.get("method")
-            if isinstance(index, int):
-                line, invariant, oracle = index + 1, None, None
-                inner = tb.tb_next
-                func = getattr(called, "func", None)
-                # ``method`` is the last call bound: current only if the alarm came inside it.
-                inside = inner is not None and inner.tb_frame.f_code is getattr(
-                    func, "__code__", None
-                )
-                method = called.name if inside else None  # type: ignore[union-attr]
-        elif code is _CHECK_CODE:
-            names = tb.tb_frame.f_locals
-            line, method, invariant = names["line_no"], names["method"], names.get("name")
-        elif code is _UNDO_REDO_CODE:
-            names = tb.tb_frame.f_locals
-            line, method, oracle = names["line_no"], names["method"], names["self"]._oracle_step
-        elif code is _FACTORY_CODE:
-            names = tb.tb_frame.f_locals
-            line, method = names["line_no"], names.get("name")
-        tb = tb.tb_next
-    kind = BugKind.INVARIANT if invariant is not None else BugKind.EXCEPTION
-    return Bug(kind, error, line, method, invariant, oracle)
-
-
-_RUN_CODE = Interpreter.run.__code__
-_CHECK_CODE = Interpreter._check.__code__
-_UNDO_REDO_CODE = Interpreter._undo_redo.__code__
-_FACTORY_CODE = Interpreter._construct_with.__code__

@@ -17,7 +17,6 @@ from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.triage import Hang, Signature, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter import Interpreter
 from apifuzz.interpreter.report import Bug, Report
-from apifuzz.interpreter.runner import interrupted_bug
 from apifuzz.language import Language
 
 
@@ -64,7 +63,7 @@ class Judge:
             with alarm(self.timeout):
                 report = self.interpreter.run(script, record=record)
         except Hang as exc:
-            bug = interrupted_bug(exc)
+            bug = self.interpreter.interrupted_bug(exc)
             return Verdict(Report(bug=bug), signature_of(bug, self.model_dirs, hang=True), True)
         if report.bug is None:
             return Verdict(report, None)

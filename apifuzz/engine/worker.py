@@ -24,7 +24,6 @@ from apifuzz.engine.corpus import sweep
 from apifuzz.engine.crashes import CrashStore
 from apifuzz.engine.triage import Hang, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter.report import Bug
-from apifuzz.interpreter.runner import interrupted_bug
 from apifuzz.model.loader import target_packages
 
 
@@ -123,7 +122,7 @@ class Worker:
             bug = report.bug
             hang = False
         except Hang as exc:
-            bug, hang = interrupted_bug(exc), True
+            bug, hang = self.interpreter.interrupted_bug(exc), True
         finally:
             if timeout > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)

@@ -1,8 +1,8 @@
 """Turn a script into the steps of a regression test: resolved calls and the ids they create.
 
 The interpreter runs the script exactly as the fuzzer did (same language, same
-undo/redo oracle), with a thin spy around every registered method.  The spy
-records each call the interpreter makes, with its resolved arguments (a ``Ref``
+undo/redo oracle), with a spy as its call hook (``Interpreter(hook=...)``).  The
+spy records each call the interpreter makes, with its resolved arguments (a ``Ref``
 argument is already the live id it was mapped onto), what it returned or
 raised, and the live ids of every kind right after it.  Comparing those
 snapshots tells which call created which id, so a generated test can bind
@@ -17,7 +17,6 @@ never returns (a hang interrupted by a timeout).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import enum
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -162,20 +161,13 @@ class _Call:
 
 
 class _Spy:
-    """Wraps the registered methods of a language to see every call the interpreter makes."""
+    """The interpreter's call hook (a ``CallHook``): sees every call it makes, and the ids after."""
 
     def __init__(self, language: Language) -> None:
         self.providers = language.registry.id_providers
         self.calls: list[_Call] = []
         self.initial: Snapshot | None = None
         self.initial_sequences: dict[str, bool] = {}
-        methods = {
-            m.name: dataclasses.replace(m, func=self._wrap(m.name, m.func))
-            for m in language.registry.methods
-        }
-        registry = dataclasses.replace(language.registry, methods=tuple(methods.values()))
-        lookup = {word: methods[m.name] for word, m in language.lookup.items()}
-        self.language = dataclasses.replace(language, registry=registry, lookup=lookup)
 
     def snapshot(self, model: Any) -> tuple[Snapshot, dict[str, bool]]:
         """The live ids of every kind, and whether each provider returned a sequence."""
@@ -190,24 +182,19 @@ class _Spy:
             sequences[kind] = isinstance(raw, (list, tuple))
         return ids, sequences
 
-    def _wrap(self, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-        def spy(model: Any, *args: Any, **kwargs: Any) -> Any:
-            if self.initial is None:
-                self.initial, self.initial_sequences = self.snapshot(model)
-            call = _Call(name, args, dict(kwargs))
-            self.calls.append(call)
-            try:
-                call.value = func(model, *args, **kwargs)
-            except (Exception, SystemExit) as exc:
-                call.error = exc
-                call.finished = True
-                call.after, call.sequences = self.snapshot(model)
-                raise
-            call.finished = True
-            call.after, call.sequences = self.snapshot(model)
-            return call.value
+    def before(
+        self, model: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """A call starts: the ids before the first call are the construction's."""
+        if self.initial is None:
+            self.initial, self.initial_sequences = self.snapshot(model)
+        self.calls.append(_Call(method, args, dict(kwargs)))
 
-        return spy
+    def after(self, model: Any, value: Any, error: BaseException | None) -> None:
+        """The call returned ``value`` or raised ``error``: the ids it left."""
+        call = self.calls[-1]
+        call.value, call.error, call.finished = value, error, True
+        call.after, call.sequences = self.snapshot(model)
 
 
 def collect_steps(
@@ -227,7 +214,7 @@ def collect_steps(
     provider).
     """
     spy = _Spy(language)
-    interpreter = Interpreter(spy.language, undo_redo=undo_redo)
+    interpreter = Interpreter(language, undo_redo=undo_redo, hook=spy)
     guard = limit or contextlib.nullcontext
     hang = False
     try:

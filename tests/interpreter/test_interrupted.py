@@ -1,4 +1,4 @@
-"""interrupted_bug: where a timeout alarm (any exception raised from outside) found the interpreter."""
+"""Interpreter.interrupted_bug: where a timeout alarm (any exception raised from outside) found it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 
 from apifuzz import Target, api, invariant
 from apifuzz.interpreter import BugKind, Interpreter
-from apifuzz.interpreter.runner import interrupted_bug
 from apifuzz.language import Language
 
 
@@ -75,7 +74,7 @@ def alarmed(where: str, script: str, *, undo_redo: bool = False, **patch: Any) -
             interpreter.run(script, record=False)
     finally:
         AT["where"] = ""
-    return interrupted_bug(raised.value)
+    return interpreter.interrupted_bug(raised.value)
 
 
 def test_inside_a_call() -> None:
@@ -113,4 +112,30 @@ def test_while_a_line_is_parsed_no_call_is_named() -> None:
 def test_in_the_factory() -> None:
     bug = alarmed("factory", "! 5\ntick 1\n")
     assert (bug.line, bug.method) == (1, "Clock")
-    assert (interrupted_bug(Alarm()).line, interrupted_bug(Alarm()).method) == (0, None)
+    fresh = Interpreter(Language.build(TARGET)).interrupted_bug(Alarm())
+    assert (fresh.line, fresh.method) == (0, None)
+
+
+def test_after_a_run_no_statement_is_named() -> None:
+    interpreter = Interpreter(Language.build(TARGET), undo_redo=True)
+    assert interpreter.run("tick 1\ntick 2\n", record=False).ok
+    bug = interpreter.interrupted_bug(Alarm())
+    assert (bug.line, bug.method, bug.invariant, bug.oracle) == (0, None, None, None)
+
+
+def test_a_run_after_an_interrupted_one_starts_afresh() -> None:
+    interpreter = Interpreter(Language.build(TARGET), undo_redo=True)
+    AT["where"] = "invariant"
+    try:
+        with pytest.raises(Alarm):
+            interpreter.run("tick 3\n", record=False)
+        assert interpreter.interrupted_bug(Alarm()).invariant == "bounded"
+        AT["where"] = "factory"
+        with pytest.raises(Alarm):
+            interpreter.run("tick 1\n", record=False)
+    finally:
+        AT["where"] = ""
+    bug = interpreter.interrupted_bug(Alarm())
+    assert (bug.kind, bug.line, bug.method, bug.invariant, bug.oracle) == (
+        BugKind.EXCEPTION, 0, None, None, None
+    )
