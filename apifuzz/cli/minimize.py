@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Shrink a crashing script (or crash folder) to the fewest statements with the same bug."""
-    from apifuzz.minimize import Status
+    from apifuzz.minimize import MinimizeStatus
     from apifuzz.minimize.files import minimize_script
 
     if args.max_time <= 0:
@@ -73,9 +73,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     )
     written = minimized.written
     result = written.result
-    if result.signature is not None and result.status is Status.MINIMIZED:
+    if result.signature is not None and result.status is MinimizeStatus.MINIMIZED:
         out.write(f"bug: {result.signature.describe()}\n")
-    no_bug = result.status in (Status.NO_BUG, Status.NOT_REPRODUCED)
+    no_bug = result.status in (MinimizeStatus.NO_BUG, MinimizeStatus.NOT_REPRODUCED)
     out.write(result.describe() + (minimized.why_no_bug() if no_bug else "") + "\n")
     if written.path is None:
         return EXIT_BUG

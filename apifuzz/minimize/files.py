@@ -27,7 +27,7 @@ from apifuzz.engine.judge import Judge
 from apifuzz.engine.replay import ReplaySetup, replay_setup, why_no_bug
 from apifuzz.errors import ApifuzzError
 from apifuzz.language import LoadedTarget
-from apifuzz.minimize.minimizer import Minimized, Minimizer, Status
+from apifuzz.minimize.minimizer import Minimized, Minimizer, MinimizeStatus
 
 
 @dataclass
@@ -80,7 +80,7 @@ def minimize_path(
         raise ApifuzzError(f"cannot read {source}: {exc.strerror}") from None
     result = minimizer.minimize(data, artifact.signature if artifact is not None else None)
     path = None
-    if result.status is Status.MINIMIZED:
+    if result.status is MinimizeStatus.MINIMIZED:
         path = output or default_output(source)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +111,7 @@ def minimize_path(
 
 def _minimized_before(folder: Path) -> bool:
     record = read_minimize_record(folder)
-    return record is not None and record.status == Status.MINIMIZED.value
+    return record is not None and record.status == MinimizeStatus.MINIMIZED.value
 
 
 @dataclass

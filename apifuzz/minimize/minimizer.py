@@ -33,7 +33,7 @@ PAIR_LIMIT = 40
 CONFIRM_RUNS = 2
 
 
-class Status(enum.Enum):
+class MinimizeStatus(enum.Enum):
     """How a minimization ended."""
 
     MINIMIZED = "minimized"  # the result shows the same signature (it may be the input itself)
@@ -46,7 +46,7 @@ class Status(enum.Enum):
 class Minimized:
     """The result of minimizing one script."""
 
-    status: Status
+    status: MinimizeStatus
     signature: Signature | None  # the bug being kept (the recorded one when given)
     script: str  # the minimized script (the input itself unless MINIMIZED)
     before: int  # statements in the input
@@ -61,15 +61,15 @@ class Minimized:
 
     def describe(self) -> str:
         """One line: ``minimized: 41 -> 3 statements in 0.8 s (212 runs)``."""
-        if self.status is Status.NO_BUG:
+        if self.status is MinimizeStatus.NO_BUG:
             return "no bug: the script runs cleanly"
-        if self.status is Status.FLAKY:
+        if self.status is MinimizeStatus.FLAKY:
             shown = ", ".join(s.describe() if s else "no bug" for s in self.seen)
             if self.confirmed:
                 again = ", ".join(s.describe() if s else "no bug" for s in self.confirmed)
                 return f"flaky: replays gave {shown}, then {again}; not minimized"
             return f"flaky: replays gave {shown}; not minimized"
-        if self.status is Status.NOT_REPRODUCED:
+        if self.status is MinimizeStatus.NOT_REPRODUCED:
             shown = self.seen[0].describe() if self.seen and self.seen[0] else "no bug"
             recorded = self.signature.describe() if self.signature else "?"
             return f"not reproduced: every replay gave {shown} (recorded: {recorded})"
@@ -102,7 +102,7 @@ class _Attempt:
 
     def result(
         self,
-        status: Status,
+        status: MinimizeStatus,
         out: str | None = None,
         after: int | None = None,
         *,
@@ -355,11 +355,11 @@ class Minimizer:
         first = seen[0]
         attempt = _Attempt(self.judge, text, before, expected or first, seen, started, runs_before)
         if expected is None and all(s is None for s in seen):
-            return attempt.result(Status.NO_BUG)
+            return attempt.result(MinimizeStatus.NO_BUG)
         if any(s != first for s in seen):
-            return attempt.result(Status.FLAKY)
+            return attempt.result(MinimizeStatus.FLAKY)
         if expected is not None and first != expected:
-            return attempt.result(Status.NOT_REPRODUCED)
+            return attempt.result(MinimizeStatus.NOT_REPRODUCED)
         return self._minimize_reproduced(attempt)
 
     def _minimize_reproduced(self, attempt: _Attempt) -> Minimized:
@@ -377,8 +377,8 @@ class Minimizer:
                 # (keep the input as it is), or the bug is flaky (the input tells).
                 confirmed = [self.judge.run(attempt.text).signature for _ in range(CONFIRM_RUNS)]
                 if any(s != self._signature for s in confirmed):
-                    return attempt.result(Status.FLAKY, confirmed=confirmed)
-                return attempt.result(Status.MINIMIZED, confirmed=confirmed)
+                    return attempt.result(MinimizeStatus.FLAKY, confirmed=confirmed)
+                return attempt.result(MinimizeStatus.MINIMIZED, confirmed=confirmed)
             statements = self._run_passes(statements, passes)
         except _OutOfTime:
             complete = False
@@ -387,7 +387,9 @@ class Minimizer:
         if not complete:
             if self._best is None:
                 # Stopped before any rewritten script showed the bug: the input is the result.
-                return attempt.result(Status.MINIMIZED, complete=False, interrupted=interrupted)
+                return attempt.result(
+                    MinimizeStatus.MINIMIZED, complete=False, interrupted=interrupted
+                )
             statements = self._best  # it showed the bug once: the best one so far
         return self._confirm(attempt, statements, passes, complete, interrupted)
 
@@ -430,9 +432,9 @@ class Minimizer:
             [] if interrupted else [self.judge.run(out).signature for _ in range(CONFIRM_RUNS)]
         )
         if any(s != self._signature for s in confirmed):
-            return attempt.result(Status.FLAKY, passes=passes, confirmed=confirmed)
+            return attempt.result(MinimizeStatus.FLAKY, passes=passes, confirmed=confirmed)
         return attempt.result(
-            Status.MINIMIZED,
+            MinimizeStatus.MINIMIZED,
             out,
             len(statements),
             complete=complete,

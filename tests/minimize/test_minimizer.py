@@ -15,7 +15,7 @@ import pytest
 
 from apifuzz.engine.judge import Judge
 from apifuzz.language import Language
-from apifuzz.minimize import Minimizer, Status
+from apifuzz.minimize import Minimizer, MinimizeStatus
 from apifuzz.model.loader import load_target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def test_invariant_bug_shrinks_to_the_known_three_statements() -> None:
         'label 0 "hello"\nadd 2\nnoise 9\nremove 0 true\nnoise 1\nadd 4\n'
     )
     result = minimizer().minimize(script)
-    assert result.status is Status.MINIMIZED and result.complete
+    assert result.status is MinimizeStatus.MINIMIZED and result.complete
     assert result.script == 'add 0\nlabel 0 "h"\nremove 0\n'
     assert (result.before, result.after) == (9, 3)
     assert result.signature is not None and result.signature.invariant == "counted"
@@ -64,7 +64,7 @@ def test_never_minimized_into_another_bug() -> None:
 
 def test_a_hang_shrinks_by_bisection() -> None:
     result = minimizer(timeout=0.2).minimize("noise 1\nslow 5000\nnoise 2\n")
-    assert result.status is Status.MINIMIZED
+    assert result.status is MinimizeStatus.MINIMIZED
     assert result.script == "slow 1000\n"
     assert result.signature is not None and result.signature.kind == "timeout"
 
@@ -82,7 +82,7 @@ def test_a_hang_names_its_line_so_everything_after_it_is_cut_at_once() -> None:
 def test_flaky_bug_is_reported_and_left_alone() -> None:
     minimize_models.FLAKY_CALLS[0] = 0
     result = minimizer().minimize("noise 1\nflaky\n")
-    assert result.status is Status.FLAKY
+    assert result.status is MinimizeStatus.FLAKY
     assert result.script == "noise 1\nflaky\n"
     assert None in result.seen and "flaky" in result.describe()
 
@@ -100,7 +100,7 @@ def test_a_result_that_does_not_show_the_bug_again_is_flaky_not_minimized() -> N
 
     judge.run = forgets_on_the_second_run  # type: ignore[method-assign]
     result = Minimizer(judge).minimize(script)
-    assert result.status is Status.FLAKY and result.script == script
+    assert result.status is MinimizeStatus.FLAKY and result.script == script
     assert result.confirmed == [None, None] and len(result.seen) == 3 and None not in result.seen
     assert result.describe().startswith("flaky: replays gave invariant counted")
     assert result.describe().endswith(", then no bug, no bug; not minimized")
@@ -116,14 +116,14 @@ def test_a_bug_gone_after_three_replays_is_flaky_not_minimized_as_it_is() -> Non
 
     judge.run = only_three_times  # type: ignore[method-assign]
     result = Minimizer(judge).minimize('add 7\nlabel 0 "hello"\nremove 0 true\n')
-    assert result.status is Status.FLAKY and result.confirmed == [None, None]
+    assert result.status is MinimizeStatus.FLAKY and result.confirmed == [None, None]
     assert "then no bug, no bug; not minimized" in result.describe()
 
 
 def test_a_recorded_signature_that_replays_as_another_bug_is_not_reproduced() -> None:
     other = minimizer().minimize("add 1\nadd 1\npair 0 2\n").signature  # KeyError
     result = minimizer().minimize("add 1\nadd 2\npair 0 2\n", expected=other)
-    assert result.status is Status.NOT_REPRODUCED
+    assert result.status is MinimizeStatus.NOT_REPRODUCED
     assert result.describe().startswith("not reproduced: every replay gave ValueError in pair")
     assert "(recorded: KeyError in pair" in result.describe()
     assert result.script == "add 1\nadd 2\npair 0 2\n"
@@ -143,7 +143,7 @@ def test_ctrl_c_keeps_the_best_script_so_far() -> None:
     judge.run = interrupted_later  # type: ignore[method-assign]
     script = "".join(f"noise {i}\n" for i in range(6)) + 'add 1\nlabel 0 "a"\nremove 0\n'
     result = Minimizer(judge).minimize(script)
-    assert result.status is Status.MINIMIZED and result.interrupted and not result.complete
+    assert result.status is MinimizeStatus.MINIMIZED and result.interrupted and not result.complete
     assert result.after < result.before and "interrupted" in result.describe()
     assert run(result.script).signature == result.signature
 
@@ -161,19 +161,19 @@ def test_ctrl_c_before_any_smaller_script_showed_the_bug_keeps_the_input() -> No
     judge.run = canonical_differs_then_ctrl_c  # type: ignore[method-assign]
     script = 'add 7\nlabel 0 "hello"\nremove 0 true\n'
     result = Minimizer(judge).minimize(script)
-    assert result.status is Status.MINIMIZED and result.interrupted
+    assert result.status is MinimizeStatus.MINIMIZED and result.interrupted
     assert result.script == script and result.after == result.before
 
 
 def test_no_bug() -> None:
     result = minimizer().minimize("add 1\nnoise 2\n")
-    assert result.status is Status.NO_BUG and result.describe().startswith("no bug")
+    assert result.status is MinimizeStatus.NO_BUG and result.describe().startswith("no bug")
 
 
 def test_time_limit_returns_a_valid_smaller_script() -> None:
     script = "".join(f"noise {i}\n" for i in range(300)) + 'add 1\nlabel 0 "a"\nremove 0\n'
     result = minimizer(max_time=0.05).minimize(script)
-    assert result.status is Status.MINIMIZED and not result.complete
+    assert result.status is MinimizeStatus.MINIMIZED and not result.complete
     assert result.after <= result.before
     assert "time limit" in result.describe()
 
@@ -204,7 +204,7 @@ def test_fuzz_found_crash_of_every_seeded_bug_shrinks_near_the_shortest_known(
     target = load_target("example_timeline")
     judge = Judge(Language.for_target(target, None), ["example_timeline"])
     result = Minimizer(judge, max_time=60).minimize(path.read_bytes())
-    assert result.status is Status.MINIMIZED and result.complete
+    assert result.status is MinimizeStatus.MINIMIZED and result.complete
     known = shortest_known(path.stem)
     # In the JUnit XML (--junitxml): the sizes of every seeded bug, before and after.
     record_property("statements", f"{result.before} -> {result.after} (shortest known {known})")
