@@ -19,6 +19,11 @@ def fuzz(loaded: LoadedTarget, options: FuzzOptions, out: TextIO) -> int:
     Raises UsageError for options it cannot run with, before anything starts.
     """
     options.check()
+    out.write(
+        f"INFO: fuzzing {loaded.name} with {options.jobs} worker(s); seeds: "
+        f"{', '.join(map(str, options.corpus)) or 'none'}; workdir: {options.workdir}\n"
+    )
+    out.flush()
     workers = Workers(loaded, options)
     counts_before = workers.prepare()
     started = time.monotonic()

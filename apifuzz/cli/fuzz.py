@@ -132,10 +132,4 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         minimize_time=args.minimize_time,
         to_test=to_test,
     )
-    options.check()
-    out.write(
-        f"INFO: fuzzing {target.name} with {args.jobs} worker(s); seeds: "
-        f"{', '.join(map(str, corpora)) or 'none'}; workdir: {workdir}\n"
-    )
-    out.flush()
     return fuzz(target, options, out)

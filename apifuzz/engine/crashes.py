@@ -217,22 +217,26 @@ def load_artifact(folder: Path) -> Artifact:
         raise UsageError(
             f"cannot read {exc.filename or folder / INPUT_NAME}: {exc.strerror}"
         ) from None
-    artifact = Artifact(folder, script, None, minimized=minimized)
+    return Artifact(folder, script, minimized=minimized, **{"signature": None, **_recorded(folder)})
+
+
+def _recorded(folder: Path) -> dict[str, Any]:
+    """What ``signature.json`` records, as Artifact fields; ``{}`` when nothing usable is."""
     info = _read_info(folder)
     if info is None:
-        return artifact
+        return {}
     try:
-        artifact.signature = info["signature"]
-        artifact.summary = str(info.get("summary", ""))
-        artifact.target = str(info["target"]) if info.get("target") else None
-        artifact.undo_redo = info.get("undo_redo") is True
-        artifact.packages = tuple(str(p) for p in info.get("packages", ()))
-        artifact.timeout = float(info["timeout"]) if "timeout" in info else None
-        artifact.environment = {str(k): str(v) for k, v in info.get("environment", {}).items()}
+        return {
+            "signature": info["signature"],
+            "summary": str(info.get("summary", "")),
+            "target": str(info["target"]) if info.get("target") else None,
+            "undo_redo": info.get("undo_redo") is True,
+            "packages": tuple(str(p) for p in info.get("packages", ())),
+            "timeout": float(info["timeout"]) if "timeout" in info else None,
+            "environment": {str(k): str(v) for k, v in info.get("environment", {}).items()},
+        }
     except (ValueError, TypeError, AttributeError):
-        # A hand-edited record: the input still replays, with nothing recorded.
-        artifact = Artifact(folder, script, None, minimized=minimized)
-    return artifact
+        return {}  # a hand-edited record: the input still replays, with nothing recorded
 
 
 def load_crashes(root: Path) -> list[CrashRecord]:

@@ -5,6 +5,14 @@ that parses scripts lives with the interpreter.
 """
 
 from apifuzz.language.language import COMMENT_MARK, FACTORY_MARK, LOCK_NAME, Language
-from apifuzz.language.loaded import LoadedTarget, as_loaded
+from apifuzz.language.loaded import LoadedTarget, as_loaded, spec_of
 
-__all__ = ["COMMENT_MARK", "FACTORY_MARK", "LOCK_NAME", "Language", "LoadedTarget", "as_loaded"]
+__all__ = [
+    "COMMENT_MARK",
+    "FACTORY_MARK",
+    "LOCK_NAME",
+    "Language",
+    "LoadedTarget",
+    "as_loaded",
+    "spec_of",
+]

@@ -76,6 +76,11 @@ class LoadedTarget:
         return (module, attribute) if isinstance(value, Target) else None
 
 
+def spec_of(target: LoadedTarget | str) -> str:
+    """The spec a library entry point's target was named by."""
+    return target.spec if isinstance(target, LoadedTarget) else target
+
+
 def as_loaded(target: LoadedTarget | str, corpus: Path | None = None) -> LoadedTarget:
     """A library entry point's target: a LoadedTarget as it is, or a spec loaded now."""
     if isinstance(target, LoadedTarget):

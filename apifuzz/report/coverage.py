@@ -49,7 +49,7 @@ from apifuzz.engine.crashes import (
 )
 from apifuzz.errors import UsageError
 from apifuzz.interpreter import Interpreter
-from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded
+from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded, spec_of
 from apifuzz.model.loader import target_packages
 from apifuzz.model.target import Target, require_undo_redo
 
@@ -151,7 +151,7 @@ def measure(
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
-    spec = target.spec if isinstance(target, LoadedTarget) else target
+    spec = spec_of(target)
     packages = target_packages(spec)
     fresh = not any(name in sys.modules for name in packages)
     cov = coverage.Coverage(

@@ -27,7 +27,7 @@ from apifuzz.atomic import atomic_write
 from apifuzz.engine.corpus import default_max_len, inputs
 from apifuzz.engine.mutator import LEN_CONTROL
 from apifuzz.errors import UsageError
-from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded
+from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded, spec_of
 from apifuzz.language.aliases import AliasLock
 from apifuzz.model.target import require_undo_redo
 
@@ -105,7 +105,7 @@ def package(
     """
     if max_len is not None and max_len <= 0:
         raise UsageError(f"--max-len must be positive, got {max_len}")
-    spec = target.spec if isinstance(target, LoadedTarget) else target
+    spec = spec_of(target)
     modules = [spec.split(":")[0], *instrument]
     for module in modules:
         if not all(part.isidentifier() for part in module.split(".")):

@@ -140,3 +140,17 @@ def test_atomic_write_keeps_permissions_and_symlinks(tmp_path: Path) -> None:
     link.symlink_to(kept)
     atomic_write(link, "via link")
     assert link.is_symlink() and kept.read_text() == "via link"
+
+
+def test_a_corrupt_signature_means_nothing_recorded(tmp_path: Path) -> None:
+    from apifuzz.engine.crashes import INPUT_NAME, SIGNATURE_NAME, load_artifact, load_crashes
+
+    folder = tmp_path / "crashes" / "some-bug"
+    folder.mkdir(parents=True)
+    (folder / INPUT_NAME).write_text("a 1\n")
+    (folder / SIGNATURE_NAME).write_text("{not json")
+    artifact = load_artifact(folder)
+    assert artifact.script == b"a 1\n" and artifact.signature is None
+    assert load_crashes(tmp_path / "crashes") == []  # listed nowhere, and no crash
+    (folder / SIGNATURE_NAME).write_text('{"signature": {"kind": "exception"}, "timeout": "x"}')
+    assert load_artifact(folder).signature is None and load_crashes(tmp_path / "crashes") == []
