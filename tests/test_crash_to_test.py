@@ -38,7 +38,8 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     statements = [s for s in minimized.splitlines() if s and not s.startswith("#")]
     assert len(statements) <= 4, minimized  # the shortest known script has 3
     assert f"minimized: {len(statements)} statements" in fuzzed.stdout
-    hint = fuzzed.stdout.splitlines()[-1].split()
+    (test_line,) = [s for s in fuzzed.stdout.splitlines() if s.strip().startswith("test:")]
+    hint = test_line.split()[1:]
     # The hint carries the environment the bug needs, like reproduce.sh does.
     assert hint[:6] == [
         f"APIFUZZ_EXAMPLE_BUGS={bug}", sys.executable, "-m", "apifuzz", "to-test", "example_timeline"

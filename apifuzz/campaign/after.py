@@ -1,8 +1,9 @@
-"""After the workers stop: each new bug minimized, then written as a regression test.
+"""After the workers stop: each new signature minimized, triaged, then written as a test.
 
-Both steps call their library functions (:func:`apifuzz.minimize.files.minimize_script`,
-:func:`apifuzz.testgen.regression.to_test`) in a fresh child process each
-(:mod:`~apifuzz.campaign.children`) and get typed results back.
+Each step calls its library function (:func:`apifuzz.minimize.files.minimize_script`,
+:func:`apifuzz.engine.grouping.triage_pending`,
+:func:`apifuzz.testgen.regression.to_test`) in a fresh child process
+(:mod:`~apifuzz.campaign.children`) and gets typed results back.
 """
 
 from __future__ import annotations
@@ -15,18 +16,22 @@ from typing import TextIO
 from apifuzz.campaign.children import Child, ChildFailed
 from apifuzz.campaign.commands import minimize_hint
 from apifuzz.campaign.options import FuzzOptions
+from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.crashes import (
     MINIMIZE_LOG_NAME,
     MINIMIZED_NAME,
     RECORD_NAME,
-    CrashRecord,
     MinimizeRecord,
-    load_crashes,
     read_minimize_record,
 )
+from apifuzz.engine.grouping import Decision, triage_pending
+from apifuzz.engine.rootcause import RootCause
 from apifuzz.language import LoadedTarget
 from apifuzz.minimize.files import minimize_script
+from apifuzz.model.loader import target_packages
 from apifuzz.testgen.regression import WrittenTest, to_test
+
+TRIAGE_LOG_NAME = "triage.log"  # in <workdir>/logs: one line per triage decision
 
 
 def _minimize_folder(
@@ -39,6 +44,19 @@ def _minimize_folder(
     )
     print(run.written.result.describe(), flush=True)
     return read_minimize_record(folder)
+
+
+def _triage(spec: str, workdir: Path, options: FuzzOptions) -> list[Decision]:
+    """In the child: triage the workdir's minimized, untriaged signatures; the decisions."""
+    loaded = LoadedTarget.load(spec, workdir)
+    root_cause = RootCause(
+        loaded,
+        undo_redo=options.undo_redo,
+        timeout=options.timeout,
+        packages=tuple(target_packages(spec, options.instrument)),
+        seed=options.seed,
+    )
+    return triage_pending(workdir / "crashes", root_cause, log=lambda line: print(line, flush=True))
 
 
 def _write_test(spec: str, folder: Path, path: Path) -> WrittenTest:
@@ -86,7 +104,11 @@ class AfterRun:
         is picked up by the next run on the same workdir.
         """
         budget = self.options.minimize_time
-        pending = [r for r in self._by_age() if not (r.folder / RECORD_NAME).exists()]
+        pending = [
+            b.representative
+            for b in load_bugs(self.crashes).pending()
+            if not (b.folder / RECORD_NAME).exists()
+        ]
         if budget <= 0 or not pending:
             return
         if self.interrupted:
@@ -148,17 +170,65 @@ class AfterRun:
             return f"not minimized: {exc} (see {log})"
         return minimized_line(record, folder) if record is not None else ""
 
-    def write_tests(self) -> None:
-        """With ``--to-test FILE``: a regression test of each new bug, appended to FILE.
+    def triage(self) -> None:
+        """Decide each minimized, untriaged signature: a bug of its own, or a variant.
 
-        Each is written in a fresh process, after minimization, so the test
-        replays the minimized script; a bug it cannot turn into a test (flaky,
-        say) gets its one-line reason.
+        One child decides them all, oldest first, so each decision sees the
+        ones before it; every decision goes to ``logs/triage.log``.
+        """
+        pending = [
+            b for b in load_bugs(self.crashes).pending() if (b.folder / RECORD_NAME).exists()
+        ]
+        if not pending or self.interrupted:
+            return
+        self.out.write(f"INFO: triaging {len(pending)} signature(s)\n")
+        self.out.flush()
+        log = self.options.workdir / "logs" / TRIAGE_LOG_NAME
+        log.parent.mkdir(parents=True, exist_ok=True)
+        # Every decision replays scripts; a bound keeps a pathological model from stalling here.
+        allowance = 60 + 10 * len(pending) * (1 + (self.options.timeout or 0))
+        child = Child(
+            _triage,
+            (self.loaded.spec, self.options.workdir, self.options),
+            allowance=allowance,
+            log=log,
+        )
+        try:
+            while not child.done():
+                time.sleep(0.05)
+        except KeyboardInterrupt:
+            child.kill()
+            self.out.write("\nINFO: interrupted; triage stopped (the next run goes on)\n")
+            return
+        self.out.write(f"{self._triaged(child, log, allowance)}\n")
+
+    @staticmethod
+    def _triaged(child: Child[list[Decision]], log: Path, allowance: float) -> str:
+        if child.killed():
+            return f"INFO: triage stopped after {allowance:.0f}s; the rest stays apart (see {log})"
+        try:
+            decisions = child.result()
+        except ChildFailed as exc:
+            return f"WARNING: triage failed: {exc}; the signatures stay apart (see {log})"
+        merged = sum(d.merged for d in decisions)
+        return (
+            f"INFO: triage: {len(decisions) - merged} new bug(s), {merged} variant(s) of "
+            f"known bugs (why: {log})"
+        )
+
+    def write_tests(self) -> None:
+        """With ``--to-test FILE``: a regression test of each bug, appended to FILE.
+
+        Every bug of the workdir, not only this run's: a bug found by an
+        earlier run gets its test too, and one that has it already is said to.
+        Each is written in a fresh process, after minimization and triage, so
+        the test replays the bug's minimized script; a bug it cannot turn into
+        a test (flaky, say) gets its one-line reason.
         """
         path = self.options.to_test
         if path is None:
             return
-        new = [r for r in self._by_age() if r.key not in self.known_before]
+        new = self._by_age()
         if not new or self.interrupted:
             if new:
                 self.out.write(f"INFO: interrupted: no regression test written to {path}\n")
@@ -188,5 +258,5 @@ class AfterRun:
         self.tests_written += 1
         return written.describe()
 
-    def _by_age(self) -> list[CrashRecord]:
-        return sorted(load_crashes(self.crashes), key=lambda r: r.first_seen)
+    def _by_age(self) -> list[BugRecord]:
+        return load_bugs(self.crashes).bugs

@@ -8,6 +8,7 @@ import time
 from typing import TextIO
 
 from apifuzz.campaign.workers import Workers
+from apifuzz.engine.bugs import load_bugs
 from apifuzz.engine.corpus import count
 from apifuzz.engine.crashes import load_crashes
 
@@ -59,10 +60,12 @@ def _new_bugs(workers: Workers, known_before: set[str]) -> list[str]:
 
 def _progress(workers: Workers, elapsed: float, tty: bool, out: TextIO) -> None:
     runs, rate, cov = workers.stats()
-    bugs = len(load_crashes(workers.crashes))
+    bugs = load_bugs(workers.crashes)
+    variants = len(bugs.signatures())
+    # Until triage has looked at a new signature it counts as a bug: when unsure, apart.
     line = (
         f"#{runs} {elapsed:5.0f}s exec/s: {rate:,.0f} cov: {cov} "
-        f"corp: {count(workers.workdir / 'corpus')} bugs: {bugs}"
+        f"corp: {count(workers.workdir / 'corpus')} bugs: {len(bugs.bugs)} ({variants} variants)"
     )
     out.write(("\r" + line + "   ") if tty else line + "\n")
     out.flush()

@@ -32,5 +32,6 @@ def fuzz(loaded: LoadedTarget, options: FuzzOptions, out: TextIO) -> int:
     elapsed = time.monotonic() - started
     after = AfterRun(loaded, options, workers.crashes, out, interrupted, frozenset(counts_before))
     after.minimize_new()
+    after.triage()
     after.write_tests()
     return summarize(workers, after, counts_before, elapsed, out)

@@ -168,8 +168,7 @@ def _check_explicit_alias(
         )
     if explicit in names and explicit != name:
         raise InvalidDefinition(
-            f"{owner}.{name}: alias {explicit!r} is the name of another method; "
-            f"pick another alias"
+            f"{owner}.{name}: alias {explicit!r} is the name of another method; pick another alias"
         )
     clash = next((m for m, a in table.items() if a == explicit), None)
     if clash is not None:
