@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import shlex
 import sys
-import time
-from pathlib import Path
 from typing import TextIO
 
-from apifuzz.campaign.after import AfterRun, minimized_line
-from apifuzz.campaign.commands import apifuzz_command, environment_prefix, minimize_hint
+from apifuzz.campaign.after import AfterRun
+from apifuzz.campaign.commands import environment_prefix
+from apifuzz.campaign.listing import count_bugs, write_bugs
 from apifuzz.campaign.workers import Workers
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.corpus import count
-from apifuzz.engine.crashes import MINIMIZED_NAME, REPRODUCE_NAME, read_minimize_record
 
 #: Exit codes of ``apifuzz fuzz``.
 EXIT_NO_BUG, EXIT_BUG, EXIT_WORKER_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -86,71 +84,12 @@ def _bugs(
     bugs: list[BugRecord], counts_before: dict[str, int], after: AfterRun, out: TextIO
 ) -> None:
     states = [_state(b, counts_before) for b in bugs]
-    variants = sum(len(b.signatures) for b in bugs)
     shown = len(bugs) - states.count("on record")
     out.write(
-        f"{len(bugs)} bug{'s' if len(bugs) > 1 else ''} "
-        f"({variants} variant{'s' if variants > 1 else ''}); "
-        f"{shown} shown by this run, {len(bugs) - shown} only on record:\n"
+        f"{count_bugs(bugs)}; {shown} shown by this run, {len(bugs) - shown} only on record:\n"
     )
-    for number, (bug, state) in enumerate(zip(bugs, states, strict=True), 1):
-        rep = bug.representative
-        many = f"{len(bug.signatures)} variants, " if bug.variants else ""
-        seen = f"seen {_when(bug.first_seen)} to {_when(bug.last_seen)}" if bug.count else ""
-        out.write(f"{number:2d}. [{state}] {rep.signature.describe()}\n")
-        out.write(f"      {many}x{bug.count}, {seen}; {rep.summary}\n")
-        for line in _script(bug.folder, after.loaded.spec):
-            out.write(f"      | {line}\n")
-        folder = _shown(bug.folder)
-        out.write(f"      replay: sh {shlex.quote(str(folder / REPRODUCE_NAME))}\n")
-        out.write(f"      test:   {_to_test(after, folder)}\n")
+    write_bugs(bugs, after.loaded.spec, out, states)
     if after.options.to_test is not None and after.tests_written:
         tests = shlex.quote(str(after.options.to_test))
         out.write(f"regression tests in {tests}; run them:\n")
         out.write(f"  {environment_prefix()}{shlex.quote(sys.executable)} -m pytest {tests}\n")
-
-
-#: Statements of a bug's minimized script shown inline; the rest is in its file.
-SCRIPT_LINES = 10
-
-
-def _script(folder: Path, spec: str) -> list[str]:
-    """The bug's minimized script (up to SCRIPT_LINES statements), or why there is none."""
-    record = read_minimize_record(folder)
-    try:
-        text = (folder / MINIMIZED_NAME).read_text(encoding="utf-8", errors="backslashreplace")
-    except OSError:
-        line = minimized_line(record, folder) if record is not None else ""
-        return [
-            line
-            or f"not minimized (--minimize-time 0, stopped or interrupted): {minimize_hint(spec)}"
-        ]
-    statements = [s for s in text.splitlines() if s.strip() and not s.lstrip().startswith("#")]
-    if len(statements) > SCRIPT_LINES:
-        rest = len(statements) - SCRIPT_LINES + 1
-        statements = [
-            *statements[: SCRIPT_LINES - 1],
-            f"... {rest} more in {folder / MINIMIZED_NAME}",
-        ]
-    return statements
-
-
-def _when(stamp: float) -> str:
-    """A wall-clock time: ``16:45:02`` today, ``2026-12-01 16:45`` another day."""
-    moment = time.localtime(stamp)
-    if time.strftime("%Y-%m-%d", moment) == time.strftime("%Y-%m-%d"):
-        return time.strftime("%H:%M:%S", moment)
-    return time.strftime("%Y-%m-%d %H:%M", moment)
-
-
-def _shown(folder: Path) -> Path:
-    """The folder relative to the current directory when it is below it: shorter to read."""
-    try:
-        return folder.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return folder
-
-
-def _to_test(after: AfterRun, folder: Path) -> str:
-    target = shlex.quote(after.loaded.spec)
-    return f"{environment_prefix()}{apifuzz_command()} to-test {target} {shlex.quote(str(folder))}"

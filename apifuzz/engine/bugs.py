@@ -141,7 +141,7 @@ def load_bugs(root: Path) -> Bugs:
                 bug.variants.append(record)
         bugs.append(bug)
     bugs.sort(key=lambda b: (b.first_seen, b.key))
-    return Bugs(bugs, damaged)
+    return Bugs(bugs, sorted(damaged))
 
 
 def mark_bug(folder: Path, reason: str) -> None:

@@ -60,6 +60,7 @@ class CrashRecord:
     last_seen: float
     count: int = 0
     folder: Path = field(default=Path("."))
+    target: str = ""  # the target spec the worker ran, as recorded ("" when not)
 
 
 class CrashStore:
@@ -309,8 +310,8 @@ def read_record(folder: Path) -> CrashRecord | None:
         except (TypeError, KeyError, ValueError):
             continue  # a torn or hand-edited count: the others still add up
         count, first, last = count + hits, min(first, seen[0]), max(last, seen[1])
-    summary = str(info.get("summary", ""))
-    return CrashRecord(folder.name, info["signature"], summary, first, last, count, folder)
+    summary, target = str(info.get("summary", "")), str(info.get("target") or "")
+    return CrashRecord(folder.name, info["signature"], summary, first, last, count, folder, target)
 
 
 def signature_folders(root: Path) -> list[Path]:
