@@ -130,7 +130,7 @@ class CrashStore:
         try:
             staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}."))
         except OSError as exc:
-            raise StoreError(exc.errno, f"cannot write in {self.root}: {exc.strerror}") from None
+            raise StoreError(exc.errno, exc.strerror, str(self.root)) from None
         try:
             (staging / INPUT_NAME).write_bytes(data)
             # Model text may hold lone surrogates: escaped, never a UnicodeEncodeError.
@@ -166,7 +166,7 @@ class CrashStore:
             shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, FileExistsError) or folder.is_dir():
                 return False
-            raise StoreError(exc.errno, f"cannot write {folder}: {exc.strerror}") from None
+            raise StoreError(exc.errno, exc.strerror, str(folder)) from None
 
     def _previous(self, key: str) -> dict[str, float] | None:
         """This worker slot's counts of ``key`` from earlier runs: counts add up across runs."""

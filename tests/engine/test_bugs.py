@@ -153,3 +153,28 @@ def test_kill_9_during_triage_loses_nothing(tmp_path: Path, delay: float) -> Non
     for record in bugs.signatures():
         assert json.loads((record.folder / "signature.json").read_text())["summary"]
         assert (record.folder / "input.txt").read_bytes().startswith(b"s ")
+
+
+def test_a_full_disk_is_apifuzzs_failure_not_a_lost_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    from apifuzz.engine.crashes import StoreError
+
+    def full(*args: object, **kwargs: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    s = store(tmp_path)
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    with pytest.raises(StoreError) as raised:
+        s.hit(signature("_a"), bug(), b"a\n", "tb")
+    assert raised.value.errno == errno.ENOSPC and str(tmp_path) in str(raised.value)
+
+
+def test_a_traceback_with_a_lone_surrogate_is_written(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    assert s.hit(signature("_a"), bug(), b"a\n", "ValueError: bad name '\ud800'\n")
+    (record,) = load_crashes(tmp_path)
+    assert "\\ud800" in (record.folder / "traceback.txt").read_text()
