@@ -14,9 +14,14 @@ from pathlib import Path
 from typing import TextIO
 
 from apifuzz.campaign.after import minimized_line
-from apifuzz.campaign.commands import apifuzz_command, environment_prefix, minimize_hint
+from apifuzz.campaign.commands import apifuzz_command, environment_prefix
 from apifuzz.engine.bugs import BugRecord
-from apifuzz.engine.crashes import MINIMIZED_NAME, REPRODUCE_NAME, read_minimize_record
+from apifuzz.engine.crashes import (
+    INPUT_NAME,
+    MINIMIZED_NAME,
+    REPRODUCE_NAME,
+    read_minimize_record,
+)
 
 #: Statements of a bug's minimized script shown inline; the rest is in its file.
 SCRIPT_LINES = 10
@@ -44,7 +49,10 @@ def write_bugs(
         if bug.count:
             hits.append(f"seen {_when(bug.first_seen)} to {_when(bug.last_seen)}")
         out.write(f"    {rep.summary}  ({', '.join(h for h in hits if h)})\n")
-        out.write(_wrap("script: ", _script(bug.folder, spec)))
+        label, statements, note = _script(bug.folder, spec)
+        out.write(_wrap(label, statements))
+        if note:
+            out.write(f"            ({note})\n")
         folder = shlex.quote(str(_shown(bug.folder)))
         out.write(f"    replay: sh {folder}/{REPRODUCE_NAME}\n")
         target = shlex.quote(spec)
@@ -67,24 +75,27 @@ def _wrap(label: str, statements: list[str]) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def _script(folder: Path, spec: str) -> list[str]:
-    """The bug's minimized script's statements (or one line: why there is none)."""
-    record = read_minimize_record(folder)
+def _script(folder: Path, spec: str) -> tuple[str, list[str], str]:
+    """What to show of the bug's script: a label, the statements, and a note ('' for none).
+
+    The minimized script when there is one; else the input as found, with
+    what minimization said about it, or the command that minimizes it.
+    """
+    name = MINIMIZED_NAME if (folder / MINIMIZED_NAME).is_file() else INPUT_NAME
     try:
-        text = (folder / MINIMIZED_NAME).read_text(encoding="utf-8", errors="backslashreplace")
+        text = (folder / name).read_text(encoding="utf-8", errors="backslashreplace")
     except OSError:
-        line = minimized_line(record, folder) if record is not None else ""
-        return [
-            line
-            or f"not minimized (--minimize-time 0, stopped or interrupted): {minimize_hint(spec)}"
-        ]
-    statements = [
-        s.strip() for s in text.splitlines() if s.strip() and not s.lstrip().startswith("#")
-    ]
+        return "input:  ", [], f"unreadable: {folder / name}"
+    statements = [s.strip() for s in text.splitlines() if s.strip() and s.strip()[0] != "#"]
     if len(statements) > SCRIPT_LINES:
         rest = len(statements) - SCRIPT_LINES
-        statements = [*statements[:SCRIPT_LINES], f"... ({rest} more in {MINIMIZED_NAME})"]
-    return statements
+        statements = [*statements[:SCRIPT_LINES], f"... ({rest} more in {name})"]
+    if name == MINIMIZED_NAME:
+        return "script: ", statements, ""
+    record = read_minimize_record(folder)
+    note = minimized_line(record, folder) if record is not None else ""
+    command = f"{apifuzz_command()} minimize {shlex.quote(spec)} {shlex.quote(str(_shown(folder)))}"
+    return "input:  ", statements, note or f"not minimized yet: {command}"
 
 
 def _when(stamp: float) -> str:

@@ -101,7 +101,7 @@ class Bugs:
     def warnings(self) -> list[str]:
         """One line per damaged folder."""
         return [
-            f"WARNING: {path} holds no readable input.txt and signature.json; left as it is"
+            f"WARNING: {path}: no readable signature.json (or input.txt); left as it is"
             for path in self.damaged
         ]
 
