@@ -24,7 +24,7 @@ from apifuzz.engine.crashes import (
     MinimizeRecord,
     read_minimize_record,
 )
-from apifuzz.engine.grouping import Decision, triage_pending
+from apifuzz.engine.grouping import Outcome, triage_pending
 from apifuzz.engine.rootcause import RootCause
 from apifuzz.language import LoadedTarget
 from apifuzz.minimize.files import minimize_script
@@ -46,7 +46,7 @@ def _minimize_folder(
     return read_minimize_record(folder)
 
 
-def _triage(spec: str, workdir: Path, options: FuzzOptions) -> list[Decision]:
+def triage_child(spec: str, workdir: Path, options: FuzzOptions) -> list[Outcome]:
     """In the child: triage the workdir's minimized, untriaged signatures; the decisions."""
     loaded = LoadedTarget.load(spec, workdir)
     root_cause = RootCause(
@@ -54,7 +54,6 @@ def _triage(spec: str, workdir: Path, options: FuzzOptions) -> list[Decision]:
         undo_redo=options.undo_redo,
         timeout=options.timeout,
         packages=tuple(target_packages(spec, options.instrument)),
-        seed=options.seed,
     )
     return triage_pending(workdir / "crashes", root_cause, log=lambda line: print(line, flush=True))
 
@@ -188,7 +187,7 @@ class AfterRun:
         # Every decision replays scripts; a bound keeps a pathological model from stalling here.
         allowance = 60 + 10 * len(pending) * (1 + (self.options.timeout or 0))
         child = Child(
-            _triage,
+            triage_child,
             (self.loaded.spec, self.options.workdir, self.options),
             allowance=allowance,
             log=log,
@@ -203,7 +202,7 @@ class AfterRun:
         self.out.write(f"{self._triaged(child, log, allowance)}\n")
 
     @staticmethod
-    def _triaged(child: Child[list[Decision]], log: Path, allowance: float) -> str:
+    def _triaged(child: Child[list[Outcome]], log: Path, allowance: float) -> str:
         if child.killed():
             return f"INFO: triage stopped after {allowance:.0f}s; the rest stays apart (see {log})"
         try:

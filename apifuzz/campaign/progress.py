@@ -7,6 +7,7 @@ import threading
 import time
 from typing import TextIO
 
+from apifuzz.campaign.background import BackgroundTriage
 from apifuzz.campaign.workers import Workers
 from apifuzz.engine.bugs import load_bugs
 from apifuzz.engine.corpus import count
@@ -17,11 +18,17 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def watch(workers: Workers, known_before: set[str], out: TextIO) -> bool:
+def watch(
+    workers: Workers,
+    known_before: set[str],
+    out: TextIO,
+    background: BackgroundTriage | None = None,
+) -> bool:
     """Show progress until every worker stopped; returns True when interrupted.
 
     A line every second on a terminal (rewritten in place), every ten seconds
     in a log.  Ctrl-C and SIGTERM (a ``kill``, a CI timeout) stop the workers.
+    ``background`` triages new signatures meanwhile; it stops with the workers.
     """
     options = workers.options
     started = time.monotonic()
@@ -39,6 +46,8 @@ def watch(workers: Workers, known_before: set[str], out: TextIO) -> bool:
                 workers.stop()
             if options.max_time is not None and now - started > options.max_time + 20:
                 workers.stop()  # the workers stop themselves; this is the backstop
+            if background is not None:
+                background.step()
             if now - last_line >= (1.0 if tty else 10.0):
                 last_line = now
                 _progress(workers, now - started, tty, out)
@@ -47,6 +56,8 @@ def watch(workers: Workers, known_before: set[str], out: TextIO) -> bool:
         interrupted = True
         workers.stop()
     finally:
+        if background is not None:
+            background.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     if tty:

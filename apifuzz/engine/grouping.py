@@ -18,12 +18,9 @@ from apifuzz.engine.bugs import BugRecord, load_bugs, mark_bug, move_variant
 from apifuzz.engine.crashes import MINIMIZED_NAME, CrashRecord, read_minimize_record
 from apifuzz.engine.rootcause import Case, RootCause
 
-#: Signatures of one known bug compared with a new one: the representative and a few variants.
-COMPARED_PER_BUG = 4
-
 
 @dataclass(frozen=True)
-class Decision:
+class Outcome:
     """What triage did with one folder."""
 
     key: str  # the signature's key
@@ -51,7 +48,7 @@ def case_of(record: CrashRecord) -> Case | None:
 
 def triage_pending(
     root: Path, root_cause: RootCause, log: Callable[[str], None] = lambda line: None
-) -> list[Decision]:
+) -> list[Outcome]:
     """Decide every pending folder of ``root`` (a ``crashes/`` folder); what was decided."""
     bugs = load_bugs(root)
     known = [b for b in bugs.bugs if b.triage is not None and b.triage.status == "bug"]
@@ -69,15 +66,16 @@ def triage_pending(
     return decisions
 
 
-def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -> Decision:
+def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -> Outcome:
     record = pending.representative
     case = case_of(record)
     if case is None:
         reason = "not minimized (flaky or no longer shown): kept apart"
         mark_bug(record.folder, reason)
-        return Decision(record.key, record.key, reason, record.folder)
+        return Outcome(record.key, record.key, reason, record.folder)
     for bug in known:
-        for other in bug.signatures[:COMPARED_PER_BUG]:
+        # Every variant: a known script's normal form is reduced once and cached.
+        for other in bug.signatures:
             other_case = case_of(other)
             if other_case is None:
                 continue
@@ -85,7 +83,7 @@ def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -
             if verdict.same:
                 record.folder = move_variant(record.folder, bug.folder, verdict.reason)
                 bug.variants.append(record)
-                return Decision(record.key, bug.key, verdict.reason, record.folder)
+                return Outcome(record.key, bug.key, verdict.reason, record.folder)
     reason = "no known bug shares its cause"
     mark_bug(record.folder, reason)
-    return Decision(record.key, record.key, reason, record.folder)
+    return Outcome(record.key, record.key, reason, record.folder)
