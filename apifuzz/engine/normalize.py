@@ -51,7 +51,7 @@ from apifuzz.model.registry import MethodSpec
 GENERIC = 3
 
 #: Replays one reduction may spend; past it the form reached so far is kept.
-BUDGET = 600
+BUDGET = 2000
 
 Script = tuple[str, ...]
 Arg = tuple[ParamType, str]  # a parameter's type and the literal given for it
@@ -149,7 +149,7 @@ class Calls:
             return None
         params = parsed.method.params
         return parsed.method, tuple(
-            (p.type, format_literal(a)) for p, a in zip(params, parsed.args, strict=False)
+            (p.type, _literal(p.type, a)) for p, a in zip(params, parsed.args, strict=False)
         )
 
     def method(self, line: str) -> str | None:
@@ -212,7 +212,7 @@ class Calls:
             options = {smallest(ptype)}
             if isinstance(ptype, StrType):
                 options.add('"a"')  # the smallest string a model that refuses "" accepts
-            if isinstance(ptype, IntType) and text.lstrip("-").isdigit():
+            if isinstance(ptype, IntType | RefType) and text.lstrip("-").isdigit():
                 value = int(text)
                 options |= {"1", str(value // 2), str(value - 1)}
             for option in options:
@@ -222,27 +222,70 @@ class Calls:
                     out.add(self.render(method, tuple(literals)))
         return sorted(out, key=self.key)
 
+    def refs(self, line: str) -> set[tuple[str, int]]:
+        """The object ids a statement names: (kind, Ref literal), in lists and tuples too."""
+        found: set[tuple[str, int]] = set()
+        parsed = self.parser.parse(line)
+        if isinstance(parsed, Call):
+            for param, value in zip(parsed.method.params, parsed.args, strict=False):
+                _map_refs(param.type, value, lambda kind, ref: found.add((kind, ref)) or ref)
+        return found
+
+    def map_refs(self, line: str, change: Callable[[str, int], int]) -> str:
+        """The statement with every Ref literal ``ref`` of kind ``kind`` made ``change(kind, ref)``."""
+        parsed = self.parser.parse(line)
+        if not isinstance(parsed, Call) or len(parsed.args) > len(parsed.method.params):
+            return line
+        params = parsed.method.params
+        literals = tuple(
+            _literal(p.type, _map_refs(p.type, a, change))
+            for p, a in zip(params, parsed.args, strict=False)
+        )
+        return self.render(parsed.method, literals)
+
     def renamed(self, script: Script) -> Iterator[Script]:
         """The script with one object id (a Ref literal of one kind) renamed to a smaller one."""
-        refs: set[tuple[str, int]] = set()
-        for line in script:
-            parsed = self.parse(line)
-            for ptype, text in parsed[1] if parsed else ():
-                if isinstance(ptype, RefType) and text.isdigit():
-                    refs.add((ptype.kind, int(text)))
+        refs = set().union(*(self.refs(line) for line in script))
         for kind, value in sorted(refs):
             for smaller in range(value):
-                yield tuple(self._rename(line, kind, value, smaller) for line in script)
+                yield tuple(
+                    self.map_refs(line, lambda k, r: smaller if (k, r) == (kind, value) else r)
+                    for line in script
+                )
 
-    def _rename(self, line: str, kind: str, old: int, new: int) -> str:
-        parsed = self.parse(line)
-        if parsed is None:
-            return line
-        literals = tuple(
-            str(new) if isinstance(t, RefType) and t.kind == kind and a == str(old) else a
-            for t, a in parsed[1]
-        )
-        return self.render(parsed[0], literals)
+    def shifted(self, script: Script, start: int) -> Iterator[Script]:
+        """``script`` with every Ref literal of one kind at or above one value, in the
+        statements from ``start`` on, made one smaller."""
+        refs = set().union(*(self.refs(line) for line in script[start:]))
+        for kind, low in sorted(r for r in refs if r[1] > 0):
+            yield script[:start] + tuple(
+                self.map_refs(line, lambda k, r: r - 1 if k == kind and r >= low else r)
+                for line in script[start:]
+            )
+
+
+def _literal(ptype: ParamType, value: object) -> str:
+    """A parsed literal as script text; a set's members sorted, once each (their order
+    and repetition mean nothing, so equal sets read the same)."""
+    if isinstance(ptype, SetType) and isinstance(value, list):
+        members = {format_literal(v): v for v in value}
+        return "[" + " ".join(sorted(members, key=_literal_key)) + "]"
+    return format_literal(value)
+
+
+def _map_refs(ptype: ParamType, value: object, change: Callable[[str, int], int]) -> object:
+    """A parsed literal with ``change`` applied to every Ref literal inside it."""
+    match ptype:
+        case RefType() if isinstance(value, int) and not isinstance(value, bool):
+            return change(ptype.kind, value)
+        case OptionalType():
+            return value if value is None else _map_refs(ptype.inner, value, change)
+        case ListType() | SetType() | VarTupleType() if isinstance(value, list):
+            return [_map_refs(ptype.inner, v, change) for v in value]
+        case TupleType() if isinstance(value, list) and len(value) == len(ptype.items):
+            return [_map_refs(t, v, change) for t, v in zip(ptype.items, value, strict=True)]
+        case _:
+            return value
 
 
 def is_factory(calls: Calls, line: str) -> bool:
@@ -281,6 +324,7 @@ class Reducer:
         self.replays = 0
         self._outcomes: dict[Script, Outcome | None] = {}
         self._left = 0
+        self._guide: Script = ()  # statements of the form a descent tries to meet
 
     def outcome(self, script: Script) -> Outcome | None:
         """The outcome of ``script`` (cached); raises _Spent past the budget."""
@@ -303,12 +347,63 @@ class Reducer:
         current = tuple(self.calls.canonical(line) for line in lines)
         if not self._keeps(current, first.surface):
             current = lines
+        return Form(self._descend(current, first.surface), first.surface, self.replays - spent)
+
+    def _descend(self, script: Script, surface: Surface) -> Script:
+        """Greedy descent from ``script`` until no move goes down or the budget is spent."""
         try:
-            while (step := self._step(current, first.surface)) is not None:
-                current = step
+            while (step := self._step(script, surface)) is not None:
+                script = step
         except _Spent:
             pass
-        return Form(current, first.surface, self.replays - spent)
+        return script
+
+    def meets(self, one: Form, two: Form) -> bool:
+        """Whether ``one`` turns into ``two`` one statement at a time, each script on the
+        way failing the same way, or a descent gets there after the first such step:
+        both are local minima of one failure, stuck on either side of a step that is not
+        downhill (statements that must change together).
+
+        Forms of equal length only, differing in at least two statements (with one, the
+        step is ``two`` itself: two bugs one statement apart).  A step that changes the
+        method and the signature needs a generic slot, as in the descent."""
+        a, b = one.statements, two.statements
+        differ = [k for k in range(len(a)) if len(a) == len(b) and a[k] != b[k]]
+        if len(differ) < 2 or one.surface != two.surface:
+            return False
+        self._left = self.budget
+        self._guide = b[:-1]
+        try:
+            steps = self._walk(a, b, differ, one.surface)
+            return steps is None or any(self._descend(s, one.surface) == b for s in steps)
+        except _Spent:
+            return False
+        finally:
+            self._guide = ()
+
+    def _walk(
+        self, a: Script, b: Script, differ: list[int], surface: Surface
+    ) -> list[Script] | None:
+        """Walk from ``a`` to ``b`` taking ``b``'s statements one position at a time
+        through failing scripts; None when ``b`` is reached, else the first steps."""
+        first: list[Script] = []
+        stack, seen = [a], {a}
+        while stack:
+            here = stack.pop()
+            for k in (k for k in differ if here[k] != b[k]):
+                step = (*here[:k], b[k], *here[k + 1 :])
+                if step in seen or not self._keeps(step, surface):
+                    continue
+                same_method = self.calls.method(here[k]) == self.calls.method(b[k])
+                if not same_method and not self._may_move(here, step, k, surface):
+                    continue
+                if step == b:
+                    return None
+                seen.add(step)
+                stack.append(step)
+                if here == a:
+                    first.append(step)
+        return first
 
     def _keeps(self, script: Script, surface: Surface) -> bool:
         out = self.outcome(script)
@@ -317,7 +412,14 @@ class Reducer:
     def _step(self, script: Script, surface: Surface) -> Script | None:
         """One move down, or None at the bottom."""
         order = self.calls.order
-        for move in (self._deletions, self._replacements, self._renamings, self._lateral):
+        for move in (
+            self._deletions,
+            self._replacements,
+            self._renamings,
+            self._reorderings,
+            self._lateral,
+            self._shifted,
+        ):
             for candidate, slot in move(script, surface):
                 if (
                     order(candidate) < order(script)
@@ -335,22 +437,29 @@ class Reducer:
         before, after = self.outcome(script), self.outcome(candidate)
         if before is None or after is None or before.signature == after.signature:
             return True
-        return len(self.manifestations(candidate, surface)) >= GENERIC
+        return len(self.manifestations(candidate, surface, {before.signature})) >= GENERIC
 
-    def manifestations(self, script: Script, surface: Surface) -> set[Signature]:
+    def manifestations(
+        self, script: Script, surface: Surface, seen: set[Signature] | None = None
+    ) -> set[Signature]:
         """The signatures the failure shows when one statement before the last is replaced
         by another call (``script``'s own included); stops once it found :data:`GENERIC`."""
-        found: set[Signature] = set()
+        found: set[Signature] = set(seen or ())
         own = self.outcome(script)
         if own is not None:
             found.add(own.signature)
         for slot in range(len(script) - 1):
-            for line in self.calls.replacements(script[slot]):
-                out = self.outcome((*script[:slot], line, *script[slot + 1 :]))
-                if out is not None and out.surface == surface and out.line == len(script):
-                    found.add(out.signature)
-                    if len(found) >= GENERIC:
-                        return found
+            old = script[slot]
+            for line in self.calls.replacements(old):
+                candidates = [(*script[:slot], line, *script[slot + 1 :])]
+                if script.count(old) > 1 and slot == script.index(old):
+                    candidates.append(tuple(line if x == old else x for x in script))
+                for candidate in candidates:
+                    out = self.outcome(candidate)
+                    if out is not None and out.surface == surface and out.line == len(script):
+                        found.add(out.signature)
+                        if len(found) >= GENERIC:
+                            return found
         return found
 
     # -- moves: (candidate, the slot whose method changed or None) ----------------------
@@ -366,6 +475,9 @@ class Reducer:
         for i, line in enumerate(script):
             last = i == len(script) - 1
             options = calls.shrunk(line) if last else calls.replacements(line) + calls.shrunk(line)
+            if not last:
+                # One statement more like another: of this script, or of the form it meets.
+                options += [x for x in (*script[:-1], *self._guide) if x != line]
             for option in sorted(set(options), key=calls.key):
                 if calls.key(option) >= calls.key(line):
                     break
@@ -373,6 +485,23 @@ class Reducer:
                 yield (*script[:i], option, *script[i + 1 :]), changed
                 if script.count(line) > 1 and not last:
                     yield tuple(option if x == line else x for x in script), changed
+
+    def _reorderings(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
+        """A statement moved before a larger one: independent statements in canonical order."""
+        key = self.calls.key
+        for j in range(1, len(script) - 1):
+            for i in range(j):
+                if key(script[j]) < key(script[i]):
+                    rest = script[:j] + script[j + 1 :]
+                    yield (*rest[:i], script[j], *rest[i:]), None
+
+    def _shifted(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
+        """A statement deleted and the later object ids of one kind moved down by one:
+        ids count the objects made so far, so deleting a statement that made one shifts
+        every later reference."""
+        for i in range(len(script) - 1):
+            rest = script[:i] + script[i + 1 :]
+            yield from ((c, None) for c in self.calls.shifted(rest, i))
 
     def _renamings(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
         for candidate in self.calls.renamed(script):

@@ -110,6 +110,8 @@ class RootCause:
             return Decision(True, f"same signature, {one.surface.describe()}")
         if one.statements == two.statements:
             return Decision(True, f"both reduce to: {one.text()}")
+        if self.reducer.meets(one, two) or self.reducer.meets(two, one):
+            return Decision(True, f"one reduces to the other: {one.text()} | {two.text()}")
         return Decision(False, f"different normal forms: {one.text()} | {two.text()}")
 
     def _across(self, one: Form, two: Form) -> Decision:
