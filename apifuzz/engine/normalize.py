@@ -10,41 +10,27 @@ and the order of the moves never depends on chance.
 
 Moves, the first that keeps the failure wins and the descent starts over:
 delete a statement; replace a statement, or every copy of it, by a smaller
-call; rename one object id to a smaller one everywhere; shrink one argument;
-swap a statement for any call when that lets another statement go.  A
-replacement that moves the failure to another signature is taken only where
-the slot is generic (see :data:`GENERIC`).
+call or by a copy of another statement; shrink one argument (an object id
+too); rename one object id to a smaller one everywhere; move a statement
+before a larger one (independent statements end up in canonical order);
+swap a statement for any call when that lets another statement go; delete a
+statement and shift the later ids of one kind down by one (ids count the
+objects made so far).  A replacement that moves the failure to another
+signature is taken only where the slot is generic (see :data:`GENERIC`).
+
+Two forms of one failure can still be local minima on either side of a step
+that is not downhill; :meth:`Reducer.meets` looks for a path between them.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import assert_never
 
+from apifuzz.engine.calls import Calls, Script, statements
 from apifuzz.engine.judge import Judge
 from apifuzz.engine.triage import Signature
-from apifuzz.interpreter.literals import format_literal
-from apifuzz.interpreter.parser import Call, Factory, LineParser, is_blank
 from apifuzz.interpreter.report import Bug
-from apifuzz.language import Language
-from apifuzz.model.params import (
-    BoolType,
-    BytesType,
-    EnumType,
-    FloatType,
-    IntType,
-    ListType,
-    OptionalType,
-    ParamType,
-    RefType,
-    SetType,
-    StrType,
-    TupleType,
-    VarTupleType,
-)
-from apifuzz.model.registry import MethodSpec
 
 #: How many different methods must keep a failure at one place before that place
 #: counts as generic: two independent bugs reachable from one slot account for two.
@@ -52,9 +38,6 @@ GENERIC = 3
 
 #: Replays one reduction may spend; past it the form reached so far is kept.
 BUDGET = 2000
-
-Script = tuple[str, ...]
-Arg = tuple[ParamType, str]  # a parameter's type and the literal given for it
 
 
 @dataclass(frozen=True)
@@ -99,198 +82,6 @@ class Form:
     def text(self) -> str:
         """The statements on one line: ``dt 0 ; u ; dt 0 ; r``."""
         return " ; ".join(self.statements)
-
-
-def smallest(ptype: ParamType) -> str:
-    """The smallest literal of a type: 0, false, "", the first enum member, none, []."""
-    match ptype:
-        case RefType() | IntType():
-            return "0"
-        case BoolType():
-            return "false"
-        case FloatType():
-            return "0.0"
-        case StrType():
-            return '""'
-        case BytesType():
-            return 'b""'
-        case EnumType():
-            return ptype.members()[0].name
-        case OptionalType():
-            return "none"
-        case ListType() | SetType() | VarTupleType() | TupleType():
-            return "[]"
-        case _:
-            assert_never(ptype)
-
-
-def statements(script: str) -> Script:
-    """The statements of a script: no blank or comment-only lines."""
-    return tuple(line.strip() for line in script.split("\n") if not is_blank(line))
-
-
-def _literal_key(text: str) -> tuple[int, str]:
-    return (len(text), text)
-
-
-class Calls:
-    """Statements as calls of one language: parse, render, order and propose replacements."""
-
-    def __init__(self, language: Language) -> None:
-        self.language = language
-        self.parser = LineParser(language)
-        self.rank = {m.name: k for k, m in enumerate(language.methods)}
-        self.methods = language.methods
-        self.parse = functools.lru_cache(maxsize=4096)(self._parse)
-
-    def _parse(self, line: str) -> tuple[MethodSpec, tuple[Arg, ...]] | None:
-        parsed = self.parser.parse(line)
-        if not isinstance(parsed, Call) or len(parsed.args) > len(parsed.method.params):
-            return None
-        params = parsed.method.params
-        return parsed.method, tuple(
-            (p.type, _literal(p.type, a)) for p, a in zip(params, parsed.args, strict=False)
-        )
-
-    def method(self, line: str) -> str | None:
-        """The method a statement calls (None: not a call)."""
-        parsed = self.parse(line)
-        return parsed[0].name if parsed else None
-
-    def render(self, method: MethodSpec, literals: Iterator[str] | tuple[str, ...]) -> str:
-        """``alias arg arg``."""
-        return " ".join([self.language.aliases[method.name], *literals])
-
-    def canonical(self, line: str) -> str:
-        """The statement written with its alias and canonical literals."""
-        parsed = self.parse(line)
-        return self.render(parsed[0], tuple(a for _, a in parsed[1])) if parsed else line
-
-    def order(
-        self, script: Script
-    ) -> tuple[int, tuple[tuple[int, tuple[tuple[int, str], ...]], ...]]:
-        """The order of scripts: fewer statements first, then statement by statement."""
-        return (len(script), tuple(self.key(line) for line in script))
-
-    def key(self, line: str) -> tuple[int, tuple[tuple[int, str], ...]]:
-        """The order of statements: method rank, then the literals, shorter first."""
-        parsed = self.parse(line)
-        if parsed is None:  # a factory line or an unparsable one: before every call
-            return (-1, (_literal_key(line),))
-        return (self.rank[parsed[0].name], tuple(_literal_key(a) for _, a in parsed[1]))
-
-    def replacements(self, line: str) -> list[str]:
-        """Calls of every method, sorted: arguments taken from ``line`` where the types
-        match (so a replacement touches the same objects), else the smallest values."""
-        parsed = self.parse(line)
-        pool = parsed[1] if parsed else ()
-        found = set()
-        for method in self.methods:
-            params = method.params[: method.required_count]
-            used: set[int] = set()
-            aligned = []
-            for param in params:
-                k = next(
-                    (k for k, (t, _) in enumerate(pool) if t == param.type and k not in used),
-                    None,
-                )
-                if k is not None:
-                    used.add(k)
-                aligned.append(pool[k][1] if k is not None else smallest(param.type))
-            found.add(self.render(method, tuple(aligned)))
-            found.add(self.render(method, tuple(smallest(p.type) for p in params)))
-        return sorted(found, key=self.key)
-
-    def shrunk(self, line: str) -> list[str]:
-        """The statement with one argument made smaller, smallest first."""
-        parsed = self.parse(line)
-        if parsed is None:
-            return []
-        method, args = parsed
-        out = set()
-        for k, (ptype, text) in enumerate(args):
-            options = {smallest(ptype)}
-            if isinstance(ptype, StrType):
-                options.add('"a"')  # the smallest string a model that refuses "" accepts
-            if isinstance(ptype, IntType | RefType) and text.lstrip("-").isdigit():
-                value = int(text)
-                options |= {"1", str(value // 2), str(value - 1)}
-            for option in options:
-                if _literal_key(option) < _literal_key(text):
-                    literals = [a for _, a in args]
-                    literals[k] = option
-                    out.add(self.render(method, tuple(literals)))
-        return sorted(out, key=self.key)
-
-    def refs(self, line: str) -> set[tuple[str, int]]:
-        """The object ids a statement names: (kind, Ref literal), in lists and tuples too."""
-        found: set[tuple[str, int]] = set()
-        parsed = self.parser.parse(line)
-        if isinstance(parsed, Call):
-            for param, value in zip(parsed.method.params, parsed.args, strict=False):
-                _map_refs(param.type, value, lambda kind, ref: found.add((kind, ref)) or ref)
-        return found
-
-    def map_refs(self, line: str, change: Callable[[str, int], int]) -> str:
-        """The statement with every Ref literal ``ref`` of kind ``kind`` made ``change(kind, ref)``."""
-        parsed = self.parser.parse(line)
-        if not isinstance(parsed, Call) or len(parsed.args) > len(parsed.method.params):
-            return line
-        params = parsed.method.params
-        literals = tuple(
-            _literal(p.type, _map_refs(p.type, a, change))
-            for p, a in zip(params, parsed.args, strict=False)
-        )
-        return self.render(parsed.method, literals)
-
-    def renamed(self, script: Script) -> Iterator[Script]:
-        """The script with one object id (a Ref literal of one kind) renamed to a smaller one."""
-        refs = set().union(*(self.refs(line) for line in script))
-        for kind, value in sorted(refs):
-            for smaller in range(value):
-                yield tuple(
-                    self.map_refs(line, lambda k, r: smaller if (k, r) == (kind, value) else r)
-                    for line in script
-                )
-
-    def shifted(self, script: Script, start: int) -> Iterator[Script]:
-        """``script`` with every Ref literal of one kind at or above one value, in the
-        statements from ``start`` on, made one smaller."""
-        refs = set().union(*(self.refs(line) for line in script[start:]))
-        for kind, low in sorted(r for r in refs if r[1] > 0):
-            yield script[:start] + tuple(
-                self.map_refs(line, lambda k, r: r - 1 if k == kind and r >= low else r)
-                for line in script[start:]
-            )
-
-
-def _literal(ptype: ParamType, value: object) -> str:
-    """A parsed literal as script text; a set's members sorted, once each (their order
-    and repetition mean nothing, so equal sets read the same)."""
-    if isinstance(ptype, SetType) and isinstance(value, list):
-        members = {format_literal(v): v for v in value}
-        return "[" + " ".join(sorted(members, key=_literal_key)) + "]"
-    return format_literal(value)
-
-
-def _map_refs(ptype: ParamType, value: object, change: Callable[[str, int], int]) -> object:
-    """A parsed literal with ``change`` applied to every Ref literal inside it."""
-    match ptype:
-        case RefType() if isinstance(value, int) and not isinstance(value, bool):
-            return change(ptype.kind, value)
-        case OptionalType():
-            return value if value is None else _map_refs(ptype.inner, value, change)
-        case ListType() | SetType() | VarTupleType() if isinstance(value, list):
-            return [_map_refs(ptype.inner, v, change) for v in value]
-        case TupleType() if isinstance(value, list) and len(value) == len(ptype.items):
-            return [_map_refs(t, v, change) for t, v in zip(ptype.items, value, strict=True)]
-        case _:
-            return value
-
-
-def is_factory(calls: Calls, line: str) -> bool:
-    """True for the ``! ...`` line that sets the factory's parameters."""
-    return isinstance(calls.parser.parse(line), Factory)
 
 
 #: Runs one script; None when it showed no bug.

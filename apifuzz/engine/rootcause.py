@@ -25,15 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
+from apifuzz.engine.calls import Calls
 from apifuzz.engine.judge import Judge
-from apifuzz.engine.normalize import (
-    BUDGET,
-    GENERIC,
-    Calls,
-    Form,
-    Reducer,
-    judge_runner,
-)
+from apifuzz.engine.normalize import BUDGET, GENERIC, Form, Reducer, judge_runner
 from apifuzz.engine.triage import Signature
 from apifuzz.language import Language, LoadedTarget
 
