@@ -31,6 +31,9 @@ from apifuzz.engine.normalize import BUDGET, GENERIC, Form, Reducer, judge_runne
 from apifuzz.engine.triage import Signature
 from apifuzz.language import Language, LoadedTarget
 
+#: Statements a form may add to the state two failures share, its last one included.
+STEPS = 2
+
 
 @dataclass(frozen=True)
 class Case:
@@ -110,13 +113,24 @@ class RootCause:
 
     def _across(self, one: Form, two: Form) -> Decision:
         """Failures that surfaced differently: one bug only when one corrupted state breaks
-        many methods (not a shared setup that two bugs happen to start from)."""
+        many methods (not a shared setup that two bugs happen to start from).
+
+        The state is what both forms do before they part, plus what one of them does
+        next when it needs fewer than :data:`STEPS` more statements to fail (one
+        corruption can take a second call to show, as a clip deleted twice).  It must
+        break both methods and :data:`~apifuzz.engine.normalize.GENERIC` in all, each of
+        them only because of the last statement the forms share."""
         what = f"{one.surface.describe()} vs {two.surface.describe()}"
-        prefix = one.statements[:-1]
-        if not prefix or prefix != two.statements[:-1]:
+        a, b = one.statements[:-1], two.statements[:-1]
+        shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+        if not shared or max(len(a), len(b)) - shared >= STEPS:
             return Decision(False, f"different API methods: {what}")
-        broken = self.reducer.failing_methods(prefix, (one.statements[-1], two.statements[-1]))
-        if len(broken) < GENERIC:
-            return Decision(False, f"different API methods: {what} after a shared setup")
-        names = ", ".join(sorted(broken))
-        return Decision(True, f"one corrupted state breaks {len(broken)} methods: {names}")
+        lasts = (one.statements[-1], two.statements[-1])
+        both = {one.surface.method, two.surface.method}
+        for extra in dict.fromkeys(((), a[shared:], b[shared:])):
+            broken = self.reducer.failing_methods((*a[:shared], *extra), lasts)
+            broken -= self.reducer.failing_methods((*a[: shared - 1], *extra), lasts)
+            if len(broken) >= GENERIC and both <= broken:
+                names = ", ".join(sorted(broken))
+                return Decision(True, f"one corrupted state breaks {len(broken)} methods: {names}")
+        return Decision(False, f"different API methods: {what} after a shared setup")
