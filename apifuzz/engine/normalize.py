@@ -73,11 +73,13 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Form:
-    """A script's normal form, how its failure surfaced, and what the reduction cost."""
+    """A script's normal form, how its failure surfaced (and its signature there), and
+    what the reduction cost."""
 
     statements: Script
     surface: Surface
     replays: int
+    signature: Signature
 
     def text(self) -> str:
         """The statements on one line: ``dt 0 ; u ; dt 0 ; r``."""
@@ -138,7 +140,9 @@ class Reducer:
         current = tuple(self.calls.canonical(line) for line in lines)
         if not self._keeps(current, first.surface):
             current = lines
-        return Form(self._descend(current, first.surface), first.surface, self.replays - spent)
+        current = self._descend(current, first.surface)
+        last = self._outcomes[current] or first  # every step was replayed: it is cached
+        return Form(current, first.surface, self.replays - spent, last.signature)
 
     def _descend(self, script: Script, surface: Surface) -> Script:
         """Greedy descent from ``script`` until no move goes down or the budget is spent."""

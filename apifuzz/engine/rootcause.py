@@ -21,7 +21,7 @@ When unsure it keeps failures apart: a merge must never hide a bug.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
@@ -125,6 +125,12 @@ class RootCause:
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
         if not shared or max(len(a), len(b)) - shared >= STEPS:
             return Decision(False, f"different API methods: {what}")
+        if len(a) != len(b) and replace(one.signature, method="") != replace(
+            two.signature, method=""
+        ):
+            # A state that takes one more call to show is one state only where both
+            # fail alike: the same assertion, in the same frame.
+            return Decision(False, f"different API methods: {what}, different failures")
         lasts = (one.statements[-1], two.statements[-1])
         both = {one.surface.method, two.surface.method}
         for extra in dict.fromkeys(((), a[shared:], b[shared:])):

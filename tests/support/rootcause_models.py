@@ -171,3 +171,79 @@ class Tally:
 
 
 tally_target = Target(Tally, expected=(Refused,))
+
+
+class Crate:
+    """Items packed in bundles: sets and lists of object ids, for normal forms of calls."""
+
+    def __init__(self) -> None:
+        self.items: list[int] = []
+
+    @ids("item")
+    def item_ids(self) -> list[int]:
+        return list(self.items)
+
+    @api
+    def make(self) -> int:
+        self.items.append(len(self.items) + 1)
+        return self.items[-1]
+
+    @api
+    def bundle(self, items: set[Item]) -> int:
+        return len(items)
+
+    @api
+    def chain(self, items: list[Item], weight: int) -> int:
+        return len(items) * weight
+
+
+crate_target = Target(Crate, expected=(Refused,))
+
+
+class Library:
+    """Books counted per shelf; ``copy`` adds a book without counting it (one corruption
+    that shows in several methods, in some only at their second call)."""
+
+    def __init__(self) -> None:
+        self.books: dict[int, str] = {}
+        self.counted = 0
+        self.next = 1
+
+    @ids("book")
+    def book_ids(self) -> list[int]:
+        return sorted(self.books)
+
+    @api
+    def add(self) -> int:
+        self.books[self.next] = "new"
+        self.counted += 1
+        self.next += 1
+        return self.next - 1
+
+    @api
+    def copy(self, book: Annotated[int, Ref("book")]) -> int:
+        self.books[self.next] = self.books[book]  # the bug: not counted
+        self.next += 1
+        return self.next - 1
+
+    @api
+    def remove(self, book: Annotated[int, Ref("book")]) -> None:
+        del self.books[book]
+        self._uncount()
+
+    @api
+    def clear(self) -> None:
+        for book in list(self.books):
+            self.remove(book)
+
+    @api
+    def stocktake(self) -> int:
+        assert self.counted == len(self.books), "count and books differ"
+        return self.counted
+
+    def _uncount(self) -> None:
+        assert self.counted > 0, "counted below zero"
+        self.counted -= 1
+
+
+library_target = Target(Library, expected=(Refused,))
