@@ -81,3 +81,15 @@ def test_two_redo_handlers_with_a_bug_each_are_two_bugs() -> None:
     decision = rootcause.same_bug(double, negate)
     assert not decision.same, decision.reason
     assert rootcause.same_bug(double, case(interpreter, "set 7\ndouble\nundo\nredo\n")).same
+
+
+def test_a_corruption_that_takes_a_second_call_to_show_is_one_bug() -> None:
+    # A copied book is never counted: ``clear`` trips over it at once, ``remove``
+    # only at its second call, in the same assertion.
+    rootcause, interpreter = triage("rootcause_models:library_target")
+    at_once = case(interpreter, "add\ncopy 0\nclear\n")
+    second_call = case(interpreter, "add\ncopy 0\nremove 0\nremove 0\n")
+    assert at_once.signature.method != second_call.signature.method
+    decision = rootcause.same_bug(at_once, second_call)
+    assert decision.same, decision.reason
+    assert "corrupted state" in decision.reason

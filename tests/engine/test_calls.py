@@ -1,0 +1,33 @@
+"""Statements as calls: the canonical text, object ids and smaller calls normal forms use."""
+
+from __future__ import annotations
+
+from apifuzz.engine.calls import Calls
+from apifuzz.language import Language, LoadedTarget
+
+
+def calls(spec: str) -> Calls:
+    return Calls(Language.build(LoadedTarget.load(spec).target))
+
+
+def test_a_set_reads_the_same_whatever_the_order_and_repeats() -> None:
+    crate = calls("rootcause_models:crate_target")
+    assert crate.canonical("bundle [2 0 2]") == crate.canonical("bundle [0 2]") == "b [0 2]"
+    # A list keeps its order and its repeats: they can mean something.
+    assert crate.canonical("chain [2 0 2] 3") == "c [2 0 2] 3"
+
+
+def test_object_ids_inside_lists_are_found_renamed_and_shifted() -> None:
+    crate = calls("rootcause_models:crate_target")
+    assert crate.refs("chain [3 1] 2") == {("item", 3), ("item", 1)}
+    renamed = list(crate.renamed(("bundle [2 0]", "chain [2] 1")))
+    assert ("b [0 1]", "c [1] 1") in renamed  # 2 -> 1 everywhere
+    # Deleting a statement that made an object shifts the later ids from there on.
+    shifted = list(crate.shifted(("make", "bundle [2 0]", "chain [2 1] 1"), 1))
+    assert ("make", "b [0 1]", "c [1 0] 1") in shifted  # ids >= 1 down by one
+    assert all(script[0] == "make" for script in shifted)
+
+
+def test_an_object_id_shrinks_like_a_number() -> None:
+    shelf = calls("rootcause_models:shelf_target")
+    assert shelf.shrunk("resize 4 0") == ["re 0 0", "re 1 0", "re 2 0", "re 3 0"]

@@ -1,0 +1,97 @@
+"""Normal forms with a scripted runner: which scripts fail is given, so each move is seen alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from apifuzz.engine.calls import Calls, Script
+from apifuzz.engine.normalize import Form, Outcome, Reducer, Surface
+from apifuzz.engine.triage import Signature
+from apifuzz.language import Language, LoadedTarget
+
+# The disk model's aliases: e erase, r restore, s set_quota, sn snapshot, w write.
+IN_RESTORE = Surface("exception", "restore", None, None)
+
+
+def fails_in(function: str) -> Outcome:
+    signature = Signature("exception", "AssertionError", "disk.py", function, 1, "", "restore")
+    return Outcome(signature, IN_RESTORE, 0)  # line: set by the runner
+
+
+def reducer(fails: Callable[[Script], str | None]) -> Reducer:
+    """A reducer whose replays fail at ``restore`` in the function ``fails`` names."""
+    calls = Calls(Language.build(LoadedTarget.load("rootcause_models:disk_target").target))
+
+    def run(script: Script) -> Outcome | None:
+        script = tuple(calls.canonical(line) for line in script)
+        function = fails(script) if script and script[-1] == "r" else None
+        if function is None:
+            return None
+        return Outcome(fails_in(function).signature, IN_RESTORE, len(script))
+
+    return Reducer(calls, run)
+
+
+def form(reduce: Reducer, script: str) -> Form:
+    found = reduce.reduce(script)
+    assert found is not None, script
+    return found
+
+
+def test_independent_statements_end_in_one_order() -> None:
+    def both_before(script: Script) -> str | None:
+        if "e" in script and "sn" in script:
+            return "erase_first" if script.index("e") < script.index("sn") else "snapshot_first"
+        return None
+
+    reduce = reducer(both_before)
+    one = form(reduce, "snapshot\nerase\nrestore")
+    two = form(reduce, "erase\nsnapshot\nrestore")
+    assert one.statements == two.statements == ("e", "sn", "r")
+
+
+def test_a_statement_may_become_a_copy_of_another() -> None:
+    # No smaller number the shrinker offers turns 5 into 3; a copy of the other write does.
+    failing = {("w 3", "w 5", "r"): "twice", ("w 3", "w 3", "r"): "twice"}
+    assert form(reducer(failing.get), "write 3\nwrite 5\nrestore").statements == (
+        "w 3",
+        "w 3",
+        "r",
+    )
+
+
+def test_two_local_minima_of_one_failure_meet() -> None:
+    # Each form is stuck: the step between them goes up first (to "w 4 ; s 4 ; r").
+    failing = {("w 1", "s 4", "r"): "low", ("w 4", "s 4", "r"): "high", ("w 4", "s 1", "r"): "x"}
+    reduce = reducer(failing.get)
+    one, two = form(reduce, "write 1\nset_quota 4\nrestore"), form(reduce, "w 4\ns 1\nr")
+    assert one.statements != two.statements
+    assert reduce.meets(one, two) and reduce.meets(two, one)
+
+
+def test_forms_one_statement_apart_do_not_meet() -> None:
+    # The step between them is the other form itself: two bugs one statement apart.
+    failing = {("w 1", "s 4", "r"): "four", ("w 1", "s 2", "r"): "two"}
+    reduce = reducer(failing.get)
+    one, two = form(reduce, "w 1\ns 4\nr"), form(reduce, "w 1\ns 2\nr")
+    assert not reduce.meets(one, two) and not reduce.meets(two, one)
+
+
+def test_forms_with_no_failing_path_between_them_do_not_meet() -> None:
+    failing = {("w 1", "s 4", "r"): "low", ("w 4", "s 1", "r"): "high"}
+    reduce = reducer(failing.get)
+    one, two = form(reduce, "w 1\ns 4\nr"), form(reduce, "w 4\ns 1\nr")
+    assert not reduce.meets(one, two) and not reduce.meets(two, one)
+
+
+def test_a_statement_and_its_copies_change_together_when_counting_manifestations() -> None:
+    # "X ; X ; restore" fails for several X: the slot is generic although no single
+    # copy can change alone.
+    failing = {("w 1", "w 1", "r"): "write", ("e", "e", "r"): "erase", ("sn", "sn", "r"): "snap"}
+    reduce = reducer(failing.get)
+    reduce._left = reduce.budget
+    found = reduce.manifestations(("w 1", "w 1", "r"), IN_RESTORE)
+    assert {s.function for s in found} == {"write", "erase", "snap"}
+    # The signature a move comes from counts as one more.
+    start = fails_in("before").signature
+    assert start in reduce.manifestations(("w 1", "w 1", "r"), IN_RESTORE, {start})
