@@ -176,6 +176,34 @@ class Reducer:
         finally:
             self._guide = ()
 
+    def recast(self, form: Form) -> list[Script]:
+        """The normal forms ``form`` reaches when a statement it repeats becomes another
+        call, every copy at once, and the failure then surfaces in another method, in a
+        generic way (under at least :data:`GENERIC` signatures).
+
+        Every copy at once keeps the script's shape (which statements are equal), so the
+        new failure is the same play with other props: an edit done, undone and done
+        again.  One statement alone may not change: that can add a step of its own to
+        the play, the shape of another bug."""
+        a = form.statements
+        repeated = dict.fromkeys(x for x in a[:-1] if a.count(x) > 1 and x != a[-1])
+        found: list[Script] = []
+        self._left = self.budget
+        try:
+            for line in repeated:
+                for option in self.calls.replacements(line):
+                    if self.calls.method(option) == self.calls.method(line):
+                        continue
+                    recast = tuple(option if x == line else x for x in a)
+                    out = self.outcome(recast)
+                    if out is None or out.line != len(a) or out.surface == form.surface:
+                        continue
+                    if len(self.manifestations(recast, out.surface)) >= GENERIC:
+                        found.append(self._descend(recast, out.surface))
+        except _Spent:
+            pass
+        return found
+
     def _walk(
         self, a: Script, b: Script, differ: list[int], surface: Surface
     ) -> list[Script] | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
-from apifuzz.engine.calls import Calls
+from apifuzz.engine.calls import Calls, Script
 from apifuzz.engine.judge import Judge
 from apifuzz.engine.normalize import BUDGET, GENERIC, Form, Reducer, judge_runner
 from apifuzz.engine.triage import Signature
@@ -79,6 +79,7 @@ class RootCause:
         self.calls = Calls(language)
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
         self._forms: dict[str, Form | None] = {}
+        self._recasts: dict[Script, list[Script]] = {}
 
     @property
     def replays(self) -> int:
@@ -102,6 +103,8 @@ class RootCause:
             same = known.signature == new.signature
             return Decision(same, "same signature, not replayable" if same else "not replayable")
         if one.surface != two.surface:
+            if two.statements in self._recast(one) or one.statements in self._recast(two):
+                return Decision(True, f"a repeated statement replaced: {one.text()} | {two.text()}")
             return self._across(one, two)
         if known.signature == new.signature:
             return Decision(True, f"same signature, {one.surface.describe()}")
@@ -110,6 +113,11 @@ class RootCause:
         if self.reducer.meets(one, two) or self.reducer.meets(two, one):
             return Decision(True, f"one reduces to the other: {one.text()} | {two.text()}")
         return Decision(False, f"different normal forms: {one.text()} | {two.text()}")
+
+    def _recast(self, form: Form) -> list[Script]:
+        if form.statements not in self._recasts:
+            self._recasts[form.statements] = self.reducer.recast(form)
+        return self._recasts[form.statements]
 
     def _across(self, one: Form, two: Form) -> Decision:
         """Failures that surfaced differently: one bug only when one corrupted state breaks

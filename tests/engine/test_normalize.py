@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from apifuzz.engine.calls import Calls, Script
 from apifuzz.engine.normalize import Form, Outcome, Reducer, Surface
@@ -27,6 +28,10 @@ def reducer(fails: Callable[[Script], str | None]) -> Reducer:
         function = fails(script) if script and script[-1] == "r" else None
         if function is None:
             return None
+        if function.startswith("check "):  # an invariant that breaks after restore
+            signature = Signature("invariant", "AssertionError", "disk.py", function, 2, "ok")
+            surface = Surface("invariant", "restore", None, "ok")
+            return Outcome(replace(signature, method="restore"), surface, len(script))
         return Outcome(fails_in(function).signature, IN_RESTORE, len(script))
 
     return Reducer(calls, run)
@@ -95,3 +100,20 @@ def test_a_statement_and_its_copies_change_together_when_counting_manifestations
     # The signature a move comes from counts as one more.
     start = fails_in("before").signature
     assert start in reduce.manifestations(("w 1", "w 1", "r"), IN_RESTORE, {start})
+
+
+def test_a_repeated_statement_recast_everywhere_may_surface_elsewhere() -> None:
+    # "X ; sn ; X ; restore": an invariant for X = w 1, an exception for three other X.
+    failing = {
+        ("w 1", "sn", "w 1", "r"): "check ok",
+        ("e", "sn", "e", "r"): "one",
+        ("s 0", "sn", "s 0", "r"): "two",
+        ("w 0", "sn", "w 0", "r"): "three",
+        ("sn", "s 1", "r"): "check ok",
+    }
+    reduce = reducer(failing.get)
+    repeated, other = form(reduce, "w 1\nsn\nw 1\nr"), form(reduce, "e\nsn\ne\nr")
+    assert repeated.surface != other.surface
+    assert other.statements in reduce.recast(repeated)
+    # A statement that is not repeated does not change alone: that is another play.
+    assert reduce.recast(form(reduce, "sn\ns 1\nr")) == []
