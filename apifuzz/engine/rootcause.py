@@ -8,12 +8,20 @@ replays, not from names: each minimized script is reduced to its normal form
 way at its last statement, and
 
 * two failures that surface in the same API method are one bug when their
-  normal forms are equal: what differed between them reduced away, or was a
-  generic statement that many calls can take the place of;
-* two failures that surface in different API methods are two bugs, unless
-  both reduce to the same statements before their last call and that state
-  makes at least :data:`~apifuzz.engine.normalize.GENERIC` different methods
-  fail: one corrupted state, many places where it shows.
+  normal forms are equal (what differed between them reduced away, or was a
+  generic statement that many calls can take the place of), or when one
+  form turns into the other one statement at a time through scripts that
+  fail the same way (two local minima of one failure; never forms one
+  statement apart, the shape of two bugs);
+* two failures that surface differently are two bugs, unless
+  - a statement one form repeats, recast into another call at every copy,
+    makes it fail the other way in a generic manner and reduce to the other
+    form (an edit done, undone and done again, with other props), or
+  - both do the same statements before they part, at most one more, and
+    that state makes at least :data:`~apifuzz.engine.normalize.GENERIC`
+    methods fail, both of theirs among them: one corrupted state, many
+    places where it shows.  A state that needs one more statement to show
+    counts only when both fail alike (same assertion, same frame).
 
 When unsure it keeps failures apart: a merge must never hide a bug.
 """
