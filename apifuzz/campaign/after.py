@@ -118,7 +118,7 @@ class AfterRun:
             return
         total = len(pending)
         self.out.write(
-            f"INFO: minimizing {total} bug{'s' if total > 1 else ''} "
+            f"INFO: minimizing {total} new signature{'s' if total > 1 else ''} "
             f"(up to {budget:g}s each, {self.options.jobs} at a time)\n"
         )
         self.out.flush()
