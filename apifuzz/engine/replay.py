@@ -120,7 +120,7 @@ class Reproduction:
     @property
     def reproduced(self) -> bool:
         """True when the recorded bug showed again."""
-        return self.found is not None and self.found == self.recorded
+        return self.recorded is not None and self.recorded.matches(self.found)
 
     def describe(self) -> str:
         """``reproduced: ...``, ``different bug: ... (recorded: ...)``, ``not reproduced: ...``."""
@@ -131,7 +131,7 @@ class Reproduction:
             return f"bug: {found.describe()} (no signature recorded)"
         if found is None:
             return f"not reproduced: no bug (recorded: {recorded.describe()})"
-        if found == recorded:
+        if recorded.matches(found):
             return f"reproduced: {found.describe()}"
         return f"different bug: {found.describe()} (recorded: {recorded.describe()})"
 
