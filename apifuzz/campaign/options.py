@@ -10,6 +10,8 @@ from typing import Literal
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.timeouts import timeout_error, timeout_ok
 from apifuzz.errors import UsageError
+from apifuzz.language import LOCK_NAME
+from apifuzz.language.aliases import AliasLock
 
 #: libFuzzer flags that relaunch argv[0] through a shell, which a Python harness is not;
 #: they then fail silently (a crashing seed reports 0 crashes; -merge retries 64 times).
@@ -41,6 +43,7 @@ class FuzzOptions:
         for folder in self.corpus:
             if not folder.is_dir():
                 raise UsageError(f"--corpus {folder}: no such folder")
+            AliasLock.load(folder / LOCK_NAME)  # the workdir's lock starts from it: read it now
         for flag in self.libfuzzer_args:
             if flag.split("=")[0] in UNSUPPORTED_FLAGS:
                 raise UsageError(
