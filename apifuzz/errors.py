@@ -34,6 +34,7 @@ _OS_ERROR_HINTS = {
     errno.EROFS: "it is on a read-only file system; choose another place",
     errno.ENOTDIR: "a part of that path is a file, not a folder",
     errno.EISDIR: "it is a folder; name a file",
+    errno.EEXIST: "it is a file, where a folder is needed",
 }
 
 

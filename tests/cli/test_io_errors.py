@@ -112,6 +112,29 @@ def test_write_lock_in_a_read_only_corpus(tmp_path: Path, read_only: Path) -> No
     assert error.startswith("apifuzz lang: error: cannot write alias lock ro/aliases.lock: ")
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cov", "fuzz_models", "seeds", "--html", "file/h"],
+         "apifuzz cov: error: --html file/h: cannot write file/h: Not a directory"),
+        (["cov", "fuzz_models", "seeds", "--json", "file/j.json"],
+         "apifuzz cov: error: --json file/j.json: cannot write file/j.json: Not a directory"),
+        (["trace", "fuzz_models", "--out", "file/c"],
+         "apifuzz trace: error: --out file/c: cannot write file/c/fuzz_models: Not a directory"),
+        (["minimize", "fuzz_models", "bug.txt", "-o", "file/m.txt"],
+         "apifuzz minimize: error: cannot write file: File exists; it is a file, where a folder "
+         "is needed"),
+    ],
+)  # fmt: skip
+def test_other_outputs_under_a_file(
+    tmp_path: Path, seeds: Path, args: list[str], message: str
+) -> None:
+    (tmp_path / "file").write_text("")
+    (tmp_path / "bug.txt").write_text("new 5\ndivide 0 100\n")
+    result = run(*args, cwd=tmp_path)
+    assert one_line_error(result, args[0]).startswith(message)
+
+
 # -- an unreadable alias lock ------------------------------------------------------------
 
 
