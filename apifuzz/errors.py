@@ -33,7 +33,7 @@ _OS_ERROR_HINTS = {
     errno.EPERM: "check its permissions, or choose another place",
     errno.EROFS: "it is on a read-only file system; choose another place",
     errno.ENOTDIR: "a part of that path is a file, not a folder",
-    errno.EISDIR: "it is a folder; name a file",
+    errno.EISDIR: "it is a folder, where a file is needed",
     errno.EEXIST: "it is a file, where a folder is needed",
 }
 

@@ -150,6 +150,15 @@ def test_a_lock_that_is_not_utf8(tmp_path: Path, seeds: Path, command: str) -> N
     )
 
 
+def test_a_lock_that_is_a_folder(tmp_path: Path, seeds: Path) -> None:
+    (seeds / "aliases.lock").mkdir()
+    result = run("lang", "fuzz_models", "--corpus", "seeds", cwd=tmp_path)
+    assert one_line_error(result, "lang") == (
+        "apifuzz lang: error: cannot read alias lock seeds/aliases.lock: Is a directory; "
+        "it is a folder, where a file is needed\n"
+    )
+
+
 # -- a full disk -------------------------------------------------------------------------
 
 
