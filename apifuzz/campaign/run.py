@@ -37,4 +37,5 @@ def fuzz(loaded: LoadedTarget, options: FuzzOptions, out: TextIO) -> int:
     after.minimize_new()
     after.triage()
     after.write_tests()
+    after.check_recorded(counts_before)
     return summarize(workers, after, counts_before, elapsed, out)

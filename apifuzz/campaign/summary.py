@@ -71,20 +71,24 @@ def _headline(workers: Workers, elapsed: float, out: TextIO) -> None:
     )
 
 
-def _state(bug: BugRecord, counts_before: dict[str, int]) -> str:
-    """``new``, ``seen`` (again, in this run) or ``on record`` (not shown by this run)."""
+def _state(bug: BugRecord, counts_before: dict[str, int], recorded: dict[str, str]) -> str:
+    """``new``, ``seen`` (again, in this run) or ``on record`` (not shown by this run).
+
+    A bug on record says whether its script still shows it when replayed now.
+    """
     if not any(r.key in counts_before for r in bug.signatures):
         return "new"
     if any(r.count > counts_before.get(r.key, 0) for r in bug.signatures):
         return "seen"
-    return "on record"
+    replayed = recorded.get(bug.key)
+    return f"on record, {replayed}" if replayed else "on record"
 
 
 def _bugs(
     bugs: list[BugRecord], counts_before: dict[str, int], after: AfterRun, out: TextIO
 ) -> None:
-    states = [_state(b, counts_before) for b in bugs]
-    shown = len(bugs) - states.count("on record")
+    states = [_state(b, counts_before, after.recorded) for b in bugs]
+    shown = sum(not s.startswith("on record") for s in states)
     out.write(
         f"{count_bugs(bugs)}; {shown} shown by this run, {len(bugs) - shown} only on record:\n"
     )

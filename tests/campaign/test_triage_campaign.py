@@ -49,3 +49,25 @@ def test_one_assertion_broken_through_two_methods_is_two_bugs(tmp_path: Path) ->
     assert methods == ["restore", "write"], result.stdout
     assert all(b.representative.signature.invariant == "within_quota" for b in bugs)
     assert "2 bugs (" in result.stdout
+
+
+def test_a_fixed_bug_is_on_record_and_no_longer_shows(tmp_path: Path) -> None:
+    def run(**extra: str) -> subprocess.CompletedProcess[str]:
+        base = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+        return subprocess.run(
+            [sys.executable, "-m", "apifuzz", "fuzz", "fuzz_models", "--max-time", "5"],
+            cwd=tmp_path,
+            env=dict(base, PYTHONPATH=str(SUPPORT), **extra),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    found = run()
+    assert found.returncode == 1 and "[new] ZeroDivisionError in divide" in found.stdout
+    fixed = run(APIFUZZ_TEST_NO_DIVIDE_BUG="1")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "0 shown by this run, 1 only on record" in fixed.stdout
+    assert "[on record, no longer shows] ZeroDivisionError in divide" in fixed.stdout
+    again = run()
+    assert again.returncode == 1 and "[seen] ZeroDivisionError in divide" in again.stdout
