@@ -477,7 +477,10 @@ class FileSystem:
         assert len(self._snapshots) <= MAX_SNAPSHOTS, "too many snapshots"
 
     def _check_tree(self) -> None:
-        """Every directory hangs under the root exactly once; every entry names something."""
+        """Every directory hangs under the root exactly once; every entry names something.
+
+        An entry naming a file is one of the file's links.
+        """
         root = self._dirs.get(ROOT)
         assert root is not None and root.parent is None, "the root is gone"
         seen, todo = {ROOT}, [ROOT]
@@ -494,11 +497,13 @@ class FileSystem:
                     todo.append(node)
                 else:
                     assert node in self._files, f"{here}/{name} names nothing ({node})"
+                    listed = (here, name) in self._files[node].links
+                    assert listed, f"{here}/{name} names file {node}, which does not list it"
         lost = sorted(self._dirs.keys() - seen)
         assert not lost, f"directories {lost} are not reachable from the root"
 
     def _check_files(self) -> None:
-        """A file's links are the entries naming it; a nameless file is open."""
+        """Every link of a file is an entry naming it; a nameless file is open."""
         for file, node in self._files.items():
             assert 0 <= node.size <= MAX_SIZE, f"file {file} has size {node.size}"
             for d, name in node.links:

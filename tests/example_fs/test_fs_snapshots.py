@@ -32,12 +32,16 @@ def test_restore_brings_back_deleted_things(fs: FileSystem) -> None:
     assert fs.links(file) == [(a, "f")]
 
 
-def test_restore_brings_back_the_quotas(fs: FileSystem) -> None:
+def test_restore_brings_back_deleted_files_and_the_quotas(fs: FileSystem) -> None:
     a = fs.mkdir(ROOT, "a")
+    file = fs.create(a, "f")
+    fs.write(file, 0, b"12345")
     snap = fs.snapshot()
-    fs.set_quota(a, 100)
+    fs.unlink(file, 0)
+    fs.set_quota(a, 10)
     fs.restore(snap)
-    fs.write(fs.create(a, "big"), 0, b"x" * 200)
+    assert fs.read(file, 0, 10) == b"12345"
+    fs.write(file, 0, b"x" * 200)  # the snapshot's directory had no quota
     assert fs.usage(a) == 200
 
 
