@@ -101,6 +101,11 @@ class Form:
         return " ; ".join(self.statements)
 
 
+#: One-character values tried in place of a string or bytes argument, smallest first.
+SHORT_STRINGS = frozenset({'" "', '"0"', '"a"', '"b"'})
+SHORT_BYTES = frozenset({'b" "', 'b"0"', 'b"a"'})
+
+
 def smallest(ptype: ParamType) -> str:
     """The smallest literal of a type: 0, false, "", the first enum member, none, []."""
     match ptype:
@@ -210,8 +215,12 @@ class Calls:
         out = set()
         for k, (ptype, text) in enumerate(args):
             options = {smallest(ptype)}
+            # Short values a model that refuses the empty one (or one already taken, a name
+            # say) accepts: two scripts that differ only in such a value reduce alike.
             if isinstance(ptype, StrType):
-                options.add('"a"')  # the smallest string a model that refuses "" accepts
+                options |= SHORT_STRINGS
+            if isinstance(ptype, BytesType):
+                options |= SHORT_BYTES
             if isinstance(ptype, IntType) and text.lstrip("-").isdigit():
                 value = int(text)
                 options |= {"1", str(value // 2), str(value - 1)}
