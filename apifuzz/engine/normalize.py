@@ -104,6 +104,9 @@ class Form:
 #: One-character values tried in place of a string or bytes argument, smallest first.
 SHORT_STRINGS = frozenset({'" "', '"0"', '"a"', '"b"'})
 SHORT_BYTES = frozenset({'b" "', 'b"0"', 'b"a"'})
+#: The values distinct strings (bytes) are renamed to, in order of first use.
+SYMBOLS = ('" "', '"0"', '"a"', '"b"', '"c"', '"d"')
+BYTE_SYMBOLS = ('b" "', 'b"0"', 'b"a"', 'b"b"')
 
 
 def smallest(ptype: ParamType) -> str:
@@ -242,6 +245,34 @@ class Calls:
         for kind, value in sorted(refs):
             for smaller in range(value):
                 yield tuple(self._rename(line, kind, value, smaller) for line in script)
+        for value_type, ladder in ((StrType, SYMBOLS), (BytesType, BYTE_SYMBOLS)):
+            symbols = self._symbols(script, value_type, ladder)
+            if symbols:
+                yield tuple(self._resymbol(line, value_type, symbols) for line in script)
+
+    def _symbols(
+        self, script: Script, kind: type[StrType] | type[BytesType], ladder: tuple[str, ...]
+    ) -> dict[str, str]:
+        """Each distinct value of ``kind``, in order of first use, to the next ladder value:
+        values that only tell things apart (names) become the same in every script."""
+        seen: list[str] = []
+        for line in script:
+            parsed = self.parse(line)
+            for ptype, text in parsed[1] if parsed else ():
+                if isinstance(ptype, kind) and text not in seen and text != smallest(ptype):
+                    seen.append(text)
+        if len(seen) > len(ladder):
+            return {}
+        return dict(zip(seen, ladder, strict=False))
+
+    def _resymbol(
+        self, line: str, kind: type[StrType] | type[BytesType], symbols: dict[str, str]
+    ) -> str:
+        parsed = self.parse(line)
+        if parsed is None:
+            return line
+        literals = tuple(symbols.get(a, a) if isinstance(t, kind) else a for t, a in parsed[1])
+        return self.render(parsed[0], literals)
 
     def _rename(self, line: str, kind: str, old: int, new: int) -> str:
         parsed = self.parse(line)
