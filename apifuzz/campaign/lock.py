@@ -29,18 +29,16 @@ class WorkdirLock:
         self.stale_pid: int | None = None
 
     def acquire(self) -> None:
-        """Take the lock; raises UsageError naming the pid of the run that holds it."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = self._open_locked()
-            self.stale_pid = _read_pid(fd)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        except OSError as exc:
-            raise UsageError(
-                f"cannot lock the workdir {self.path.parent}: {exc.strerror}; "
-                f"choose a writable --workdir"
-            ) from None
+        """Take the lock; raises UsageError naming the pid of the run that holds it.
+
+        An OSError (a read-only workdir) goes to the caller, who knows which
+        option named the folder.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = self._open_locked()
+        self.stale_pid = _read_pid(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd
 
     def _open_locked(self) -> int:
