@@ -236,7 +236,9 @@ def test_a_damaged_crash_folder_is_kept_and_named(tmp_path: Path) -> None:
 
 def test_an_interrupted_run_names_the_real_folders_to_minimize(tmp_path: Path) -> None:
     crashes = tmp_path / "work" / "crashes"
-    with campaign(tmp_path, "campaign_models", APIFUZZ_TEST_BUG="1") as p:
+    # --minimize-time 0: no triage in the background can minimize the bug before the Ctrl-C.
+    args = ("--minimize-time", "0")
+    with campaign(tmp_path, "campaign_models", *args, APIFUZZ_TEST_BUG="1") as p:
         deadline = time.monotonic() + 90
         while not load_crashes(crashes) and time.monotonic() < deadline:
             time.sleep(0.1)
