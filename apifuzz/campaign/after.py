@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TextIO
 
 from apifuzz.campaign.children import Child, ChildFailed
-from apifuzz.campaign.commands import minimize_hint
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.crashes import (
@@ -134,7 +133,7 @@ class AfterRun:
         if self.interrupted:
             self.out.write(
                 f"INFO: {len(pending)} bug(s) not minimized; the next run on this workdir "
-                f"will, or run: {minimize_hint(self.loaded.spec)}\n"
+                f"will, or the command shown with each bug below\n"
             )
             return
         total = len(pending)
@@ -147,6 +146,7 @@ class AfterRun:
             self._minimize_all([r.folder for r in pending])
         except KeyboardInterrupt:
             self.out.write("\nINFO: interrupted; minimization stopped\n")
+            self.interrupted = True  # no regression tests either, and the exit code says so
 
     def _minimize_all(self, pending: list[Path]) -> None:
         timeout = self.options.timeout or 0

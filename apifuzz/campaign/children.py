@@ -51,6 +51,8 @@ def _child_main(
         result: tuple[str, Any] = ("ok", func(*args))
     except ApifuzzError as exc:
         result = ("error", str(exc))
+    except KeyboardInterrupt:  # a Ctrl-C reaches the whole process group: the campaign says so
+        result = ("error", "interrupted")
     except BaseException as exc:  # the child reports whatever stopped it, then ends
         traceback.print_exc()
         result = ("error", f"{type(exc).__name__}: {exc}")

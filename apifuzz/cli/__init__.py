@@ -6,7 +6,8 @@ One module per command (``lang``, ``replay``, ``trace``, ``minimize``,
 puts them in one parser.
 
 Exit codes: 0 no bug, 1 a bug was found, 2 a usage error, or a file apifuzz
-could not read or write (one line on stderr), 130 interrupted by Ctrl-C
+could not read or write (one line on stderr), 3 the fuzzer itself failed
+(``fuzz``: a worker died and was not restarted), 130 interrupted by Ctrl-C
 (``minimize`` writes the best script found so far first).  Text from the model
 prints whatever it holds: what the output's encoding cannot hold (a lone
 surrogate) prints as a backslash escape.

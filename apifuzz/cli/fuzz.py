@@ -13,6 +13,13 @@ from apifuzz.model.target import require_undo_redo
 
 HELP = "fuzz a target with atheris (libFuzzer)"
 DESCRIPTION = "Fuzz a target with atheris (libFuzzer); arguments after -- go to libFuzzer."
+EPILOG = (
+    "One run at a time in a workdir (a second one is refused); a worker that dies is "
+    "restarted, at most 3 times. Exit code 0: no bug hit in this run; 1: a bug was hit; "
+    "2: usage error, or the workdir is in use; 3: the fuzzer itself failed (a worker died "
+    "and was not restarted) and no bug was hit; 130: interrupted (Ctrl-C, SIGTERM) before any "
+    "bug was hit."
+)
 
 
 def add_target(parser: argparse.ArgumentParser) -> None:

@@ -76,7 +76,7 @@ def test_fuzz_workdir_under_a_file(tmp_path: Path, seeds: Path) -> None:
     (tmp_path / "file").write_text("")
     result = run("fuzz", "fuzz_models", "--corpus", "seeds", "--workdir", "file/w", cwd=tmp_path)
     error = one_line_error(result, "fuzz")
-    assert error.startswith("apifuzz fuzz: error: --workdir file/w: cannot write file/w/")
+    assert error.startswith("apifuzz fuzz: error: --workdir file/w: cannot write file/w")
     assert error.endswith("Not a directory; a part of that path is a file, not a folder\n")
 
 
