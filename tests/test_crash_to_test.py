@@ -97,3 +97,14 @@ def test_one_command_fuzzes_minimizes_and_writes_the_regression_tests(tmp_path: 
     assert failing.returncode == 1 and "1 failed" in failing.stdout, failing.stdout
     passing = run(*pytest_args, cwd=tmp_path, bugs=None)
     assert passing.returncode == 0 and "1 passed" in passing.stdout, passing.stdout
+
+    # A later run on the same workdir writes the test of a bug found earlier, or says why not.
+    tests.unlink()
+    again = run(
+        "-m", "apifuzz", "fuzz", "example_timeline", "--workdir", str(tmp_path / "work"),
+        "--max-time", "3", "--to-test", cwd=tmp_path, bugs=None,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "INFO: writing 1 regression test(s)" in again.stdout
+    assert f"[1/1] {folder.name}: not written: " in again.stdout  # fixed: nothing to test
+    assert "[on record, no longer shows]" in again.stdout

@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def source_modules() -> set[str]:
-    """The dotted names of every module under apifuzz/ and example_timeline/."""
+    """The dotted names of every module under apifuzz/ and the example models."""
     names = set()
-    for top in ("apifuzz", "example_timeline"):
+    for top in ("apifuzz", "example_timeline", "example_fs"):
         for folder, _, files in os.walk(ROOT / top, followlinks=True):
             package = Path(folder).relative_to(ROOT).parts
             if "__pycache__" in package:
@@ -75,3 +75,4 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     assert lang.returncode == 0, lang.stderr
     assert "METHOD: /(?:" in lang.stdout
     assert (site / "example_timeline" / "BUGS.md").exists()
+    assert (site / "example_fs" / "BUGS.md").exists()

@@ -17,7 +17,7 @@ PACKAGE_DIRS = {"apifuzz": ROOT / "apifuzz", "apifuzz.interpreter": ROOT / "inte
 # The layers, lowest first: a module may import its own layer or a lower one, never a higher.
 # Each entry is a folder (a package) or a top-level module; the longest matching name wins.
 LAYERS = [
-    ("apifuzz.errors", "apifuzz.atomic"),  # the base every layer may use
+    ("apifuzz.errors", "apifuzz.atomic", "apifuzz.text"),  # the base every layer may use
     # The wrapper every @api method carries: the model contract's one tie to tracing.
     ("apifuzz.tracing.guard",),
     ("apifuzz.model",),
@@ -63,8 +63,9 @@ def imports(path: Path) -> set[str]:
 
 
 def test_apifuzz_never_imports_the_example() -> None:
+    examples = {"example_timeline", "example_fs"}
     for name, path in modules():
-        assert not any(i.split(".")[0] == "example_timeline" for i in imports(path)), name
+        assert not any(i.split(".")[0] in examples for i in imports(path)), name
 
 
 def test_every_module_has_a_layer() -> None:
@@ -116,7 +117,8 @@ def test_source_files_cover_every_folder() -> None:
     """The walk finds the code it checks: a wrong root would make the length check vacuous."""
     files = source_files()
     tops = {path.parts[0] for path in files if len(path.parts) > 1}
-    assert {"apifuzz", "interpreter", "tracing", "example_timeline", "docs", "tools"} <= tops
+    assert {"apifuzz", "interpreter", "tracing", "example_timeline", "example_fs", "docs",
+            "tools"} <= tops
     assert not [path for path in files if path.parts[:2] in (("apifuzz", "interpreter"),
                                                              ("apifuzz", "tracing"))]
 

@@ -9,12 +9,11 @@ Each step calls its library function (:func:`apifuzz.minimize.files.minimize_scr
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from apifuzz.campaign.children import Child, ChildFailed
-from apifuzz.campaign.commands import minimize_hint
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.crashes import (
@@ -58,6 +57,25 @@ def triage_child(spec: str, workdir: Path, options: FuzzOptions) -> list[Outcome
     return triage_pending(workdir / "crashes", root_cause, log=lambda line: print(line, flush=True))
 
 
+def replay_recorded(spec: str, workdir: Path, folders: list[Path]) -> dict[str, str]:
+    """In the child: whether each bug folder's script still shows its bug, in a few words."""
+    from apifuzz.engine.crashes import load_artifact
+    from apifuzz.engine.replay import replay_setup
+
+    loaded = LoadedTarget.load(spec, workdir)
+    said = {}
+    for folder in folders:
+        artifact = load_artifact(folder)
+        found = replay_setup(loaded, artifact).judge().run(artifact.best).signature
+        if artifact.signature is not None and artifact.signature.matches(found):
+            said[folder.name] = "still shows"
+        elif found is None:
+            said[folder.name] = "no longer shows"
+        else:
+            said[folder.name] = f"now shows {found.describe()}"
+    return said
+
+
 def _write_test(spec: str, folder: Path, path: Path) -> WrittenTest:
     """In the child: the regression test of one crash folder, appended to ``path``."""
     return to_test(LoadedTarget.load(spec), folder, out=path)
@@ -92,6 +110,8 @@ class AfterRun:
     interrupted: bool  # the campaign was stopped early: say what is left, do nothing long
     known_before: frozenset[str] = frozenset()  # the bugs the workdir held before the run
     tests_written: int = 0  # regression tests written (or already present) by --to-test
+    #: For each bug this run did not show (by folder name): does it still replay?
+    recorded: dict[str, str] = field(default_factory=dict)
 
     def minimize_new(self) -> None:
         """Minimize each bug not minimized yet, in a fresh process (a flakiness check too).
@@ -113,12 +133,12 @@ class AfterRun:
         if self.interrupted:
             self.out.write(
                 f"INFO: {len(pending)} bug(s) not minimized; the next run on this workdir "
-                f"will, or run: {minimize_hint(self.loaded.spec)}\n"
+                f"will, or the command shown with each bug below\n"
             )
             return
         total = len(pending)
         self.out.write(
-            f"INFO: minimizing {total} bug{'s' if total > 1 else ''} "
+            f"INFO: minimizing {total} new signature{'s' if total > 1 else ''} "
             f"(up to {budget:g}s each, {self.options.jobs} at a time)\n"
         )
         self.out.flush()
@@ -126,6 +146,7 @@ class AfterRun:
             self._minimize_all([r.folder for r in pending])
         except KeyboardInterrupt:
             self.out.write("\nINFO: interrupted; minimization stopped\n")
+            self.interrupted = True  # no regression tests either, and the exit code says so
 
     def _minimize_all(self, pending: list[Path]) -> None:
         timeout = self.options.timeout or 0
@@ -256,6 +277,28 @@ class AfterRun:
             return f"not written: {exc}"
         self.tests_written += 1
         return written.describe()
+
+    def check_recorded(self, counts_before: dict[str, int]) -> None:
+        """Replay each bug on record that this run did not show: fixed, or just not reached?"""
+        quiet = [
+            b.folder
+            for b in self._by_age()
+            if all(0 < r.count <= counts_before.get(r.key, -1) for r in b.signatures)
+        ]
+        if not quiet or self.interrupted:
+            return
+        allowance = 60 + len(quiet) * (5 + (self.options.timeout or 0))
+        child = Child(
+            replay_recorded, (self.loaded.spec, self.options.workdir, quiet), allowance=allowance
+        )
+        try:
+            while not child.done():
+                time.sleep(0.05)
+            self.recorded = child.result()
+        except KeyboardInterrupt:
+            child.kill()
+        except ChildFailed as exc:
+            self.recorded = {f.name: f"could not replay: {exc}" for f in quiet}
 
     def _by_age(self) -> list[BugRecord]:
         return load_bugs(self.crashes).bugs

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from apifuzz.errors import ApifuzzError
+from apifuzz.text import protect_stream
 
 T = TypeVar("T")
 
@@ -43,10 +45,14 @@ def _child_main(
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         os.close(fd)
+    protect_stream(sys.stdout)  # the model's text (a message, a repr) may hold any string
+    protect_stream(sys.stderr)
     try:
         result: tuple[str, Any] = ("ok", func(*args))
     except ApifuzzError as exc:
         result = ("error", str(exc))
+    except KeyboardInterrupt:  # a Ctrl-C reaches the whole process group: the campaign says so
+        result = ("error", "interrupted")
     except BaseException as exc:  # the child reports whatever stopped it, then ends
         traceback.print_exc()
         result = ("error", f"{type(exc).__name__}: {exc}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
 from apifuzz.engine.triage import apifuzz_environment, shell_assignments
 
@@ -28,6 +29,7 @@ def reproduce_command(target: str) -> str:
     return environment_prefix() + replay
 
 
-def minimize_hint(target: str) -> str:
-    """The command that minimizes a crash folder by hand."""
-    return f"{apifuzz_command()} minimize {shlex.quote(target)} FOLDER"
+def minimize_hint(target: str, folder: Path) -> str:
+    """The command that minimizes a crash folder by hand, with the APIFUZZ_* variables."""
+    where = f"{shlex.quote(target)} {shlex.quote(str(folder))}"
+    return f"{environment_prefix()}{apifuzz_command()} minimize {where}"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from apifuzz.campaign.after import minimized_line
-from apifuzz.campaign.commands import apifuzz_command, environment_prefix
+from apifuzz.campaign.commands import apifuzz_command, environment_prefix, minimize_hint
 from apifuzz.engine.bugs import BugRecord
 from apifuzz.engine.crashes import (
     INPUT_NAME,
@@ -94,8 +94,11 @@ def _script(folder: Path, spec: str) -> tuple[str, list[str], str]:
         return "script: ", statements, ""
     record = read_minimize_record(folder)
     note = minimized_line(record, folder) if record is not None else ""
-    command = f"{apifuzz_command()} minimize {shlex.quote(spec)} {shlex.quote(str(_shown(folder)))}"
-    return "input:  ", statements, note or f"not minimized yet: {command}"
+    return (
+        "input:  ",
+        statements,
+        note or f"not minimized yet: {minimize_hint(spec, _shown(folder))}",
+    )
 
 
 def _when(stamp: float) -> str:

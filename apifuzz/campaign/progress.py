@@ -5,6 +5,8 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from apifuzz.campaign.background import BackgroundTriage
@@ -18,16 +20,35 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+@contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a ``kill``, a CI timeout) stops the campaign the way Ctrl-C does.
+
+    So the workers are stopped and flushed, the summary is printed and the
+    workdir lock is released, whichever step the campaign is in.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def watch(
     workers: Workers,
     known_before: set[str],
     out: TextIO,
     background: BackgroundTriage | None = None,
 ) -> bool:
-    """Show progress until every worker stopped; returns True when interrupted.
+    """Start the workers and show progress until every one stopped; True when interrupted.
 
     A line every second on a terminal (rewritten in place), every ten seconds
-    in a log.  Ctrl-C and SIGTERM (a ``kill``, a CI timeout) stop the workers.
+    in a log.  A worker that dies is started again (:meth:`Workers.check_dead`).
+    Ctrl-C and SIGTERM (see :func:`sigterm_as_ctrl_c`) stop the workers; so
+    does a worker stopped by one of them (a Ctrl-C reaches every process).
     ``background`` triages new signatures meanwhile; it stops with the workers.
     """
     options = workers.options
@@ -35,11 +56,9 @@ def watch(
     last_line = 0.0
     tty = out.isatty()
     interrupted = False
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        while workers.running():
+        workers.start()
+        while _going_on(workers, tty, out):
             time.sleep(0.25)
             now = time.monotonic()
             if options.stop_on_first and _new_bugs(workers, known_before):
@@ -58,11 +77,22 @@ def watch(
     finally:
         if background is not None:
             background.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
     if tty:
         out.write("\n")
-    return interrupted
+    return interrupted or workers.interrupted()
+
+
+def _going_on(workers: Workers, tty: bool, out: TextIO) -> bool:
+    """Whether a worker still runs, once the dead ones were restarted (and said so)."""
+    # Asked first: a worker that dies after this answer is restarted on the next round.
+    running = workers.running()
+    for line in workers.check_dead():
+        out.write(("\n" if tty else "") + line + "\n")
+        out.flush()
+    if workers.interrupted() and not workers.stopping:
+        out.write("\nINFO: a worker was interrupted; stopping the others\n")
+        workers.stop()
+    return running or workers.running()
 
 
 def _new_bugs(workers: Workers, known_before: set[str]) -> list[str]:

@@ -14,12 +14,12 @@ from typing import TextIO
 from apifuzz.campaign.after import AfterRun
 from apifuzz.campaign.commands import environment_prefix
 from apifuzz.campaign.listing import count_bugs, write_bugs
-from apifuzz.campaign.workers import Workers
+from apifuzz.campaign.workers import Workers, exit_description
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.corpus import count
 
-#: Exit codes of ``apifuzz fuzz``.
-EXIT_NO_BUG, EXIT_BUG, EXIT_WORKER_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: Exit codes of ``apifuzz fuzz`` (2, a usage error, comes from the command line).
+EXIT_NO_BUG, EXIT_BUG, EXIT_FUZZER_FAILED, EXIT_INTERRUPTED = 0, 1, 3, 130
 
 
 def summarize(
@@ -31,8 +31,9 @@ def summarize(
 ) -> int:
     """Print the summary; returns the exit code.
 
-    0 no bug, 1 a bug was hit, 2 a worker failed, 130 interrupted (Ctrl-C,
-    SIGTERM) before any bug was hit.
+    0 no bug, 1 a bug was hit in this run, 3 the fuzzer itself failed (a
+    worker died and was not restarted) and no bug was hit, 130 interrupted
+    (Ctrl-C, SIGTERM) before any bug was hit.
     """
     workers.sweep_staging()
     (workers.workdir / "stop").unlink(missing_ok=True)
@@ -40,9 +41,10 @@ def summarize(
     failed = workers.failed()
     _headline(workers, elapsed, out)
     for i in failed:
+        restarts = f" (restarted {workers.restarts[i]} times)" if workers.restarts[i] else ""
         out.write(
-            f"ERROR: worker {i} stopped with exit code {workers.procs[i].returncode}; "
-            f"see {workers.workdir / 'logs' / f'worker-{i}.log'}\n"
+            f"ERROR: worker {i} stopped with {exit_description(workers.procs[i].returncode)}"
+            f"{restarts}; see {workers.log(i)}\n"
         )
     for line in bugs.warnings():
         out.write(line + "\n")
@@ -50,11 +52,15 @@ def summarize(
         out.write("no bug found\n")
     else:
         _bugs(bugs.bugs, counts_before, after, out)
-    hit = any(r.count > counts_before.get(r.key, 0) for r in bugs.signatures())
-    if failed and not bugs.bugs:
-        return EXIT_WORKER_FAILED
+    # A worker's count file starts again from its own hits: the time says more than the count.
+    hit = any(
+        r.count > counts_before.get(r.key, 0) or r.last_seen >= workers.started_at
+        for r in bugs.signatures()
+    )
     if hit:
         return EXIT_BUG
+    if failed:
+        return EXIT_FUZZER_FAILED
     # Stopped early with nothing found: not the same news as a whole run that found nothing.
     return EXIT_INTERRUPTED if after.interrupted else EXIT_NO_BUG
 
@@ -71,20 +77,24 @@ def _headline(workers: Workers, elapsed: float, out: TextIO) -> None:
     )
 
 
-def _state(bug: BugRecord, counts_before: dict[str, int]) -> str:
-    """``new``, ``seen`` (again, in this run) or ``on record`` (not shown by this run)."""
+def _state(bug: BugRecord, counts_before: dict[str, int], recorded: dict[str, str]) -> str:
+    """``new``, ``seen`` (again, in this run) or ``on record`` (not shown by this run).
+
+    A bug on record says whether its script still shows it when replayed now.
+    """
     if not any(r.key in counts_before for r in bug.signatures):
         return "new"
     if any(r.count > counts_before.get(r.key, 0) for r in bug.signatures):
         return "seen"
-    return "on record"
+    replayed = recorded.get(bug.key)
+    return f"on record, {replayed}" if replayed else "on record"
 
 
 def _bugs(
     bugs: list[BugRecord], counts_before: dict[str, int], after: AfterRun, out: TextIO
 ) -> None:
-    states = [_state(b, counts_before) for b in bugs]
-    shown = len(bugs) - states.count("on record")
+    states = [_state(b, counts_before, after.recorded) for b in bugs]
+    shown = sum(not s.startswith("on record") for s in states)
     out.write(
         f"{count_bugs(bugs)}; {shown} shown by this run, {len(bugs) - shown} only on record:\n"
     )

@@ -3,7 +3,9 @@
 The workers are plain processes started here (not libFuzzer's ``-fork`` or
 ``-jobs``, which relaunch ``argv[0]`` through a shell and cannot run a
 ``.py`` harness); they share the workdir: the corpus, the crash folders
-(deduplicated by signature across workers) and the alias lock.
+(deduplicated by signature across workers) and the alias lock.  A worker
+that dies is started again in its slot (:meth:`Workers.check_dead`), a
+bounded number of times.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -22,10 +25,14 @@ from apifuzz.campaign.commands import reproduce_command
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.corpus import default_max_len, sweep
 from apifuzz.engine.crashes import load_crashes
-from apifuzz.engine.worker import WorkerConfig
+from apifuzz.engine.worker import EXIT_INTERRUPTED, EXIT_STORE_FAILED, WorkerConfig
 from apifuzz.language import LOCK_NAME, Language, LoadedTarget
 
 _COV = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/")
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+#: How many times one worker slot is started again after its worker died.
+MAX_RESTARTS = 3
 
 
 class Workers:
@@ -35,7 +42,14 @@ class Workers:
         self.loaded = loaded
         self.options = options
         self.workdir = options.workdir
-        self.procs: list[subprocess.Popen[bytes]] = []
+        self.procs: list[subprocess.Popen[bytes]] = []  # the current process of each slot
+        self.restarts: list[int] = []  # how many times each slot was started again
+        self.runs_before: list[int] = []  # the runs of each slot's earlier processes
+        self.given_up: set[int] = set()  # slots whose dead worker is not started again
+        self.killed: set[int] = set()  # slots killed by stop() past its grace period
+        self.stopping = False
+        self.started = 0.0  # time.monotonic() when the workers were started
+        self.started_at = float("inf")  # the same, as time.time(): crash records use it
 
     @property
     def crashes(self) -> Path:
@@ -68,7 +82,8 @@ class Workers:
         for staging in (self.workdir / "staging").iterdir():
             sweep(staging, self.workdir / "corpus", discard_torn=True)
 
-    def _config(self, worker: int) -> Path:
+    def _config(self, worker: int, restart: int = 0) -> Path:
+        """The worker's config; a restarted one gets a seed of its own and what is left."""
         o = self.options
         config = WorkerConfig(
             target=self.loaded.spec,
@@ -76,9 +91,9 @@ class Workers:
             workdir=str(self.workdir),
             corpora=[str(c) for c in o.corpus],
             worker=worker,
-            seed=o.seed + worker,
-            max_time=o.max_time,
-            runs=o.runs,
+            seed=o.seed + worker + restart * o.jobs,
+            max_time=self._time_left() if restart and o.max_time is not None else o.max_time,
+            runs=o.runs - self.runs_before[worker] if o.runs is not None else None,
             timeout=o.timeout,
             mutator=o.mutator,
             stop_on_first=o.stop_on_first,
@@ -94,28 +109,108 @@ class Workers:
         atomic_write(path, json.dumps(asdict(config), indent=2))
         return path
 
+    def log(self, worker: int) -> Path:
+        """The log of one worker slot (its restarts append to it)."""
+        return self.workdir / "logs" / f"worker-{worker}.log"
+
     def start(self) -> None:
         """Start one process per job, each logging to ``logs/worker-<n>.log``."""
+        self.started, self.started_at = time.monotonic(), time.time()
+        self.restarts = [0] * self.options.jobs
+        self.runs_before = [0] * self.options.jobs
         for worker in range(self.options.jobs):
-            config = self._config(worker)
-            log = open(self.workdir / "logs" / f"worker-{worker}.log", "wb")  # noqa: SIM115
-            self.procs.append(
-                subprocess.Popen(
+            self.procs.append(self._spawn(worker, self._config(worker), b""))
+
+    def _spawn(self, worker: int, config: Path, header: bytes) -> subprocess.Popen[bytes]:
+        with open(self.log(worker), "ab" if header else "wb") as log:
+            log.write(header)
+            log.flush()
+            # Started with SIGINT and SIGTERM blocked, the worker cannot be stopped by one
+            # before it has set the handler that flushes first; it unblocks them then.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                return subprocess.Popen(
                     [sys.executable, "-m", "apifuzz.engine.worker", str(config)],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
                 )
-            )
-            log.close()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def _stopped_cleanly(self, code: int) -> bool:
+        """Done (0), interrupted, or (with --stop-on-first) stopped at a new bug (1)."""
+        return code in (0, EXIT_INTERRUPTED, -signal.SIGINT) or (
+            code == 1 and self.options.stop_on_first
+        )
+
+    def check_dead(self) -> list[str]:
+        """Restart each worker that died while the run goes on; a line for each death.
+
+        A worker that stopped cleanly is left alone; one that died (``kill -9``,
+        a libFuzzer error, a Python error of its own) is started again in its
+        slot, at most :data:`MAX_RESTARTS` times, unless the run is stopping.
+        """
+        lines = []
+        for i, proc in enumerate(self.procs):
+            code = proc.poll()
+            if self.stopping or code is None or i in self.given_up or self._stopped_cleanly(code):
+                continue
+            lines.append(self.restart(i))
+        return lines
+
+    def restart(self, worker: int) -> str:
+        """Start a dead worker's slot again (when allowed); the line that says what was done."""
+        code = self.procs[worker].returncode
+        died = f"worker {worker} stopped with {exit_description(code)}"
+        stats = self.workdir / "stats" / f"{worker}.json"
+        self.runs_before[worker] += _runs(stats)
+        stats.unlink(missing_ok=True)  # the new process starts its own count
+        why_not = self._no_restart(worker)
+        if why_not:
+            self.given_up.add(worker)
+            return f"WARNING: {died}; not restarted: {why_not}; see {self.log(worker)}"
+        self.restarts[worker] += 1
+        n = self.restarts[worker]
+        config = self._config(worker, restart=n)
+        header = f"\n=== apifuzz: {died}; restarted ({n} of {MAX_RESTARTS}) ===\n"
+        self.procs[worker] = self._spawn(worker, config, header.encode())
+        return f"INFO: {died}; restarted ({n} of {MAX_RESTARTS}); see {self.log(worker)}"
+
+    def _no_restart(self, worker: int) -> str:
+        """Why a dead worker's slot is not started again ('' when it is)."""
+        o = self.options
+        if self.procs[worker].returncode == EXIT_STORE_FAILED:
+            return "it could not write in the workdir (a full disk?)"  # again, in a new process
+        if self.restarts[worker] >= MAX_RESTARTS:
+            return f"it was restarted {MAX_RESTARTS} times already"
+        if o.max_time is not None and self._time_left() < 1:
+            return "the time limit is reached"
+        if o.runs is not None and o.runs - self.runs_before[worker] <= 0:
+            return "the run limit is reached"
+        return ""
+
+    def _time_left(self) -> float:
+        assert self.options.max_time is not None
+        return self.options.max_time - (time.monotonic() - self.started)
 
     def running(self) -> bool:
         """Whether any worker is still running."""
         return any(p.poll() is None for p in self.procs)
 
     def failed(self) -> list[int]:
-        """The workers that stopped with an exit code other than 0 (done) or 1 (a bug)."""
-        return [i for i, p in enumerate(self.procs) if p.returncode not in (0, 1)]
+        """The worker slots whose last process died (not stopped cleanly, nor by :meth:`stop`)."""
+        return [
+            i
+            for i, p in enumerate(self.procs)
+            if p.returncode is not None
+            and not self._stopped_cleanly(p.returncode)
+            and i not in self.killed
+        ]
+
+    def interrupted(self) -> bool:
+        """Whether a worker stopped on SIGINT or SIGTERM (a Ctrl-C reaches every process)."""
+        return any(p.returncode in (EXIT_INTERRUPTED, -signal.SIGINT) for p in self.procs)
 
     def stats(self) -> tuple[int, float, int]:
         """(runs, exec/s, coverage) summed over workers (coverage: the best worker's)."""
@@ -127,20 +222,41 @@ class Workers:
                 continue
             runs += int(s["runs"])
             rate += float(s["exec_per_s"])
+        runs += sum(self.runs_before)
         for log in (self.workdir / "logs").glob("worker-*.log"):
             cov = max(cov, _coverage(log))
         return runs, rate, cov
 
     def stop(self) -> None:
         """Ask the workers to flush and stop, then make sure they did."""
+        self.stopping = True
         (self.workdir / "stop").touch()
         deadline = time.monotonic() + 5
-        for p in self.procs:
+        for i, p in enumerate(self.procs):
             try:
                 p.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+                self.killed.add(i)
+
+
+def exit_description(code: int | None) -> str:
+    """``exit code 77``, or ``signal SIGKILL`` for a process a signal ended."""
+    if code is not None and code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+def _runs(stats: Path) -> int:
+    """The runs a worker's stats file counts (0 when it has none)."""
+    try:
+        return int(json.loads(stats.read_text())["runs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
 
 
 def _coverage(log: Path) -> int:

@@ -6,13 +6,20 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.cli.common import TARGET_HELP
+from apifuzz.cli.common import TARGET_HELP, writing_into
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.language import LoadedTarget
 from apifuzz.model.target import require_undo_redo
 
 HELP = "fuzz a target with atheris (libFuzzer)"
 DESCRIPTION = "Fuzz a target with atheris (libFuzzer); arguments after -- go to libFuzzer."
+EPILOG = (
+    "One run at a time in a workdir (a second one is refused); a worker that dies is "
+    "restarted, at most 3 times. Exit code 0: no bug hit in this run; 1: a bug was hit; "
+    "2: usage error, or the workdir is in use; 3: the fuzzer itself failed (a worker died "
+    "and was not restarted) and no bug was hit; 130: interrupted (Ctrl-C, SIGTERM) before any "
+    "bug was hit."
+)
 
 
 def add_target(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help="an input running longer is a timeout bug (0: off; default 5)",
+        help="an input running longer is a timeout bug (0: off, else 0.01 to 86400; default 5)",
     )
     parser.add_argument(
         "--mutator",
@@ -132,4 +139,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         minimize_time=args.minimize_time,
         to_test=to_test,
     )
-    return fuzz(target, options, out)
+    with writing_into(workdir, "--workdir"):
+        return fuzz(target, options, out)

@@ -55,6 +55,7 @@ COMMANDS = (
         fuzz.HELP,
         fuzz.add_arguments,
         fuzz.run,
+        fuzz.EPILOG,
         description=fuzz.DESCRIPTION,
         add_target=fuzz.add_target,
     ),

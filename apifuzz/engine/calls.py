@@ -37,6 +37,13 @@ from apifuzz.model.registry import MethodSpec
 Script = tuple[str, ...]
 Arg = tuple[ParamType, str]  # a parameter's type and the literal given for it
 
+#: One-character values tried in place of a string or bytes argument, smallest first.
+SHORT_STRINGS = frozenset({'" "', '"0"', '"a"', '"b"'})
+SHORT_BYTES = frozenset({'b" "', 'b"0"', 'b"a"'})
+#: The values distinct strings (bytes) are renamed to, in order of first use.
+SYMBOLS = ('" "', '"0"', '"a"', '"b"', '"c"', '"d"')
+BYTE_SYMBOLS = ('b" "', 'b"0"', 'b"a"', 'b"b"')
+
 
 def smallest(ptype: ParamType) -> str:
     """The smallest literal of a type: 0, false, "", the first enum member, none, []."""
@@ -147,8 +154,12 @@ class Calls:
         out = set()
         for k, (ptype, text) in enumerate(args):
             options = {smallest(ptype)}
+            # Short values a model that refuses the empty one (or one already taken, a name
+            # say) accepts: two scripts that differ only in such a value reduce alike.
             if isinstance(ptype, StrType):
-                options.add('"a"')  # the smallest string a model that refuses "" accepts
+                options |= SHORT_STRINGS
+            if isinstance(ptype, BytesType):
+                options |= SHORT_BYTES
             if isinstance(ptype, IntType | RefType) and text.lstrip("-").isdigit():
                 value = int(text)
                 options |= {"1", str(value // 2), str(value - 1)}
@@ -188,6 +199,34 @@ class Calls:
             for smaller in range(value):
                 rename = functools.partial(_rename, kind, value, smaller)
                 yield tuple(self.map_refs(line, rename) for line in script)
+        for value_type, ladder in ((StrType, SYMBOLS), (BytesType, BYTE_SYMBOLS)):
+            symbols = self._symbols(script, value_type, ladder)
+            if symbols:
+                yield tuple(self._resymbol(line, value_type, symbols) for line in script)
+
+    def _symbols(
+        self, script: Script, kind: type[StrType] | type[BytesType], ladder: tuple[str, ...]
+    ) -> dict[str, str]:
+        """Each distinct value of ``kind``, in order of first use, to the next ladder value:
+        values that only tell things apart (names) become the same in every script."""
+        seen: list[str] = []
+        for line in script:
+            parsed = self.parse(line)
+            for ptype, text in parsed[1] if parsed else ():
+                if isinstance(ptype, kind) and text not in seen and text != smallest(ptype):
+                    seen.append(text)
+        if len(seen) > len(ladder):
+            return {}
+        return dict(zip(seen, ladder, strict=False))
+
+    def _resymbol(
+        self, line: str, kind: type[StrType] | type[BytesType], symbols: dict[str, str]
+    ) -> str:
+        parsed = self.parse(line)
+        if parsed is None:
+            return line
+        literals = tuple(symbols.get(a, a) if isinstance(t, kind) else a for t, a in parsed[1])
+        return self.render(parsed[0], literals)
 
     def shifted(self, script: Script, start: int) -> Iterator[Script]:
         """``script`` with every Ref literal of one kind at or above one value, in the

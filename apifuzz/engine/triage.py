@@ -22,7 +22,7 @@ import shlex
 import sys
 import traceback
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -75,6 +75,18 @@ class Signature:
         parts = (self.kind, self.error, self.invariant or self.function or "model")
         slug = "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", p) for p in parts)[:60]
         return f"{slug}-{digest}"
+
+    def matches(self, other: Signature | None) -> bool:
+        """Whether ``other`` is this signature, as recorded by this or an older version.
+
+        A signature recorded before signatures named the API method has none:
+        it matches the same failure surfacing in any method.
+        """
+        if other is None:
+            return False
+        if self.method and other.method:
+            return self == other
+        return replace(self, method="") == replace(other, method="")
 
     def describe(self) -> str:
         """``AssertionError in check_consistency at model.py:812 (invariant)``."""

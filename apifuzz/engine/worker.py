@@ -4,7 +4,9 @@ Started by :mod:`apifuzz.campaign.workers` as ``python -m apifuzz.engine.worker
 CONFIG.json``.  Bugs are caught here, recorded and deduplicated, and the
 input goes on: libFuzzer never sees a crash, so one bug never ends the run.
 The worker ends itself (after flushing) at the time or run limit, when asked
-through the ``stop`` file, or at the first bug with ``stop_on_first``.
+through the ``stop`` file, or at the first bug with ``stop_on_first``; on
+SIGINT (a Ctrl-C reaches the whole process group) or SIGTERM it flushes too
+and exits :data:`EXIT_INTERRUPTED`, without a traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +30,31 @@ from apifuzz.model.loader import target_packages
 
 #: A worker's exit code when it cannot record a bug (the campaign reports the worker failed).
 EXIT_STORE_FAILED = 3
+#: A worker stopped by SIGINT or SIGTERM exits with this code once it has flushed (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class StopSignals:
+    """SIGINT and SIGTERM noted, not raised: the worker stops between two inputs.
+
+    A KeyboardInterrupt raised inside libFuzzer's loop would end the process
+    there (atheris exits 130 without our flush) or print a traceback; a flag
+    checked before each input lets the worker flush and leave quietly.
+    """
+
+    received = 0  # the signal number, 0 while none came
+
+    @classmethod
+    def install(cls) -> None:
+        """Note the signals from now on; the runner starts workers with them blocked."""
+        for signum in _STOP_SIGNALS:
+            signal.signal(signum, cls._note)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+    @classmethod
+    def _note(cls, signum: int, frame: object) -> None:
+        cls.received = signum
 
 
 @dataclass
@@ -115,6 +142,8 @@ class Worker:
     # -- the fuzz target ------------------------------------------------------------
 
     def test_one_input(self, data: bytes) -> None:
+        if StopSignals.received:
+            self._interrupted()
         self.runs += 1
         timeout = self.config.timeout
         if timeout > 0:
@@ -191,6 +220,11 @@ class Worker:
         }
         atomic_write(self.workdir / "stats" / f"{self.config.worker}.json", json.dumps(stats))
 
+    def _interrupted(self) -> None:
+        name = signal.Signals(StopSignals.received).name
+        sys.stderr.write(f"INFO: apifuzz: {name} received; worker stopped\n")
+        self._finish(EXIT_INTERRUPTED)
+
     def _finish(self, code: int) -> None:
         """Flush everything and leave without unwinding through libFuzzer."""
         sweep(self.staging, self.corpus)
@@ -235,9 +269,13 @@ class Worker:
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m apifuzz.engine.worker CONFIG.json``."""
+    StopSignals.install()
     args = sys.argv[1:] if argv is None else argv
     config = WorkerConfig.load(Path(args[0]))
-    Worker(config).run()
+    worker = Worker(config)
+    if StopSignals.received:  # stopped while loading the model: nothing to flush yet
+        os._exit(EXIT_INTERRUPTED)
+    worker.run()
 
 
 if __name__ == "__main__":

@@ -178,3 +178,11 @@ def test_a_traceback_with_a_lone_surrogate_is_written(tmp_path: Path) -> None:
     assert s.hit(signature("_a"), bug(), b"a\n", "ValueError: bad name '\ud800'\n")
     (record,) = load_crashes(tmp_path)
     assert "\\ud800" in (record.folder / "traceback.txt").read_text()
+
+
+def test_a_signature_recorded_without_its_api_method_still_matches() -> None:
+    old = Signature("exception", "KeyError", "model.py", "_a", 10)
+    assert old.matches(signature("_a", "m")) and signature("_a", "m").matches(old)
+    assert not signature("_a", "m").matches(signature("_a", "n"))
+    assert not old.matches(signature("_b", "m")) and not old.matches(None)
+    assert old.key() == "exception-KeyError-_a-" + old.key().rsplit("-", 1)[1]

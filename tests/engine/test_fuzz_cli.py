@@ -81,7 +81,7 @@ def test_each_new_bug_is_minimized_after_the_run(tmp_path: Path) -> None:
     statements = [line for line in minimized.splitlines() if not line.startswith("#")]
     assert statements[-1].startswith("divide ") and statements[-1].endswith(" 100")
     assert len(statements) <= 2  # "new 0" may be needed for a live cell
-    assert "INFO: minimizing 1 bug" in result.stdout
+    assert "INFO: minimizing 1 new signature" in result.stdout
     assert f"[1/1] {folder.name}: minimized: " in result.stdout
     assert f"minimized: {len(statements)} statements (from " in result.stdout
     assert f"apifuzz to-test fuzz_models {folder.relative_to(tmp_path)}" in result.stdout

@@ -27,7 +27,7 @@ def test_one_assertion_broken_through_two_methods_is_two_bugs() -> None:
     rootcause, interpreter = triage("rootcause_models:disk_target")
     by_write = case(interpreter, "write 6\nwrite 6\n")
     by_restore = case(interpreter, "write 8\nsnapshot\nerase\nset_quota 5\nrestore\n")
-    # One assertion, one frame: only the method it surfaced after tells them apart.
+    # One assertion, one innermost frame: only the API method tells them apart.
     assert replace(by_write.signature, method="") == replace(by_restore.signature, method="")
     decision = rootcause.same_bug(by_write, by_restore)
     assert not decision.same, decision.reason

@@ -31,10 +31,11 @@ def test_every_committed_script_replays_cleanly(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.slow
-def test_tracing_the_suite_regenerates_the_corpus_identically(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "APIFUZZ_EXAMPLE_BUGS"}
+@pytest.mark.parametrize("name", ["example_timeline", "example_fs"])
+def test_tracing_the_suite_regenerates_the_corpus_identically(tmp_path: Path, name: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("APIFUZZ_EXAMPLE_BUGS", "APIFUZZ_FS_BUGS")}
     result = subprocess.run(
-        [sys.executable, "-m", "apifuzz", "trace", "example_timeline", "--out", str(tmp_path)],
+        [sys.executable, "-m", "apifuzz", "trace", name, "--out", str(tmp_path)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
@@ -42,8 +43,8 @@ def test_tracing_the_suite_regenerates_the_corpus_identically(tmp_path: Path) ->
                    if line.startswith("apifuzz trace:"))
     # Every traced script replays to exactly the calls its test made (checked by the tracer).
     assert "0 dropped, 0 cut short" in summary, result.stdout[-3000:]
-    fresh = tmp_path / "example_timeline"
+    fresh, committed = tmp_path / name, ROOT / "corpora" / name
     names = sorted(p.name for p in fresh.iterdir())
-    assert names == sorted(p.name for p in CORPUS.iterdir()), "run: apifuzz trace example_timeline"
-    _, mismatch, errors = filecmp.cmpfiles(CORPUS, fresh, names, shallow=False)
-    assert mismatch == [] and errors == [], "run: apifuzz trace example_timeline"
+    assert names == sorted(p.name for p in committed.iterdir()), f"run: apifuzz trace {name}"
+    _, mismatch, errors = filecmp.cmpfiles(committed, fresh, names, shallow=False)
+    assert mismatch == [] and errors == [], f"run: apifuzz trace {name}"

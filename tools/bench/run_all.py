@@ -2,8 +2,8 @@
 
     bash tools/bench.sh [--quick]
 
-Runs tracing_overhead, exec_speed, time_to_bug and minimization one after the other, then
-corpus_coverage (one run at a time) beside memory, each on one of the two
+Runs tracing_overhead, exec_speed, time_to_bug, minimization and triage one after the
+other, then corpus_coverage (one run at a time) beside memory, each on one of the two
 cores: neither measures speed, and together they take the time of the longer.
 ``--quick`` is passed to each.  Each command is printed before it starts, and
 each script writes its own section of docs/benchmarks.md and its plots.  A run
@@ -30,6 +30,7 @@ STAGES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("exec_speed.py",),),
     (("time_to_bug.py",),),
     (("minimization.py",),),
+    (("triage.py",),),
     (("corpus_coverage.py", "--parallel", "1"), ("memory.py",)),
 )
 
