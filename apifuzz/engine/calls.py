@@ -68,6 +68,15 @@ def smallest(ptype: ParamType) -> str:
             assert_never(ptype)
 
 
+def _usable(ptype: ParamType) -> str:
+    """The smallest literal, but a one-character string (bytes) for a string (bytes)."""
+    if isinstance(ptype, StrType):
+        return SYMBOLS[0]
+    if isinstance(ptype, BytesType):
+        return BYTE_SYMBOLS[0]
+    return smallest(ptype)
+
+
 def statements(script: str) -> Script:
     """The statements of a script: no blank or comment-only lines."""
     return tuple(line.strip() for line in script.split("\n") if not is_blank(line))
@@ -125,14 +134,15 @@ class Calls:
 
     def replacements(self, line: str) -> list[str]:
         """Calls of every method, sorted: arguments taken from ``line`` where the types
-        match (so a replacement touches the same objects), else the smallest values."""
+        match (so a replacement touches the same objects), else the smallest values, or
+        for a string the smallest one a model that refuses the empty one takes."""
         parsed = self.parse(line)
         pool = parsed[1] if parsed else ()
         found = set()
         for method in self.methods:
             params = method.params[: method.required_count]
             used: set[int] = set()
-            aligned = []
+            taken: list[str | None] = []
             for param in params:
                 k = next(
                     (k for k, (t, _) in enumerate(pool) if t == param.type and k not in used),
@@ -140,8 +150,12 @@ class Calls:
                 )
                 if k is not None:
                     used.add(k)
-                aligned.append(pool[k][1] if k is not None else smallest(param.type))
-            found.add(self.render(method, tuple(aligned)))
+                taken.append(pool[k][1] if k is not None else None)
+            for fill in (smallest, _usable):
+                aligned = (
+                    t if t is not None else fill(p.type) for t, p in zip(taken, params, strict=True)
+                )
+                found.add(self.render(method, tuple(aligned)))
             found.add(self.render(method, tuple(smallest(p.type) for p in params)))
         return sorted(found, key=self.key)
 

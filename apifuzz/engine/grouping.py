@@ -49,10 +49,16 @@ def case_of(record: CrashRecord) -> Case | None:
 def triage_pending(
     root: Path, root_cause: RootCause, log: Callable[[str], None] = lambda line: None
 ) -> list[Outcome]:
-    """Decide every pending folder of ``root`` (a ``crashes/`` folder); what was decided."""
+    """Decide every pending folder of ``root`` (a ``crashes/`` folder); what was decided.
+
+    A bug decided here met only the variants known at its turn; once all are decided,
+    each new bug that is still alone gets a second look at the bugs as they are now (a
+    variant decided later can be what links it), so the order of arrival matters less.
+    """
     bugs = load_bugs(root)
     known = [b for b in bugs.bugs if b.triage is not None and b.triage.status == "bug"]
-    decisions = []
+    decisions: dict[str, Outcome] = {}
+    fresh = []
     for pending in bugs.pending():
         record = pending.representative
         minimize = read_minimize_record(record.folder)
@@ -60,10 +66,19 @@ def triage_pending(
             continue  # not minimized yet: no evidence, decide later
         decision = _decide(pending, known, root_cause)
         log(f"{decision.key}: {decision.reason}")
-        decisions.append(decision)
+        decisions[decision.key] = decision
         if not decision.merged:
             known.append(pending)
-    return decisions
+            fresh.append(pending)
+    for alone in (b for b in fresh if not b.variants):
+        case = case_of(alone.representative)
+        match = _match(case, [b for b in known if b is not alone], root_cause) if case else None
+        if match is not None:
+            known.remove(alone)
+            decision = _merge(alone.representative, *match)
+            log(f"{decision.key}: {decision.reason}")
+            decisions[decision.key] = decision
+    return list(decisions.values())
 
 
 def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -> Outcome:
@@ -73,6 +88,18 @@ def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -
         reason = "not minimized (flaky or no longer shown): kept apart"
         mark_bug(record.folder, reason)
         return Outcome(record.key, record.key, reason, record.folder)
+    match = _match(case, known, root_cause)
+    if match is not None:
+        return _merge(record, *match)
+    reason = "no known bug shares its cause"
+    mark_bug(record.folder, reason)
+    return Outcome(record.key, record.key, reason, record.folder)
+
+
+def _match(
+    case: Case, known: list[BugRecord], root_cause: RootCause
+) -> tuple[BugRecord, str] | None:
+    """The first known bug ``case`` is a variant of, and why."""
     for bug in known:
         # Every variant: a known script's normal form is reduced once and cached.
         for other in bug.signatures:
@@ -81,9 +108,12 @@ def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -
                 continue
             verdict = root_cause.same_bug(other_case, case)
             if verdict.same:
-                record.folder = move_variant(record.folder, bug.folder, verdict.reason)
-                bug.variants.append(record)
-                return Outcome(record.key, bug.key, verdict.reason, record.folder)
-    reason = "no known bug shares its cause"
-    mark_bug(record.folder, reason)
-    return Outcome(record.key, record.key, reason, record.folder)
+                return bug, verdict.reason
+    return None
+
+
+def _merge(record: CrashRecord, bug: BugRecord, reason: str) -> Outcome:
+    """Move ``record``'s folder into ``bug``'s variants."""
+    record.folder = move_variant(record.folder, bug.folder, reason)
+    bug.variants.append(record)
+    return Outcome(record.key, bug.key, reason, record.folder)

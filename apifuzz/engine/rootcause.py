@@ -141,9 +141,8 @@ class RootCause:
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
         if not shared or max(len(a), len(b)) - shared >= STEPS:
             return Decision(False, f"different API methods: {what}")
-        if len(a) != len(b) and replace(one.signature, method="") != replace(
-            two.signature, method=""
-        ):
+        alike = replace(one.signature, method="") == replace(two.signature, method="")
+        if max(len(a), len(b)) > shared and not alike:
             # A state that takes one more call to show is one state only where both
             # fail alike: the same assertion, in the same frame.
             return Decision(False, f"different API methods: {what}, different failures")
@@ -151,7 +150,6 @@ class RootCause:
         both = {one.surface.method, two.surface.method}
         for extra in dict.fromkeys(((), a[shared:], b[shared:])):
             broken = self.reducer.failing_methods((*a[:shared], *extra), lasts)
-            broken -= self.reducer.failing_methods((*a[: shared - 1], *extra), lasts)
             if len(broken) >= GENERIC and both <= broken:
                 names = ", ".join(sorted(broken))
                 return Decision(True, f"one corrupted state breaks {len(broken)} methods: {names}")

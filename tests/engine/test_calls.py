@@ -31,3 +31,10 @@ def test_object_ids_inside_lists_are_found_renamed_and_shifted() -> None:
 def test_an_object_id_shrinks_like_a_number() -> None:
     shelf = calls("rootcause_models:shelf_target")
     assert shelf.shrunk("resize 4 0") == ["re 0 0", "re 1 0", "re 2 0", "re 3 0"]
+
+
+def test_a_replacement_offers_a_string_a_model_that_refuses_the_empty_one_takes() -> None:
+    crate = calls("rootcause_models:crate_target")
+    options = crate.replacements("bundle [1]")
+    assert 'l 0 ""' in options and 'l 0 " "' in options
+    assert "c [] 0" in options  # no string: the smallest values only

@@ -196,6 +196,12 @@ class Crate:
     def chain(self, items: list[Item], weight: int) -> int:
         return len(items) * weight
 
+    @api
+    def label(self, item: Item, text: str) -> str:
+        if not text:
+            raise Refused("no label")
+        return f"{item}:{text}"
+
 
 crate_target = Target(Crate, expected=(Refused,))
 
