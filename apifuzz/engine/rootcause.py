@@ -133,9 +133,10 @@ class RootCause:
 
         The state is what both forms do before they part, plus what one of them does
         next when it needs fewer than :data:`STEPS` more statements to fail (one
-        corruption can take a second call to show, as a clip deleted twice).  It must
-        break both methods and :data:`~apifuzz.engine.normalize.GENERIC` in all, each of
-        them only because of the last statement the forms share."""
+        corruption can take a second call to show, as a clip deleted twice), and then
+        only when both fail alike.  It must break both methods and at least
+        :data:`~apifuzz.engine.normalize.GENERIC` in all: several bugs that a shared
+        setup exposes each break their own method after their own state."""
         what = f"{one.surface.describe()} vs {two.surface.describe()}"
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
