@@ -22,6 +22,7 @@ from apifuzz.campaign.commands import reproduce_command
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.corpus import default_max_len, sweep
 from apifuzz.engine.crashes import load_crashes
+from apifuzz.engine.native import adopt
 from apifuzz.engine.worker import WorkerConfig
 from apifuzz.language import LOCK_NAME, Language, LoadedTarget
 
@@ -36,6 +37,7 @@ class Workers:
         self.options = options
         self.workdir = options.workdir
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.native: set[int] = set()  # workers that died of a bug in native code
 
     @property
     def crashes(self) -> Path:
@@ -110,12 +112,20 @@ class Workers:
             log.close()
 
     def running(self) -> bool:
-        """Whether any worker is still running."""
+        """Whether any worker is still running (a dead one's native crash is recorded first)."""
+        for worker, proc in enumerate(self.procs):
+            if proc.poll() is not None and adopt(self.workdir, worker) is not None:
+                self.native.add(worker)
         return any(p.poll() is None for p in self.procs)
 
     def failed(self) -> list[int]:
-        """The workers that stopped with an exit code other than 0 (done) or 1 (a bug)."""
-        return [i for i, p in enumerate(self.procs) if p.returncode not in (0, 1)]
+        """The workers that stopped with an exit code other than 0 (done) or 1 (a bug),
+        but for a fatal signal or a native hang in the model: a bug too."""
+        return [
+            i
+            for i, p in enumerate(self.procs)
+            if p.returncode not in (0, 1) and i not in self.native
+        ]
 
     def stats(self) -> tuple[int, float, int]:
         """(runs, exec/s, coverage) summed over workers (coverage: the best worker's)."""

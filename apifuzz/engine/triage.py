@@ -42,8 +42,9 @@ def raise_hang(signum: int, frame: object) -> None:
     raise Hang("timeout")
 
 
-#: What kind of failure a signature names; "oracle": undo then redo did not give back the state.
-SignatureKind = Literal["exception", "invariant", "timeout", "oracle"]
+#: What kind of failure a signature names; "oracle": undo then redo did not give back the state;
+#: "signal": a fatal signal (a crash in native code) killed the process.
+SignatureKind = Literal["exception", "invariant", "timeout", "oracle", "signal"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class Signature:
             what = f"timeout in {self.function or '?'} at {place}"
         elif self.kind == "oracle":
             what = f"oracle: undo/redo after {self.function or '?'} ({self.error})"
+        elif self.kind == "signal":
+            what = f"fatal signal {what}"
         return what
 
 
