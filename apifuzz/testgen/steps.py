@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from apifuzz.errors import ApifuzzError
-from apifuzz.interpreter import Bug, BugKind, Interpreter
+from apifuzz.interpreter import Bug, BugKind, Interpreter, Report
 from apifuzz.interpreter.parser import Factory, is_blank
 from apifuzz.interpreter.runner import decode
 from apifuzz.language import Language
@@ -232,15 +232,15 @@ def collect_steps(
     interpreter = Interpreter(language, undo_redo=undo_redo, hook=spy)
     spy.line = lambda: interpreter.position.index + 1
     guard = limit or contextlib.nullcontext
-    hang = killed = False
+    ended: Outcome | None = None  # HUNG or KILLED: the run never came back from its last call
     try:
         with guard():
             report = interpreter.run(script, record=True)
     except interrupt:
-        hang, report = True, None
+        ended = Outcome.HUNG
     except _NotMade:
-        killed, report = True, None
-    if hang or killed:
+        ended = Outcome.KILLED
+    if ended is not None:
         if not spy.calls or spy.calls[-1].finished:
             raise ApifuzzError(
                 "the script hangs outside the calls of the model (while building it, or in "
@@ -249,31 +249,39 @@ def collect_steps(
         factory_kwargs = _factory_kwargs(language, script, guard, interrupt)
         bug = None
     else:
-        assert report is not None
-        factory_kwargs, bug = dict(report.factory_kwargs), report.bug
-        if bug is not None and bug.line > 0 and not spy.calls:
-            # Before any call: the factory statement failed, or an @ids provider did.
-            failed = next(s for s in report.statements if s.line == bug.line)
-            if not isinstance(interpreter.parser.parse(failed.text), Factory):
-                raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
-            factory_kwargs = dict(failed.kwargs)
-        elif (
-            bug is not None
-            and bug.kind is BugKind.EXCEPTION
-            and bug.oracle is None
-            and spy.calls
-            and spy.calls[-1].error is not bug.error
-        ):
-            # The last call went well: resolving the next statement's ids raised.
-            raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
+        factory_kwargs, bug = _ended_with(report, spy, interpreter)
     expected = language.target.expected
     steps = [_step(call, expected) for call in spy.calls]
-    if hang or killed:
-        steps[-1].outcome = Outcome.KILLED if killed else Outcome.HUNG
-    result = Steps(language, factory_kwargs, (), steps, bug, hang, undo_redo)
+    if ended is not None:
+        steps[-1].outcome = ended
+    result = Steps(language, factory_kwargs, (), steps, bug, ended is Outcome.HUNG, undo_redo)
     if spy.initial is not None:
         _bind(result, language, spy)
     return result
+
+
+def _ended_with(
+    report: Report, spy: _Spy, interpreter: Interpreter
+) -> tuple[dict[str, Any], Bug | None]:
+    """The factory arguments and the bug of a run that came back; raises ApifuzzError for a
+    bug in an ``@ids`` provider."""
+    factory_kwargs, bug = dict(report.factory_kwargs), report.bug
+    if bug is not None and bug.line > 0 and not spy.calls:
+        # Before any call: the factory statement failed, or an @ids provider did.
+        failed = next(s for s in report.statements if s.line == bug.line)
+        if not isinstance(interpreter.parser.parse(failed.text), Factory):
+            raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
+        factory_kwargs = dict(failed.kwargs)
+    elif (
+        bug is not None
+        and bug.kind is BugKind.EXCEPTION
+        and bug.oracle is None
+        and spy.calls
+        and spy.calls[-1].error is not bug.error
+    ):
+        # The last call went well: resolving the next statement's ids raised.
+        raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
+    return factory_kwargs, bug
 
 
 _PROVIDER_BUG = (
