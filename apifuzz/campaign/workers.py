@@ -111,16 +111,21 @@ class Workers:
             )
             log.close()
 
-    def running(self) -> bool:
-        """Whether any worker is still running (a dead one's native crash is recorded first)."""
+    def adopt_dead(self) -> None:
+        """Record the bug of each worker that died of a fatal signal or a native hang."""
         for worker, proc in enumerate(self.procs):
             if proc.poll() is not None and adopt(self.workdir, worker) is not None:
                 self.native.add(worker)
+
+    def running(self) -> bool:
+        """Whether any worker is still running (a dead one's native crash is recorded first)."""
+        self.adopt_dead()
         return any(p.poll() is None for p in self.procs)
 
     def failed(self) -> list[int]:
         """The workers that stopped with an exit code other than 0 (done) or 1 (a bug),
         but for a fatal signal or a native hang in the model: a bug too."""
+        self.adopt_dead()
         return [
             i
             for i, p in enumerate(self.procs)

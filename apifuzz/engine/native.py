@@ -180,9 +180,11 @@ class NativeGuard:
 
     Before each input the worker calls :meth:`begin` (the input is copied into
     a memory-mapped file, which keeps it when the process dies) and after it
-    :meth:`end`.  :meth:`arm` must come once libFuzzer has installed its own
-    signal handlers: faulthandler then runs first at a fatal signal, writes the
-    Python stack and hands the signal on to libFuzzer.
+    :meth:`end`; :meth:`pause` before its own slower work (at most once a
+    second: cancelling the watchdog costs ~0.1 ms).  :meth:`arm` must come once
+    libFuzzer has installed its own signal handlers: faulthandler then runs
+    first at a fatal signal, writes the Python stack and hands the signal on to
+    libFuzzer.
     """
 
     def __init__(self, folder: Path, timeout: float, info: dict[str, Any]) -> None:
@@ -229,9 +231,11 @@ class NativeGuard:
         """The input returned to Python."""
         self._map[0] = 0
 
-    def close(self) -> None:
-        """The worker stops on its own: no watchdog outlives this call."""
+    def pause(self) -> None:
+        """No watchdog until the next input: the worker's own work between inputs (or its
+        exit) may take longer than an input may, and is no hang of the model."""
         faulthandler.cancel_dump_traceback_later()
+        self._rearm = 0.0
 
 
 # -- adopting a dead worker's bug -----------------------------------------------------------
@@ -243,7 +247,6 @@ class Adopted:
 
     signature: Signature
     new: bool  # the first of its signature in the workdir
-    folder: Path
     artifacts: list[Path] = field(default_factory=list)  # libFuzzer's copies, removed
 
 
@@ -312,7 +315,7 @@ def adopt(workdir: Path, worker: int) -> Adopted | None:
         if artifact.is_file():
             artifact.unlink()  # the same input, now in the crash folder
             removed.append(artifact)
-    return Adopted(signature, new, store.root / signature.key(), removed)
+    return Adopted(signature, new, removed)
 
 
 def _header(fault: Fault, worker: int, info: dict[str, Any]) -> str:

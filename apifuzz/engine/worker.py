@@ -168,6 +168,7 @@ class Worker:
         if now < self.next_tick and not self._limit_reached(now):
             return
         self.next_tick = now + 1.0
+        self.native.pause()  # the files below are no input: the watchdog waits for the next
         sweep(self.staging, self.corpus)
         self.store.flush()
         self._write_stats(now)
@@ -195,7 +196,7 @@ class Worker:
 
     def _finish(self, code: int) -> None:
         """Flush everything and leave without unwinding through libFuzzer."""
-        self.native.close()
+        self.native.pause()
         sweep(self.staging, self.corpus)
         self.store.flush()
         self._write_stats(time.monotonic())

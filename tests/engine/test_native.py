@@ -210,7 +210,8 @@ def test_a_worker_stopped_by_its_watchdog_is_adopted_as_a_timeout(tmp_path: Path
     adopted = adopt(tmp_path, 0)
     assert adopted is not None
     assert (adopted.signature.kind, adopted.signature.function) == ("timeout", "close")
-    traceback = (adopted.folder / "traceback.txt").read_text()
+    (record,) = load_crashes(tmp_path / "crashes")
+    traceback = (record.folder / "traceback.txt").read_text()
     assert "a hang in native code" in traceback and "Timeout (0:00:0" in traceback
 
 
