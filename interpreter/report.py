@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from apifuzz.interpreter.parser import SkipReason
+from apifuzz.text import safe_repr, safe_str, utf8_safe
 
 
 class Status(enum.Enum):
@@ -50,7 +51,8 @@ class StatementResult:
         """The resolved call, ``move_clip(4, 1, 120)``."""
         if self.method is None:
             return ""
-        parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        parts = [safe_repr(a) for a in self.args]
+        parts += [f"{k}={safe_repr(v)}" for k, v in self.kwargs.items()]
         return f"{self.method}({', '.join(parts)})"
 
 
@@ -70,8 +72,8 @@ class Bug:
 
     @property
     def traceback(self) -> str:
-        """The formatted Python traceback of the error."""
-        return "".join(traceback.format_exception(self.error))
+        """The formatted Python traceback of the error (lone surrogates escaped)."""
+        return utf8_safe("".join(traceback.format_exception(self.error)))
 
     def summary(self) -> str:
         """One line: where it happened and what was raised, or which invariant failed."""
@@ -82,7 +84,7 @@ class Bug:
                 where += f" ({'after' if self.kind is BugKind.INVARIANT else 'in'} {self.oracle})"
         elif self.method:
             where += f", {'after' if self.kind is BugKind.INVARIANT else 'in'} {self.method}"
-        what = f"{type(self.error).__name__}: {self.error}".rstrip(": ")
+        what = f"{type(self.error).__name__}: {safe_str(self.error)}".rstrip(": ")
         if self.invariant:
             what = f"invariant {self.invariant} failed: {what}"
         return f"{where}: {what}"

@@ -19,6 +19,7 @@ from apifuzz.interpreter.report import (
 from apifuzz.language import Language
 from apifuzz.model.registry import MethodSpec
 from apifuzz.model.target import Target, require_undo_redo
+from apifuzz.text import safe_str
 from apifuzz.tracing.guard import unwrap
 
 #: ``on_call(method, args, kwargs, value)``: sees every executed or refused call of a run.
@@ -583,5 +584,5 @@ def _difference(before: Any, after: Any) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    text = f"{type(exc).__name__}: {safe_str(exc)}".rstrip(": ")
     return text.splitlines()[0] if text else type(exc).__name__

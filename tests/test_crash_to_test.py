@@ -38,7 +38,8 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     statements = [s for s in minimized.splitlines() if s and not s.startswith("#")]
     assert len(statements) <= 4, minimized  # the shortest known script has 3
     assert f"minimized: {len(statements)} statements" in fuzzed.stdout
-    hint = fuzzed.stdout.splitlines()[-1].split()
+    (test_line,) = [s for s in fuzzed.stdout.splitlines() if s.strip().startswith("test:")]
+    hint = test_line.split()[1:]
     # The hint carries the environment the bug needs, like reproduce.sh does.
     assert hint[:6] == [
         f"APIFUZZ_EXAMPLE_BUGS={bug}", sys.executable, "-m", "apifuzz", "to-test", "example_timeline"
@@ -96,3 +97,14 @@ def test_one_command_fuzzes_minimizes_and_writes_the_regression_tests(tmp_path: 
     assert failing.returncode == 1 and "1 failed" in failing.stdout, failing.stdout
     passing = run(*pytest_args, cwd=tmp_path, bugs=None)
     assert passing.returncode == 0 and "1 passed" in passing.stdout, passing.stdout
+
+    # A later run on the same workdir writes the test of a bug found earlier, or says why not.
+    tests.unlink()
+    again = run(
+        "-m", "apifuzz", "fuzz", "example_timeline", "--workdir", str(tmp_path / "work"),
+        "--max-time", "3", "--to-test", cwd=tmp_path, bugs=None,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "INFO: writing 1 regression test(s)" in again.stdout
+    assert f"[1/1] {folder.name}: not written: " in again.stdout  # fixed: nothing to test
+    assert "[on record, no longer shows]" in again.stdout

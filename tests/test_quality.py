@@ -17,7 +17,7 @@ PACKAGE_DIRS = {"apifuzz": ROOT / "apifuzz", "apifuzz.interpreter": ROOT / "inte
 # The layers, lowest first: a module may import its own layer or a lower one, never a higher.
 # Each entry is a folder (a package) or a top-level module; the longest matching name wins.
 LAYERS = [
-    ("apifuzz.errors", "apifuzz.atomic"),  # the base every layer may use
+    ("apifuzz.errors", "apifuzz.atomic", "apifuzz.text"),  # the base every layer may use
     # The wrapper every @api method carries: the model contract's one tie to tracing.
     ("apifuzz.tracing.guard",),
     ("apifuzz.model",),

@@ -12,8 +12,8 @@ echo "== APIFUZZ_EXAMPLE_BUGS=$APIFUZZ_EXAMPLE_BUGS apifuzz fuzz example_timelin
 status=0
 apifuzz fuzz example_timeline --max-time 120 --jobs 2 "$@" || status=$?
 if [ "$status" -eq 1 ]; then
-    echo "INFO: every signature above comes from the seeded bugs of example_timeline/BUGS.md"
-    echo "INFO: (one bug can show in several ways); sh <folder>/reproduce.sh replays one."
+    echo "INFO: every bug above comes from a seeded bug of example_timeline/BUGS.md;"
+    echo "INFO: apifuzz crashes .apifuzz/example_timeline lists them again."
     exit 0
 fi
 exit "$status"

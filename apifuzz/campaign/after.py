@@ -1,32 +1,37 @@
-"""After the workers stop: each new bug minimized, then written as a regression test.
+"""After the workers stop: each new signature minimized, triaged, then written as a test.
 
-Both steps call their library functions (:func:`apifuzz.minimize.files.minimize_script`,
-:func:`apifuzz.testgen.regression.to_test`) in a fresh child process each
-(:mod:`~apifuzz.campaign.children`) and get typed results back.
+Each step calls its library function (:func:`apifuzz.minimize.files.minimize_script`,
+:func:`apifuzz.engine.grouping.triage_pending`,
+:func:`apifuzz.testgen.regression.to_test`) in a fresh child process
+(:mod:`~apifuzz.campaign.children`) and gets typed results back.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from apifuzz.campaign.children import Child, ChildFailed
 from apifuzz.campaign.commands import minimize_hint
 from apifuzz.campaign.options import FuzzOptions
+from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.crashes import (
     MINIMIZE_LOG_NAME,
     MINIMIZED_NAME,
     RECORD_NAME,
-    CrashRecord,
     MinimizeRecord,
-    load_crashes,
     read_minimize_record,
 )
+from apifuzz.engine.grouping import Outcome, triage_pending
+from apifuzz.engine.rootcause import RootCause
 from apifuzz.language import LoadedTarget
 from apifuzz.minimize.files import minimize_script
+from apifuzz.model.loader import target_packages
 from apifuzz.testgen.regression import WrittenTest, to_test
+
+TRIAGE_LOG_NAME = "triage.log"  # in <workdir>/logs: one line per triage decision
 
 
 def _minimize_folder(
@@ -39,6 +44,37 @@ def _minimize_folder(
     )
     print(run.written.result.describe(), flush=True)
     return read_minimize_record(folder)
+
+
+def triage_child(spec: str, workdir: Path, options: FuzzOptions) -> list[Outcome]:
+    """In the child: triage the workdir's minimized, untriaged signatures; the decisions."""
+    loaded = LoadedTarget.load(spec, workdir)
+    root_cause = RootCause(
+        loaded,
+        undo_redo=options.undo_redo,
+        timeout=options.timeout,
+        packages=tuple(target_packages(spec, options.instrument)),
+    )
+    return triage_pending(workdir / "crashes", root_cause, log=lambda line: print(line, flush=True))
+
+
+def replay_recorded(spec: str, workdir: Path, folders: list[Path]) -> dict[str, str]:
+    """In the child: whether each bug folder's script still shows its bug, in a few words."""
+    from apifuzz.engine.crashes import load_artifact
+    from apifuzz.engine.replay import replay_setup
+
+    loaded = LoadedTarget.load(spec, workdir)
+    said = {}
+    for folder in folders:
+        artifact = load_artifact(folder)
+        found = replay_setup(loaded, artifact).judge().run(artifact.best).signature
+        if artifact.signature is not None and artifact.signature.matches(found):
+            said[folder.name] = "still shows"
+        elif found is None:
+            said[folder.name] = "no longer shows"
+        else:
+            said[folder.name] = f"now shows {found.describe()}"
+    return said
 
 
 def _write_test(spec: str, folder: Path, path: Path) -> WrittenTest:
@@ -75,6 +111,8 @@ class AfterRun:
     interrupted: bool  # the campaign was stopped early: say what is left, do nothing long
     known_before: frozenset[str] = frozenset()  # the bugs the workdir held before the run
     tests_written: int = 0  # regression tests written (or already present) by --to-test
+    #: For each bug this run did not show (by folder name): does it still replay?
+    recorded: dict[str, str] = field(default_factory=dict)
 
     def minimize_new(self) -> None:
         """Minimize each bug not minimized yet, in a fresh process (a flakiness check too).
@@ -86,7 +124,11 @@ class AfterRun:
         is picked up by the next run on the same workdir.
         """
         budget = self.options.minimize_time
-        pending = [r for r in self._by_age() if not (r.folder / RECORD_NAME).exists()]
+        pending = [
+            b.representative
+            for b in load_bugs(self.crashes).pending()
+            if not (b.folder / RECORD_NAME).exists()
+        ]
         if budget <= 0 or not pending:
             return
         if self.interrupted:
@@ -97,7 +139,7 @@ class AfterRun:
             return
         total = len(pending)
         self.out.write(
-            f"INFO: minimizing {total} bug{'s' if total > 1 else ''} "
+            f"INFO: minimizing {total} new signature{'s' if total > 1 else ''} "
             f"(up to {budget:g}s each, {self.options.jobs} at a time)\n"
         )
         self.out.flush()
@@ -148,17 +190,65 @@ class AfterRun:
             return f"not minimized: {exc} (see {log})"
         return minimized_line(record, folder) if record is not None else ""
 
-    def write_tests(self) -> None:
-        """With ``--to-test FILE``: a regression test of each new bug, appended to FILE.
+    def triage(self) -> None:
+        """Decide each minimized, untriaged signature: a bug of its own, or a variant.
 
-        Each is written in a fresh process, after minimization, so the test
-        replays the minimized script; a bug it cannot turn into a test (flaky,
-        say) gets its one-line reason.
+        One child decides them all, oldest first, so each decision sees the
+        ones before it; every decision goes to ``logs/triage.log``.
+        """
+        pending = [
+            b for b in load_bugs(self.crashes).pending() if (b.folder / RECORD_NAME).exists()
+        ]
+        if not pending or self.interrupted:
+            return
+        self.out.write(f"INFO: triaging {len(pending)} signature(s)\n")
+        self.out.flush()
+        log = self.options.workdir / "logs" / TRIAGE_LOG_NAME
+        log.parent.mkdir(parents=True, exist_ok=True)
+        # Every decision replays scripts; a bound keeps a pathological model from stalling here.
+        allowance = 60 + 10 * len(pending) * (1 + (self.options.timeout or 0))
+        child = Child(
+            triage_child,
+            (self.loaded.spec, self.options.workdir, self.options),
+            allowance=allowance,
+            log=log,
+        )
+        try:
+            while not child.done():
+                time.sleep(0.05)
+        except KeyboardInterrupt:
+            child.kill()
+            self.out.write("\nINFO: interrupted; triage stopped (the next run goes on)\n")
+            return
+        self.out.write(f"{self._triaged(child, log, allowance)}\n")
+
+    @staticmethod
+    def _triaged(child: Child[list[Outcome]], log: Path, allowance: float) -> str:
+        if child.killed():
+            return f"INFO: triage stopped after {allowance:.0f}s; the rest stays apart (see {log})"
+        try:
+            decisions = child.result()
+        except ChildFailed as exc:
+            return f"WARNING: triage failed: {exc}; the signatures stay apart (see {log})"
+        merged = sum(d.merged for d in decisions)
+        return (
+            f"INFO: triage: {len(decisions) - merged} new bug(s), {merged} variant(s) of "
+            f"known bugs (why: {log})"
+        )
+
+    def write_tests(self) -> None:
+        """With ``--to-test FILE``: a regression test of each bug, appended to FILE.
+
+        Every bug of the workdir, not only this run's: a bug found by an
+        earlier run gets its test too, and one that has it already is said to.
+        Each is written in a fresh process, after minimization and triage, so
+        the test replays the bug's minimized script; a bug it cannot turn into
+        a test (flaky, say) gets its one-line reason.
         """
         path = self.options.to_test
         if path is None:
             return
-        new = [r for r in self._by_age() if r.key not in self.known_before]
+        new = self._by_age()
         if not new or self.interrupted:
             if new:
                 self.out.write(f"INFO: interrupted: no regression test written to {path}\n")
@@ -188,5 +278,27 @@ class AfterRun:
         self.tests_written += 1
         return written.describe()
 
-    def _by_age(self) -> list[CrashRecord]:
-        return sorted(load_crashes(self.crashes), key=lambda r: r.first_seen)
+    def check_recorded(self, counts_before: dict[str, int]) -> None:
+        """Replay each bug on record that this run did not show: fixed, or just not reached?"""
+        quiet = [
+            b.folder
+            for b in self._by_age()
+            if all(0 < r.count <= counts_before.get(r.key, -1) for r in b.signatures)
+        ]
+        if not quiet or self.interrupted:
+            return
+        allowance = 60 + len(quiet) * (5 + (self.options.timeout or 0))
+        child = Child(
+            replay_recorded, (self.loaded.spec, self.options.workdir, quiet), allowance=allowance
+        )
+        try:
+            while not child.done():
+                time.sleep(0.05)
+            self.recorded = child.result()
+        except KeyboardInterrupt:
+            child.kill()
+        except ChildFailed as exc:
+            self.recorded = {f.name: f"could not replay: {exc}" for f in quiet}
+
+    def _by_age(self) -> list[BugRecord]:
+        return load_bugs(self.crashes).bugs

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from apifuzz.errors import ApifuzzError
+from apifuzz.text import protect_stream
 
 T = TypeVar("T")
 
@@ -31,13 +33,20 @@ class ChildFailed(Exception):
 
 
 def _child_main(
-    func: Callable[..., Any], args: tuple[Any, ...], log: str | None, conn: Connection
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    log: str | None,
+    append: bool,
+    conn: Connection,
 ) -> None:
     if log is not None:
-        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        mode = os.O_APPEND if append else os.O_TRUNC
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | mode, 0o666)
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         os.close(fd)
+    protect_stream(sys.stdout)  # the model's text (a message, a repr) may hold any string
+    protect_stream(sys.stderr)
     try:
         result: tuple[str, Any] = ("ok", func(*args))
     except ApifuzzError as exc:
@@ -50,7 +59,7 @@ def _child_main(
 
 
 class Child(Generic[T]):
-    """``func(*args)`` running in a spawned process, its output in ``log``."""
+    """``func(*args)`` running in a spawned process, its output in ``log`` (or after it)."""
 
     def __init__(
         self,
@@ -59,10 +68,13 @@ class Child(Generic[T]):
         *,
         allowance: float,
         log: Path | None = None,
+        append: bool = False,
     ) -> None:
         self._receive, send = _SPAWN.Pipe(duplex=False)
         self._process = _SPAWN.Process(
-            target=_child_main, args=(func, args, str(log) if log else None, send), daemon=True
+            target=_child_main,
+            args=(func, args, str(log) if log else None, append, send),
+            daemon=True,
         )
         self._process.start()
         send.close()

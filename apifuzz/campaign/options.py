@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from apifuzz.engine import DEFAULT_TIMEOUT
+from apifuzz.engine.timeouts import timeout_error, timeout_ok
 from apifuzz.errors import UsageError
+from apifuzz.language import LOCK_NAME
+from apifuzz.language.aliases import AliasLock
 
 #: libFuzzer flags that relaunch argv[0] through a shell, which a Python harness is not;
 #: they then fail silently (a crashing seed reports 0 crashes; -merge retries 64 times).
@@ -39,6 +43,7 @@ class FuzzOptions:
         for folder in self.corpus:
             if not folder.is_dir():
                 raise UsageError(f"--corpus {folder}: no such folder")
+            AliasLock.load(folder / LOCK_NAME)  # the workdir's lock starts from it: read it now
         for flag in self.libfuzzer_args:
             if flag.split("=")[0] in UNSUPPORTED_FLAGS:
                 raise UsageError(
@@ -48,16 +53,18 @@ class FuzzOptions:
         for name, value in (
             ("--max-time", self.max_time),
             ("--runs", self.runs),
-            ("--timeout", self.timeout),
             ("--jobs", self.jobs),
             ("--max-len", self.max_len),
         ):
-            if value is not None and (value < 0 if name == "--timeout" else value <= 0):
-                zero = "0 (off) or " if name == "--timeout" else ""
-                raise UsageError(f"{name} must be {zero}positive, got {value}")
-        if self.minimize_time < 0:
+            if value is not None and not value > 0:
+                raise UsageError(f"{name} must be positive, got {value}")
+            if value is not None and not math.isfinite(value):
+                raise UsageError(f"{name} must be finite, got {value}; omit it for no limit")
+        if not timeout_ok(self.timeout):
+            raise UsageError(timeout_error("--timeout", self.timeout))
+        if not (0 <= self.minimize_time < math.inf):
             raise UsageError(
-                f"--minimize-time must be 0 (off) or positive, got {self.minimize_time}"
+                f"--minimize-time must be 0 (off) or a positive number, got {self.minimize_time}"
             )
         if self.mutator not in ("structure", "bytes"):
             raise UsageError("--mutator must be 'structure' or 'bytes'")

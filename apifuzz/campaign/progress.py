@@ -7,7 +7,9 @@ import threading
 import time
 from typing import TextIO
 
+from apifuzz.campaign.background import BackgroundTriage
 from apifuzz.campaign.workers import Workers
+from apifuzz.engine.bugs import load_bugs
 from apifuzz.engine.corpus import count
 from apifuzz.engine.crashes import load_crashes
 
@@ -16,11 +18,17 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def watch(workers: Workers, known_before: set[str], out: TextIO) -> bool:
+def watch(
+    workers: Workers,
+    known_before: set[str],
+    out: TextIO,
+    background: BackgroundTriage | None = None,
+) -> bool:
     """Show progress until every worker stopped; returns True when interrupted.
 
     A line every second on a terminal (rewritten in place), every ten seconds
     in a log.  Ctrl-C and SIGTERM (a ``kill``, a CI timeout) stop the workers.
+    ``background`` triages new signatures meanwhile; it stops with the workers.
     """
     options = workers.options
     started = time.monotonic()
@@ -38,6 +46,8 @@ def watch(workers: Workers, known_before: set[str], out: TextIO) -> bool:
                 workers.stop()
             if options.max_time is not None and now - started > options.max_time + 20:
                 workers.stop()  # the workers stop themselves; this is the backstop
+            if background is not None:
+                background.step()
             if now - last_line >= (1.0 if tty else 10.0):
                 last_line = now
                 _progress(workers, now - started, tty, out)
@@ -46,6 +56,8 @@ def watch(workers: Workers, known_before: set[str], out: TextIO) -> bool:
         interrupted = True
         workers.stop()
     finally:
+        if background is not None:
+            background.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     if tty:
@@ -59,10 +71,12 @@ def _new_bugs(workers: Workers, known_before: set[str]) -> list[str]:
 
 def _progress(workers: Workers, elapsed: float, tty: bool, out: TextIO) -> None:
     runs, rate, cov = workers.stats()
-    bugs = len(load_crashes(workers.crashes))
+    bugs = load_bugs(workers.crashes)
+    variants = len(bugs.signatures())
+    # Until triage has looked at a new signature it counts as a bug: when unsure, apart.
     line = (
         f"#{runs} {elapsed:5.0f}s exec/s: {rate:,.0f} cov: {cov} "
-        f"corp: {count(workers.workdir / 'corpus')} bugs: {bugs}"
+        f"corp: {count(workers.workdir / 'corpus')} bugs: {len(bugs.bugs)} ({variants} variants)"
     )
     out.write(("\r" + line + "   ") if tty else line + "\n")
     out.flush()

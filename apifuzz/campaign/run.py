@@ -6,6 +6,7 @@ import time
 from typing import TextIO
 
 from apifuzz.campaign.after import AfterRun
+from apifuzz.campaign.background import BackgroundTriage
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.campaign.progress import watch
 from apifuzz.campaign.summary import summarize
@@ -28,9 +29,13 @@ def fuzz(loaded: LoadedTarget, options: FuzzOptions, out: TextIO) -> int:
     counts_before = workers.prepare()
     started = time.monotonic()
     workers.start()
-    interrupted = watch(workers, set(counts_before), out)
+    # With --stop-on-first the run ends at the first bug: nothing to triage meanwhile.
+    background = None if options.stop_on_first else BackgroundTriage(loaded, options)
+    interrupted = watch(workers, set(counts_before), out, background)
     elapsed = time.monotonic() - started
     after = AfterRun(loaded, options, workers.crashes, out, interrupted, frozenset(counts_before))
     after.minimize_new()
+    after.triage()
     after.write_tests()
+    after.check_recorded(counts_before)
     return summarize(workers, after, counts_before, elapsed, out)

@@ -1,17 +1,22 @@
-"""The end of a campaign: what it ran, every bug in the workdir, what to do next."""
+"""The end of a campaign: what it ran, every bug of the workdir, how to replay and test each.
+
+Bugs, not signatures: each with its minimized script inline, its variant
+count, when it was first and last seen, whether this run showed it, and
+the one command that replays it and the one that turns it into a test.
+"""
 
 from __future__ import annotations
 
 import shlex
 import sys
-from pathlib import Path
 from typing import TextIO
 
-from apifuzz.campaign.after import AfterRun, minimized_line
-from apifuzz.campaign.commands import apifuzz_command, environment_prefix, minimize_hint
+from apifuzz.campaign.after import AfterRun
+from apifuzz.campaign.commands import environment_prefix
+from apifuzz.campaign.listing import count_bugs, write_bugs
 from apifuzz.campaign.workers import Workers
+from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.corpus import count
-from apifuzz.engine.crashes import CrashRecord, load_crashes, read_minimize_record, reproduce_line
 
 #: Exit codes of ``apifuzz fuzz``.
 EXIT_NO_BUG, EXIT_BUG, EXIT_WORKER_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -31,7 +36,7 @@ def summarize(
     """
     workers.sweep_staging()
     (workers.workdir / "stop").unlink(missing_ok=True)
-    crashes = sorted(load_crashes(workers.crashes), key=lambda r: r.first_seen)
+    bugs = load_bugs(workers.crashes)
     failed = workers.failed()
     _headline(workers, elapsed, out)
     for i in failed:
@@ -39,13 +44,14 @@ def summarize(
             f"ERROR: worker {i} stopped with exit code {workers.procs[i].returncode}; "
             f"see {workers.workdir / 'logs' / f'worker-{i}.log'}\n"
         )
-    if not crashes:
+    for line in bugs.warnings():
+        out.write(line + "\n")
+    if not bugs.bugs:
         out.write("no bug found\n")
     else:
-        _bugs(crashes, counts_before, after.loaded.spec, out)
-        _next_step(crashes[-1], after, out)
-    hit = any(r.count > counts_before.get(r.key, 0) for r in crashes)
-    if failed and not crashes:
+        _bugs(bugs.bugs, counts_before, after, out)
+    hit = any(r.count > counts_before.get(r.key, 0) for r in bugs.signatures())
+    if failed and not bugs.bugs:
         return EXIT_WORKER_FAILED
     if hit:
         return EXIT_BUG
@@ -65,34 +71,29 @@ def _headline(workers: Workers, elapsed: float, out: TextIO) -> None:
     )
 
 
+def _state(bug: BugRecord, counts_before: dict[str, int], recorded: dict[str, str]) -> str:
+    """``new``, ``seen`` (again, in this run) or ``on record`` (not shown by this run).
+
+    A bug on record says whether its script still shows it when replayed now.
+    """
+    if not any(r.key in counts_before for r in bug.signatures):
+        return "new"
+    if any(r.count > counts_before.get(r.key, 0) for r in bug.signatures):
+        return "seen"
+    replayed = recorded.get(bug.key)
+    return f"on record, {replayed}" if replayed else "on record"
+
+
 def _bugs(
-    crashes: list[CrashRecord], counts_before: dict[str, int], spec: str, out: TextIO
+    bugs: list[BugRecord], counts_before: dict[str, int], after: AfterRun, out: TextIO
 ) -> None:
-    out.write(f"{len(crashes)} unique bug{'s' if len(crashes) > 1 else ''}:\n")
-    for r in crashes:
-        mark = "new " if r.key not in counts_before else ""
-        out.write(f"  {mark}{r.signature.describe()}  x{r.count}\n")
-        out.write(f"      {r.summary}\n      -> {r.folder}/\n")
-        out.write(f"      {_minimized(r.folder, spec)}\n")
-
-
-def _minimized(folder: Path, spec: str) -> str:
-    record = read_minimize_record(folder)
-    line = minimized_line(record, folder) if record is not None else ""
-    return line or (
-        f"not minimized (--minimize-time 0, stopped or interrupted): {minimize_hint(spec)}"
+    states = [_state(b, counts_before, after.recorded) for b in bugs]
+    shown = sum(not s.startswith("on record") for s in states)
+    out.write(
+        f"{count_bugs(bugs)}; {shown} shown by this run, {len(bugs) - shown} only on record:\n"
     )
-
-
-def _next_step(last: CrashRecord, after: AfterRun, out: TextIO) -> None:
-    out.write("each folder holds input.txt, traceback.txt and reproduce.sh, e.g.:\n")
-    out.write(f"  {reproduce_line(last.folder)}\n")
-    to_test = after.options.to_test
-    if to_test is not None and after.tests_written:
-        tests = shlex.quote(str(to_test))
+    write_bugs(bugs, after.loaded.spec, out, states)
+    if after.options.to_test is not None and after.tests_written:
+        tests = shlex.quote(str(after.options.to_test))
         out.write(f"regression tests in {tests}; run them:\n")
         out.write(f"  {environment_prefix()}{shlex.quote(sys.executable)} -m pytest {tests}\n")
-    else:
-        out.write("turn one into a pytest regression test:\n")
-        target, folder = shlex.quote(after.loaded.spec), shlex.quote(str(last.folder))
-        out.write(f"  {environment_prefix()}{apifuzz_command()} to-test {target} {folder}\n")

@@ -114,8 +114,13 @@ class Workers:
     def adopt_dead(self) -> None:
         """Record the bug of each worker that died of a fatal signal or a native hang."""
         for worker, proc in enumerate(self.procs):
-            if proc.poll() is not None and adopt(self.workdir, worker) is not None:
-                self.native.add(worker)
+            if proc.poll() is None:
+                continue
+            try:
+                if adopt(self.workdir, worker) is not None:
+                    self.native.add(worker)
+            except OSError:
+                pass  # the crash folder cannot be written now: the evidence stays for later
 
     def running(self) -> bool:
         """Whether any worker is still running (a dead one's native crash is recorded first)."""

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-from apifuzz.errors import ApifuzzError
+from apifuzz.engine.timeouts import timeout_error, timeout_ok
+from apifuzz.errors import ApifuzzError, describe_os_error
 from apifuzz.language import LoadedTarget
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
@@ -30,9 +34,9 @@ def loaded(args: argparse.Namespace) -> LoadedTarget:
 
 
 def check_timeout(args: argparse.Namespace) -> None:
-    """A negative --timeout is a usage error; None means the crash folder's (else 5 s)."""
-    if args.timeout is not None and args.timeout < 0:
-        raise ApifuzzError(f"--timeout must not be negative, got {args.timeout}")
+    """A --timeout out of range is a usage error; None means the crash folder's (else 5 s)."""
+    if args.timeout is not None and not timeout_ok(args.timeout):
+        raise ApifuzzError(timeout_error("--timeout", args.timeout))
 
 
 def add_timeout(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +46,28 @@ def add_timeout(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         metavar="S",
-        help="a run longer than this is a timeout bug (0: off; default: the crash folder's, "
-        "else 5)",
+        help="a run longer than this is a timeout bug (0: off, else 0.01 to 86400; default: "
+        "the crash folder's, else 5)",
     )
+
+
+@contextmanager
+def writing_into(folder: Path, option: str) -> Iterator[None]:
+    """An OSError on a file in ``folder`` (read-only, full disk) is a one-line usage error.
+
+    The error names the option that chose the folder, so the user knows what to
+    change; an OSError elsewhere goes on (``main`` reports it in one line too).
+    """
+    try:
+        yield
+    except OSError as exc:
+        if not _inside(exc.filename, folder):
+            raise
+        raise ApifuzzError(f"{option} {folder}: cannot write {describe_os_error(exc)}") from None
+
+
+def _inside(filename: object, folder: Path) -> bool:
+    if not isinstance(filename, str):
+        return False
+    path, base = os.path.abspath(filename), os.path.abspath(folder)
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)

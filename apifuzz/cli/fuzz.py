@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.cli.common import TARGET_HELP
+from apifuzz.cli.common import TARGET_HELP, writing_into
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.language import LoadedTarget
 from apifuzz.model.target import require_undo_redo
@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help="an input running longer is a timeout bug (0: off; default 5)",
+        help="an input running longer is a timeout bug (0: off, else 0.01 to 86400; default 5)",
     )
     parser.add_argument(
         "--mutator",
@@ -132,4 +132,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         minimize_time=args.minimize_time,
         to_test=to_test,
     )
-    return fuzz(target, options, out)
+    with writing_into(workdir, "--workdir"):
+        return fuzz(target, options, out)

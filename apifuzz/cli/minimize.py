@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import TextIO
 
@@ -54,8 +55,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from apifuzz.minimize import MinimizeStatus
     from apifuzz.minimize.files import minimize_script
 
-    if args.max_time <= 0:
-        raise ApifuzzError(f"--max-time must be positive, got {args.max_time}")
+    if not 0 < args.max_time < math.inf:
+        raise ApifuzzError(f"--max-time must be a positive number, got {args.max_time}")
     check_timeout(args)
 
     def log(message: str) -> None:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.cli.common import EXIT_OK, loaded
+from apifuzz.cli.common import EXIT_OK, loaded, writing_into
 
 HELP = "write a standalone libFuzzer fuzzer of the target for OSS-Fuzz or ClusterFuzzLite"
 EPILOG = (
@@ -48,13 +48,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from apifuzz.report.package import package
 
     folder = Path(args.out)
-    done = package(
-        loaded(args),
-        folder,
-        max_len=args.max_len,
-        undo_redo=args.undo_redo,
-        instrument=args.instrument,
-    )
+    with writing_into(folder, "--out"):
+        done = package(
+            loaded(args),
+            folder,
+            max_len=args.max_len,
+            undo_redo=args.undo_redo,
+            instrument=args.instrument,
+        )
     for path, what in (
         (done.harness, "the fuzzer (python, executable)"),
         (done.seeds, f"{done.seed_count} seed inputs"),

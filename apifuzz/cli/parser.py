@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from apifuzz.cli import cov, fuzz, lang, minimize, package, replay, to_test, trace
+from apifuzz.cli import cov, crashes, fuzz, lang, minimize, package, replay, to_test, trace
 from apifuzz.cli.common import TARGET_HELP, Parser
 
 
@@ -42,6 +42,14 @@ COMMANDS = (
     Command("to-test", to_test.HELP, to_test.add_arguments, to_test.run, to_test.EPILOG),
     Command("cov", cov.HELP, cov.add_arguments, cov.run, cov.EPILOG),
     Command("package", package.HELP, package.add_arguments, package.run, package.EPILOG),
+    Command(
+        "crashes",
+        crashes.HELP,
+        crashes.add_arguments,
+        crashes.run,
+        crashes.EPILOG,
+        add_target=crashes.add_target,
+    ),
     Command(
         "fuzz",
         fuzz.HELP,

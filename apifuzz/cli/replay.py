@@ -10,6 +10,7 @@ from apifuzz.cli.common import EXIT_BUG, EXIT_OK, add_timeout, check_timeout, lo
 from apifuzz.errors import ApifuzzError
 from apifuzz.language import LoadedTarget
 from apifuzz.model.target import require_undo_redo
+from apifuzz.text import safe_repr
 
 if TYPE_CHECKING:
     from apifuzz.engine.crashes import Artifact
@@ -151,7 +152,7 @@ def _write_report(report: Report, args: argparse.Namespace, model: str, out: Tex
             elif s.error is not None:
                 out.write(f"  {s.line:>4} {call} raises {s.detail}\n")
             else:
-                out.write(f"  {s.line:>4} {call} -> {s.value!r}\n")
+                out.write(f"  {s.line:>4} {call} -> {safe_repr(s.value)}\n")
     elif not args.quiet:
         for s in report.statements:
             text = s.text.strip()
@@ -161,9 +162,9 @@ def _write_report(report: Report, args: argparse.Namespace, model: str, out: Tex
             if s.status is Status.SKIPPED:
                 line += f"  [{s.reason.value if s.reason else ''}: {s.detail}]"
             elif s.status is Status.REFUSED:
-                line += f"  {s.call_text()} -> {s.detail or repr(s.value)}"
+                line += f"  {s.call_text()} -> {s.detail or safe_repr(s.value)}"
             elif s.status is Status.BUG:
                 line += f"  {s.call_text()}"
             else:
-                line += f"  {s.call_text()} -> {s.value!r}"
+                line += f"  {s.call_text()} -> {safe_repr(s.value)}"
             out.write(line.rstrip() + "\n")

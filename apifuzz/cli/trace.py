@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.cli.common import EXIT_BUG, EXIT_OK, loaded
+from apifuzz.cli.common import EXIT_BUG, EXIT_OK, loaded, writing_into
 from apifuzz.errors import ApifuzzError
 
 HELP = "run the unit tests under the tracer and write one seed script per test"
@@ -28,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run the tests under the tracer and write the target's seed corpus."""
     name = loaded(args).name
+    # Checked here, before pytest runs: its plugin can only fail with an internal error.
+    with writing_into(Path(args.out), "--out"):
+        Path(args.out, name).mkdir(parents=True, exist_ok=True)
     pytest_args = list(args.extra)
     if not pytest_args and Path("tests", name).is_dir():
         pytest_args = [str(Path("tests", name))]

@@ -1,6 +1,8 @@
-"""The crash folder: one folder per bug, its files, and the one way to read and write it.
+"""The crash folder: one folder per signature, its files, and the one way to read and write it.
 
-A worker writes ``crashes/<key>/`` (:class:`CrashStore`); ``replay``,
+A worker writes ``crashes/<key>/`` (:class:`CrashStore`); triage may later
+move it into the folder of the bug it is a variant of, as
+``crashes/<bug>/variants/<key>/`` (:mod:`apifuzz.engine.bugs`).  ``replay``,
 ``minimize``, ``to-test``, ``cov``, the regression plugin and the campaign's
 summary read it back (:func:`load_artifact`, :func:`load_crashes`).  The
 file names live here and nowhere else.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -38,6 +41,12 @@ REPRODUCE_NAME = "reproduce.sh"  # the command that replays the folder
 RECORD_NAME = "minimize.json"  # what the last minimization did (MinimizeRecord)
 MINIMIZE_LOG_NAME = "minimize.log"  # what the campaign's minimizer printed
 COUNT_PREFIX = "count-"  # count-<worker>.json: one worker's hits of this bug
+VARIANTS_NAME = "variants"  # a bug folder's other signatures: variants/<key>/
+TRIAGE_NAME = "triage.json"  # the triage decision about the folder (apifuzz.engine.bugs)
+
+
+class StoreError(OSError):
+    """A crash folder could not be written (a full disk, a read-only workdir): not a model bug."""
 
 
 @dataclass
@@ -51,6 +60,7 @@ class CrashRecord:
     last_seen: float
     count: int = 0
     folder: Path = field(default=Path("."))
+    target: str = ""  # the target spec the worker ran, as recorded ("" when not)
 
 
 class CrashStore:
@@ -97,7 +107,11 @@ class CrashStore:
         created = False
         if entry is None:
             created = self._create(key, signature, bug, data, traceback_text)
-            entry = self.counts[key] = {"count": 0, "first_seen": now, "last_seen": now}
+            entry = self.counts[key] = self._previous(key) or {
+                "count": 0,
+                "first_seen": now,
+                "last_seen": now,
+            }
             if created:
                 self.new.append(key)
         entry["count"] += 1
@@ -111,12 +125,18 @@ class CrashStore:
         self, key: str, signature: Signature, bug: Bug, data: bytes, traceback_text: str
     ) -> bool:
         folder = self.root / key
-        if folder.exists():
+        if locate(self.root, key) is not None:
             return False
-        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}."))
+        try:
+            staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}."))
+        except OSError as exc:
+            raise StoreError(exc.errno, exc.strerror, str(self.root)) from None
         try:
             (staging / INPUT_NAME).write_bytes(data)
-            (staging / TRACEBACK_NAME).write_text(traceback_text, encoding="utf-8")
+            # Model text may hold lone surrogates: escaped, never a UnicodeEncodeError.
+            (staging / TRACEBACK_NAME).write_text(
+                traceback_text, encoding="utf-8", errors="backslashreplace"
+            )
             info: dict[str, object] = {
                 "signature": asdict(signature),
                 "summary": bug.summary(),
@@ -138,22 +158,45 @@ class CrashStore:
             # Not str.format: an APIFUZZ_* value in the command may hold braces.
             command = self.reproduce.replace("{folder}", shlex.quote(str(folder.resolve())))
             (staging / REPRODUCE_NAME).write_text(f"#!/bin/sh\n{command}\n")
+            if locate(self.root, key) is not None:
+                raise FileExistsError(folder)  # another worker was first (maybe triaged since)
             os.rename(staging, folder)  # atomic; fails if another worker was first
             return True
-        except OSError:
-            for item in staging.iterdir() if staging.exists() else ():
-                item.unlink()
-            if staging.exists():
-                staging.rmdir()
-            return False
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, FileExistsError) or folder.is_dir():
+                return False
+            raise StoreError(exc.errno, exc.strerror, str(folder)) from None
+
+    def _previous(self, key: str) -> dict[str, float] | None:
+        """This worker slot's counts of ``key`` from earlier runs: counts add up across runs."""
+        folder = locate(self.root, key)
+        c = _read_json(folder / f"{COUNT_PREFIX}{self.worker}.json") if folder else None
+        if not isinstance(c, dict):
+            return None
+        try:
+            return {k: float(c[k]) for k in ("count", "first_seen", "last_seen")}
+        except (TypeError, KeyError, ValueError):
+            return None
 
     def flush(self) -> None:
-        """Write the counts of signatures hit since the last flush."""
-        for key in self._dirty:
-            path = self.root / key / f"{COUNT_PREFIX}{self.worker}.json"
-            if path.parent.is_dir():
-                atomic_write(path, json.dumps(self.counts[key]) + "\n")
-        self._dirty.clear()
+        """Write the counts of signatures hit since the last flush.
+
+        Triage may be moving a folder into its bug's ``variants/`` meanwhile: a
+        count that cannot be written now is written at the next flush.
+        """
+        for key in list(self._dirty):
+            folder = locate(self.root, key)
+            if folder is None:
+                continue
+            try:
+                atomic_write(
+                    folder / f"{COUNT_PREFIX}{self.worker}.json",
+                    json.dumps(self.counts[key]) + "\n",
+                )
+            except FileNotFoundError:
+                continue  # moved between locate and write: next time
+            self._dirty.discard(key)
         self._flushed = time.monotonic()
 
 
@@ -239,34 +282,69 @@ def _recorded(folder: Path) -> dict[str, Any]:
         return {}  # a hand-edited record: the input still replays, with nothing recorded
 
 
+def locate(root: Path, key: str) -> Path | None:
+    """Where the folder of signature ``key`` is now: ``root/key`` or a bug's ``variants/key``.
+
+    Looked up in that order, so a folder renamed from the first place to the
+    second between the two looks is still found.
+    """
+    top = root / key
+    if top.is_dir():
+        return top
+    for folder in root.glob(f"*/{VARIANTS_NAME}/{key}"):
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def read_record(folder: Path) -> CrashRecord | None:
+    """One signature's folder with its counts summed over workers; None when it records none."""
+    info = _read_info(folder)
+    if info is None:
+        return None
+    count, first, last = 0, float("inf"), 0.0
+    for path in folder.glob(f"{COUNT_PREFIX}*.json"):
+        c = _read_json(path)
+        try:
+            hits, seen = int(c["count"]), (float(c["first_seen"]), float(c["last_seen"]))
+        except (TypeError, KeyError, ValueError):
+            continue  # a torn or hand-edited count: the others still add up
+        count, first, last = count + hits, min(first, seen[0]), max(last, seen[1])
+    summary, target = str(info.get("summary", "")), str(info.get("target") or "")
+    return CrashRecord(folder.name, info["signature"], summary, first, last, count, folder, target)
+
+
+def signature_folders(root: Path) -> list[Path]:
+    """Every signature folder of a ``crashes/`` folder: the bug folders and their variants.
+
+    Hidden folders (a worker's staging, half written) are left out.
+    """
+    found = []
+    for folder in sorted(root.glob("*")) if root.is_dir() else ():
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        found.append(folder)
+        variants = folder / VARIANTS_NAME
+        found += sorted(v for v in variants.glob("*") if v.is_dir() and not v.name.startswith("."))
+    return found
+
+
 def load_crashes(root: Path) -> list[CrashRecord]:
-    """Every bug of a workdir's ``crashes/`` with its counts summed over workers.
+    """Every signature of a workdir's ``crashes/`` (variants included), counts summed.
 
     Folders still being staged (hidden) and folders without a readable
-    ``signature.json`` are left out.
+    ``signature.json`` are left out (:func:`apifuzz.engine.bugs.load_bugs`
+    names them).
     """
-    records = []
-    for folder in sorted(root.glob("*")) if root.is_dir() else ():
-        info = None if folder.name.startswith(".") else _read_info(folder)
-        if info is None:
-            continue
-        count, first, last = 0, float("inf"), 0.0
-        for path in folder.glob(f"{COUNT_PREFIX}*.json"):
-            c = _read_json(path)
-            if not isinstance(c, dict):
-                continue
-            count += int(c["count"])
-            first, last = min(first, c["first_seen"]), max(last, c["last_seen"])
-        summary = str(info.get("summary", ""))
-        records.append(
-            CrashRecord(folder.name, info["signature"], summary, first, last, count, folder)
-        )
-    return records
+    records = (read_record(folder) for folder in signature_folders(root))
+    return [r for r in records if r is not None]
 
 
 def find_artifacts(root: Path) -> list[Path]:
-    """Every crash folder (a folder holding ``input.txt``) at or under ``root``, sorted.
+    """Every bug's crash folder (a folder holding ``input.txt``) at or under ``root``, sorted.
 
+    One per bug: the ``variants/`` of a bug folder are other signatures of the
+    same bug, so they are not searched (name a variant's folder to get it).
     Hidden folders are skipped: a worker stages a crash folder under a dot name
     before renaming it into place, so a hidden one may be half written.
     """
@@ -274,10 +352,12 @@ def find_artifacts(root: Path) -> list[Path]:
         return [root]
     found = []
     for folder, subdirs, _files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         path = Path(folder)
         if path != root and is_artifact(path):
             found.append(path)
+            subdirs[:] = []  # a bug folder's variants are the same bug
+            continue
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
     return sorted(found)
 
 
@@ -285,9 +365,14 @@ def artifact_lock(folder: Path) -> Path | None:
     """The alias lock the fuzzer wrote the folder's input with, when it can be found.
 
     A worker writes ``<workdir>/crashes/<key>/input.txt`` with the aliases of
-    ``<workdir>/aliases.lock``; a folder copied elsewhere may carry its own.
+    ``<workdir>/aliases.lock``; triage may move it to
+    ``<workdir>/crashes/<bug>/variants/<key>/``; a folder copied elsewhere may
+    carry its own.
     """
-    for lock in (folder / LOCK_NAME, folder.parent.parent / LOCK_NAME):
+    places = [folder, folder.parent.parent]
+    if folder.parent.name == VARIANTS_NAME:
+        places += [folder.parent.parent, folder.parents[3]] if len(folder.parents) > 3 else []
+    for lock in (place / LOCK_NAME for place in places):
         if lock.is_file():
             return lock
     return None

@@ -44,6 +44,7 @@ from apifuzz.engine.replay import model_traceback
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, Status
 from apifuzz.interpreter.runner import decode
+from apifuzz.text import safe_repr
 
 #: Seconds past the child's own watchdog before the parent kills it outright.
 BACKSTOP = 2.0
@@ -67,10 +68,7 @@ class RemoteError(Exception):
 
 
 def _shown(value: Any) -> Shown:
-    try:
-        return Shown(repr(value))
-    except Exception as exc:  # a model's __repr__ may fail: say so, do not fail the replay
-        return Shown(f"<repr failed: {type(exc).__name__}>")
+    return Shown(safe_repr(value))  # a model's __repr__ may fail, or hold a lone surrogate
 
 
 class _Tell:

@@ -60,6 +60,9 @@ _SIGNALS = {
     "Illegal instruction": "SIGILL",
     "Floating point exception": "SIGFPE",
 }
+#: Where the interpreter calls a statement's method: the frame above it is the method's.
+_RUNNER = os.path.join("interpreter", "runner.py")
+_CALLERS = ("_call", "_hooked_call")
 _FRAME = re.compile(r'^\s+File "(.*)", line (\d+) in (.*)$')
 _THREAD = re.compile(r"^(Current thread|Thread) 0x[0-9a-f]+")
 
@@ -152,9 +155,20 @@ def native_signature(fault: Fault, model_dirs: tuple[str, ...]) -> Signature:
             # Relative to the folder holding the package: the same in every checkout.
             file = os.path.relpath(file, os.path.dirname(base))
             break
+    method = api_method(fault)
     if fault.kind == "timeout":
-        return Signature("timeout", "Timeout", file, function, 0)
-    return Signature("signal", fault.error, file, function, line)
+        return Signature("timeout", "Timeout", file, function, 0, method=method)
+    return Signature("signal", fault.error, file, function, line, method=method)
+
+
+def api_method(fault: Fault) -> str:
+    """The API method the death surfaced in: the function the interpreter called, as the
+    stack shows it ("" when it is not a Python function, or the death came elsewhere)."""
+    frames = fault.frames
+    for index, (file, _line, function) in enumerate(frames):
+        if function in _CALLERS and file.endswith(_RUNNER) and index > 0:
+            return frames[index - 1][2]
+    return ""
 
 
 def model_stack(fault: Fault, model_dirs: tuple[str, ...]) -> str:
@@ -286,7 +300,7 @@ def adopt(workdir: Path, worker: int) -> Adopted | None:
     signature = native_signature(fault, tuple(info["model_dirs"]))
     store = CrashStore(
         workdir / "crashes",
-        f"{worker}-{info.get('pid', 0)}",  # its own count file: a restarted worker has another
+        f"{worker}-native",  # a count file of its own, beside the live worker's
         info["reproduce"],
         target=info["target"],
         undo_redo=bool(info["undo_redo"]),

@@ -9,17 +9,20 @@ aliases with :func:`artifact_lock` too).
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
-from apifuzz.engine.crashes import Artifact, artifact_lock
+from apifuzz.engine.crashes import SIGNATURE_NAME, Artifact, artifact_lock
 from apifuzz.engine.judge import Judge, Verdict
 from apifuzz.engine.native import RemoteBug
+from apifuzz.engine.timeouts import RANGE, timeout_ok
 from apifuzz.engine.triage import Signature, shell_assignments
 from apifuzz.language import Language, LoadedTarget, as_loaded
 from apifuzz.model.target import Target, require_undo_redo
+from apifuzz.text import utf8_safe
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,7 @@ def replay_setup(
     """
     loaded = as_loaded(target, corpus)
     if timeout is None:
-        # A folder found with --timeout 0 (no limit) still gets one: a replay in CI must end.
-        recorded = artifact.timeout if artifact is not None else None
-        timeout = recorded if recorded else DEFAULT_TIMEOUT
+        timeout = recorded_timeout(artifact)
     lock: Path | None
     if loaded.corpus is not None:
         lock = loaded.lock_path
@@ -120,6 +121,31 @@ NATIVE_KINDS = ("signal", "timeout")
 def died(verdict: Verdict) -> bool:
     """Whether the script's process died of its bug (a fatal signal, a native hang)."""
     return isinstance(verdict.bug, RemoteBug) and verdict.bug.died
+
+
+def recorded_timeout(artifact: Artifact | None) -> float:
+    """The timeout a crash folder records; the default when it records none or a bad one.
+
+    A folder found with ``--timeout 0`` (no limit) still gets one: a replay in CI
+    must end.  A value out of range (hand-edited, or written before the range was
+    checked) gets a one-line warning on stderr, once per folder.
+    """
+    recorded = artifact.timeout if artifact is not None else None
+    if artifact is None or not recorded:
+        return DEFAULT_TIMEOUT
+    if not timeout_ok(recorded):
+        if artifact.folder not in _WARNED:
+            _WARNED.add(artifact.folder)
+            sys.stderr.write(
+                f"WARNING: {artifact.folder / SIGNATURE_NAME} records timeout {recorded:g}, "
+                f"not {RANGE}; using {DEFAULT_TIMEOUT:g}s (--timeout S sets one)\n"
+            )
+        return DEFAULT_TIMEOUT
+    return recorded
+
+
+#: The folders already warned about (replay reads input.txt and minimized.txt alike).
+_WARNED: set[Path] = set()
 
 
 def why_no_bug(setup: ReplaySetup, artifact: Artifact | None) -> str:
@@ -154,7 +180,7 @@ class Reproduction:
     @property
     def reproduced(self) -> bool:
         """True when the recorded bug showed again."""
-        return self.found is not None and self.found == self.recorded
+        return self.recorded is not None and self.recorded.matches(self.found)
 
     def describe(self) -> str:
         """``reproduced: ...``, ``different bug: ... (recorded: ...)``, ``not reproduced: ...``."""
@@ -165,13 +191,17 @@ class Reproduction:
             return f"bug: {found.describe()} (no signature recorded)"
         if found is None:
             return f"not reproduced: no bug (recorded: {recorded.describe()})"
-        if found == recorded:
+        if recorded.matches(found):
             return f"reproduced: {found.describe()}"
         return f"different bug: {found.describe()} (recorded: {recorded.describe()})"
 
 
 def model_traceback(verdict: Verdict, model_dirs: tuple[str, ...]) -> str:
-    """The bug's traceback cut down to the model's own frames (no apifuzz internals)."""
+    """The bug's traceback cut down to the model's own frames (no apifuzz internals).
+
+    Lone surrogates in it (a message echoing a string argument) are escaped, so
+    it can be printed and written as UTF-8.
+    """
     bug = verdict.bug
     if bug is None:
         return ""
@@ -183,4 +213,4 @@ def model_traceback(verdict: Verdict, model_dirs: tuple[str, ...]) -> str:
     lines = ["Traceback (model frames only):\n"] if ours else []
     lines += traceback.format_list(ours)
     lines += traceback.format_exception_only(error)
-    return "".join(lines)
+    return utf8_safe("".join(lines))

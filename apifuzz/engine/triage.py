@@ -1,8 +1,15 @@
-"""Crash triage: one signature per bug, one folder per signature, written atomically.
+"""Crash signatures: what makes two failures the same *way* of failing.
 
 A signature is the exception type, the innermost frame in the model's own
-code (file, function, line) and, for an invariant failure, the invariant's
-name.  libFuzzer only says "fuzz target exited", so deduplication is ours.
+code (file, function, line), the API method the failure surfaced in (the
+call the exception escaped from, or the call after which the invariant
+failed) and, for an invariant failure, the invariant's name.  libFuzzer only
+says "fuzz target exited", so deduplication is ours.
+
+A signature is a *variant*; one bug (a root cause) may show as several
+(:mod:`apifuzz.engine.bugs` keeps them together).  The API method is part of
+the signature so that one assertion broken through two API paths starts as
+two variants: only evidence merges them (:mod:`apifuzz.engine.rootcause`).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import shlex
 import sys
 import traceback
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -57,14 +64,30 @@ class Signature:
     function: str
     line: int
     invariant: str = ""
+    method: str = ""  # the API method it surfaced in ("" in folders of older versions)
 
     def key(self) -> str:
         """A stable folder name: readable prefix and a short hash."""
-        text = json.dumps(asdict(self), sort_keys=True)
+        fields = asdict(self)
+        if not self.method:
+            del fields["method"]  # a signature recorded before it had one keeps its key
+        text = json.dumps(fields, sort_keys=True)
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         parts = (self.kind, self.error, self.invariant or self.function or "model")
         slug = "-".join(re.sub(r"[^A-Za-z0-9_]+", "_", p) for p in parts)[:60]
         return f"{slug}-{digest}"
+
+    def matches(self, other: Signature | None) -> bool:
+        """Whether ``other`` is this signature, as recorded by this or an older version.
+
+        A signature recorded before signatures named the API method has none:
+        it matches the same failure surfacing in any method.
+        """
+        if other is None:
+            return False
+        if self.method and other.method:
+            return self == other
+        return replace(self, method="") == replace(other, method="")
 
     def describe(self) -> str:
         """``AssertionError in check_consistency at model.py:812 (invariant)``."""
@@ -75,9 +98,11 @@ class Signature:
         elif self.kind == "timeout":
             what = f"timeout in {self.function or '?'} at {place}"
         elif self.kind == "oracle":
-            what = f"oracle: undo/redo after {self.function or '?'} ({self.error})"
+            return f"oracle: undo/redo after {self.function or '?'} ({self.error})"
         elif self.kind == "signal":
             what = f"fatal signal {what}"
+        if self.method and self.method != self.function:
+            what += f", {'after' if self.kind == 'invariant' else 'from'} {self.method}"
         return what
 
 
@@ -113,12 +138,13 @@ def signature_of(bug: Bug, model_dirs: tuple[str, ...], *, hang: bool = False) -
     ours = [f for f in frames if f[0].startswith(model_dirs)]
     file, function, line = ours[-1] if ours else (frames[-1] if frames else ("", "", 0))
     file = _relative(file, model_dirs)
+    method = bug.method or ""
     if hang:
         # A hang is interrupted wherever it happens to be: the function, not the line.
-        return Signature("timeout", "Timeout", file, function, 0)
+        return Signature("timeout", "Timeout", file, function, 0, method=method)
     if bug.kind is BugKind.ORACLE:
         # No model frame raised it (the oracle compared states): the call after which
         # undo/redo failed names the bug, so different calls are different bugs.
         return Signature("oracle", type(error).__name__, "", bug.method or "", 0)
     kind: SignatureKind = "invariant" if bug.kind is BugKind.INVARIANT else "exception"
-    return Signature(kind, type(error).__name__, file, function, line, bug.invariant or "")
+    return Signature(kind, type(error).__name__, file, function, line, bug.invariant or "", method)

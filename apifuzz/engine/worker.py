@@ -27,6 +27,9 @@ from apifuzz.engine.triage import Hang, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.model.loader import target_packages
 
+#: A worker's exit code when it cannot record a bug (the campaign reports the worker failed).
+EXIT_STORE_FAILED = 3
+
 
 @dataclass
 class WorkerConfig:
@@ -145,10 +148,24 @@ class Worker:
             if timeout > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             self.native.end()
-        if bug is not None:
-            self._record(bug, data, hang)
-        if self.runs & 63 == 0 or bug is not None or self.runs >= self.run_limit:
-            self._tick()
+        try:
+            if bug is not None:
+                self._record(bug, data, hang)
+            if self.runs & 63 == 0 or bug is not None or self.runs >= self.run_limit:
+                self._tick()
+        except OSError as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: OSError) -> None:
+        """apifuzz could not write (a full disk, a read-only workdir): say so and stop.
+
+        Not the model's bug: raised into libFuzzer it would be recorded as the
+        target's crash, and the cause lost.
+        """
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"ERROR: apifuzz: cannot write{where}: {exc.strerror or exc}\n")
+        sys.stderr.flush()
+        os._exit(EXIT_STORE_FAILED)
 
     def _record(self, bug: Bug, data: bytes, hang: bool) -> None:
         self.bugs += 1

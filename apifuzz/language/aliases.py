@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apifuzz.atomic import atomic_write
-from apifuzz.errors import InvalidDefinition, LanguageError
+from apifuzz.errors import InvalidDefinition, LanguageError, describe_os_error
 
 #: Words the script syntax reserves; no alias or method may use them.
 KEYWORDS = frozenset({"true", "false", "none", "inf", "nan"})
@@ -50,13 +50,23 @@ class AliasLock:
 
     @classmethod
     def load(cls, path: Path) -> AliasLock:
-        """Read a lock file; a missing file is an empty lock."""
+        """Read a lock file; a missing file is an empty lock.
+
+        Raises LanguageError, naming the file and the fix, when it cannot be read
+        or is not UTF-8 text.
+        """
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return cls()
         except OSError as exc:
-            raise LanguageError(f"cannot read alias lock {path}: {exc.strerror}") from None
+            exc.filename = exc.filename or str(path)
+            raise LanguageError(f"cannot read alias lock {describe_os_error(exc)}") from None
+        except UnicodeDecodeError as exc:
+            raise LanguageError(
+                f"alias lock {path} is not UTF-8 text (byte {exc.start}); restore it from "
+                f"version control, or delete it to assign the aliases afresh"
+            ) from None
         return cls.loads(text, str(path))
 
     @classmethod
@@ -97,9 +107,16 @@ class AliasLock:
         return "".join(lines)
 
     def save(self, path: Path) -> None:
-        """Write atomically: a crash leaves either the old or the new file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, self.dumps())
+        """Write atomically: a crash leaves either the old or the new file.
+
+        Raises LanguageError, naming the file, when it cannot be written.
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, self.dumps())
+        except OSError as exc:
+            exc.filename = exc.filename or str(path)
+            raise LanguageError(f"cannot write alias lock {describe_os_error(exc)}") from None
 
 
 def _candidates(method: str) -> Iterator[str]:
@@ -168,8 +185,7 @@ def _check_explicit_alias(
         )
     if explicit in names and explicit != name:
         raise InvalidDefinition(
-            f"{owner}.{name}: alias {explicit!r} is the name of another method; "
-            f"pick another alias"
+            f"{owner}.{name}: alias {explicit!r} is the name of another method; pick another alias"
         )
     clash = next((m for m, a in table.items() if a == explicit), None)
     if clash is not None:

@@ -25,7 +25,7 @@ from apifuzz.engine.crashes import (
 )
 from apifuzz.engine.judge import Judge
 from apifuzz.engine.replay import ReplaySetup, replay_setup, why_no_bug
-from apifuzz.errors import ApifuzzError
+from apifuzz.errors import ApifuzzError, describe_os_error
 from apifuzz.language import LoadedTarget
 from apifuzz.minimize.minimizer import Minimized, Minimizer, MinimizeStatus
 
@@ -86,7 +86,7 @@ def minimize_path(
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, header(result, source) + result.script)
         except OSError as exc:
-            raise ApifuzzError(f"cannot write {path}: {exc.strerror}") from None
+            raise ApifuzzError(f"cannot write {describe_os_error(exc)}") from None
     if (
         is_artifact(source)
         and output is None

@@ -217,9 +217,7 @@ def _param_spec(
     except UnsupportedType as exc:
         if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
             return None
-        raise InvalidDefinition(
-            f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}"
-        ) from None
+        raise InvalidDefinition(f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}") from None
     if not allow_refs and ptype.ref_kinds():
         raise InvalidDefinition(
             f"{where}, parameter {p.name!r}: a Ref can't be a factory parameter because "

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import coverage
+from coverage.exceptions import CoverageException
 
 from apifuzz.engine.corpus import inputs as corpus_inputs
 from apifuzz.engine.crashes import (
@@ -47,7 +48,7 @@ from apifuzz.engine.crashes import (
     is_artifact,
     load_artifact,
 )
-from apifuzz.errors import UsageError
+from apifuzz.errors import UsageError, describe_os_error
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded, spec_of
 from apifuzz.model.loader import target_packages
@@ -102,8 +103,11 @@ class CoverageResult:
         """coverage.py's HTML report into ``directory``; returns its ``index.html``."""
         try:
             self.cov.html_report(directory=str(directory), title=f"apifuzz cov {self.spec}")
-        except OSError as exc:
-            raise UsageError(f"--html {directory}: cannot write: {exc.strerror}") from None
+        except (OSError, CoverageException) as exc:
+            # coverage.py wraps the OSError of a folder it cannot create in its own exception.
+            cause = exc if isinstance(exc, OSError) else exc.__cause__
+            reason = describe_os_error(cause) if isinstance(cause, OSError) else str(exc)
+            raise UsageError(f"--html {directory}: cannot write {reason}") from None
         return directory / "index.html"
 
     def totals(self) -> dict[str, Any]:
@@ -121,7 +125,8 @@ class CoverageResult:
         try:
             path.write_text(json.dumps(self.totals(), indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"--json {path}: cannot write: {exc.strerror}") from None
+            exc.filename = exc.filename or str(path)
+            raise UsageError(f"--json {path}: cannot write {describe_os_error(exc)}") from None
 
 
 def measure(

@@ -165,7 +165,7 @@ class CrashItem(pytest.Item):
         recorded = artifact.signature
         if recorded is None:
             headline = f"a bug shows: {found.describe()} (no signature recorded)"
-        elif found == recorded:
+        elif recorded.matches(found):
             headline = f"the recorded bug still shows: {found.describe()}"
         else:
             headline = (

@@ -146,7 +146,7 @@ def _bug_shown(
     recorded = artifact.signature if artifact is not None else None
     if signature is None:
         raise ApifuzzError(_no_bug(script, setup, artifact))
-    if recorded is not None and signature != recorded and not any_bug:
+    if recorded is not None and not recorded.matches(signature) and not any_bug:
         raise ApifuzzError(
             f"{script}: the folder recorded {recorded.describe()}, the replay shows "
             f"{signature.describe()}; --any-bug writes a test of the bug it shows"

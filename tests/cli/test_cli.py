@@ -12,11 +12,17 @@ import pytest
 SUPPORT = Path(__file__).resolve().parent.parent / "support"
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environ = dict(os.environ, PYTHONPATH=str(SUPPORT), **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "apifuzz", *args],
-        cwd=cwd, env=environ, capture_output=True, text=True, timeout=60,
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -29,13 +35,19 @@ def test_lang_prints_the_table(tmp_path: Path) -> None:
     assert "ids:        item" in out
     assert "invariants: not_broken" in out
     assert "r      remove  item: ref(item)" in out
-    assert "p      paint   items: set[ref(item)], color: Color{RED,GREEN,BLUE}, alpha: float = 1.0" in out
+    assert (
+        "p      paint   items: set[ref(item)], color: Color{RED,GREEN,BLUE}, alpha: float = 1.0"
+        in out
+    )
 
 
 def test_lang_grammar_and_dict(tmp_path: Path) -> None:
     grammar = run("lang", "sample_models:store_target", "--grammar", cwd=tmp_path)
     assert grammar.returncode == 0
-    assert "METHOD: /(?:remove|rename|resize|paint|add|tag|re|rs|a|p|r|t)(?![A-Za-z0-9_.])/" in grammar.stdout
+    assert (
+        "METHOD: /(?:remove|rename|resize|paint|add|tag|re|rs|a|p|r|t)(?![A-Za-z0-9_.])/"
+        in grammar.stdout
+    )
     dictionary = run("lang", "sample_models:store_target", "--dict", cwd=tmp_path)
     assert dictionary.returncode == 0
     lines = dictionary.stdout.splitlines()
@@ -48,8 +60,9 @@ def test_lang_write_lock(tmp_path: Path) -> None:
     assert result.returncode == 0
     lock = tmp_path / "corpora" / "sample_models" / "aliases.lock"
     assert "r remove\n" in lock.read_text()
-    custom = run("lang", "sample_models:Store", "--corpus", str(tmp_path / "c"), "--write-lock",
-                 cwd=tmp_path)
+    custom = run(
+        "lang", "sample_models:Store", "--corpus", str(tmp_path / "c"), "--write-lock", cwd=tmp_path
+    )
     assert custom.returncode == 0 and (tmp_path / "c" / "aliases.lock").exists()
 
 
@@ -74,14 +87,35 @@ def test_replay_ok_and_bug(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["lang", "no_such_module"], "apifuzz lang: error: cannot import 'no_such_module': no module named 'no_such_module'"),
-        (["lang", "sample_models"], "apifuzz lang: error: module 'sample_models' has no attribute 'target'; name the model, e.g. sample_models:MyModel"),
-        (["lang", "sample_models:nope"], "apifuzz lang: error: module 'sample_models' has no attribute 'nope'"),
-        (["lang", "sample_models:ItemId"], "apifuzz lang: error: sample_models:ItemId: expected a Target"),
-        (["lang", "sample_models:Color"], "apifuzz lang: error: Color has no method decorated with @api"),
+        (
+            ["lang", "no_such_module"],
+            "apifuzz lang: error: cannot import 'no_such_module': no module named 'no_such_module'",
+        ),
+        (
+            ["lang", "sample_models"],
+            "apifuzz lang: error: module 'sample_models' has no attribute 'target'; name the model, e.g. sample_models:MyModel",
+        ),
+        (
+            ["lang", "sample_models:nope"],
+            "apifuzz lang: error: module 'sample_models' has no attribute 'nope'",
+        ),
+        (
+            ["lang", "sample_models:ItemId"],
+            "apifuzz lang: error: sample_models:ItemId: expected a Target",
+        ),
+        (
+            ["lang", "sample_models:Color"],
+            "apifuzz lang: error: Color has no method decorated with @api",
+        ),
         (["lang", "sample_models:"], "apifuzz lang: error: bad target 'sample_models:'"),
-        (["replay", "sample_models:Store", "missing.txt"], "apifuzz replay: error: cannot read script 'missing.txt': No such file or directory"),
-        (["replay", "sample_models:Store"], "apifuzz replay: error: the following arguments are required: PATH"),
+        (
+            ["replay", "sample_models:Store", "missing.txt"],
+            "apifuzz replay: error: cannot read script 'missing.txt': No such file or directory",
+        ),
+        (
+            ["replay", "sample_models:Store"],
+            "apifuzz replay: error: the following arguments are required: PATH",
+        ),
         (["bogus"], "apifuzz: error: argument COMMAND: invalid choice: 'bogus'"),
         ([], "apifuzz: error: the following arguments are required: COMMAND"),
     ],
@@ -129,20 +163,28 @@ def test_trace_command_writes_the_corpus(tmp_path: Path) -> None:
         "    n.erase(n.write('a'))\n"
     )
     out = tmp_path / "corpus"
-    result = run("trace", "traced_models:notebook", "--out", str(out), "--", "test_notes.py",
-                 cwd=tmp_path)
+    result = run(
+        "trace", "traced_models:notebook", "--out", str(out), "--", "test_notes.py", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 of 1 tests traced, 1 scripts (2 statements)" in result.stdout
     script = out / "traced_models" / "test_notes--test_notes.txt"
     assert script.read_text().splitlines()[1:] == ["! 2", 'w "a"', "e 2"]
-    replay = run("replay", "--corpus", str(out / "traced_models"), "traced_models:notebook",
-                 str(script), cwd=tmp_path)
+    replay = run(
+        "replay",
+        "--corpus",
+        str(out / "traced_models"),
+        "traced_models:notebook",
+        str(script),
+        cwd=tmp_path,
+    )
     assert replay.returncode == 0 and "2 executed" in replay.stdout
 
 
 def test_trace_command_reports_failing_tests(tmp_path: Path) -> None:
     (tmp_path / "test_bad.py").write_text("def test_bad():\n    assert False\n")
-    result = run("trace", "traced_models:notebook", "--out", str(tmp_path), "--", "test_bad.py",
-                 cwd=tmp_path)
+    result = run(
+        "trace", "traced_models:notebook", "--out", str(tmp_path), "--", "test_bad.py", cwd=tmp_path
+    )
     assert result.returncode == 1
     assert "WARNING: some tests failed" in result.stdout

@@ -52,7 +52,8 @@ def test_finds_a_bug_within_60_seconds(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
     (found,) = crashes(tmp_path)
     assert found.startswith("ZeroDivisionError in divide at fuzz_models.py:")
-    assert "1 unique bug:" in result.stdout and "-m apifuzz replay fuzz_models" in result.stdout
+    assert "1 bug (1 variant); 1 shown by this run" in result.stdout
+    assert "replay: sh .apifuzz/fuzz_models/crashes/exception-ZeroDivisionError" in result.stdout
     folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("exception-*"))
     assert {p.name for p in folder.iterdir()} >= {
         "input.txt",
@@ -80,7 +81,7 @@ def test_each_new_bug_is_minimized_after_the_run(tmp_path: Path) -> None:
     statements = [line for line in minimized.splitlines() if not line.startswith("#")]
     assert statements[-1].startswith("divide ") and statements[-1].endswith(" 100")
     assert len(statements) <= 2  # "new 0" may be needed for a live cell
-    assert "INFO: minimizing 1 bug" in result.stdout
+    assert "INFO: minimizing 1 new signature" in result.stdout
     assert f"[1/1] {folder.name}: minimized: " in result.stdout
     assert f"minimized: {len(statements)} statements (from " in result.stdout
     assert f"apifuzz to-test fuzz_models {folder.relative_to(tmp_path)}" in result.stdout
@@ -126,7 +127,7 @@ def test_two_bugs_give_two_signatures_and_repeats_count_once(tmp_path: Path) -> 
     assert found[1].startswith("invariant whole: AssertionError in whole")
     records = load_crashes(tmp_path / ".apifuzz" / "fuzz_models" / "crashes")
     assert max(r.count for r in records) > 1  # hit again and again, stored once
-    assert "2 unique bugs:" in result.stdout
+    assert "2 bugs (2 variants); 2 shown by this run" in result.stdout
 
 
 def test_a_hang_becomes_a_timeout_bug(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_a_fatal_signal_dump_gives_the_innermost_model_frame() -> None:
         "SIGSEGV",
         "native_models.py",
     )
-    assert (signature.function, signature.line) == ("peek", 33)
+    assert (signature.function, signature.line, signature.method) == ("peek", 33, "peek")
     assert signature.describe() == "fatal signal SIGSEGV in peek at native_models.py:33"
 
 
@@ -79,6 +79,7 @@ def test_a_watchdog_dump_is_a_timeout_in_the_thread_running_the_script() -> None
         "close",
         0,
     )
+    assert signature.method == "close"  # the function the interpreter called
 
 
 def test_text_without_a_dump_is_no_fault() -> None:

@@ -1,0 +1,73 @@
+"""Triage while the workers fuzz: the progress line counts bugs, not signatures.
+
+One child at a time takes the oldest signature no triage has decided yet,
+minimizes it (a short budget) and decides it, and every other minimized,
+undecided one.  Whatever it has not reached when the workers stop, the
+steps after the run (:class:`~apifuzz.campaign.after.AfterRun`) finish.
+Every step it takes is atomic, so stopping it at any moment loses nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apifuzz.campaign.after import TRIAGE_LOG_NAME, triage_child
+from apifuzz.campaign.children import Child
+from apifuzz.campaign.options import FuzzOptions
+from apifuzz.engine.bugs import load_bugs
+from apifuzz.engine.crashes import RECORD_NAME
+from apifuzz.engine.grouping import Outcome
+from apifuzz.language import LoadedTarget
+
+#: The minimization budget per signature while the workers run (the rest of the run's is after).
+BUDGET = 5.0
+
+
+def _minimize_then_triage(
+    spec: str, workdir: Path, options: FuzzOptions, folder: Path | None
+) -> list[Outcome]:
+    """In the child: minimize ``folder`` (when given), then triage what is ready."""
+    from apifuzz.minimize.files import minimize_script
+
+    if folder is not None:
+        loaded = LoadedTarget.load(spec, workdir)
+        budget = min(BUDGET, options.minimize_time)
+        minimize_script(loaded, folder, max_time=budget, timeout=options.timeout)
+    return triage_child(spec, workdir, options)
+
+
+class BackgroundTriage:
+    """Started from the progress loop; one child at a time, never two."""
+
+    def __init__(self, loaded: LoadedTarget, options: FuzzOptions) -> None:
+        self.loaded = loaded
+        self.options = options
+        self.crashes = options.workdir / "crashes"
+        self.child: Child[list[Outcome]] | None = None
+        self.decided = 0
+
+    def step(self) -> None:
+        """Collect a finished child; start the next one when there is work."""
+        if self.child is not None:
+            if not self.child.done():
+                return
+            self.child = None
+        if self.options.minimize_time <= 0:
+            return  # no evidence will come: every signature stays a bug of its own
+        pending = load_bugs(self.crashes).pending()
+        if not pending:
+            return
+        todo = [b.folder for b in pending if not (b.folder / RECORD_NAME).exists()]
+        folder = todo[0] if todo else None
+        log = self.options.workdir / "logs" / TRIAGE_LOG_NAME
+        log.parent.mkdir(parents=True, exist_ok=True)
+        timeout = self.options.timeout or 0
+        allowance = 60 + BUDGET + 10 * len(pending) * (1 + timeout)
+        args = (self.loaded.spec, self.options.workdir, self.options, folder)
+        self.child = Child(_minimize_then_triage, args, allowance=allowance, log=log, append=True)
+
+    def stop(self) -> None:
+        """Stop the child, wherever it is: each of its steps is atomic."""
+        if self.child is not None and not self.child.done():
+            self.child.kill()
+        self.child = None

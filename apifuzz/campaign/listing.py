@@ -1,0 +1,114 @@
+"""A workdir's bugs as a person reads them: one entry per bug, its script inline.
+
+Shared by the campaign's summary and ``apifuzz crashes``.  Each entry:
+what failed and where, its variants and hits, when it was first and last
+seen, the minimized script on a line or two, and the one command that
+replays it and the one that turns it into a test.
+"""
+
+from __future__ import annotations
+
+import shlex
+import time
+from pathlib import Path
+from typing import TextIO
+
+from apifuzz.campaign.after import minimized_line
+from apifuzz.campaign.commands import apifuzz_command, environment_prefix
+from apifuzz.engine.bugs import BugRecord
+from apifuzz.engine.crashes import (
+    INPUT_NAME,
+    MINIMIZED_NAME,
+    REPRODUCE_NAME,
+    read_minimize_record,
+)
+
+#: Statements of a bug's minimized script shown inline; the rest is in its file.
+SCRIPT_LINES = 10
+WIDTH = 100
+
+
+def count_bugs(bugs: list[BugRecord]) -> str:
+    """``11 bugs (42 variants)``."""
+    variants = sum(len(b.signatures) for b in bugs)
+    return (
+        f"{len(bugs)} bug{'s' if len(bugs) != 1 else ''} "
+        f"({variants} variant{'s' if variants != 1 else ''})"
+    )
+
+
+def write_bugs(
+    bugs: list[BugRecord], spec: str, out: TextIO, states: list[str] | None = None
+) -> None:
+    """One entry per bug; ``states`` (``new``, ``seen``, ``on record``) tag each when given."""
+    for number, bug in enumerate(bugs, 1):
+        rep = bug.representative
+        state = f"[{states[number - 1]}] " if states else ""
+        out.write(f"{number:2d}. {state}{rep.signature.describe()}\n")
+        hits = [f"{len(bug.signatures)} variants" if bug.variants else "", f"x{bug.count}"]
+        if bug.count:
+            hits.append(f"seen {_when(bug.first_seen)} to {_when(bug.last_seen)}")
+        out.write(f"    {rep.summary}  ({', '.join(h for h in hits if h)})\n")
+        label, statements, note = _script(bug.folder, spec)
+        out.write(_wrap(label, statements))
+        if note:
+            out.write(f"            ({note})\n")
+        folder = shlex.quote(str(_shown(bug.folder)))
+        out.write(f"    replay: sh {folder}/{REPRODUCE_NAME}\n")
+        target = shlex.quote(spec)
+        out.write(
+            f"    test:   {environment_prefix()}{apifuzz_command()} to-test {target} {folder}\n"
+        )
+
+
+def _wrap(label: str, statements: list[str]) -> str:
+    """Statements joined by ``; ``, wrapped between statements, never inside one."""
+    indent = " " * (4 + len(label))
+    lines, line = [], f"    {label}"
+    for index, statement in enumerate(statements):
+        piece = statement + (";" if index < len(statements) - 1 else "")
+        if line.strip() and line != f"    {label}" and len(line) + 1 + len(piece) > WIDTH:
+            lines.append(line)
+            line = indent
+        line += ("" if line.endswith((label, indent)) else " ") + piece
+    lines.append(line)
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _script(folder: Path, spec: str) -> tuple[str, list[str], str]:
+    """What to show of the bug's script: a label, the statements, and a note ('' for none).
+
+    The minimized script when there is one; else the input as found, with
+    what minimization said about it, or the command that minimizes it.
+    """
+    name = MINIMIZED_NAME if (folder / MINIMIZED_NAME).is_file() else INPUT_NAME
+    try:
+        text = (folder / name).read_text(encoding="utf-8", errors="backslashreplace")
+    except OSError:
+        return "input:  ", [], f"unreadable: {folder / name}"
+    statements = [s.strip() for s in text.splitlines() if s.strip() and s.strip()[0] != "#"]
+    if len(statements) > SCRIPT_LINES:
+        rest = len(statements) - SCRIPT_LINES
+        statements = [*statements[:SCRIPT_LINES], f"... ({rest} more in {name})"]
+    if name == MINIMIZED_NAME:
+        return "script: ", statements, ""
+    record = read_minimize_record(folder)
+    note = minimized_line(record, folder) if record is not None else ""
+    command = f"{apifuzz_command()} minimize {shlex.quote(spec)} {shlex.quote(str(_shown(folder)))}"
+    return "input:  ", statements, note or f"not minimized yet: {command}"
+
+
+def _when(stamp: float) -> str:
+    """A wall-clock time: ``16:45:02`` today, ``2026-12-01 16:45`` another day."""
+    moment = time.localtime(stamp)
+    if time.strftime("%Y-%m-%d", moment) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M:%S", moment)
+    return time.strftime("%Y-%m-%d %H:%M", moment)
+
+
+def _shown(folder: Path) -> Path:
+    """The folder relative to the current directory when it is below it: shorter to read."""
+    try:
+        return folder.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return folder

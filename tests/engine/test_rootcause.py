@@ -1,0 +1,80 @@
+"""Root-cause triage: one bug per root cause, and never two bugs merged into one."""
+
+from __future__ import annotations
+
+from apifuzz.engine.rootcause import Case, RootCause
+from apifuzz.engine.triage import Signature, model_dirs, signature_of
+from apifuzz.interpreter import Interpreter
+from apifuzz.language import Language, LoadedTarget
+
+
+def triage(spec: str) -> tuple[RootCause, Interpreter]:
+    loaded = LoadedTarget.load(spec)
+    return RootCause(loaded, packages=("rootcause_models",)), Interpreter(
+        Language.build(loaded.target)
+    )
+
+
+def case(interpreter: Interpreter, script: str) -> Case:
+    report = interpreter.run(script)
+    assert report.bug is not None, script
+    return Case(signature_of(report.bug, model_dirs(["rootcause_models"])), script)
+
+
+def test_one_assertion_broken_through_two_methods_is_two_bugs() -> None:
+    rootcause, interpreter = triage("rootcause_models:disk_target")
+    by_write = case(interpreter, "write 6\nwrite 6\n")
+    by_restore = case(interpreter, "write 8\nsnapshot\nerase\nset_quota 5\nrestore\n")
+    assert by_write.signature == by_restore.signature  # one signature would hide a bug
+    decision = rootcause.same_bug(by_write, by_restore)
+    assert not decision.same, decision.reason
+    assert "write" in decision.reason and "restore" in decision.reason
+    # A variant of the write bug (other sizes, more writes) is still that bug.
+    again = case(interpreter, "write 3\nwrite 9\nwrite 9\n")
+    assert rootcause.same_bug(by_write, again).same
+
+
+def test_one_stale_entry_that_breaks_many_methods_is_one_bug() -> None:
+    rootcause, interpreter = triage("rootcause_models:shelf_target")
+    shows = [
+        case(interpreter, "add 1\nadd 2\nremove 0\ntotal\n"),
+        case(interpreter, "add 5\nremove 0\nlargest\n"),
+        case(interpreter, "add 1\nadd 1\nremove 1\nlisting\n"),
+        case(interpreter, "add 3\nremove 0\nresize 0 4\ncompact\n"),
+    ]
+    assert len({c.signature for c in shows}) == len(shows)
+    for other in shows[1:]:
+        decision = rootcause.same_bug(shows[0], other)
+        assert decision.same, decision.reason
+        assert "corrupted state" in decision.reason
+
+
+def test_decisions_are_deterministic_and_bounded() -> None:
+    one, interpreter = triage("rootcause_models:shelf_target")
+    two, _ = triage("rootcause_models:shelf_target")
+    a = case(interpreter, "add 1\nadd 2\nremove 0\ntotal\n")
+    b = case(interpreter, "add 5\nremove 0\nlargest\n")
+    assert one.same_bug(a, b) == two.same_bug(a, b)
+    assert one.replays == two.replays <= 2 * 600
+    assert one.same_bug(a, b) == one.same_bug(a, b)
+    assert isinstance(a.signature, Signature)
+
+
+def test_two_bugs_after_one_setup_are_two_bugs() -> None:
+    # A shared setup is no corrupted state: only the two buggy calls fail after it.
+    rootcause, interpreter = triage("rootcause_models:tally_target")
+    half = case(interpreter, "set 5\nhalf\n")
+    third = case(interpreter, "set 5\nthird\n")
+    decision = rootcause.same_bug(half, third)
+    assert not decision.same, decision.reason
+
+
+def test_two_redo_handlers_with_a_bug_each_are_two_bugs() -> None:
+    # Same surface (an exception in redo), one statement apart: still two root causes.
+    rootcause, interpreter = triage("rootcause_models:tally_target")
+    double = case(interpreter, "set 3\ndouble\nundo\nredo\n")
+    negate = case(interpreter, "set 3\nnegate\nundo\nredo\n")
+    assert double.signature != negate.signature
+    decision = rootcause.same_bug(double, negate)
+    assert not decision.same, decision.reason
+    assert rootcause.same_bug(double, case(interpreter, "set 7\ndouble\nundo\nredo\n")).same
