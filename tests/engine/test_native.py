@@ -224,3 +224,19 @@ def test_a_worker_that_died_between_inputs_or_cleanly_is_not_adopted(tmp_path: P
     (native_dir(tmp_path, 1) / FAULT_NAME).write_text(SEGFAULT_DUMP)
     assert adopt(tmp_path, 1) is None  # the input had returned: not the model's doing
     assert not (tmp_path / "crashes").exists()
+
+
+def test_triage_never_replays_a_fatal_signal_in_process() -> None:
+    from apifuzz.engine.rootcause import Case, RootCause
+    from apifuzz.language import LoadedTarget
+
+    rootcause = RootCause(LoadedTarget.load("native_models"), packages=("native_models",))
+    crash = judge().run("push 1\npeek 77\n").signature
+    assert crash is not None
+    first = Case(crash, "push 1\npeek 77\n")
+    decision = rootcause.same_bug(first, Case(crash, "peek 77\n"))
+    assert decision.same and rootcause.replays == 0
+    other = judge().run("drop 66\n").signature
+    assert other is not None
+    assert not rootcause.same_bug(first, Case(other, "drop 66\n")).same
+    assert rootcause.replays == 0
