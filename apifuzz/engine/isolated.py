@@ -46,7 +46,7 @@ from apifuzz.interpreter.report import Bug, BugKind, Report, StatementResult, St
 from apifuzz.interpreter.runner import decode
 from apifuzz.text import safe_repr
 
-#: Seconds past the child's own watchdog before the parent kills it outright.
+#: Seconds past the SIGABRT that asks a hung child for its stack before it is killed outright.
 BACKSTOP = 2.0
 _LENGTH = struct.Struct("<I")
 
@@ -137,10 +137,10 @@ def _child(
     """In the fork: judge the script, tell the parent, and leave without unwinding."""
     code = 0
     try:
+        # Also at the parent's SIGABRT, for a hang in C code the alarm cannot stop.  (Not
+        # faulthandler's own watchdog: one armed in the parent, by pytest say, cannot be
+        # cancelled in a fork, whose watchdog thread is gone.)
         faulthandler.enable(file=fault, all_threads=True)
-        if judge.timeout > 0:
-            # The alarm stops a hang in Python; this watchdog one in C code, with its stack.
-            faulthandler.dump_traceback_later(judge.timeout + GRACE, exit=True, file=fault)
         judge.interpreter.hook = _Tell(judge, channel)
         verdict = Judge.run(judge, script, record=record)
         _send(channel, ("done", _portable(judge, verdict)))
@@ -174,22 +174,29 @@ class IsolatedJudge(Judge):
                 os.close(receive)
                 _child(self, script, record, send, fault.fileno())
             os.close(send)
-            messages, killed, status = self._wait(pid, receive)
+            messages, hung, status = self._wait(pid, receive)
             fault.seek(0)
             text = fault.read().decode("utf-8", "replace")
-        return self._verdict(script, record, messages, killed, status, text)
+        return self._verdict(script, record, messages, hung, status, text)
 
     def _wait(self, pid: int, receive: int) -> tuple[list[tuple[Any, ...]], bool, int]:
-        """The child's messages until it ends, whether we had to kill it, its wait status."""
-        deadline = time.monotonic() + self.timeout + GRACE + BACKSTOP if self.timeout > 0 else None
-        buffer, killed, reaped = b"", False, False
+        """The child's messages until it ends, whether it hung (we stopped it), its status.
+
+        Past the timeout and a grace the child is still in a call the alarm could
+        not stop: SIGABRT makes its faulthandler write the stack and end it, and
+        SIGKILL follows if even that does not.
+        """
+        deadline = time.monotonic() + self.timeout + GRACE if self.timeout > 0 else None
+        stops = [signal.SIGABRT, signal.SIGKILL]
+        buffer, hung, reaped = b"", False, False
         try:
             while True:
                 left = None if deadline is None else max(0.0, deadline - time.monotonic())
                 ready, _, _ = select.select([receive], [], [], left)
                 if not ready:
-                    os.kill(pid, signal.SIGKILL)  # even the child's watchdog did not end it
-                    killed, deadline = True, None
+                    os.kill(pid, stops.pop(0))
+                    hung = True
+                    deadline = time.monotonic() + BACKSTOP if stops else None
                     continue
                 chunk = os.read(receive, 65536)
                 if not chunk:
@@ -202,14 +209,14 @@ class IsolatedJudge(Judge):
             if not reaped:  # interrupted (Ctrl-C): the child goes too
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-        return _messages(buffer), killed, status
+        return _messages(buffer), hung, status
 
     def _verdict(
         self,
         script: bytes | str,
         record: bool,
         messages: list[tuple[Any, ...]],
-        killed: bool,
+        hung: bool,
         status: int,
         text: str,
     ) -> Verdict:
@@ -222,13 +229,11 @@ class IsolatedJudge(Judge):
                 raise ApifuzzError(f"replaying the script in a child process failed: {last}")
         at = next((m for m in reversed(messages) if m[0] == "at"), None)
         fault = parse_fault(text)
-        if os.WIFSIGNALED(status) and not killed:
-            name = signal.Signals(os.WTERMSIG(status)).name
-            if fault is None or fault.kind != "signal":
-                fault = Fault("signal", name, (), text)
-            fault = Fault("signal", name, fault.frames, fault.text)
-        elif killed or (fault is not None and fault.kind == "timeout"):
-            fault = Fault("timeout", "Timeout", fault.frames if fault else (), text)
+        frames = fault.frames if fault is not None else ()
+        if hung:
+            fault = Fault("timeout", "Timeout", frames, text)
+        elif os.WIFSIGNALED(status):
+            fault = Fault("signal", signal.Signals(os.WTERMSIG(status)).name, frames, text)
         else:
             code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
             raise ApifuzzError(
@@ -249,7 +254,7 @@ class IsolatedJudge(Judge):
             error,
             index + 1,
             method,
-            text=fault.text or what_killed(fault) + "\n",
+            text=self._account(fault) + fault.text,
             model_text=model_stack(fault, self.model_dirs),
             shown=f"{where}: {what_killed(fault)}",
             died=True,
@@ -266,6 +271,15 @@ class IsolatedJudge(Judge):
                 )
             )
         return Verdict(report, native_signature(fault, self.model_dirs), hang)
+
+    def _account(self, fault: Fault) -> str:
+        """The line above the child's faulthandler dump: what it shows."""
+        if fault.kind == "timeout":
+            return (
+                f"hang in native code: still running {self.timeout + GRACE:g}s in, where the "
+                "timeout alarm could not stop it; SIGABRT asked for this stack:\n"
+            )
+        return f"killed by {fault.error}; faulthandler's dump:\n"
 
 
 def _messages(buffer: bytes) -> list[tuple[Any, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import subprocess
@@ -137,6 +138,18 @@ def test_a_hang_in_c_code_is_ended_by_the_childs_watchdog() -> None:
     assert verdict.signature is not None
     assert (verdict.signature.kind, verdict.signature.function) == ("timeout", "close")
     assert verdict.bug is not None and (verdict.bug.line, verdict.bug.method) == (2, "close")
+    assert verdict.bug.traceback.startswith("hang in native code: still running 1.3s in")
+    assert 'native_models.py", line' in verdict.bug.traceback
+
+
+def test_a_watchdog_armed_by_the_caller_does_not_freeze_the_child() -> None:
+    # pytest's faulthandler_timeout arms one: a fork cannot cancel it (its thread is gone).
+    faulthandler.dump_traceback_later(600)
+    try:
+        assert judge().run("push 1\n").signature is None
+        assert died(judge().run("peek 77\n"))
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 # -- a dead worker's evidence, adopted ------------------------------------------------------
