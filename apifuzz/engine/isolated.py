@@ -5,13 +5,15 @@ the timeout alarm cannot reach would kill (or freeze) whatever replays it:
 ``apifuzz replay``, the minimizer, ``to-test``, pytest.  :class:`IsolatedJudge`
 runs each script in a ``fork`` of the current process (a few milliseconds:
 the model and the language are already loaded) and reports a fatal signal,
-or a hang the child's faulthandler watchdog had to end, as the bug, with the
-signature a fuzz worker gives it (:mod:`apifuzz.engine.native`).  A script
+or a hang the parent had to end (with SIGABRT, so that the child's faulthandler
+writes its stack), as the bug, with the signature a fuzz worker gives it
+(:mod:`apifuzz.engine.native`).  A script
 that ends normally comes back as the in-process Judge would have judged it.
 
 It is used only where it is needed (see :func:`apifuzz.engine.replay.replay_setup`):
-for a crash folder whose bug is a fatal signal or a timeout, and for a script
-whose first replay in a child died.
+for a crash folder whose bug is a fatal signal or a timeout, for ``apifuzz
+replay`` of a plain script, and for ``minimize`` and ``to-test`` of a plain
+script whose first run in a child died.
 """
 
 from __future__ import annotations
@@ -156,8 +158,8 @@ class IsolatedJudge(Judge):
     """A :class:`~apifuzz.engine.judge.Judge` that runs each script in a forked child.
 
     A fatal signal in the child is a bug of signature kind "signal"; a hang the
-    alarm could not stop, ended by the child's faulthandler watchdog (or, past
-    it, by the parent), is a timeout bug.  Their Verdict holds a
+    alarm could not stop, which the parent ends past the timeout (SIGABRT for
+    the stack, then SIGKILL), is a timeout bug.  Their Verdict holds a
     :class:`~apifuzz.engine.native.RemoteBug` (``died`` set) whose line and
     method are the call that was running.
     """
