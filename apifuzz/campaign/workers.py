@@ -25,6 +25,7 @@ from apifuzz.campaign.commands import reproduce_command
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.corpus import default_max_len, sweep
 from apifuzz.engine.crashes import load_crashes
+from apifuzz.engine.native import adopt
 from apifuzz.engine.worker import EXIT_INTERRUPTED, EXIT_STORE_FAILED, WorkerConfig
 from apifuzz.language import LOCK_NAME, Language, LoadedTarget
 
@@ -50,6 +51,7 @@ class Workers:
         self.stopping = False
         self.started = 0.0  # time.monotonic() when the workers were started
         self.started_at = float("inf")  # the same, as time.time(): crash records use it
+        self.native: set[int] = set()  # slots whose last worker died of a bug in native code
 
     @property
     def crashes(self) -> Path:
@@ -152,6 +154,7 @@ class Workers:
         slot, at most :data:`MAX_RESTARTS` times, unless the run is stopping.
         """
         lines = []
+        self.adopt_dead()  # before a restart: the new process wipes the dead one's evidence
         for i, proc in enumerate(self.procs):
             code = proc.poll()
             if self.stopping or code is None or i in self.given_up or self._stopped_cleanly(code):
@@ -171,6 +174,7 @@ class Workers:
             self.given_up.add(worker)
             return f"WARNING: {died}; not restarted: {why_not}; see {self.log(worker)}"
         self.restarts[worker] += 1
+        self.native.discard(worker)  # its bug is recorded; the new process is judged anew
         n = self.restarts[worker]
         config = self._config(worker, restart=n)
         header = f"\n=== apifuzz: {died}; restarted ({n} of {MAX_RESTARTS}) ===\n"
@@ -194,18 +198,33 @@ class Workers:
         assert self.options.max_time is not None
         return self.options.max_time - (time.monotonic() - self.started)
 
+    def adopt_dead(self) -> None:
+        """Record the bug of each worker that died of a fatal signal or a native hang."""
+        for worker, proc in enumerate(self.procs):
+            if proc.poll() is None:
+                continue
+            try:
+                if adopt(self.workdir, worker) is not None:
+                    self.native.add(worker)
+            except OSError:
+                pass  # the crash folder cannot be written now: the evidence stays for later
+
     def running(self) -> bool:
-        """Whether any worker is still running."""
+        """Whether any worker is still running (a dead one's native crash is recorded first)."""
+        self.adopt_dead()
         return any(p.poll() is None for p in self.procs)
 
     def failed(self) -> list[int]:
-        """The worker slots whose last process died (not stopped cleanly, nor by :meth:`stop`)."""
+        """The worker slots whose last process died (not stopped cleanly, nor by :meth:`stop`),
+        but for a fatal signal or a native hang in the model: a bug, not a failure."""
+        self.adopt_dead()
         return [
             i
             for i, p in enumerate(self.procs)
             if p.returncode is not None
             and not self._stopped_cleanly(p.returncode)
             and i not in self.killed
+            and i not in self.native
         ]
 
     def interrupted(self) -> bool:
