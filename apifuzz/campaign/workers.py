@@ -32,8 +32,12 @@ from apifuzz.language import LOCK_NAME, Language, LoadedTarget
 _COV = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/")
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
-#: How many times one worker slot is started again after its worker died.
+#: How many times one worker slot is started again after its worker died (of anything but
+#: a bug in the model's native code, which is a bug found: see MAX_NATIVE_RESTARTS).
 MAX_RESTARTS = 3
+#: How many times a slot is started again after a native bug killed its worker: a bound, so
+#: that a model that crashes at once on every input cannot loop for the whole run.
+MAX_NATIVE_RESTARTS = 50
 
 
 class Workers:
@@ -45,6 +49,7 @@ class Workers:
         self.workdir = options.workdir
         self.procs: list[subprocess.Popen[bytes]] = []  # the current process of each slot
         self.restarts: list[int] = []  # how many times each slot was started again
+        self.native_restarts: list[int] = []  # ... after a native bug killed its worker
         self.runs_before: list[int] = []  # the runs of each slot's earlier processes
         self.given_up: set[int] = set()  # slots whose dead worker is not started again
         self.killed: set[int] = set()  # slots killed by stop() past its grace period
@@ -119,6 +124,7 @@ class Workers:
         """Start one process per job, each logging to ``logs/worker-<n>.log``."""
         self.started, self.started_at = time.monotonic(), time.time()
         self.restarts = [0] * self.options.jobs
+        self.native_restarts = [0] * self.options.jobs
         self.runs_before = [0] * self.options.jobs
         for worker in range(self.options.jobs):
             self.procs.append(self._spawn(worker, self._config(worker), b""))
@@ -173,20 +179,28 @@ class Workers:
         if why_not:
             self.given_up.add(worker)
             return f"WARNING: {died}; not restarted: {why_not}; see {self.log(worker)}"
-        self.restarts[worker] += 1
-        self.native.discard(worker)  # its bug is recorded; the new process is judged anew
-        n = self.restarts[worker]
-        config = self._config(worker, restart=n)
-        header = f"\n=== apifuzz: {died}; restarted ({n} of {MAX_RESTARTS}) ===\n"
+        note = ""
+        if worker in self.native:
+            # A bug in the model's native code, recorded: fuzzing goes on, as after any bug.
+            self.native.discard(worker)
+            self.native_restarts[worker] += 1
+            n, limit, note = self.native_restarts[worker], MAX_NATIVE_RESTARTS, " (a bug, recorded)"
+        else:
+            self.restarts[worker] += 1
+            n, limit = self.restarts[worker], MAX_RESTARTS
+        config = self._config(worker, restart=self.restarts[worker] + self.native_restarts[worker])
+        header = f"\n=== apifuzz: {died}{note}; restarted ({n} of {limit}) ===\n"
         self.procs[worker] = self._spawn(worker, config, header.encode())
-        return f"INFO: {died}; restarted ({n} of {MAX_RESTARTS}); see {self.log(worker)}"
+        return f"INFO: {died}{note}; restarted ({n} of {limit}); see {self.log(worker)}"
 
     def _no_restart(self, worker: int) -> str:
         """Why a dead worker's slot is not started again ('' when it is)."""
         o = self.options
         if self.procs[worker].returncode == EXIT_STORE_FAILED:
             return "it could not write in the workdir (a full disk?)"  # again, in a new process
-        if self.restarts[worker] >= MAX_RESTARTS:
+        if worker in self.native and self.native_restarts[worker] >= MAX_NATIVE_RESTARTS:
+            return f"it died of a native bug {MAX_NATIVE_RESTARTS} times already"
+        if worker not in self.native and self.restarts[worker] >= MAX_RESTARTS:
             return f"it was restarted {MAX_RESTARTS} times already"
         if o.max_time is not None and self._time_left() < 1:
             return "the time limit is reached"

@@ -107,4 +107,3 @@ def test_garbage_input_still_mutates(language: Language) -> None:
         mutator.mutate(b"\xff\xfe\x00[[[\n\n", 512, seed)
         mutator.crossover(b"", b"\x00", 512, seed)
     assert mutator.failures == 0
-

@@ -88,8 +88,10 @@ def test_crash_store_creates_one_folder_per_signature(
     assert info["summary"] == bug.summary()
     artifact = load_artifact(folder)
     assert artifact.timeout == 2.5 and artifact.environment["APIFUZZ_TEST_BRACES"] == "{x}"
-    assert (folder / "reproduce.sh").read_text().endswith(
-        f"X={{x}} apifuzz replay fuzz_models {folder.resolve()}\n"
+    assert (
+        (folder / "reproduce.sh")
+        .read_text()
+        .endswith(f"X={{x}} apifuzz replay fuzz_models {folder.resolve()}\n")
     )
 
 

@@ -93,8 +93,12 @@ def test_fuzz_with_the_oracle_finds_the_broken_redo(tmp_path: Path) -> None:
     assert (artifact.target, artifact.undo_redo) == ("undo_models", True)
     # reproduce.sh replays the folder, which turns the oracle on by itself.
     replay = subprocess.run(
-        ["sh", str(record.folder / "reproduce.sh")], cwd=tmp_path, capture_output=True,
-        text=True, timeout=120, env=env(),
+        ["sh", str(record.folder / "reproduce.sh")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env(),
     )
     assert replay.returncode == 1, replay.stdout + replay.stderr
     assert "(undo/redo oracle on)" in replay.stdout
