@@ -25,14 +25,19 @@ from apifuzz.campaign.commands import reproduce_command
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.corpus import default_max_len, sweep
 from apifuzz.engine.crashes import load_crashes
+from apifuzz.engine.native import adopt
 from apifuzz.engine.worker import EXIT_INTERRUPTED, EXIT_STORE_FAILED, WorkerConfig
 from apifuzz.language import LOCK_NAME, Language, LoadedTarget
 
 _COV = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/")
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
-#: How many times one worker slot is started again after its worker died.
+#: How many times one worker slot is started again after its worker died (of anything but
+#: a bug in the model's native code, which is a bug found: see MAX_NATIVE_RESTARTS).
 MAX_RESTARTS = 3
+#: How many times a slot is started again after a native bug killed its worker: a bound, so
+#: that a model that crashes at once on every input cannot loop for the whole run.
+MAX_NATIVE_RESTARTS = 50
 
 
 class Workers:
@@ -44,12 +49,14 @@ class Workers:
         self.workdir = options.workdir
         self.procs: list[subprocess.Popen[bytes]] = []  # the current process of each slot
         self.restarts: list[int] = []  # how many times each slot was started again
+        self.native_restarts: list[int] = []  # ... after a native bug killed its worker
         self.runs_before: list[int] = []  # the runs of each slot's earlier processes
         self.given_up: set[int] = set()  # slots whose dead worker is not started again
         self.killed: set[int] = set()  # slots killed by stop() past its grace period
         self.stopping = False
         self.started = 0.0  # time.monotonic() when the workers were started
         self.started_at = float("inf")  # the same, as time.time(): crash records use it
+        self.native: set[int] = set()  # slots whose last worker died of a bug in native code
 
     @property
     def crashes(self) -> Path:
@@ -117,6 +124,7 @@ class Workers:
         """Start one process per job, each logging to ``logs/worker-<n>.log``."""
         self.started, self.started_at = time.monotonic(), time.time()
         self.restarts = [0] * self.options.jobs
+        self.native_restarts = [0] * self.options.jobs
         self.runs_before = [0] * self.options.jobs
         for worker in range(self.options.jobs):
             self.procs.append(self._spawn(worker, self._config(worker), b""))
@@ -152,6 +160,7 @@ class Workers:
         slot, at most :data:`MAX_RESTARTS` times, unless the run is stopping.
         """
         lines = []
+        self.adopt_dead()  # before a restart: the new process wipes the dead one's evidence
         for i, proc in enumerate(self.procs):
             code = proc.poll()
             if self.stopping or code is None or i in self.given_up or self._stopped_cleanly(code):
@@ -170,19 +179,28 @@ class Workers:
         if why_not:
             self.given_up.add(worker)
             return f"WARNING: {died}; not restarted: {why_not}; see {self.log(worker)}"
-        self.restarts[worker] += 1
-        n = self.restarts[worker]
-        config = self._config(worker, restart=n)
-        header = f"\n=== apifuzz: {died}; restarted ({n} of {MAX_RESTARTS}) ===\n"
+        note = ""
+        if worker in self.native:
+            # A bug in the model's native code, recorded: fuzzing goes on, as after any bug.
+            self.native.discard(worker)
+            self.native_restarts[worker] += 1
+            n, limit, note = self.native_restarts[worker], MAX_NATIVE_RESTARTS, " (a bug, recorded)"
+        else:
+            self.restarts[worker] += 1
+            n, limit = self.restarts[worker], MAX_RESTARTS
+        config = self._config(worker, restart=self.restarts[worker] + self.native_restarts[worker])
+        header = f"\n=== apifuzz: {died}{note}; restarted ({n} of {limit}) ===\n"
         self.procs[worker] = self._spawn(worker, config, header.encode())
-        return f"INFO: {died}; restarted ({n} of {MAX_RESTARTS}); see {self.log(worker)}"
+        return f"INFO: {died}{note}; restarted ({n} of {limit}); see {self.log(worker)}"
 
     def _no_restart(self, worker: int) -> str:
         """Why a dead worker's slot is not started again ('' when it is)."""
         o = self.options
         if self.procs[worker].returncode == EXIT_STORE_FAILED:
             return "it could not write in the workdir (a full disk?)"  # again, in a new process
-        if self.restarts[worker] >= MAX_RESTARTS:
+        if worker in self.native and self.native_restarts[worker] >= MAX_NATIVE_RESTARTS:
+            return f"it died of a native bug {MAX_NATIVE_RESTARTS} times already"
+        if worker not in self.native and self.restarts[worker] >= MAX_RESTARTS:
             return f"it was restarted {MAX_RESTARTS} times already"
         if o.max_time is not None and self._time_left() < 1:
             return "the time limit is reached"
@@ -194,18 +212,33 @@ class Workers:
         assert self.options.max_time is not None
         return self.options.max_time - (time.monotonic() - self.started)
 
+    def adopt_dead(self) -> None:
+        """Record the bug of each worker that died of a fatal signal or a native hang."""
+        for worker, proc in enumerate(self.procs):
+            if proc.poll() is None:
+                continue
+            try:
+                if adopt(self.workdir, worker) is not None:
+                    self.native.add(worker)
+            except OSError:
+                pass  # the crash folder cannot be written now: the evidence stays for later
+
     def running(self) -> bool:
-        """Whether any worker is still running."""
+        """Whether any worker is still running (a dead one's native crash is recorded first)."""
+        self.adopt_dead()
         return any(p.poll() is None for p in self.procs)
 
     def failed(self) -> list[int]:
-        """The worker slots whose last process died (not stopped cleanly, nor by :meth:`stop`)."""
+        """The worker slots whose last process died (not stopped cleanly, nor by :meth:`stop`),
+        but for a fatal signal or a native hang in the model: a bug, not a failure."""
+        self.adopt_dead()
         return [
             i
             for i, p in enumerate(self.procs)
             if p.returncode is not None
             and not self._stopped_cleanly(p.returncode)
             and i not in self.killed
+            and i not in self.native
         ]
 
     def interrupted(self) -> bool:

@@ -77,10 +77,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise ApifuzzError("--again goes with --triage TARGET")
     root = crashes_folder(args.workdir)
     if args.triage:
-        if args.again:
-            for bug in load_bugs(root).bugs:
-                split_variants(bug.folder)
-        _triage(args, root, out)
+        from apifuzz.campaign.lock import WorkdirLock
+
+        # A campaign triages its own workdir while it runs: never two triages at once.
+        with WorkdirLock(root.parent if root.name == "crashes" else root):
+            if args.again:
+                for bug in load_bugs(root).bugs:
+                    split_variants(bug.folder)
+            _triage(args, root, out)
     bugs = load_bugs(root)
     for line in bugs.warnings():
         out.write(line + "\n")

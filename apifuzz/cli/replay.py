@@ -113,7 +113,11 @@ def _replay_one(
             f"WARNING: {artifact.folder} was recorded with target {artifact.target}; "
             f"replaying with {target.spec}\n"
         )
-    setup = replay_setup(target, artifact, undo_redo=args.undo_redo, timeout=args.timeout)
+    # A script no crash folder vouches for may kill the process: it runs in a child.
+    plain = artifact is None or artifact.signature is None
+    setup = replay_setup(
+        target, artifact, undo_redo=args.undo_redo, timeout=args.timeout, isolate=plain
+    )
     judge = judges.get(setup)
     if judge is None:
         judge = judges[setup] = setup.judge()

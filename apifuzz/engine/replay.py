@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.crashes import SIGNATURE_NAME, Artifact, artifact_lock
 from apifuzz.engine.judge import Judge, Verdict
+from apifuzz.engine.native import RemoteBug
 from apifuzz.engine.timeouts import RANGE, timeout_ok
 from apifuzz.engine.triage import Signature, shell_assignments
 from apifuzz.language import Language, LoadedTarget, as_loaded
@@ -37,6 +38,9 @@ class ReplaySetup:
     undo_redo: bool
     packages: tuple[str, ...]
     timeout: float  # seconds; 0: no limit
+    # Each run in a forked child (engine.isolated): a fatal signal or a hang in native
+    # code is reported, not suffered.  Only where needed: a fork per run costs milliseconds.
+    isolate: bool = False
 
     @property
     def target(self) -> Target:
@@ -48,8 +52,22 @@ class ReplaySetup:
         return Language.for_target(self.target, self.lock)
 
     def judge(self) -> Judge:
-        """A Judge that runs scripts as the fuzz worker did."""
-        return Judge(self.language(), self.packages, timeout=self.timeout, undo_redo=self.undo_redo)
+        """A Judge that runs scripts as the fuzz worker did (each in a child with ``isolate``)."""
+        from apifuzz.engine.isolated import IsolatedJudge
+
+        kind = IsolatedJudge if self.isolate else Judge
+        return kind(self.language(), self.packages, timeout=self.timeout, undo_redo=self.undo_redo)
+
+    def probed(self, script: bytes) -> ReplaySetup:
+        """This setup, isolated when ``script`` dies in native code when run in a child.
+
+        For a script whose crash folder does not say (a plain script): one run in
+        a child decides whether every later run needs one.
+        """
+        if self.isolate:
+            return self
+        verdict = replace(self, isolate=True).judge().run(script)
+        return replace(self, isolate=True) if died(verdict) else self
 
 
 def replay_setup(
@@ -59,6 +77,7 @@ def replay_setup(
     corpus: Path | None = None,
     undo_redo: bool = False,
     timeout: float | None = None,
+    isolate: bool = False,
 ) -> ReplaySetup:
     """Replay a script (``artifact`` None) or a crash folder as the worker that found it.
 
@@ -66,8 +85,10 @@ def replay_setup(
     the folder (its own lock or its workdir's), else from the target's default
     corpus.  A folder found with the undo/redo oracle turns the oracle on, its
     recorded packages decide which frames make the signature, and its recorded
-    timeout applies unless ``timeout`` is given.  Raises ApifuzzError when the
-    oracle is asked of a target without undo and redo.
+    timeout applies unless ``timeout`` is given.  A folder whose bug killed its
+    worker (a fatal signal; a timeout, which may be a hang in native code) is
+    replayed in a child process per run, and so is any script with ``isolate``.
+    Raises ApifuzzError when the oracle is asked of a target without undo and redo.
     """
     loaded = as_loaded(target, corpus)
     if timeout is None:
@@ -86,7 +107,20 @@ def replay_setup(
     if artifact is not None:
         packages = artifact.packages_or(packages)
     lock = lock if lock is not None and lock.is_file() else None
-    return ReplaySetup(loaded, lock, undo_redo, tuple(packages), timeout)
+    # A bug that killed its worker (or may have: a hang the alarm could not stop) would
+    # kill the replay too.
+    signature = artifact.signature if artifact is not None else None
+    isolate = isolate or (signature is not None and signature.kind in NATIVE_KINDS)
+    return ReplaySetup(loaded, lock, undo_redo, tuple(packages), timeout, isolate)
+
+
+#: The signature kinds whose scripts may kill the process replaying them.
+NATIVE_KINDS = ("signal", "timeout")
+
+
+def died(verdict: Verdict) -> bool:
+    """Whether the script's process died of its bug (a fatal signal, a native hang)."""
+    return isinstance(verdict.bug, RemoteBug) and verdict.bug.died
 
 
 def recorded_timeout(artifact: Artifact | None) -> float:
@@ -171,6 +205,8 @@ def model_traceback(verdict: Verdict, model_dirs: tuple[str, ...]) -> str:
     bug = verdict.bug
     if bug is None:
         return ""
+    if isinstance(bug, RemoteBug):
+        return bug.model_text  # the other process cut it down already
     error = bug.error
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if f.filename.startswith(model_dirs)]

@@ -105,6 +105,10 @@ class RootCause:
         if "timeout" in (known.signature.kind, new.signature.kind):
             same = known.signature == new.signature
             return Decision(same, "same hang" if same else "a hang is only itself")
+        if "signal" in (known.signature.kind, new.signature.kind):
+            # Its script kills the process: never replayed here, so only its signature speaks.
+            same = known.signature == new.signature
+            return Decision(same, "same fatal signal" if same else "a fatal signal is only itself")
         one, two = self.form(known), self.form(new)
         if one is None or two is None:
             # Not replayable as recorded: only an equal signature says anything.

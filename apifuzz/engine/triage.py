@@ -49,8 +49,9 @@ def raise_hang(signum: int, frame: object) -> None:
     raise Hang("timeout")
 
 
-#: What kind of failure a signature names; "oracle": undo then redo did not give back the state.
-SignatureKind = Literal["exception", "invariant", "timeout", "oracle"]
+#: What kind of failure a signature names; "oracle": undo then redo did not give back the state;
+#: "signal": a fatal signal (a crash in native code) killed the process.
+SignatureKind = Literal["exception", "invariant", "timeout", "oracle", "signal"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class Signature:
             what = f"timeout in {self.function or '?'} at {place}"
         elif self.kind == "oracle":
             return f"oracle: undo/redo after {self.function or '?'} ({self.error})"
+        elif self.kind == "signal":
+            what = f"fatal signal {what}"
         if self.method and self.method != self.function:
             what += f", {'after' if self.kind == 'invariant' else 'from'} {self.method}"
         return what

@@ -24,6 +24,7 @@ from typing import Any
 from apifuzz.atomic import atomic_write
 from apifuzz.engine.corpus import sweep
 from apifuzz.engine.crashes import CrashStore
+from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
 from apifuzz.engine.triage import Hang, model_dirs, raise_hang, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.model.loader import target_packages
@@ -130,6 +131,7 @@ class Worker:
             packages=tuple(packages),
             timeout=config.timeout,
         )
+        self.native = self._native_guard(packages)
         self.started = time.monotonic()
         self.deadline = self.started + config.max_time if config.max_time else None
         self.runs = 0
@@ -139,6 +141,21 @@ class Worker:
         self.next_tick = self.started + 1.0
         self.atheris = atheris
 
+    def _native_guard(self, packages: list[str]) -> NativeGuard:
+        """The evidence of a death in native code, for the campaign to adopt (engine.native)."""
+        store = self.store
+        info = {
+            "pid": os.getpid(),
+            "model_dirs": list(self.model_dirs),
+            "reproduce": store.reproduce,
+            "target": store.target,
+            "undo_redo": store.undo_redo,
+            "packages": packages,
+            "timeout": store.timeout,
+        }
+        folder = native_dir(self.workdir, self.config.worker)
+        return NativeGuard(folder, self.config.timeout, info)
+
     # -- the fuzz target ------------------------------------------------------------
 
     def test_one_input(self, data: bytes) -> None:
@@ -146,6 +163,7 @@ class Worker:
             self._interrupted()
         self.runs += 1
         timeout = self.config.timeout
+        self.native.begin(data)
         if timeout > 0:
             signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
@@ -158,6 +176,7 @@ class Worker:
         finally:
             if timeout > 0:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+            self.native.end()
         try:
             if bug is not None:
                 self._record(bug, data, hang)
@@ -195,6 +214,7 @@ class Worker:
         if now < self.next_tick and not self._limit_reached(now):
             return
         self.next_tick = now + 1.0
+        self.native.pause()  # the files below are no input: the watchdog waits for the next
         sweep(self.staging, self.corpus)
         self.store.flush()
         self._write_stats(now)
@@ -227,6 +247,7 @@ class Worker:
 
     def _finish(self, code: int) -> None:
         """Flush everything and leave without unwinding through libFuzzer."""
+        self.native.pause()
         sweep(self.staging, self.corpus)
         self.store.flush()
         self._write_stats(time.monotonic())
@@ -247,7 +268,7 @@ class Worker:
             "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
             LEN_CONTROL,
             f"-dict={self.workdir / 'apifuzz.dict'}",
-            f"-artifact_prefix={self.workdir / 'libfuzzer-'}",
+            f"-artifact_prefix={self.workdir / ARTIFACT_PREFIX}",
             "-print_final_stats=1",
         ]
         if c.max_time:

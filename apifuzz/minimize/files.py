@@ -109,6 +109,13 @@ def minimize_path(
     return MinimizedFile(result, source, path)
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ApifuzzError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def _minimized_before(folder: Path) -> bool:
     record = read_minimize_record(folder)
     return record is not None and record.status == MinimizeStatus.MINIMIZED.value
@@ -156,6 +163,9 @@ def minimize_script(
     if is_artifact(source):
         artifact = load_artifact(source)
     setup = replay_setup(loaded, artifact, undo_redo=undo_redo, timeout=timeout)
+    if artifact is None and source.is_file():
+        # A plain script may kill the process: a first run in a child tells.
+        setup = setup.probed(_read(source))
     judge = setup.judge()
     minimizer = Minimizer(judge, max_time=max_time, log=log)
     written = minimize_path(minimizer, source, output, artifact)

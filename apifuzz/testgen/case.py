@@ -17,7 +17,7 @@ from apifuzz.testgen.steps import Steps
 class BugInfo:
     """What the test is about: the parts of the bug's signature a test shows."""
 
-    kind: str  # "exception", "invariant", "timeout" or "oracle"
+    kind: str  # "exception", "invariant", "timeout", "oracle" or "signal"
     error: str  # the exception type's name
     invariant: str  # the failed invariant, for kind "invariant"
     key: str  # Signature.key(): ``exception-KeyError-_destroy_clip-1a2b3c4d5e``
@@ -41,6 +41,9 @@ class GeneratedTest:
     # The statements of the input ``script`` was minimized from (a crash folder's
     # input.txt), None when it is not a minimized script.
     minimized_from: int | None = None
+    # The last call kills the process (a fatal signal, a hang in native code): the test
+    # runs in a child process, so that it fails instead of killing pytest.
+    in_child: bool = False
 
 
 def regression_test_name(bug: BugInfo, method: str) -> str:
@@ -51,6 +54,8 @@ def regression_test_name(bug: BugInfo, method: str) -> str:
         what = "hangs"
     elif bug.kind == "oracle":
         what = "breaks_undo_redo"
+    elif bug.kind == "signal":
+        what = f"dies_of_{bug.error.lower()}"
     else:
         what = f"raises_{bug.error.lower()}"
     slug = re.sub(r"\W+", "_", f"{method}_{what}").strip("_")[:70]

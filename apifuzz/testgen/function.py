@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from apifuzz.testgen.helpers import TIME_LIMIT_HELPER, UNDO_REDO_HELPER
+from apifuzz.testgen.helpers import IN_CHILD_HELPER, TIME_LIMIT_HELPER, UNDO_REDO_HELPER
 from apifuzz.testgen.steps import Outcome, Step
 from apifuzz.testgen.values import number
 from apifuzz.testgen.writer import Writer
@@ -46,9 +46,23 @@ def build_test(writer: Writer, name: str, helpers: set[str]) -> cst.FunctionDef:
         name=cst.Name(name),
         params=cst.Parameters(),
         body=cst.IndentedBlock(writer.names.settle(body, comments(header, writer.room(1)))),
+        decorators=_in_child(writer, helpers),
         returns=cst.Annotation(cst.Name("None")),
         leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)],
     )
+
+
+def _in_child(writer: Writer, helpers: set[str]) -> list[cst.Decorator]:
+    """``@_InChild(seconds)`` for a test whose last call kills the process, else nothing.
+
+    The child gets twice the fuzzer's timeout: the statements before the last one
+    each ran faster than that.
+    """
+    if not writer.test.in_child:
+        return []
+    helpers.add(IN_CHILD_HELPER)
+    seconds = number(2 * writer.test.timeout + 1)
+    return [cst.Decorator(cst.Call(cst.Name(IN_CHILD_HELPER), [cst.Arg(seconds)]))]
 
 
 def _step_lines(

@@ -1,7 +1,9 @@
 """The module-level helpers a generated test may call, written once per file.
 
 ``_undo_redo(model)`` runs the fuzzer's undo/redo oracle after a step
-(``--undo-redo``); ``_TimeLimit(seconds)`` turns a hanging call into a failure.
+(``--undo-redo``); ``_TimeLimit(seconds)`` turns a hanging call into a failure;
+``@_InChild(seconds)`` runs a test whose last call kills the process (a fatal
+signal, a hang in native code) in a child process, and fails it cleanly.
 A file that already defines one (an earlier generated test) shares it.
 """
 
@@ -18,6 +20,8 @@ from apifuzz.testgen.writer import Writer, template_small
 UNDO_REDO_HELPER = "_undo_redo"
 #: The helper that turns a hang into a failure.
 TIME_LIMIT_HELPER = "_TimeLimit"
+#: The decorator that runs a test in a child process (a bug that kills the process).
+IN_CHILD_HELPER = "_InChild"
 
 
 def helpers(
@@ -29,6 +33,8 @@ def helpers(
         out.append(undo_redo_helper(writer))
     if TIME_LIMIT_HELPER in needed and TIME_LIMIT_HELPER not in existing:
         out.append(time_limit_helper())
+    if IN_CHILD_HELPER in needed and IN_CHILD_HELPER not in existing:
+        out.append(_class(_IN_CHILD))
     return out
 
 
@@ -132,10 +138,68 @@ class _TimeLimit:
 '''
 
 
-def time_limit_helper() -> cst.ClassDef:
-    """``class _TimeLimit``: a context manager that raises TimeoutError after a while."""
-    statement = cst.parse_module(_TIME_LIMIT).body[0]
+_IN_CHILD = '''
+class _InChild:
+    """Run the test in a child process: a crash or a hang in native code fails it there,
+    where it would kill or freeze pytest."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __call__(self, test: object) -> object:
+        import functools
+
+        assert callable(test)
+
+        @functools.wraps(test)
+        def run() -> None:
+            __tracebackhide__ = True  # pytest shows the test's failure, not this helper
+            import os
+            import signal
+            import sys
+            import time
+            import traceback
+
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                code = 0
+                try:
+                    test()
+                except BaseException:
+                    traceback.print_exc()
+                    code = 1
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+            deadline = time.monotonic() + self.seconds
+            done, status = os.waitpid(pid, os.WNOHANG)
+            while not done:
+                if time.monotonic() > deadline:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    raise AssertionError(f"still running after {self.seconds} s: a hang")
+                time.sleep(0.01)
+                done, status = os.waitpid(pid, os.WNOHANG)
+            if os.WIFSIGNALED(status):
+                name = signal.Signals(os.WTERMSIG(status)).name
+                raise AssertionError(f"the process running the test was killed by {name}")
+            assert os.WEXITSTATUS(status) == 0, "the test failed in its child process (above)"
+
+        return run
+'''
+
+
+def _class(code: str) -> cst.ClassDef:
+    """The class defined by ``code``, after two blank lines."""
+    statement = cst.parse_module(code).body[0]
     assert isinstance(statement, cst.ClassDef)
     return statement.with_changes(
         leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]
     )
+
+
+def time_limit_helper() -> cst.ClassDef:
+    """``class _TimeLimit``: a context manager that raises TimeoutError after a while."""
+    return _class(_TIME_LIMIT)

@@ -21,7 +21,7 @@ from typing import Literal
 from apifuzz.atomic import atomic_write
 from apifuzz.engine.crashes import Artifact, is_artifact, load_artifact, owning_artifact
 from apifuzz.engine.judge import alarm
-from apifuzz.engine.replay import ReplaySetup, replay_setup, why_no_bug
+from apifuzz.engine.replay import ReplaySetup, died, replay_setup, why_no_bug
 from apifuzz.engine.triage import Hang, Signature, model_dirs, signature_of
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter.parser import is_blank
@@ -29,7 +29,7 @@ from apifuzz.interpreter.runner import decode
 from apifuzz.language import LoadedTarget, as_loaded
 from apifuzz.model.target import Target
 from apifuzz.testgen.emit import BugInfo, GeneratedTest, emit
-from apifuzz.testgen.steps import Steps, collect_steps
+from apifuzz.testgen.steps import Outcome, Steps, collect_steps
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,13 @@ def to_test(
     data, artifact = read_script(script)
     # A crash folder is replayed as its worker ran it: its aliases, oracle and packages.
     setup = replay_setup(loaded, artifact, undo_redo=undo_redo, timeout=timeout)
-    signature = _bug_shown(script, data, setup, artifact, any_bug)
-    steps = _steps_again(script, data, setup, signature)
+    if artifact is None or artifact.signature is None:
+        setup = setup.probed(data)  # a plain script may kill the process: a child tells
+    signature, fatal_line = _bug_shown(script, data, setup, artifact, any_bug)
+    if fatal_line is None:
+        steps = _steps_again(script, data, setup, signature)
+    else:
+        steps = _steps_before(script, data, setup, fatal_line)
     minimized_from = None
     if artifact is not None and artifact.minimized is not None and data == artifact.minimized:
         minimized_from = _statements(artifact.script)
@@ -111,6 +116,7 @@ def to_test(
         setup.timeout,
         loaded.importable_ref(),
         minimized_from=minimized_from,
+        in_child=fatal_line is not None,
     )
     path = out if out is not None else default_output(loaded.target)
     emitted = emit(test, _read_existing(path))
@@ -132,9 +138,11 @@ def to_test(
 
 def _bug_shown(
     script: Path, data: bytes, setup: ReplaySetup, artifact: Artifact | None, any_bug: bool
-) -> Signature:
-    """The signature of the bug the script shows; raises ApifuzzError when it is not the one."""
-    signature = setup.judge().run(data).signature
+) -> tuple[Signature, int | None]:
+    """The signature of the bug the script shows, and the line of the call that kills the
+    process when it is such a bug; raises ApifuzzError when it is not the one."""
+    verdict = setup.judge().run(data)
+    signature = verdict.signature
     recorded = artifact.signature if artifact is not None else None
     if signature is None:
         raise ApifuzzError(_no_bug(script, setup, artifact))
@@ -143,7 +151,34 @@ def _bug_shown(
             f"{script}: the folder recorded {recorded.describe()}, the replay shows "
             f"{signature.describe()}; --any-bug writes a test of the bug it shows"
         )
-    return signature
+    if not died(verdict):
+        return signature, None
+    assert verdict.bug is not None
+    if verdict.bug.line <= 0 or verdict.bug.method is None:
+        raise ApifuzzError(
+            f"{script}: {signature.describe()} kills the process outside the calls of the "
+            "model (while building it, or in an @ids provider); a test cannot show that as a call"
+        )
+    return signature, verdict.bug.line
+
+
+def _steps_before(script: Path, data: bytes, setup: ReplaySetup, line: int) -> Steps:
+    """The script's calls up to the one of ``line``, which kills the process: not made here."""
+    timeout = setup.timeout
+    steps = collect_steps(
+        setup.language(),
+        data,
+        undo_redo=setup.undo_redo,
+        limit=lambda: alarm(timeout),
+        interrupt=(Hang,),
+        stop_at=line,
+    )
+    if not steps.steps or steps.steps[-1].outcome is not Outcome.KILLED:
+        raise ApifuzzError(
+            f"{script} killed the process at line {line} in a child, and ran otherwise here; "
+            f"a test needs a model that behaves the same on every run"
+        )
+    return steps
 
 
 def _steps_again(script: Path, data: bytes, setup: ReplaySetup, signature: Signature) -> Steps:

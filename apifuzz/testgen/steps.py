@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from apifuzz.errors import ApifuzzError
-from apifuzz.interpreter import Bug, BugKind, Interpreter
+from apifuzz.interpreter import Bug, BugKind, Interpreter, Report
 from apifuzz.interpreter.parser import Factory, is_blank
 from apifuzz.interpreter.runner import decode
 from apifuzz.language import Language
@@ -57,6 +57,7 @@ class Outcome(enum.Enum):
     REFUSED = "refused"  # raised an exception the target expects: a refused request
     RAISED = "raised"  # raised an unexpected exception: the bug
     HUNG = "hung"  # interrupted by the timeout: the bug
+    KILLED = "killed"  # not made: it kills the process (a fatal signal, a native hang)
 
 
 @dataclass(frozen=True)
@@ -160,14 +161,23 @@ class _Call:
     sequences: dict[str, bool] = field(default_factory=dict)
 
 
-class _Spy:
-    """The interpreter's call hook (a ``CallHook``): sees every call it makes, and the ids after."""
+class _NotMade(BaseException):
+    """Raised by the spy instead of a call that would kill the process (``stop_at``)."""
 
-    def __init__(self, language: Language) -> None:
+
+class _Spy:
+    """The interpreter's call hook (a ``CallHook``): sees every call it makes, and the ids after.
+
+    With ``stop_at`` (a line number), the call of that line is recorded but not made.
+    """
+
+    def __init__(self, language: Language, stop_at: int | None = None) -> None:
         self.providers = language.registry.id_providers
         self.calls: list[_Call] = []
         self.initial: Snapshot | None = None
         self.initial_sequences: dict[str, bool] = {}
+        self.stop_at = stop_at
+        self.line: Callable[[], int] = lambda: 0  # the line of the call starting now
 
     def snapshot(self, model: Any) -> tuple[Snapshot, dict[str, bool]]:
         """The live ids of every kind, and whether each provider returned a sequence."""
@@ -189,6 +199,8 @@ class _Spy:
         if self.initial is None:
             self.initial, self.initial_sequences = self.snapshot(model)
         self.calls.append(_Call(method, args, dict(kwargs)))
+        if self.stop_at is not None and self.line() == self.stop_at:
+            raise _NotMade
 
     def after(self, model: Any, value: Any, error: BaseException | None) -> None:
         """The call returned ``value`` or raised ``error``: the ids it left."""
@@ -204,25 +216,31 @@ def collect_steps(
     undo_redo: bool = False,
     limit: Callable[[], AbstractContextManager[object]] | None = None,
     interrupt: tuple[type[BaseException], ...] = (),
+    stop_at: int | None = None,
 ) -> Steps:
     """Run ``script`` as the fuzzer does and return its calls with the ids they create.
 
     ``limit`` makes a context manager that bounds the run (a timeout); an
     exception of ``interrupt`` escaping the run means the last call hung (it must
     be a BaseException, as the fuzzer's ``Hang``: the interpreter catches the others).
+    The call of line ``stop_at`` is not made, as it kills the process (a fatal
+    signal, a hang in native code): it ends the steps, with outcome KILLED.
     Raises ApifuzzError for a bug that no call can show (a failing ``@ids``
     provider).
     """
-    spy = _Spy(language)
+    spy = _Spy(language, stop_at)
     interpreter = Interpreter(language, undo_redo=undo_redo, hook=spy)
+    spy.line = lambda: interpreter.position.index + 1
     guard = limit or contextlib.nullcontext
-    hang = False
+    ended: Outcome | None = None  # HUNG or KILLED: the run never came back from its last call
     try:
         with guard():
             report = interpreter.run(script, record=True)
     except interrupt:
-        hang, report = True, None
-    if hang:
+        ended = Outcome.HUNG
+    except _NotMade:
+        ended = Outcome.KILLED
+    if ended is not None:
         if not spy.calls or spy.calls[-1].finished:
             raise ApifuzzError(
                 "the script hangs outside the calls of the model (while building it, or in "
@@ -231,31 +249,39 @@ def collect_steps(
         factory_kwargs = _factory_kwargs(language, script, guard, interrupt)
         bug = None
     else:
-        assert report is not None
-        factory_kwargs, bug = dict(report.factory_kwargs), report.bug
-        if bug is not None and bug.line > 0 and not spy.calls:
-            # Before any call: the factory statement failed, or an @ids provider did.
-            failed = next(s for s in report.statements if s.line == bug.line)
-            if not isinstance(interpreter.parser.parse(failed.text), Factory):
-                raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
-            factory_kwargs = dict(failed.kwargs)
-        elif (
-            bug is not None
-            and bug.kind is BugKind.EXCEPTION
-            and bug.oracle is None
-            and spy.calls
-            and spy.calls[-1].error is not bug.error
-        ):
-            # The last call went well: resolving the next statement's ids raised.
-            raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
+        factory_kwargs, bug = _ended_with(report, spy, interpreter)
     expected = language.target.expected
     steps = [_step(call, expected) for call in spy.calls]
-    if hang:
-        steps[-1].outcome = Outcome.HUNG
-    result = Steps(language, factory_kwargs, (), steps, bug, hang, undo_redo)
+    if ended is not None:
+        steps[-1].outcome = ended
+    result = Steps(language, factory_kwargs, (), steps, bug, ended is Outcome.HUNG, undo_redo)
     if spy.initial is not None:
         _bind(result, language, spy)
     return result
+
+
+def _ended_with(
+    report: Report, spy: _Spy, interpreter: Interpreter
+) -> tuple[dict[str, Any], Bug | None]:
+    """The factory arguments and the bug of a run that came back; raises ApifuzzError for a
+    bug in an ``@ids`` provider."""
+    factory_kwargs, bug = dict(report.factory_kwargs), report.bug
+    if bug is not None and bug.line > 0 and not spy.calls:
+        # Before any call: the factory statement failed, or an @ids provider did.
+        failed = next(s for s in report.statements if s.line == bug.line)
+        if not isinstance(interpreter.parser.parse(failed.text), Factory):
+            raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
+        factory_kwargs = dict(failed.kwargs)
+    elif (
+        bug is not None
+        and bug.kind is BugKind.EXCEPTION
+        and bug.oracle is None
+        and spy.calls
+        and spy.calls[-1].error is not bug.error
+    ):
+        # The last call went well: resolving the next statement's ids raised.
+        raise ApifuzzError(_PROVIDER_BUG.format(bug=bug.summary()))
+    return factory_kwargs, bug
 
 
 _PROVIDER_BUG = (

@@ -95,8 +95,9 @@ def test_a_bug_left_unminimized_is_minimized_by_the_next_run(tmp_path: Path) -> 
     folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("exception-*"))
     assert not (folder / "minimize.json").exists() and "INFO: minimizing" not in first.stdout
     again = fuzz(tmp_path, "--max-time", "3")
-    assert f"[1/1] {folder.name}: minimized: " in again.stdout, again.stdout + again.stderr
-    assert (folder / "minimized.txt").exists()
+    # Minimized while the workers run (background triage) or right after they stop.
+    assert "script: " in again.stdout and "not minimized" not in again.stdout, again.stdout
+    assert (folder / "minimized.txt").exists() and (folder / "minimize.json").exists()
 
 
 def test_a_bug_that_does_not_replay_is_reported_flaky(tmp_path: Path) -> None:
