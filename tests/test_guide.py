@@ -83,7 +83,7 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     summary = user.run("apifuzz fuzz kanban --max-time 60 --stop-on-first", expect=1)
     assert "a card is half deleted" in summary, summary
     assert "minimized: 3 statements" in summary, summary
-    to_test = summary.strip().splitlines()[-1].strip()
+    to_test = summary.strip().splitlines()[-1].strip().removeprefix("test:").strip()
     # The guide writes the folder as <folder>; the summary's last line names it.
     # It names this Python, so it works pasted into a shell without the venv on PATH.
     assert re.fullmatch(

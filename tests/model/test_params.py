@@ -26,6 +26,7 @@ DISPATCHERS = {
     "apifuzz.tracing.emit.format_value",
     "apifuzz.testgen.values.Values.value",
     "apifuzz.testgen.steps.refs_in",
+    "apifuzz.engine.calls.smallest",
 }
 
 _ERROR = re.compile(r"^(?P<path>[^:\n]+\.py):(?P<line>\d+): error: (?P<message>.*)$", re.MULTILINE)
@@ -45,7 +46,7 @@ def test_the_union_holds_every_parameter_type() -> None:
 
 def _with_new_type(tree: Path) -> None:
     """Copy the package into ``tree`` and add ``DictType`` to the union, handled nowhere."""
-    for name in ("apifuzz", "interpreter", "tracing", "example_timeline"):
+    for name in ("apifuzz", "interpreter", "tracing", "example_timeline", "example_fs"):
         ignore = shutil.ignore_patterns("__pycache__")
         shutil.copytree(ROOT / name, tree / name, symlinks=True, ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
