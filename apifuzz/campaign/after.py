@@ -214,10 +214,8 @@ class AfterRun:
             log=log,
         )
         try:
-            while not child.done():
-                time.sleep(0.05)
+            child.wait()
         except KeyboardInterrupt:
-            child.kill()
             self.out.write("\nINFO: interrupted; triage stopped (the next run goes on)\n")
             return
         self.out.write(f"{self._triaged(child, log, allowance)}\n")
@@ -259,10 +257,8 @@ class AfterRun:
         for index, record in enumerate(new, 1):
             child = Child(_write_test, (self.loaded.spec, record.folder, path), allowance=allowance)
             try:
-                while not child.done():
-                    time.sleep(0.05)
+                child.wait()
             except KeyboardInterrupt:
-                child.kill()
                 self.out.write("\nINFO: interrupted; no more regression tests written\n")
                 break
             self.out.write(f"  [{index}/{len(new)}] {record.folder.name}: {self._test(child)}\n")
@@ -292,11 +288,10 @@ class AfterRun:
             replay_recorded, (self.loaded.spec, self.options.workdir, quiet), allowance=allowance
         )
         try:
-            while not child.done():
-                time.sleep(0.05)
+            child.wait()
             self.recorded = child.result()
         except KeyboardInterrupt:
-            child.kill()
+            self.interrupted = True  # nothing more to do; the summary still comes
         except ChildFailed as exc:
             self.recorded = {f.name: f"could not replay: {exc}" for f in quiet}
 

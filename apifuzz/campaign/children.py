@@ -107,6 +107,15 @@ class Child(Generic[T]):
             return ("killed", "")
         return None
 
+    def wait(self) -> None:
+        """Block until the child is done; Ctrl-C kills it, then goes on up."""
+        try:
+            while not self.done():
+                time.sleep(0.05)
+        except KeyboardInterrupt:
+            self.kill()
+            raise
+
     def killed(self) -> bool:
         """Whether the child ran past its deadline and was killed."""
         return self._outcome is not None and self._outcome[0] == "killed"
