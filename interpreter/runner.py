@@ -53,6 +53,8 @@ class Position:
     The interpreter keeps it up to date as it goes (a few attribute stores per
     statement), so an exception raised into the run from outside, such as a
     timeout alarm, can say where it came: see :meth:`Interpreter.interrupted_bug`.
+    The timeout watches ``index`` too: a statement that stays current too long
+    is a hang, a script that moves on is not (``apifuzz.engine.hangs``).
     """
 
     index: int = -1  # the statement's index in the script's lines; -1: none (construction)
@@ -114,6 +116,7 @@ class Interpreter:
         self.parser = LineParser(language)
         self.hook = hook
         self.position = Position()
+        self.report = Report()  # the current run's, or the last one's
         self._binders = {id(m): Binder(m.params, m) for m in registry.methods}
         self._factory_binder = Binder(language.factory_params)
         self._providers = registry.id_providers
@@ -140,6 +143,16 @@ class Interpreter:
         ended, or before any, it names the construction (line 0).
         """
         return self.position.bug(error)
+
+    def interrupted(self, error: BaseException) -> Report:
+        """The report of a run that an exception raised from outside ended.
+
+        Its counts are those of the statements that ran before it came, and its
+        bug is :meth:`interrupted_bug`'s.
+        """
+        report = self.report
+        report.bug = self.position.bug(error)
+        return report
 
     # -- construction -----------------------------------------------------------
 
@@ -340,7 +353,7 @@ class Interpreter:
         counts and the bug are kept (the fuzzing fast path).  ``on_call`` sees
         every executed or refused call as ``(method, args, kwargs, value)``.
         """
-        report = Report()
+        report = self.report = Report()  # kept: an alarm that ends the run reads its counts
         at, parse, binders = self.position, self.parser.parse, self._binders
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None  # at.clear(), no call
         lines = decode(script).split("\n")

@@ -46,8 +46,8 @@ def add_timeout(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         metavar="S",
-        help="a run longer than this is a timeout bug (0: off, else 0.01 to 86400; default: "
-        "the crash folder's, else 5)",
+        help="a statement running longer than this is a timeout bug (0: off, else 0.01 to "
+        "86400; default: the crash folder's, else 5)",
     )
 
 

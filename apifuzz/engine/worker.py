@@ -24,8 +24,9 @@ from typing import Any
 from apifuzz.atomic import atomic_write
 from apifuzz.engine.corpus import sweep
 from apifuzz.engine.crashes import CrashStore
+from apifuzz.engine.hangs import HangClock
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
-from apifuzz.engine.triage import Hang, model_dirs, raise_hang, signature_of
+from apifuzz.engine.triage import Hang, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.model.loader import target_packages
 
@@ -122,6 +123,8 @@ class Worker:
         from apifuzz.interpreter import Interpreter
 
         self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
+        # A hang is one statement that runs longer than the timeout, not a long input.
+        self.clock = HangClock.of(self.interpreter.position, config.timeout)
         self.store = CrashStore(
             self.workdir / "crashes",
             str(config.worker),
@@ -162,21 +165,21 @@ class Worker:
         if StopSignals.received:
             self._interrupted()
         self.runs += 1
-        timeout = self.config.timeout
+        clock = self.clock
         self.native.begin(data)
-        if timeout > 0:
-            signal.setitimer(signal.ITIMER_REAL, timeout)
+        if clock is not None:
+            clock.arm()
         try:
             report = self.interpreter.run(data, record=False)
-            self.statements += report.executed + report.refused + report.skipped
-            bug = report.bug
             hang = False
         except Hang as exc:
-            bug, hang = self.interpreter.interrupted_bug(exc), True
+            report, hang = self.interpreter.interrupted(exc), True
         finally:
-            if timeout > 0:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+            if clock is not None:
+                clock.disarm()
             self.native.end()
+        self.statements += report.executed + report.refused + report.skipped
+        bug = report.bug
         try:
             if bug is not None:
                 self._record(bug, data, hang)
@@ -201,7 +204,7 @@ class Worker:
         signature = signature_of(bug, self.model_dirs, hang=hang)
         text = "".join(traceback.format_exception(bug.error))
         if hang:
-            text = f"timeout: one input ran longer than {self.config.timeout}s\n" + text
+            text = f"timeout: a statement ran longer than {self.config.timeout}s\n" + text
         new = self.store.hit(signature, bug, data, text)
         if new:
             sys.stderr.write(f"INFO: apifuzz: new bug {signature.describe()}\n")
@@ -276,8 +279,8 @@ class Worker:
         return argv + c.libfuzzer_args
 
     def run(self) -> None:
-        if self.config.timeout > 0:
-            signal.signal(signal.SIGALRM, raise_hang)
+        if self.clock is not None:
+            signal.signal(signal.SIGALRM, self.clock)
         kwargs: dict[str, Any] = {}
         if self.config.mutator == "structure":
             from apifuzz.engine.mutator import atheris_hooks

@@ -160,8 +160,6 @@ class CrashItem(pytest.Item):
         assert found is not None and verdict.bug is not None
         replayed = MINIMIZED_NAME if artifact.minimized is not None else INPUT_NAME
         bug = verdict.bug.summary()
-        if verdict.hang:
-            bug = f"timeout: the script ran longer than {judge.timeout}s"
         recorded = artifact.signature
         if recorded is None:
             headline = f"a bug shows: {found.describe()} (no signature recorded)"

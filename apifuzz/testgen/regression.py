@@ -20,7 +20,7 @@ from typing import Literal
 
 from apifuzz.atomic import atomic_write
 from apifuzz.engine.crashes import Artifact, is_artifact, load_artifact, owning_artifact
-from apifuzz.engine.judge import alarm
+from apifuzz.engine.hangs import alarm
 from apifuzz.engine.replay import ReplaySetup, died, replay_setup, why_no_bug
 from apifuzz.engine.triage import Hang, Signature, model_dirs, signature_of
 from apifuzz.errors import ApifuzzError
@@ -169,7 +169,7 @@ def _steps_before(script: Path, data: bytes, setup: ReplaySetup, line: int) -> S
         setup.language(),
         data,
         undo_redo=setup.undo_redo,
-        limit=lambda: alarm(timeout),
+        limit=lambda position: alarm(timeout, position),
         interrupt=(Hang,),
         stop_at=line,
     )
@@ -188,7 +188,7 @@ def _steps_again(script: Path, data: bytes, setup: ReplaySetup, signature: Signa
         setup.language(),
         data,
         undo_redo=setup.undo_redo,
-        limit=lambda: alarm(timeout),
+        limit=lambda position: alarm(timeout, position),
         interrupt=(Hang,),
     )
     again: Signature | None = None

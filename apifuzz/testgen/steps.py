@@ -26,8 +26,8 @@ from typing import Any, assert_never
 
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Bug, BugKind, Interpreter, Report
-from apifuzz.interpreter.parser import Factory, is_blank
-from apifuzz.interpreter.runner import decode
+from apifuzz.interpreter.parser import Factory
+from apifuzz.interpreter.runner import Position
 from apifuzz.language import Language
 from apifuzz.model.params import (
     BoolType,
@@ -214,15 +214,16 @@ def collect_steps(
     script: bytes | str,
     *,
     undo_redo: bool = False,
-    limit: Callable[[], AbstractContextManager[object]] | None = None,
+    limit: Callable[[Position], AbstractContextManager[object]] | None = None,
     interrupt: tuple[type[BaseException], ...] = (),
     stop_at: int | None = None,
 ) -> Steps:
     """Run ``script`` as the fuzzer does and return its calls with the ids they create.
 
-    ``limit`` makes a context manager that bounds the run (a timeout); an
-    exception of ``interrupt`` escaping the run means the last call hung (it must
-    be a BaseException, as the fuzzer's ``Hang``: the interpreter catches the others).
+    ``limit`` makes a context manager that bounds the run (a timeout) from the
+    interpreter's position; an exception of ``interrupt`` escaping the run means
+    the last call hung (it must be a BaseException, as the fuzzer's ``Hang``: the
+    interpreter catches the others).
     The call of line ``stop_at`` is not made, as it kills the process (a fatal
     signal, a hang in native code): it ends the steps, with outcome KILLED.
     Raises ApifuzzError for a bug that no call can show (a failing ``@ids``
@@ -231,11 +232,11 @@ def collect_steps(
     spy = _Spy(language, stop_at)
     interpreter = Interpreter(language, undo_redo=undo_redo, hook=spy)
     spy.line = lambda: interpreter.position.index + 1
-    guard = limit or contextlib.nullcontext
+    guard = limit(interpreter.position) if limit is not None else contextlib.nullcontext()
     ended: Outcome | None = None  # HUNG or KILLED: the run never came back from its last call
     try:
-        with guard():
-            report = interpreter.run(script, record=True)
+        with guard:
+            interpreter.run(script, record=True)
     except interrupt:
         ended = Outcome.HUNG
     except _NotMade:
@@ -246,10 +247,10 @@ def collect_steps(
                 "the script hangs outside the calls of the model (while building it, or in "
                 "an @ids provider); a test cannot show that as a call"
             )
-        factory_kwargs = _factory_kwargs(language, script, guard, interrupt)
-        bug = None
+        # The report of an interrupted run, as far as it went: the factory's arguments.
+        factory_kwargs, bug = dict(interpreter.report.factory_kwargs), None
     else:
-        factory_kwargs, bug = _ended_with(report, spy, interpreter)
+        factory_kwargs, bug = _ended_with(interpreter.report, spy, interpreter)
     expected = language.target.expected
     steps = [_step(call, expected) for call in spy.calls]
     if ended is not None:
@@ -296,33 +297,6 @@ def _step(call: _Call, expected: tuple[type[BaseException], ...]) -> Step:
     else:
         outcome = Outcome.FALSE if call.value is False else Outcome.RETURNED
     return Step(call.method, call.args, call.kwargs, outcome, call.value, call.error)
-
-
-def _factory_kwargs(
-    language: Language,
-    script: bytes | str,
-    guard: Callable[[], AbstractContextManager[object]],
-    interrupt: tuple[type[BaseException], ...],
-) -> dict[str, Any]:
-    """The factory arguments of a script whose run was interrupted (its report is lost).
-
-    The script cut after its factory statement makes no call, so it cannot hang
-    where the whole script did.
-    """
-    interpreter = Interpreter(language)
-    lines = decode(script).split("\n")
-    for index, line in enumerate(lines):
-        if is_blank(line):
-            continue
-        if not isinstance(interpreter.parser.parse(line), Factory):
-            return {}
-        try:
-            with guard():
-                report = interpreter.run("\n".join(lines[: index + 1]), record=False)
-        except interrupt:
-            return {}
-        return dict(report.factory_kwargs)
-    return {}
 
 
 # -- which ids get a variable ---------------------------------------------------------------

@@ -223,7 +223,7 @@ def test_a_crash_folder_replays_with_its_recorded_timeout(
     for path in (folder, folder / "input.txt"):
         result = replay(tmp_path, "-q", "fuzz_models", str(path), APIFUZZ_TEST_HANG="1")
         assert result.returncode == 1, result.stdout + result.stderr
-        assert "BUG: timeout: the script ran longer than 0.5s" in result.stdout
+        assert "BUG: line 1, in spin: Hang: the statement ran longer than 0.5s" in result.stdout
         assert "reproduced: timeout in spin" in result.stdout
     given = replay(
         tmp_path, "-q", "fuzz_models", str(folder), "--timeout", "0.2", APIFUZZ_TEST_HANG="1"

@@ -56,7 +56,9 @@ def innermost_model_frame(exc: BaseException) -> tuple[str, str, int]:
     return os.path.relpath(frame.filename, MODEL_DIR.parent), frame.name, frame.lineno or 0
 
 
-def check_fails_then_passes(written: WrittenTest, bug: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def check_fails_then_passes(
+    written: WrittenTest, bug: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     function = generated_test(load(written.path), written.test_name)
     monkeypatch.setenv(ENV_VAR, bug)
     with pytest.raises(BaseException) as raised:
@@ -383,7 +385,10 @@ def test_a_crash_folder_without_its_bug_says_what_may_explain_it(
         to_test("example_timeline", folder, out=tmp_path / "t.py")
     # A plain script may come from a run with the oracle: that is worth a hint.
     (tmp_path / "plain.txt").write_text(script)
-    with pytest.raises(ApifuzzError, match=r"shows no bug: .*; if the fuzzer found it with --undo-redo, give --undo-redo too$"):
+    with pytest.raises(
+        ApifuzzError,
+        match=r"shows no bug: .*; if the fuzzer found it with --undo-redo, give --undo-redo too$",
+    ):
         to_test("example_timeline", tmp_path / "plain.txt", out=tmp_path / "t.py")
     # Not for a target without undo/redo.
     monkeypatch.syspath_prepend(str(SUPPORT))
@@ -468,35 +473,6 @@ def test_a_redo_refused_after_an_undo_fails_the_test_as_the_oracle_does(
     with monkeypatch.context() as fixed:
         fixed.setattr(undo_models.RaisingRedo, "pop", refusing_pop)
         function()
-
-
-# -- shared pieces ----------------------------------------------------------------------------
-
-
-def test_alarm_raises_hang_in_the_block_and_restores_the_handler() -> None:
-    import signal
-    import time
-
-    from apifuzz.engine.judge import alarm
-    from apifuzz.engine.triage import Hang
-
-    def mine(signum: int, frame: object) -> None:
-        raise AssertionError("not this one")
-
-    previous = signal.signal(signal.SIGALRM, mine)
-    try:
-        with pytest.raises(Hang), alarm(0.05):
-            time.sleep(5)
-        assert signal.getsignal(signal.SIGALRM) is mine
-        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-        with alarm(5):
-            pass
-        assert signal.getsignal(signal.SIGALRM) is mine
-        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-        with alarm(0):  # no limit: the handler is not even touched
-            assert signal.getsignal(signal.SIGALRM) is mine
-    finally:
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_cli_output_option_and_any_bug(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from apifuzz.engine.triage import Hang
 from apifuzz.errors import ApifuzzError
+from apifuzz.interpreter.runner import Position
 from apifuzz.language import Language
 from apifuzz.model.params import ListType, OptionalType, RefType, SetType, TupleType
 from apifuzz.testgen.steps import Binding, Outcome, collect_steps, refs_in
@@ -120,7 +122,7 @@ class _Stop(BaseException):
 
 
 @contextlib.contextmanager
-def _limit() -> Iterator[None]:
+def _limit(position: Position) -> Iterator[None]:
     def expire(signum: int, frame: object) -> None:
         raise _Stop
 
@@ -170,3 +172,21 @@ def test_refs_in_walks_containers_in_a_stable_order() -> None:
     assert list(refs_in(ListType(OptionalType(ref)), [4, None, 2])) == [("clip", 4), ("clip", 2)]
     assert list(refs_in(TupleType((ref, RefType("track"))), (6, 1))) == [("clip", 6), ("track", 1)]
     assert list(refs_in(ref, True)) == []  # not an int id
+
+
+def test_a_hang_after_many_calls_keeps_the_factory_arguments() -> None:
+    import hang_models
+
+    from apifuzz.engine.hangs import alarm
+
+    script = "! 7\n" + "tick\n" * (hang_models.STUCK_AFTER + 1) + "add 1\n"
+    steps = collect_steps(
+        Language.build(hang_models.target),
+        script,
+        limit=lambda position: alarm(0.5, position),
+        interrupt=(Hang,),
+    )
+    assert steps.hang and steps.bug is None and steps.factory_kwargs == {"start": 7}
+    assert len(steps.steps) == hang_models.STUCK_AFTER + 1
+    assert steps.steps[-1].outcome is Outcome.HUNG
+    assert {s.outcome for s in steps.steps[:-1]} == {Outcome.RETURNED}
