@@ -29,19 +29,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         help="trace only this target (MODULE or MODULE:ATTRIBUTE); repeatable. Default: "
         "the apifuzz_targets ini value, else every class decorated with @api. With "
-        "--apifuzz-regress: the target of crash folders that record none",
+        "--apifuzz-regress: the targets crash folders replay with (a folder naming "
+        "another one fails, and is never imported)",
     )
     group.addoption(
         "--apifuzz-regress",
         metavar="DIR",
         default=None,
         help="replay every crash folder under DIR (a folder holding input.txt) as a test that "
-        "fails while its bug still shows",
+        "fails while its bug still shows, on the target of --apifuzz-target or the "
+        "apifuzz_targets ini value",
     )
     parser.addini(
         "apifuzz_targets",
-        "targets traced by --apifuzz-trace (and replayed by --apifuzz-regress when a crash "
-        "folder records none)",
+        "targets traced by --apifuzz-trace, and the only ones --apifuzz-regress replays "
+        "crash folders with",
         type="linelist",
         default=[],
     )

@@ -65,7 +65,8 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
 
     # The crash folder itself replays as a regression item, next to the generated test:
     # both fail now and both pass once the bug is gone.
-    regress = ("-m", "pytest", "-q", "-p", "no:cacheprovider", f"--apifuzz-regress={workdir}")
+    regress = ("-m", "pytest", "-q", "-p", "no:cacheprovider", f"--apifuzz-regress={workdir}",
+               "--apifuzz-target=example_timeline")  # fmt: skip
     still = run(*regress, cwd=tmp_path, bugs=bug)
     assert still.returncode == 1 and "2 failed" in still.stdout, still.stdout
     assert folder.name in still.stdout  # the item is named by the signature

@@ -102,7 +102,9 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     assert FIX[0] in source
     model.write_text(source.replace(FIX[0], FIX[1]), encoding="utf-8")
     assert "3 passed" in user.run("python -m pytest -q tests")
-    regress = user.run("python -m pytest -q --apifuzz-regress=.apifuzz/kanban/crashes")
+    regress = user.run(
+        "python -m pytest -q --apifuzz-regress=.apifuzz/kanban/crashes --apifuzz-target=kanban"
+    )
     assert "4 passed" in regress  # the crash folder as a test item, beside the three tests
 
     clean = user.run("apifuzz fuzz kanban --max-time 20")

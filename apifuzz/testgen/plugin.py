@@ -3,9 +3,16 @@
 The way OSS-Fuzz projects replay old crashes as regression tests: an item
 fails while its input still shows a bug (the recorded one or any other) and
 passes once the bug is fixed.  Each item replays ``minimized.txt`` when the
-minimizer wrote one, else ``input.txt``, with the target recorded in
-``signature.json`` (or ``--apifuzz-target`` / the ``apifuzz_targets`` ini
-value), judged exactly as the fuzz worker judged it.
+minimizer wrote one, else ``input.txt``, judged exactly as the fuzz worker
+judged it.
+
+The target comes from the project's configuration only: ``--apifuzz-target``
+or the ``apifuzz_targets`` ini value.  Crash folders are committed and run in
+CI, so what a folder says is data, never code to run: the target its
+``signature.json`` names is only compared with the configured ones, and a
+folder that names another target is never imported.  Its item fails, naming
+the folder and both targets; it is not skipped, since a skip passes in CI and
+the folder would silently stop guarding its bug.
 
 Registered by :mod:`apifuzz.pytest_plugin` only when the option is given, so
 ordinary test runs never import this module.
@@ -38,6 +45,20 @@ MAX_SCRIPT_LINES = 60
 
 class RegressionError(Exception):
     """A crash folder that cannot be replayed (no target, a target that does not load)."""
+
+
+class TargetMismatch(RegressionError):
+    """A crash folder that names a target the project does not configure."""
+
+
+def same_target(configured: str, recorded: str) -> bool:
+    """Whether two target specs name one target: ``module`` is ``module:target``."""
+
+    def canonical(spec: str) -> tuple[str, str]:
+        module, _, attribute = spec.strip().partition(":")
+        return module, attribute or "target"
+
+    return canonical(configured) == canonical(recorded)
 
 
 class BugStillShows(AssertionError):
@@ -87,18 +108,33 @@ class RegressPlugin:
             if report.passed:
                 items.extend(i for i in report.result if isinstance(i, pytest.Item))
 
-    def fallback_spec(self) -> str:
-        """The target of folders that do not record one; RegressionError when there is none."""
-        if len(self.specs) == 1:
-            return self.specs[0]
+    def spec_for(self, recorded: str | None) -> str:
+        """The configured target a folder that records ``recorded`` replays with.
+
+        Raises RegressionError when no target is configured, or when the folder
+        records none and more than one is; TargetMismatch when the folder records
+        a target that is not configured (it is never imported).
+        """
         if not self.specs:
+            hint = f" (signature.json records {recorded})" if recorded else ""
             raise RegressionError(
-                "no target: signature.json records none; pass --apifuzz-target=MODULE or set "
-                "the apifuzz_targets ini value"
+                f"no target configured{hint}: pass --apifuzz-target=MODULE or set the "
+                f"apifuzz_targets ini value; a crash folder's own record is not imported"
             )
-        raise RegressionError(
-            f"no target: signature.json records none and {len(self.specs)} targets are "
-            f"configured ({', '.join(self.specs)}); pass one --apifuzz-target=MODULE"
+        if recorded is None:
+            if len(self.specs) == 1:
+                return self.specs[0]
+            raise RegressionError(
+                f"no target: signature.json records none and {len(self.specs)} targets are "
+                f"configured ({', '.join(self.specs)}); pass one --apifuzz-target=MODULE"
+            )
+        for spec in self.specs:
+            if same_target(spec, recorded):
+                return spec
+        raise TargetMismatch(
+            f"signature.json names target {recorded!r}, which is not configured "
+            f"({', '.join(self.specs)}): not imported; if the folder is right, add its target "
+            f"with --apifuzz-target or the apifuzz_targets ini value, else fix or remove it"
         )
 
     def judge(self, spec: str, artifact: Artifact) -> Judge:
@@ -128,18 +164,26 @@ class CrashFolder(pytest.File):
             artifact = load_artifact(self.path)
         except ApifuzzError as exc:
             raise self.CollectError(str(exc)) from None
+        name = artifact.signature.key() if artifact.signature is not None else self.path.name
         try:
-            spec = artifact.target or self.plugin.fallback_spec()
+            spec = self.plugin.spec_for(artifact.target)
+        except TargetMismatch as exc:
+            # An item that fails, not a collection error: the other folders still run.
+            refusal = RegressionError(f"{self.path}: {exc}")
+            return [CrashItem.from_parent(self, name=name, artifact=artifact, spec=refusal)]
         except RegressionError as exc:
             raise self.CollectError(f"{self.path}: {exc}") from None
-        name = artifact.signature.key() if artifact.signature is not None else self.path.name
         return [CrashItem.from_parent(self, name=name, artifact=artifact, spec=spec)]
 
 
 class CrashItem(pytest.Item):
-    """Replays one crash folder; fails while a bug still shows."""
+    """Replays one crash folder; fails while a bug still shows.
 
-    def __init__(self, *, artifact: Artifact, spec: str, **kwargs: Any) -> None:
+    ``spec`` is the configured target it replays with, or the RegressionError
+    that refuses the folder (it names a target that is not configured).
+    """
+
+    def __init__(self, *, artifact: Artifact, spec: str | RegressionError, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.artifact = artifact
         self.spec = spec
@@ -148,6 +192,8 @@ class CrashItem(pytest.Item):
 
     def runtest(self) -> None:
         artifact, spec = self.artifact, self.spec
+        if isinstance(spec, RegressionError):
+            raise spec
         judge = self.plugin.judge(spec, artifact)
         # Untraced: a session that also runs --apifuzz-trace must not record the replay.
         with guarded():

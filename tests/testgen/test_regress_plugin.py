@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -19,6 +20,8 @@ pytest_plugins = ["pytester"]
 
 DIVIDE = "new 5\ndivide 0 100\n"  # ZeroDivisionError in divide, unless APIFUZZ_TEST_NO_DIVIDE_BUG
 LABEL = 'new 1\nlabel 0 "clip"\n'  # breaks the invariant with APIFUZZ_TEST_LABEL_BUG
+FUZZ = "--apifuzz-target=fuzz_models"
+UNDO = "--apifuzz-target=undo_models"
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +52,7 @@ def crash(
 def test_an_active_bug_fails_with_its_signature(pytester: pytest.Pytester) -> None:
     folder = crash(pytester.path / "crashes", DIVIDE)
     key = folder.name
-    result = pytester.runpytest("--apifuzz-regress=crashes")
+    result = pytester.runpytest("--apifuzz-regress=crashes", FUZZ)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -76,7 +79,7 @@ def test_an_active_bug_fails_with_its_signature(pytester: pytest.Pytester) -> No
 def test_a_fixed_bug_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     crash(pytester.path / "crashes", DIVIDE)
     monkeypatch.setenv("APIFUZZ_TEST_NO_DIVIDE_BUG", "1")
-    pytester.runpytest("--apifuzz-regress=crashes").assert_outcomes(passed=1)
+    pytester.runpytest("--apifuzz-regress=crashes", FUZZ).assert_outcomes(passed=1)
 
 
 def test_the_folder_as_the_path_too_runs_only_the_crash_folders(
@@ -85,8 +88,8 @@ def test_the_folder_as_the_path_too_runs_only_the_crash_folders(
     crash(pytester.path / "crashes", DIVIDE)
     pytester.makepyfile(test_own="def test_own():\n    pass\n")
     monkeypatch.setenv("APIFUZZ_TEST_NO_DIVIDE_BUG", "1")
-    pytester.runpytest("--apifuzz-regress=crashes").assert_outcomes(passed=2)
-    pytester.runpytest("--apifuzz-regress=crashes", "crashes").assert_outcomes(passed=1)
+    pytester.runpytest("--apifuzz-regress=crashes", FUZZ).assert_outcomes(passed=2)
+    pytester.runpytest("--apifuzz-regress=crashes", FUZZ, "crashes").assert_outcomes(passed=1)
 
 
 def test_a_different_bug_fails_and_says_so(
@@ -95,7 +98,7 @@ def test_a_different_bug_fails_and_says_so(
     folder = crash(pytester.path / "crashes", DIVIDE)
     (folder / "input.txt").write_text(LABEL)
     monkeypatch.setenv("APIFUZZ_TEST_LABEL_BUG", "1")
-    result = pytester.runpytest("--apifuzz-regress=crashes")
+    result = pytester.runpytest("--apifuzz-regress=crashes", FUZZ)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -109,9 +112,9 @@ def test_a_different_bug_fails_and_says_so(
 def test_minimized_txt_is_replayed_when_present(pytester: pytest.Pytester) -> None:
     folder = crash(pytester.path / "crashes", DIVIDE)
     (folder / "minimized.txt").write_text("new 1\n")  # no bug: the item passes
-    pytester.runpytest("--apifuzz-regress=crashes").assert_outcomes(passed=1)
+    pytester.runpytest("--apifuzz-regress=crashes", FUZZ).assert_outcomes(passed=1)
     (folder / "minimized.txt").write_text("new 7\ndivide 0 100\n")
-    result = pytester.runpytest("--apifuzz-regress=crashes")
+    result = pytester.runpytest("--apifuzz-regress=crashes", FUZZ)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([f"replayed:  {folder}/minimized.txt on target fuzz_models"])
 
@@ -124,7 +127,7 @@ def test_an_undo_redo_crash_replays_with_the_oracle(pytester: pytest.Pytester) -
         spec="undo_models",
         undo_redo=True,
     )
-    result = pytester.runpytest("--apifuzz-regress=crashes")
+    result = pytester.runpytest("--apifuzz-regress=crashes", UNDO)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -146,68 +149,117 @@ def test_items_are_named_by_signature_and_selectable(pytester: pytest.Pytester) 
         spec="undo_models",
         undo_redo=True,
     ).name
-    result = pytester.runpytest("--apifuzz-regress=nested", "--collect-only", "-q")
+    result = pytester.runpytest("--apifuzz-regress=nested", FUZZ, UNDO, "--collect-only", "-q")
     result.stdout.fnmatch_lines(
         [f"nested/w1/crashes/{divide}::{divide}", f"nested/w2/crashes/{undo}::{undo}"]
     )
-    result = pytester.runpytest("--apifuzz-regress=nested", "-k", "oracle")
+    result = pytester.runpytest("--apifuzz-regress=nested", FUZZ, UNDO, "-k", "oracle")
     result.assert_outcomes(failed=1, deselected=1)
 
 
-def test_a_folder_without_a_target_is_a_collection_error(pytester: pytest.Pytester) -> None:
-    folder = crash(pytester.path / "crashes", DIVIDE, spec=None)
-    assert "target" not in json.loads((folder / "signature.json").read_text())
+def test_without_a_configured_target_a_folder_is_a_collection_error(
+    pytester: pytest.Pytester,
+) -> None:
+    recorded = crash(pytester.path / "crashes" / "a", DIVIDE)
+    bare = crash(pytester.path / "crashes" / "b", DIVIDE, spec=None)
+    assert "target" not in json.loads((bare / "signature.json").read_text())
     result = pytester.runpytest("--apifuzz-regress=crashes")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(
         [
-            f"*ERROR collecting crashes/{folder.name}*",
-            f"{folder}: no target: signature.json records none; pass "
-            f"--apifuzz-target=MODULE or set the apifuzz_targets ini value",
+            f"*ERROR collecting crashes/a/{recorded.name}*",
+            f"{recorded}: no target configured (signature.json records fuzz_models): pass "
+            f"--apifuzz-target=MODULE or set the apifuzz_targets ini value; a crash folder's "
+            f"own record is not imported",
+            f"*ERROR collecting crashes/b/{bare.name}*",
+            f"{bare}: no target configured: pass --apifuzz-target=MODULE or set the "
+            f"apifuzz_targets ini value; a crash folder's own record is not imported",
         ]
     )
-    result = pytester.runpytest("--apifuzz-regress=crashes", "--apifuzz-target=fuzz_models")
-    result.assert_outcomes(failed=1)
+    result = pytester.runpytest("--apifuzz-regress=crashes", FUZZ)
+    result.assert_outcomes(failed=2)
+
+
+def test_a_folder_without_a_target_needs_a_single_configured_one(
+    pytester: pytest.Pytester,
+) -> None:
+    folder = crash(pytester.path / "crashes", DIVIDE, spec=None)
+    result = pytester.runpytest("--apifuzz-regress=crashes", FUZZ, UNDO)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        [
+            f"{folder}: no target: signature.json records none and 2 targets are configured "
+            f"(fuzz_models, undo_models); pass one --apifuzz-target=MODULE",
+        ]
+    )
 
 
 def test_the_ini_value_names_the_target_too(pytester: pytest.Pytester) -> None:
     crash(pytester.path / "crashes", DIVIDE, spec=None)
+    crash(pytester.path / "crashes", "push 13\n", target=undo_models.broken_redo,
+          spec="undo_models:target", undo_redo=True)  # fmt: skip
+    pytester.makeini("[pytest]\napifuzz_targets =\n    fuzz_models\n    undo_models\n")
+    # The folder without a target is an error (two are configured); undo_models:target runs.
+    result = pytester.runpytest("--apifuzz-regress=crashes", "--continue-on-collection-errors")
+    result.assert_outcomes(failed=1, errors=1)
     pytester.makeini("[pytest]\napifuzz_targets = fuzz_models\n")
-    pytester.runpytest("--apifuzz-regress=crashes").assert_outcomes(failed=1)
+    # undo_models:target is undo_models, but not fuzz_models: refused, never imported.
+    result = pytester.runpytest("--apifuzz-regress=crashes")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*signature.json names target 'undo_models:target'*"])
 
 
 def test_a_target_that_does_not_load_fails_the_item(pytester: pytest.Pytester) -> None:
     folder = crash(pytester.path / "crashes", DIVIDE)
     info = json.loads((folder / "signature.json").read_text())
     (folder / "signature.json").write_text(json.dumps(dict(info, target="no_such_module")))
-    result = pytester.runpytest("--apifuzz-regress=crashes")
+    result = pytester.runpytest("--apifuzz-regress=crashes", "--apifuzz-target=no_such_module")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["target no_such_module: cannot import 'no_such_module'*"])
 
 
-def test_a_missing_folder_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--apifuzz-regress=nowhere")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--apifuzz-regress: nowhere: no such folder*"])
-    pytester.makefile(".txt", crash="add 1\n")
-    result = pytester.runpytest("--apifuzz-regress=crash.txt")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*crash.txt: a file, not a folder of crash folders*"])
+EVIL = """
+from pathlib import Path
 
-
-def test_option_off_loads_nothing(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        test_plain="""
-import sys
-
-def test_plain(pytestconfig):
-    assert pytestconfig.pluginmanager.get_plugin("apifuzz-regress") is None
-    assert "apifuzz.testgen.plugin" not in sys.modules
+Path(__file__).with_name("MARKER").write_text("the crash folder ran code")
 """
+
+
+def evil_folder(root: Path) -> tuple[Path, str]:
+    """A crash folder whose signature.json names a module it ships: ``crashes.<key>.evil``."""
+    folder = crash(root / "crashes", DIVIDE)
+    (folder / "evil.py").write_text(EVIL)
+    info = json.loads((folder / "signature.json").read_text())
+    evil = f"crashes.{folder.name}.evil"
+    (folder / "signature.json").write_text(json.dumps(dict(info, target=evil)))
+    return folder, evil
+
+
+def test_a_folder_naming_another_target_fails_and_is_never_imported(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, evil = evil_folder(pytester.path)
+    crash(pytester.path / "crashes" / "legit", DIVIDE)
+    # The module is there to import from the current folder: the attack is real.
+    monkeypatch.syspath_prepend(str(pytester.path))
+    assert importlib.util.find_spec(evil) is not None
+    monkeypatch.setenv("APIFUZZ_TEST_NO_DIVIDE_BUG", "1")  # the legit folder's bug is fixed
+    monkeypatch.setenv("PYTHONPATH", str(Path(fuzz_models.__file__).parent))
+    result = pytester.runpytest_subprocess("--apifuzz-regress=crashes", FUZZ)
+    assert not (folder / "MARKER").exists()
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"*_ apifuzz regression {folder.name} _*",
+            f"{folder}: signature.json names target '{evil}', which is not configured "
+            f"(fuzz_models): not imported; if the folder is right, add its target with "
+            f"--apifuzz-target or the apifuzz_targets ini value, else fix or remove it",
+            f"FAILED crashes/{folder.name}::{folder.name}*",
+        ]
     )
-    pytester.runpytest_subprocess().assert_outcomes(passed=1)
-
-
-def test_the_option_is_in_the_apifuzz_group(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--help")
-    result.stdout.fnmatch_lines(["apifuzz: *", "*--apifuzz-regress=DIR*"])
+    # Nor without a configured target, nor with the ini value naming it.
+    result = pytester.runpytest_subprocess("--apifuzz-regress=crashes")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    pytester.makeini("[pytest]\napifuzz_targets = fuzz_models\n")
+    pytester.runpytest_subprocess("--apifuzz-regress=crashes").assert_outcomes(failed=1, passed=1)
+    assert not (folder / "MARKER").exists()
