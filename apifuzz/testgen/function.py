@@ -22,16 +22,21 @@ from apifuzz.testgen.values import number
 from apifuzz.testgen.writer import Writer
 
 _SCRIPT_INDENT = "#   "
+#: How the header line naming the test's signature starts: ``# signature: KEY``, alone on
+#: its line (an appended file's tests are found by it).
+SIGNATURE_PREFIX = "# signature: "
 
 
 def build_test(writer: Writer, name: str, helpers: set[str]) -> cst.FunctionDef:
     """The test ``name``; the helpers it calls are added to ``helpers``."""
     test = writer.test
     steps = test.steps
+    room = writer.room(1)
     header = [
-        f"# apifuzz: {_printable(test.bug.describe)}",
-        f"# signature: {test.bug.key}",
-        *script_comment(test.script, test.minimized_from),
+        *comments([f"# apifuzz: {_printable(test.bug.describe)}"], room),
+        # Never wrapped: the mark must stay whole on its line (a key fits any sane indent).
+        cst.EmptyLine(comment=cst.Comment(f"{SIGNATURE_PREFIX}{test.bug.key}")),
+        *comments(script_comment(test.script, test.minimized_from), room),
     ]
 
     body: list[cst.BaseStatement] = []
@@ -45,7 +50,7 @@ def build_test(writer: Writer, name: str, helpers: set[str]) -> cst.FunctionDef:
     return cst.FunctionDef(
         name=cst.Name(name),
         params=cst.Parameters(),
-        body=cst.IndentedBlock(writer.names.settle(body, comments(header, writer.room(1)))),
+        body=cst.IndentedBlock(writer.names.settle(body, header)),
         decorators=_in_child(writer, helpers),
         returns=cst.Annotation(cst.Name("None")),
         leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)],

@@ -143,6 +143,43 @@ def test_append_to_a_file_without_newline_or_with_crlf(monkeypatch: pytest.Monke
     assert crlf is not None and "\n" not in crlf.replace("\r\n", "")
 
 
+def test_only_a_tests_header_says_its_signature_is_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    other_steps, other_script = timeline_steps("collision_off_by_one", monkeypatch)
+    other = GeneratedTest(other_steps, bug(*CASES["collision_off_by_one"]), other_script)
+    key = other.bug.key
+    # A's script quotes B's signature in a comment; so do the file and a hand-written test.
+    steps, script = timeline_steps("redo_not_cleared", monkeypatch)
+    quoting = f"# signature: {key}\n{script}# signature: {key}\n"
+    first = emit(GeneratedTest(steps, bug(*CASES["redo_not_cleared"]), quoting))
+    assert first.code is not None and first.code.count(f"# signature: {key}") == 2
+    hand = (
+        f"\n\n# signature: {key}\n"
+        f"def test_mine() -> None:\n    x = 1  # signature: {key}\n    # signature: {key}\n"
+        f'    """# signature: {key}"""\n'
+    )
+    written = emit(other, first.code + hand)
+    assert written.code is not None, "B's test was taken for present"
+    assert written.test_name == regression_test_name(other.bug, other_steps.steps[-1].method)
+    # Once written, its own header says it is there, under whatever name its owner gives it.
+    again = emit(other, written.code.replace(written.test_name, "test_renamed"))
+    assert again.code is None and again.test_name == "test_renamed"
+
+
+def test_a_test_of_the_same_name_but_another_bug_gets_a_new_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    steps, script = timeline_steps("redo_not_cleared", monkeypatch)
+    test = GeneratedTest(steps, bug(*CASES["redo_not_cleared"]), script)
+    name = regression_test_name(test.bug, steps.steps[-1].method)
+    existing = f"def {name}() -> None:\n    pass\n\n\n{name}_2 = 2\n"
+    emitted = emit(test, existing)
+    assert emitted.code is not None and emitted.test_name == f"{name}_3"
+    assert f"def {name}_3() -> None:" in emitted.code
+    assert emit(test, emitted.code).code is None
+
+
 def test_append_to_invalid_python_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from apifuzz.errors import ApifuzzError
 
