@@ -50,9 +50,20 @@ def header(result: Minimized, source: Path) -> str:
     """Comment lines that say what the script shows and where it came from."""
     assert result.signature is not None
     return (
-        f"# apifuzz minimize: {result.signature.describe()}\n"
-        f"# from {source}: {result.before} -> {result.after} statements\n"
+        f"# apifuzz minimize: {comment_text(result.signature.describe())}\n"
+        f"# from {comment_text(str(source))}: {result.before} -> {result.after} statements\n"
     )
+
+
+def comment_text(text: str) -> str:
+    """``text`` made safe for the rest of a comment line: what is not printable escaped.
+
+    A path or a name echoed into a script's comment may hold a line break: left
+    as it is, what follows would be a statement of the script.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 def minimize_path(

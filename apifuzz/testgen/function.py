@@ -19,7 +19,7 @@ import libcst as cst
 from apifuzz.testgen.helpers import IN_CHILD_HELPER, TIME_LIMIT_HELPER, UNDO_REDO_HELPER
 from apifuzz.testgen.steps import Outcome, Step
 from apifuzz.testgen.values import number
-from apifuzz.testgen.writer import Writer
+from apifuzz.testgen.writer import Writer, printable
 
 _SCRIPT_INDENT = "#   "
 #: How the header line naming the test's signature starts: ``# signature: KEY``, alone on
@@ -33,7 +33,7 @@ def build_test(writer: Writer, name: str, helpers: set[str]) -> cst.FunctionDef:
     steps = test.steps
     room = writer.room(1)
     header = [
-        *comments([f"# apifuzz: {_printable(test.bug.describe)}"], room),
+        *comments([f"# apifuzz: {printable(test.bug.describe)}"], room),
         # Never wrapped: the mark must stay whole on its line (a key fits any sane indent).
         cst.EmptyLine(comment=cst.Comment(f"{SIGNATURE_PREFIX}{test.bug.key}")),
         *comments(script_comment(test.script, test.minimized_from), room),
@@ -224,7 +224,7 @@ def script_comment(script: str, minimized_from: int | None = None) -> list[str]:
         title = "# script:"
     else:
         title = f"# script (minimized from {minimized_from} statements):"
-    return [title, *((_SCRIPT_INDENT + _printable(line)).rstrip() for line in lines)]
+    return [title, *((_SCRIPT_INDENT + printable(line)).rstrip() for line in lines)]
 
 
 def comments(lines: Iterable[str], room: int) -> list[cst.EmptyLine]:
@@ -256,10 +256,3 @@ def wrap(comment: str, room: int) -> list[str]:
         line, start = continuation + rest, len(continuation)
     out.append(line)
     return [f"{text}  {_NOQA}" if len(text) > room else text for text in out]
-
-
-def _printable(text: str) -> str:
-    """A script line as comment text: control characters escaped, no trailing spaces."""
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    ).rstrip()

@@ -76,7 +76,7 @@ class Writer:
         self, small: cst.BaseSmallStatement, depth: int, notes: Iterable[str] = ()
     ) -> cst.SimpleStatementLine:
         """One statement line, with its notes as a trailing comment, wrapped if too long."""
-        comment = ", ".join(dict.fromkeys(notes))
+        comment = printable(", ".join(dict.fromkeys(notes)))
         if comment:
             comment = f"# {comment}"
         node = cst.SimpleStatementLine([self.layout.statement(small, depth, comment)])
@@ -217,6 +217,14 @@ class Writer:
                 assign = cst.Assign([cst.AssignTarget(cst.Name(b.name))], _item(listing, b))
                 lines.append(self.line(assign, depth))
         return lines
+
+
+def printable(text: str) -> str:
+    """``text`` as comment text: what is not printable (a line break) escaped, no trailing
+    spaces."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    ).rstrip()
 
 
 def model_variable(cls: type) -> str:

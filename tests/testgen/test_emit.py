@@ -363,6 +363,26 @@ def test_script_comment_leaves_out_the_minimizer_header() -> None:
     assert script_comment("# from here\npush 1")[1] == "#   # from here"  # not a header
 
 
+def test_line_breaks_in_names_and_scripts_stay_inside_the_comments(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ast
+
+    steps, script = timeline_steps("redo_not_cleared", monkeypatch)
+    info = bug(*CASES["redo_not_cleared"])
+    info = BugInfo(
+        info.kind, info.error, info.invariant, info.key, "KeyError in f\nraise SystemExit"
+    )
+    quoted = script + "# a comment\rraise SystemExit\u2028raise SystemExit\x0braise SystemExit\n"
+    code = emit(GeneratedTest(steps, info, quoted)).code
+    assert code is not None
+    assert "# apifuzz: KeyError in f\\nraise SystemExit" in code
+    assert "#   # a comment\\rraise SystemExit\\u2028raise SystemExit\\x0braise SystemExit" in code
+    # Nothing of it is code: the only raise statements are the model's, none in the file.
+    assert not any(isinstance(node, ast.Raise) for node in ast.walk(ast.parse(code)))
+    assert len(code.splitlines()) == code.count("\n")
+
+
 def test_long_comment_lines_break_at_spaces() -> None:
     line = "#   t " + " ".join(f'"word {n}"' for n in range(30))
     parts = wrap(line, 60)
