@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -20,13 +21,22 @@ def apifuzz_command() -> str:
 
 
 def reproduce_command(target: str) -> str:
-    """The replay command for a crash folder, with the APIFUZZ_* variables of this environment.
+    """The replay command for a crash folder (``{folder}``), as ``reproduce.sh`` holds it.
 
     The folder is replayed, not its input.txt: it records the aliases, oracle,
     packages and timeout the worker ran with, and replay compares signatures.
+    The command works from any folder, run as a script or pasted into a shell:
+    in a subshell (a pasted command leaves the shell where it was), it goes to
+    the folder the fuzzer ran from, where the target imports from, and sets
+    the APIFUZZ_* variables of this environment; ``python -P`` keeps that
+    folder off the front of ``sys.path``, so that an ``apifuzz`` folder in it
+    (a checkout, seen from its parent) cannot shadow the installed package.
+    Every part is quoted for the shell.
     """
-    replay = f"{apifuzz_command()} replay {shlex.quote(target)} {{folder}}"
-    return environment_prefix() + replay
+    here = shlex.quote(os.getcwd())
+    python = shlex.quote(sys.executable)
+    replay = f"{python} -P -m apifuzz replay {shlex.quote(target)} {{folder}}"
+    return f"(cd {here} && {environment_prefix()}{replay})"
 
 
 def minimize_hint(target: str, folder: Path) -> str:
