@@ -13,6 +13,11 @@ it, the undo/redo oracle) has run for ``timeout`` seconds, it raises
 The cost on the fuzzing path is nil per statement: no system call, no
 counter; the timer is armed and disarmed once per run, as a one-shot alarm
 was, and the handler runs a few times per ``timeout`` seconds.
+
+A hang in C code never lets the handler run: the fuzz worker's native
+watchdog (:class:`~apifuzz.engine.native.NativeGuard`) ends it.  That
+watchdog measures statements too: the clock's ``on_move`` restarts it each
+time a tick sees the script move on.
 """
 
 from __future__ import annotations
@@ -20,17 +25,19 @@ from __future__ import annotations
 import math
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from apifuzz.engine.triage import Hang
 from apifuzz.interpreter.runner import Position
 
-#: Ticks per timeout: a hang is seen between ``timeout`` and ``timeout * (1 + 1/TICKS)``.
+#: Ticks per timeout, at least: a hang is seen between ``timeout`` and ``timeout + tick``.
 TICKS = 4
 #: The shortest tick (seconds): a smaller timeout would have the handler run back to back.
 MIN_TICK = 0.001
-#: The longest tick (seconds): setitimer refuses huge intervals.
-MAX_TICK = 3600.0
+#: The longest tick (seconds): a hang is seen at most this late, well within the native
+#: watchdog's grace (``apifuzz.engine.native.GRACE``), which must not fire first.
+MAX_TICK = 0.5
 
 _NOWHERE = -2  # no statement index: the first tick of a run always sees a move
 
@@ -41,9 +48,10 @@ class HangClock:
     ``position`` is the interpreter's; :meth:`arm` starts the interval timer
     for one run, :meth:`disarm` stops it.  The handler must be installed by
     the caller (``signal.signal(signal.SIGALRM, clock)``) in the main thread.
+    ``on_move``, when set, is called on each tick that sees another statement.
     """
 
-    __slots__ = ("_last", "_still", "position", "tick", "ticks", "timeout")
+    __slots__ = ("_last", "_still", "on_move", "position", "tick", "ticks", "timeout")
 
     def __init__(self, position: Position, timeout: float) -> None:
         if not 0 < timeout < math.inf:
@@ -54,6 +62,7 @@ class HangClock:
         self.ticks = max(1, round(timeout / self.tick))  # unchanged ticks that make a hang
         self._last = _NOWHERE
         self._still = 0
+        self.on_move: Callable[[], None] | None = None
 
     @classmethod
     def of(cls, position: Position, timeout: float) -> HangClock | None:
@@ -74,6 +83,8 @@ class HangClock:
         index = self.position.index
         if index != self._last:
             self._last, self._still = index, 0
+            if self.on_move is not None:
+                self.on_move()
             return
         self._still += 1
         if self._still < self.ticks:

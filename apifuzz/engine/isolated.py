@@ -97,9 +97,22 @@ def _send(channel: int, message: tuple[Any, ...]) -> None:
         data = data[os.write(channel, data) :]
 
 
-def _portable(judge: Judge, verdict: Verdict) -> Verdict:
-    """The verdict with everything the parent cannot unpickle turned into text."""
+#: Statements made portable between two "alive" messages (their values' reprs are model code).
+_ALIVE_EVERY = 1000
+
+
+def _portable(judge: Judge, verdict: Verdict, channel: int) -> Verdict:
+    """The verdict with everything the parent cannot unpickle turned into text.
+
+    Tells the parent it is alive as it goes: a long script's values take a while.
+    """
     report = verdict.report
+
+    def alive(index: int) -> bool:
+        if index % _ALIVE_EVERY == _ALIVE_EVERY - 1:
+            _send(channel, ("alive",))
+        return True
+
     statements = [
         StatementResult(
             s.line,
@@ -113,7 +126,8 @@ def _portable(judge: Judge, verdict: Verdict) -> Verdict:
             None if s.value is None else _shown(s.value),
             None if s.error is None else RemoteError(s.detail),
         )
-        for s in report.statements
+        for index, s in enumerate(report.statements)
+        if alive(index)
     ]
     bug: Bug | None = None
     if report.bug is not None:
@@ -145,7 +159,9 @@ def _child(
         faulthandler.enable(file=fault, all_threads=True)
         judge.interpreter.hook = _Tell(judge, channel)
         verdict = Judge.run(judge, script, record=record)
-        _send(channel, ("done", _portable(judge, verdict)))
+        portable = _portable(judge, verdict, channel)
+        _send(channel, ("packing",))  # no model code from here on: no time limit
+        _send(channel, ("done", portable))
     except BaseException:  # anything: the parent reports it, the child must not go on
         try:
             _send(channel, ("error", traceback.format_exc()))
@@ -184,13 +200,14 @@ class IsolatedJudge(Judge):
     def _wait(self, pid: int, receive: int) -> tuple[list[tuple[Any, ...]], bool, int]:
         """The child's messages until it ends, whether it hung (we stopped it), its status.
 
-        Past the timeout and a grace the child is still in a call the alarm could
-        not stop: SIGABRT makes its faulthandler write the stack and end it, and
-        SIGKILL follows if even that does not.
+        Past the timeout and a grace since its last message (the child tells of
+        each call as it starts: a long script is no hang), the child is still in a
+        call the alarm could not stop: SIGABRT makes its faulthandler write the
+        stack and end it, and SIGKILL follows if even that does not.
         """
         deadline = time.monotonic() + self.timeout + GRACE if self.timeout > 0 else None
         stops = [signal.SIGABRT, signal.SIGKILL]
-        buffer, hung, reaped = b"", False, False
+        buffer, hung, reaped, offset = bytearray(), False, False, 0
         try:
             while True:
                 left = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -204,6 +221,12 @@ class IsolatedJudge(Judge):
                 if not chunk:
                     break
                 buffer += chunk
+                if not hung and deadline is not None:
+                    # A call starts: the time limit is a statement's, not the script's.
+                    deadline = time.monotonic() + self.timeout + GRACE
+                    got, offset = _read(buffer, offset)
+                    if any(m[0] == "packing" for m in got):
+                        deadline = None
             _, status = os.waitpid(pid, 0)
             reaped = True
         finally:
@@ -284,10 +307,14 @@ class IsolatedJudge(Judge):
         return f"killed by {fault.error}; faulthandler's dump:\n"
 
 
-def _messages(buffer: bytes) -> list[tuple[Any, ...]]:
+def _messages(buffer: bytes | bytearray) -> list[tuple[Any, ...]]:
     """The whole messages in ``buffer`` (a child killed mid-write leaves a torn last one)."""
+    return _read(buffer, 0)[0]
+
+
+def _read(buffer: bytes | bytearray, offset: int) -> tuple[list[tuple[Any, ...]], int]:
+    """The whole messages in ``buffer`` from ``offset``, and the offset past them."""
     out = []
-    offset = 0
     while offset + _LENGTH.size <= len(buffer):
         (length,) = _LENGTH.unpack_from(buffer, offset)
         start = offset + _LENGTH.size
@@ -295,4 +322,4 @@ def _messages(buffer: bytes) -> list[tuple[Any, ...]]:
             break
         out.append(pickle.loads(buffer[start : start + length]))
         offset = start + length
-    return out
+    return out, offset

@@ -245,6 +245,18 @@ class NativeGuard:
         """The input returned to Python."""
         self._map[0] = 0
 
+    def moved(self) -> None:
+        """The input moved on to another statement: the watchdog starts over.
+
+        The hang clock calls it (:class:`~apifuzz.engine.hangs.HangClock`), so a
+        long input is no hang here either: only a statement stuck in C code is.
+        """
+        if self.timeout > 0:
+            self._rearm = time.monotonic() + REARM
+            faulthandler.dump_traceback_later(
+                self.timeout + GRACE + REARM, exit=True, file=self._fault
+            )
+
     def pause(self) -> None:
         """No watchdog until the next input: the worker's own work between inputs (or its
         exit) may take longer than an input may, and is no hang of the model."""

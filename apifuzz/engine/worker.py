@@ -135,6 +135,8 @@ class Worker:
             timeout=config.timeout,
         )
         self.native = self._native_guard(packages)
+        if self.clock is not None:  # a long input is no hang for the native watchdog either
+            self.clock.on_move = self.native.moved
         self.started = time.monotonic()
         self.deadline = self.started + config.max_time if config.max_time else None
         self.runs = 0

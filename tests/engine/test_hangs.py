@@ -14,7 +14,9 @@ import hang_models
 import pytest
 
 from apifuzz.engine.hangs import HangClock, alarm
+from apifuzz.engine.isolated import IsolatedJudge
 from apifuzz.engine.judge import Judge
+from apifuzz.engine.native import GRACE, REARM
 from apifuzz.engine.triage import Hang
 from apifuzz.interpreter.runner import Position
 from apifuzz.language import Language
@@ -57,6 +59,19 @@ def test_a_script_that_runs_longer_than_the_timeout_is_no_hang() -> None:
     verdict = judge().run("add 1\n" + "nap\n" * naps)
     assert verdict.signature is None and not verdict.hang, verdict.bug
     assert verdict.report.executed == naps + 1
+
+
+def test_in_a_child_too_only_a_statement_is_timed() -> None:
+    # The parent ends a child stuck past the timeout and a grace: since the last call began.
+    isolated = IsolatedJudge(Language.build(hang_models.target), ["hang_models"], timeout=TIMEOUT)
+    naps = int((TIMEOUT + GRACE + 1) / hang_models.NAP)
+    verdict = isolated.run("nap\n" * naps)
+    assert verdict.signature is None and not verdict.hang, verdict.bug
+    assert verdict.report.executed == naps
+    stuck = isolated.run("add 1\n" + "tick\n" * (STUCK + 2))
+    assert stuck.hang and stuck.bug is not None and stuck.bug.line == STUCK + 2
+    assert stuck.report.executed == STUCK + 1
+    assert stuck.bug.summary().endswith(f"Hang: the statement ran longer than {TIMEOUT:g}s")
 
 
 def test_a_script_of_any_length_runs() -> None:
@@ -148,8 +163,9 @@ def test_the_worker_counts_the_statements_before_a_hang(tmp_path: Path) -> None:
     seeds.mkdir()
     (seeds / "stuck.txt").write_text("tick\n" * (STUCK + 1))
     (seeds / "long.txt").write_text("add 1\n" * 50_000)
-    naps = int(2 * TIMEOUT / hang_models.NAP)
-    (seeds / "slow.txt").write_text("nap\n" * naps)  # longer than the timeout, no hang
+    # Longer than the timeout and the native watchdog's grace after it, and no hang.
+    naps = int((TIMEOUT + GRACE + REARM + 1) / hang_models.NAP)
+    (seeds / "slow.txt").write_text("nap\n" * naps)
     options = ("--runs", "4", "--jobs", "1", "--timeout", str(TIMEOUT), "--minimize-time", "0")
     result = apifuzz(tmp_path, "fuzz", "hang_models", "--corpus", str(seeds), *options)
     workdir = tmp_path / ".apifuzz" / "hang_models"
