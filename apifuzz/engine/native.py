@@ -347,7 +347,7 @@ def adopt(workdir: Path, worker: int) -> Adopted | None:
 def _header(fault: Fault, worker: int, info: dict[str, Any]) -> str:
     if fault.kind == "timeout":
         what = (
-            f"timeout: one input ran longer than {info['timeout']}s and never returned to "
+            f"timeout: a statement ran longer than {info['timeout']}s and never returned to "
             "Python (a hang in native code); the watchdog ended the worker"
         )
     else:
