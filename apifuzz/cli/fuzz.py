@@ -52,8 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help="a statement running longer is a timeout bug (0: off, else 0.01 to 86400; "
-        "default 5)",
+        help="a statement running longer is a timeout bug (0: off, else 0.01 to 86400; default 5)",
     )
     parser.add_argument(
         "--mutator",
