@@ -44,11 +44,6 @@ class Hang(BaseException):
     """Raised into the model by the timeout alarm (a BaseException: models rarely catch it)."""
 
 
-def raise_hang(signum: int, frame: object) -> None:
-    """The SIGALRM handler of every timeout: workers, the Judge, generated tests' replays."""
-    raise Hang("timeout")
-
-
 #: What kind of failure a signature names; "oracle": undo then redo did not give back the state;
 #: "signal": a fatal signal (a crash in native code) killed the process.
 SignatureKind = Literal["exception", "invariant", "timeout", "oracle", "signal"]
