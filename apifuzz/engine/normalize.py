@@ -42,17 +42,28 @@ BUDGET = 2000
 
 @dataclass(frozen=True)
 class Surface:
-    """How a failure surfaced: its kind and the API method it escaped from or broke after."""
+    """How a failure surfaced: its kind and the API method it escaped from or broke after.
+
+    For an invariant, also the assertion that failed (its frame and line): an
+    invariant checks several properties, and a reduction that trades one
+    broken property for another has found another bug, not a smaller script
+    of the same one.  An exception may move between frames: that is how one
+    corruption shows in many helpers.
+    """
 
     kind: str
     method: str | None
     oracle: str | None
     invariant: str | None
+    assertion: str | None = None  # an invariant's failing frame: "file:function:line"
 
     @classmethod
-    def of(cls, bug: Bug) -> Surface:
-        """The surface of a bug."""
-        return cls(bug.kind.value, bug.method, bug.oracle, bug.invariant)
+    def of(cls, bug: Bug, signature: Signature | None = None) -> Surface:
+        """The surface of a bug (``signature``: its signature, which names the assertion)."""
+        assertion = None
+        if signature is not None and signature.kind == "invariant":
+            assertion = f"{signature.file}:{signature.function}:{signature.line}"
+        return cls(bug.kind.value, bug.method, bug.oracle, bug.invariant, assertion)
 
     def describe(self) -> str:
         """``exception in redo``, ``invariant check after write (undo)``."""
@@ -98,7 +109,7 @@ def judge_runner(judge: Judge) -> Runner:
         bug, signature = verdict.bug, verdict.signature
         if bug is None or signature is None:
             return None
-        return Outcome(signature, Surface.of(bug), bug.line)
+        return Outcome(signature, Surface.of(bug, signature), bug.line)
 
     return run
 
@@ -344,9 +355,15 @@ class Reducer:
                     if swapped[j] != option:
                         yield swapped[:j] + swapped[j + 1 :], i
 
-    def failing_methods(self, prefix: Script, lasts: tuple[str, ...]) -> set[str]:
+    def failing_methods(
+        self, prefix: Script, lasts: tuple[str, ...], *, raising: bool = False
+    ) -> set[str]:
         """The methods that fail when called right after ``prefix`` (with the arguments
-        of ``lasts`` where the types match): a corrupted state breaks many."""
+        of ``lasts`` where the types match): a corrupted state breaks many.
+
+        ``raising``: only the methods that raise.  A call that raises on a state the
+        invariants passed trips over something already wrong (a victim); a call after
+        which the invariants fail broke the state itself (its own bug, maybe)."""
         self._left = self.budget
         failing: set[str] = set()
         tried: set[str] = set()
@@ -358,7 +375,9 @@ class Reducer:
                         continue
                     tried.add(line)
                     out = self.outcome((*prefix, line))
-                    if out is not None and out.line == len(prefix) + 1:
+                    if out is None or out.line != len(prefix) + 1:
+                        continue
+                    if not raising or out.surface.kind == "exception":
                         failing.add(name)
         except _Spent:
             pass

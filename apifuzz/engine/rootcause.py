@@ -18,9 +18,10 @@ way at its last statement, and
     makes it fail the other way in a generic manner and reduce to the other
     form (an edit done, undone and done again, with other props), or
   - both do the same statements before they part, at most one more, and
-    that state makes at least :data:`~apifuzz.engine.normalize.GENERIC`
-    methods fail, both of theirs among them: one corrupted state, many
-    places where it shows.  A state that needs one more statement to show
+    that state breaks both of their methods and makes at least
+    :data:`~apifuzz.engine.normalize.GENERIC` methods raise: one corrupted
+    state, many places where it shows (a call after which the invariants
+    fail broke the state itself: it is no victim).  A state that needs one more statement to show
     counts only when both fail alike (same assertion, same frame).
 
 When unsure it keeps failures apart: a merge must never hide a bug.
@@ -138,9 +139,10 @@ class RootCause:
         The state is what both forms do before they part, plus what one of them does
         next when it needs fewer than :data:`STEPS` more statements to fail (one
         corruption can take a second call to show, as a clip deleted twice), and then
-        only when both fail alike.  It must break both methods and at least
-        :data:`~apifuzz.engine.normalize.GENERIC` in all: several bugs that a shared
-        setup exposes each break their own method after their own state."""
+        only when both fail alike.  It must break both methods and make at least
+        :data:`~apifuzz.engine.normalize.GENERIC` methods raise: several bugs that a
+        shared setup exposes each break the state with their own call, and the
+        invariants after that call say so."""
         what = f"{one.surface.describe()} vs {two.surface.describe()}"
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
@@ -154,8 +156,15 @@ class RootCause:
         lasts = (one.statements[-1], two.statements[-1])
         both = {one.surface.method, two.surface.method}
         for extra in dict.fromkeys(((), a[shared:], b[shared:])):
-            broken = self.reducer.failing_methods((*a[:shared], *extra), lasts)
-            if len(broken) >= GENERIC and both <= broken:
-                names = ", ".join(sorted(broken))
-                return Decision(True, f"one corrupted state breaks {len(broken)} methods: {names}")
+            state = (*a[:shared], *extra)
+            if not both <= self.reducer.failing_methods(state, lasts):
+                continue
+            # Victims raise: calls after which the invariants fail each broke the state
+            # themselves, as independent bugs exposed by one setup do.
+            raising = self.reducer.failing_methods(state, lasts, raising=True)
+            if len(raising) >= GENERIC:
+                names = ", ".join(sorted(raising))
+                return Decision(
+                    True, f"one corrupted state makes {len(raising)} methods raise: {names}"
+                )
         return Decision(False, f"different API methods: {what} after a shared setup")
