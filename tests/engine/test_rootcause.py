@@ -93,3 +93,15 @@ def test_a_corruption_that_takes_a_second_call_to_show_is_one_bug() -> None:
     decision = rootcause.same_bug(at_once, second_call)
     assert decision.same, decision.reason
     assert "corrupted state" in decision.reason
+
+
+def test_three_bugs_after_one_setup_are_three_bugs() -> None:
+    # A trimmed clip: three calls each break the invariant by themselves. The state after
+    # the trim is sound (nothing raises on it): a setup, not a corruption.
+    rootcause, interpreter = triage("rootcause_models:strip_target")
+    cut = case(interpreter, "add 5\ntrim 0 2\ncut 0\n")
+    stretch = case(interpreter, "add 5\ntrim 0 2\nstretch 0\n")
+    shift = case(interpreter, "add 5\ntrim 0 2\nshift 0\n")
+    for one, two in ((cut, stretch), (stretch, shift), (cut, shift)):
+        decision = rootcause.same_bug(one, two)
+        assert not decision.same, decision.reason

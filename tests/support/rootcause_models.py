@@ -253,3 +253,60 @@ class Library:
 
 
 library_target = Target(Library, expected=(Refused,))
+
+
+class Strip:
+    """Clips on a strip; three independent bugs, each breaking the invariant with its own call
+    after one shared setup (a trimmed clip)."""
+
+    def __init__(self) -> None:
+        self.clips: dict[int, list[int]] = {}  # id -> [start, end, source length]
+        self.next = 0
+
+    @ids("clip")
+    def clip_ids(self) -> list[int]:
+        return list(self.clips)
+
+    @api
+    def add(self, length: int) -> int:
+        if not 1 <= length <= 50:
+            raise Refused("bad length")
+        self.next += 1
+        self.clips[self.next] = [0, length, length]
+        return self.next
+
+    @api
+    def trim(self, clip: Annotated[int, Ref("clip")], frames: int) -> None:
+        start, end, _ = self.clips[clip]
+        if not 0 < frames < end - start:
+            raise Refused("bad trim")
+        self.clips[clip][0] += frames
+
+    @api
+    def cut(self, clip: Annotated[int, Ref("clip")]) -> None:
+        start, _, source = self.clips[clip]
+        if start:  # the bug: a trimmed clip is cut as if from its source's start
+            self.clips[clip][1] = source + 1
+
+    @api
+    def stretch(self, clip: Annotated[int, Ref("clip")]) -> None:
+        if self.clips[clip][0]:  # the bug: stretches a trimmed clip past its source
+            self.clips[clip][1] += 1
+
+    @api
+    def shift(self, clip: Annotated[int, Ref("clip")]) -> None:
+        if self.clips[clip][0]:  # the bug: shifts the end, not the start
+            self.clips[clip][1] += 2
+
+    @api
+    def length(self, clip: Annotated[int, Ref("clip")]) -> int:
+        start, end, _ = self.clips[clip]
+        return end - start
+
+    @invariant
+    def within_source(self) -> None:
+        for start, end, source in self.clips.values():
+            assert 0 <= start < end <= source, f"[{start}, {end}) of {source}"
+
+
+strip_target = Target(Strip, expected=(Refused,))

@@ -436,6 +436,18 @@ def fuzz(model: str, seed: int, jobs: int, max_time: float, workdir: Path) -> fl
     return time.monotonic() - started
 
 
+def retriage(model: str, workdir: Path) -> float:
+    """``apifuzz crashes WORKDIR --triage MODEL --again``: decide a kept run's bugs anew."""
+    seeded = seeded_bugs(model)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    env[seeded.env_var] = "all"
+    command = [sys.executable, "-m", "apifuzz", "crashes", str(workdir), "--triage", model]
+    print(f"$ {seeded.env_var}=all {' '.join(command[1:])} --again", flush=True)
+    started = time.monotonic()
+    subprocess.run([*command, "--again"], cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.monotonic() - started
+
+
 def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> None:
     """The "Triage" section of docs/benchmarks.md."""
     met = sum(fig.meets_goal() for _, fig in rows)
@@ -487,6 +499,11 @@ def main() -> None:
         help="only label and count an existing workdir's bugs (needs --model)",
     )
     parser.add_argument("--model", help="the model of --analyze")
+    parser.add_argument(
+        "--retriage",
+        action="store_true",
+        help="no fuzzing: triage the runs kept in --workdirs again (--again), then count",
+    )
     parser.add_argument("--label", metavar="BUG", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.label:  # a label process: replay the jobs on stdin with this bug on
@@ -499,6 +516,8 @@ def main() -> None:
         return
     if args.quick:
         args.seeds, args.max_time = "1", 30.0
+    if args.retriage and not args.workdirs:
+        parser.error("--retriage needs --workdirs (the runs to triage again)")
     run_all_models(args)
 
 
@@ -512,9 +531,13 @@ def run_all_models(args: argparse.Namespace) -> None:
         for model in models:
             for seed in seeds:
                 workdir = base / f"{model}-seed{seed}"
-                seconds = fuzz(model, seed, args.jobs, args.max_time, workdir)
+                if args.retriage:
+                    seconds = retriage(model, workdir)
+                    print(f"{model}, seed {seed} (triaged again in {seconds:.0f} s):")
+                else:
+                    seconds = fuzz(model, seed, args.jobs, args.max_time, workdir)
+                    print(f"{model}, seed {seed} ({seconds:.0f} s with minimization):")
                 fig = analyze(workdir, model, args.parallel)
-                print(f"{model}, seed {seed} ({seconds:.0f} s with minimization):")
                 print(describe(fig), flush=True)
                 rows.append((str(seed), fig))
     write_doc(rows, args)
