@@ -459,7 +459,13 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             f"{args.jobs} --max-time {args.max_time:g} --seed S` (seeds {args.seeds}), then each "
             "reported bug's scripts (`minimized.txt`, else `input.txt`, of the representative and "
             "of each variant) are replayed with one seeded bug on at a time; a script's label is "
-            "the seeded bugs under which it still shows a bug.",
+            "the seeded bugs under which it still shows a bug."
+            + (
+                " The runs were then triaged again with today's rules (`apifuzz crashes WORKDIR "
+                "--triage MODEL --again`, this tool's `--retriage`) before counting."
+                if args.retriage
+                else ""
+            ),
             "",
             "- *true bugs found*: seeded bugs that some script shows on its own;",
             "- *mixed*: bug folders whose scripts' labels share no seeded bug;",
@@ -477,6 +483,21 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "Folders that show each seeded bug, run by run (1 is the goal):",
             "",
             *per_bug_table(rows),
+            "",
+            "Where the rows stay above 1 (see `apifuzz/engine/rootcause.py` for the rules):",
+            "",
+            "- A bug that breaks an invariant through several API methods (the timeline's "
+            "`collision_off_by_one`: an overlap after an insert, a move or a resize) stays one "
+            "folder per method: the split rule keeps the quota example's two bugs apart, and "
+            "nothing in two such scripts tells one shared faulty helper from two faulty paths.",
+            "- A latent corruption that needs a different trigger for each place it shows "
+            "(`copy_skips_blob_ref`: a blob freed by the next append, truncate or restore; "
+            "`cut_skips_bin_usage`) merges only where two forms share the state before their "
+            "last call; the rest stays apart, since a looser rule mixed two corruptions that "
+            "break the same methods (a stale handle and a freed blob).",
+            "- Two local minima of one bug that differ in several statements at once "
+            "(`group_move_ignores_lock`: the source or the destination track locked) are not "
+            "bridged by one-statement moves.",
         ]
     )
     print(text)
