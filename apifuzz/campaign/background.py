@@ -1,6 +1,8 @@
 """Triage while the workers fuzz: the progress line counts bugs, not signatures.
 
-One child at a time takes the oldest signature no triage has decided yet,
+One child at a time, at the lowest priority (the workers' executions come
+first: with as many workers as cores it takes only the time they leave),
+takes the oldest signature no triage has decided yet,
 minimizes it (a short budget) and decides it, and every other minimized,
 undecided one.  Whatever it has not reached when the workers stop, the
 steps after the run (:class:`~apifuzz.campaign.after.AfterRun`) finish.
@@ -26,8 +28,16 @@ BUDGET = 5.0
 def _minimize_then_triage(
     spec: str, workdir: Path, options: FuzzOptions, folder: Path | None
 ) -> list[Outcome]:
-    """In the child: minimize ``folder`` (when given), then triage what is ready."""
+    """In the child: minimize ``folder`` (when given), then triage what is ready.
+
+    At the lowest priority: the workers' executions come first, and triage takes
+    the CPU time they leave (what it has not reached is done after the run).
+    """
+    import os
+
     from apifuzz.minimize.files import minimize_script
+
+    os.nice(19)
 
     if folder is not None:
         loaded = LoadedTarget.load(spec, workdir)

@@ -103,10 +103,13 @@ def _progress(workers: Workers, elapsed: float, tty: bool, out: TextIO) -> None:
     runs, rate, cov = workers.stats()
     bugs = load_bugs(workers.crashes)
     variants = len(bugs.signatures())
-    # Until triage has looked at a new signature it counts as a bug: when unsure, apart.
+    # A new signature is a bug of its own until triage decides (when unsure, apart);
+    # triage runs at the lowest priority, so on a busy machine it may lag: say how much.
+    pending = len(bugs.pending())
+    found = f"{len(bugs.bugs) - pending} + {pending} to triage" if pending else len(bugs.bugs)
     line = (
         f"#{runs} {elapsed:5.0f}s exec/s: {rate:,.0f} cov: {cov} "
-        f"corp: {count(workers.workdir / 'corpus')} bugs: {len(bugs.bugs)} ({variants} variants)"
+        f"corp: {count(workers.workdir / 'corpus')} bugs: {found} ({variants} variants)"
     )
     out.write(("\r" + line + "   ") if tty else line + "\n")
     out.flush()
