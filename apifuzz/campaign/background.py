@@ -11,6 +11,7 @@ Every step it takes is atomic, so stopping it at any moment loses nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from apifuzz.campaign.after import TRIAGE_LOG_NAME, triage_child
@@ -42,7 +43,10 @@ def _minimize_then_triage(
     if folder is not None:
         loaded = LoadedTarget.load(spec, workdir)
         budget = min(BUDGET, options.minimize_time)
-        minimize_script(loaded, folder, max_time=budget, timeout=options.timeout)
+        try:
+            minimize_script(loaded, folder, max_time=budget, timeout=options.timeout)
+        except Exception as exc:  # one folder's trouble (a damaged input): the rest goes on
+            print(f"{folder.name}: not minimized here: {exc}", flush=True)
     return triage_child(spec, workdir, options)
 
 
@@ -54,21 +58,34 @@ class BackgroundTriage:
         self.options = options
         self.crashes = options.workdir / "crashes"
         self.child: Child[list[Outcome]] | None = None
-        self.decided = 0
+        self.tried: set[Path] = set()  # folders given to a child this run
 
     def step(self) -> None:
         """Collect a finished child; start the next one when there is work."""
         if self.child is not None:
             if not self.child.done():
                 return
+            failed = self.child.killed() or self.child.failed()
             self.child = None
+            if failed:  # a triage that fails fails again: the steps after the run say why
+                self.options = replace(self.options, minimize_time=0)
+                return
         if self.options.minimize_time <= 0:
             return  # no evidence will come: every signature stays a bug of its own
         pending = load_bugs(self.crashes).pending()
         if not pending:
             return
-        todo = [b.folder for b in pending if not (b.folder / RECORD_NAME).exists()]
+        todo = [
+            b.folder
+            for b in pending
+            if not (b.folder / RECORD_NAME).exists() and b.folder not in self.tried
+        ]
         folder = todo[0] if todo else None
+        ready = [b for b in pending if (b.folder / RECORD_NAME).exists()]
+        if folder is None and not ready:
+            return  # only folders that failed here: left to the steps after the run
+        if folder is not None:
+            self.tried.add(folder)  # once per run: a folder that fails here is not retried
         log = self.options.workdir / "logs" / TRIAGE_LOG_NAME
         log.parent.mkdir(parents=True, exist_ok=True)
         timeout = self.options.timeout or 0

@@ -116,6 +116,10 @@ class Child(Generic[T]):
             self.kill()
             raise
 
+    def failed(self) -> bool:
+        """Whether the child stopped without a result (an error, or killed)."""
+        return self._outcome is not None and self._outcome[0] != "ok"
+
     def killed(self) -> bool:
         """Whether the child ran past its deadline and was killed."""
         return self._outcome is not None and self._outcome[0] == "killed"

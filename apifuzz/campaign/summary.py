@@ -52,7 +52,7 @@ def summarize(
         out.write("no bug found\n")
     else:
         _bugs(bugs.bugs, counts_before, after, out)
-    # A worker's count file starts again from its own hits: the time says more than the count.
+    # A bug hit in this run: its count grew, or (a count file torn by a kill) its last hit is new.
     hit = any(
         r.count > counts_before.get(r.key, 0) or r.last_seen >= workers.started_at
         for r in bugs.signatures()

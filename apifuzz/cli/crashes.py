@@ -60,8 +60,10 @@ def crashes_folder(workdir: str | None) -> Path:
     path = Path(workdir)
     if (path / "crashes").is_dir():
         return path / "crashes"
-    if path.is_dir():
+    if path.is_dir() and path.name == "crashes":
         return path
+    if path.is_dir():
+        raise ApifuzzError(f"{workdir}: no crashes/ folder in it (is it a fuzzing workdir?)")
     raise ApifuzzError(f"{workdir}: no such workdir")
 
 

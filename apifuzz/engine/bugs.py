@@ -126,19 +126,20 @@ def load_bugs(root: Path) -> Bugs:
     for folder in sorted(root.glob("*")) if root.is_dir() else ():
         if folder.name.startswith(".") or not folder.is_dir():
             continue  # hidden: a worker's staging, maybe half written
-        representative = read_record(folder)
+        representative = read_record(folder) if is_artifact(folder) else None
         if representative is None:
-            damaged.append(folder)
+            if folder.is_dir():  # else triage moved it meanwhile: read where it went
+                damaged.append(folder)
             continue
         bug = BugRecord(folder, representative, triage=read_triage(folder))
         for variant in sorted((folder / VARIANTS_NAME).glob("*")):
             if variant.name.startswith(".") or not variant.is_dir():
                 continue
-            record = read_record(variant)
-            if record is None:
-                damaged.append(variant)
-            else:
+            record = read_record(variant) if is_artifact(variant) else None
+            if record is not None:
                 bug.variants.append(record)
+            elif variant.is_dir():
+                damaged.append(variant)
         bugs.append(bug)
     bugs.sort(key=lambda b: (b.first_seen, b.key))
     return Bugs(bugs, sorted(damaged))
@@ -171,7 +172,6 @@ def split_variants(bug: Path) -> list[Path]:
     For re-triage from scratch; each folder moves with one rename.
     """
     moved = []
-    (bug / TRIAGE_NAME).unlink(missing_ok=True)
     for variant in sorted((bug / VARIANTS_NAME).glob("*")):
         if variant.name.startswith(".") or not is_artifact(variant):
             continue
@@ -182,6 +182,8 @@ def split_variants(bug: Path) -> list[Path]:
         _rewrite_reproduce(target, variant)
         (target / TRIAGE_NAME).unlink(missing_ok=True)
         moved.append(target)
+    # Last: a kill before this leaves a decided bug, never an undecided one with variants.
+    (bug / TRIAGE_NAME).unlink(missing_ok=True)
     return moved
 
 

@@ -183,20 +183,24 @@ class CrashStore:
         """Write the counts of signatures hit since the last flush.
 
         Triage may be moving a folder into its bug's ``variants/`` meanwhile: a
-        count that cannot be written now is written at the next flush.
+        count is written where the folder went (or at the next flush).
         """
         for key in list(self._dirty):
-            folder = locate(self.root, key)
-            if folder is None:
-                continue
-            try:
-                atomic_write(
-                    folder / f"{COUNT_PREFIX}{self.worker}.json",
-                    json.dumps(self.counts[key]) + "\n",
-                )
-            except FileNotFoundError:
-                continue  # moved between locate and write: next time
-            self._dirty.discard(key)
+            # A move between the look-up and the write: look again, once (a worker's
+            # last flush has no next time).
+            for _ in range(2):
+                folder = locate(self.root, key)
+                if folder is None:
+                    break
+                try:
+                    atomic_write(
+                        folder / f"{COUNT_PREFIX}{self.worker}.json",
+                        json.dumps(self.counts[key]) + "\n",
+                    )
+                except FileNotFoundError:
+                    continue
+                self._dirty.discard(key)
+                break
         self._flushed = time.monotonic()
 
 
@@ -244,9 +248,12 @@ def _read_info(folder: Path) -> dict[str, Any] | None:
     if not isinstance(info, dict):
         return None
     try:
-        info["signature"] = Signature(**info["signature"])
+        signature = Signature(**info["signature"])
     except (KeyError, TypeError):
         return None
+    if not all(isinstance(v, int if k == "line" else str) for k, v in asdict(signature).items()):
+        return None  # a hand-edited field of the wrong type
+    info["signature"] = signature
     return info
 
 
@@ -307,8 +314,10 @@ def read_record(folder: Path) -> CrashRecord | None:
         c = _read_json(path)
         try:
             hits, seen = int(c["count"]), (float(c["first_seen"]), float(c["last_seen"]))
-        except (TypeError, KeyError, ValueError):
+        except (TypeError, KeyError, ValueError, OverflowError):
             continue  # a torn or hand-edited count: the others still add up
+        if not all(0 <= t < 1e11 for t in seen):
+            continue  # not a time (inf, nan, a hand-edited value)
         count, first, last = count + hits, min(first, seen[0]), max(last, seen[1])
     summary, target = str(info.get("summary", "")), str(info.get("target") or "")
     return CrashRecord(folder.name, info["signature"], summary, first, last, count, folder, target)

@@ -84,8 +84,12 @@ def triage_pending(
 def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -> Outcome:
     record = pending.representative
     case = case_of(record)
-    if case is None:
+    if case is None or pending.variants:
+        # A bug folder moves whole: one with variants of its own (its decision lost to a
+        # kill, say) would take them out of sight inside another bug's variants/.
         reason = "not minimized (flaky or no longer shown): kept apart"
+        if pending.variants:
+            reason = "holds variants of its own: kept as their bug"
         mark_bug(record.folder, reason)
         return Outcome(record.key, record.key, reason, record.folder)
     match = _match(case, known, root_cause)

@@ -84,5 +84,8 @@ def test_a_missing_workdir_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         f"apifuzz crashes: error: {tmp_path / 'nowhere'}: no such workdir"
     ]
+    (tmp_path / "wd" / "corpus").mkdir(parents=True)
+    plain = crashes("wd", cwd=tmp_path)
+    assert plain.returncode == 2 and "wd: no crashes/ folder in it" in plain.stderr
     alone = crashes("--again", cwd=tmp_path)
     assert alone.returncode == 2 and "--again goes with --triage TARGET" in alone.stderr

@@ -186,3 +186,48 @@ def test_a_signature_recorded_without_its_api_method_still_matches() -> None:
     assert not signature("_a", "m").matches(signature("_a", "n"))
     assert not old.matches(signature("_b", "m")) and not old.matches(None)
     assert old.key() == "exception-KeyError-_a-" + old.key().rsplit("-", 1)[1]
+
+
+def test_an_undecided_bug_with_variants_is_never_moved_into_another(tmp_path: Path) -> None:
+    from typing import cast
+
+    from apifuzz.engine.crashes import MINIMIZED_NAME, MinimizeRecord, write_minimize_record
+    from apifuzz.engine.grouping import triage_pending
+    from apifuzz.engine.rootcause import Case, Decision, RootCause
+
+    class SameAlways:
+        def same_bug(self, known: Case, new: Case) -> Decision:
+            return Decision(True, "same")
+
+    s = store(tmp_path)
+    keys = [signature(f"_{n}").key() for n in "abc"]
+    for n in "abc":
+        s.hit(signature(f"_{n}"), bug(), n.encode(), "tb")
+    for key in keys:
+        (tmp_path / key / MINIMIZED_NAME).write_text("m\n")
+        write_minimize_record(
+            tmp_path / key, MinimizeRecord("minimized", 1, 1, 0.1, 1, True, False, "", None)
+        )
+    mark_bug(tmp_path / keys[0], "first")
+    move_variant(tmp_path / keys[2], tmp_path / keys[1], "same")  # b's decision lost
+    outcomes = triage_pending(tmp_path, cast(RootCause, SameAlways()))
+    assert [o.merged for o in outcomes] == [False]
+    assert {r.key for r in load_bugs(tmp_path).signatures()} == set(keys)
+
+
+def test_hand_edited_records_are_damaged_or_skipped_never_a_traceback(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    good, odd, bare = signature("_a"), signature("_b"), signature("_c")
+    for sig in (good, odd, bare):
+        s.hit(sig, bug(), b"a\n", "tb")
+    s.flush()
+    (tmp_path / good.key() / "count-9.json").write_text(
+        '{"count": 1, "first_seen": Infinity, "last_seen": NaN}'
+    )
+    info = json.loads((tmp_path / odd.key() / "signature.json").read_text())
+    info["signature"]["file"] = 5
+    (tmp_path / odd.key() / "signature.json").write_text(json.dumps(info))
+    (tmp_path / bare.key() / "input.txt").unlink()
+    bugs = load_bugs(tmp_path)
+    assert [b.key for b in bugs.bugs] == [good.key()] and bugs.bugs[0].count == 1
+    assert bugs.damaged == sorted([tmp_path / odd.key(), tmp_path / bare.key()])
