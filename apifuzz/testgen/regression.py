@@ -162,17 +162,22 @@ def _bug_shown(
     return signature, verdict.bug.line
 
 
-def _steps_before(script: Path, data: bytes, setup: ReplaySetup, line: int) -> Steps:
-    """The script's calls up to the one of ``line``, which kills the process: not made here."""
+def _collect(setup: ReplaySetup, data: bytes, stop_at: int | None = None) -> Steps:
+    """The script's calls as the worker made them, each statement timed as a hang."""
     timeout = setup.timeout
-    steps = collect_steps(
+    return collect_steps(
         setup.language(),
         data,
         undo_redo=setup.undo_redo,
         limit=lambda position: alarm(timeout, position),
         interrupt=(Hang,),
-        stop_at=line,
+        stop_at=stop_at,
     )
+
+
+def _steps_before(script: Path, data: bytes, setup: ReplaySetup, line: int) -> Steps:
+    """The script's calls up to the one of ``line``, which kills the process: not made here."""
+    steps = _collect(setup, data, stop_at=line)
     if not steps.steps or steps.steps[-1].outcome is not Outcome.KILLED:
         raise ApifuzzError(
             f"{script} killed the process at line {line} in a child, and ran otherwise here; "
@@ -183,14 +188,7 @@ def _steps_before(script: Path, data: bytes, setup: ReplaySetup, line: int) -> S
 
 def _steps_again(script: Path, data: bytes, setup: ReplaySetup, signature: Signature) -> Steps:
     """The script's calls, collected on a second run that must show the same bug."""
-    timeout = setup.timeout
-    steps = collect_steps(
-        setup.language(),
-        data,
-        undo_redo=setup.undo_redo,
-        limit=lambda position: alarm(timeout, position),
-        interrupt=(Hang,),
-    )
+    steps = _collect(setup, data)
     again: Signature | None = None
     if steps.hang:
         again = signature if signature.kind == "timeout" else None
