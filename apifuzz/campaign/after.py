@@ -23,7 +23,7 @@ from apifuzz.engine.crashes import (
     MinimizeRecord,
     read_minimize_record,
 )
-from apifuzz.engine.grouping import Outcome, triage_pending
+from apifuzz.engine.grouping import Triaged, triage_pending
 from apifuzz.engine.rootcause import RootCause
 from apifuzz.language import LoadedTarget
 from apifuzz.minimize.files import minimize_script
@@ -45,7 +45,7 @@ def _minimize_folder(
     return read_minimize_record(folder)
 
 
-def triage_child(spec: str, workdir: Path, options: FuzzOptions) -> list[Outcome]:
+def triage_child(spec: str, workdir: Path, options: FuzzOptions) -> list[Triaged]:
     """In the child: triage the workdir's minimized, untriaged signatures; the decisions."""
     loaded = LoadedTarget.load(spec, workdir)
     root_cause = RootCause(
@@ -221,7 +221,7 @@ class AfterRun:
         self.out.write(f"{self._triaged(child, log, allowance)}\n")
 
     @staticmethod
-    def _triaged(child: Child[list[Outcome]], log: Path, allowance: float) -> str:
+    def _triaged(child: Child[list[Triaged]], log: Path, allowance: float) -> str:
         if child.killed():
             return f"INFO: triage stopped after {allowance:.0f}s; the rest stays apart (see {log})"
         try:

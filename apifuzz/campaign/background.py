@@ -19,7 +19,7 @@ from apifuzz.campaign.children import Child
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.bugs import load_bugs
 from apifuzz.engine.crashes import RECORD_NAME
-from apifuzz.engine.grouping import Outcome
+from apifuzz.engine.grouping import Triaged
 from apifuzz.language import LoadedTarget
 
 #: The minimization budget per signature while the workers run (the rest of the run's is after).
@@ -28,7 +28,7 @@ BUDGET = 5.0
 
 def _minimize_then_triage(
     spec: str, workdir: Path, options: FuzzOptions, folder: Path | None
-) -> list[Outcome]:
+) -> list[Triaged]:
     """In the child: minimize ``folder`` (when given), then triage what is ready.
 
     At the lowest priority: the workers' executions come first, and triage takes
@@ -57,7 +57,7 @@ class BackgroundTriage:
         self.loaded = loaded
         self.options = options
         self.crashes = options.workdir / "crashes"
-        self.child: Child[list[Outcome]] | None = None
+        self.child: Child[list[Triaged]] | None = None
         self.tried: set[Path] = set()  # folders given to a child this run
 
     def step(self) -> None:

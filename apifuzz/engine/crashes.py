@@ -434,12 +434,3 @@ def read_minimize_record(folder: Path) -> MinimizeRecord | None:
         return MinimizeRecord(**record)
     except TypeError:
         return None
-
-
-def reproduce_line(folder: Path) -> str:
-    """The command of the folder's ``reproduce.sh`` ('' when unreadable)."""
-    try:
-        lines = (folder / REPRODUCE_NAME).read_text().splitlines()
-    except OSError:
-        return ""
-    return lines[-1] if lines else ""

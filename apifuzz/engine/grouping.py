@@ -20,7 +20,7 @@ from apifuzz.engine.rootcause import Case, RootCause
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Triaged:
     """What triage did with one folder."""
 
     key: str  # the signature's key
@@ -48,7 +48,7 @@ def case_of(record: CrashRecord) -> Case | None:
 
 def triage_pending(
     root: Path, root_cause: RootCause, log: Callable[[str], None] = lambda line: None
-) -> list[Outcome]:
+) -> list[Triaged]:
     """Decide every pending folder of ``root`` (a ``crashes/`` folder); what was decided.
 
     A bug decided here met only the variants known at its turn; once all are decided,
@@ -57,7 +57,7 @@ def triage_pending(
     """
     bugs = load_bugs(root)
     known = [b for b in bugs.bugs if b.triage is not None and b.triage.status == "bug"]
-    decisions: dict[str, Outcome] = {}
+    decisions: dict[str, Triaged] = {}
     fresh = []
     for pending in bugs.pending():
         record = pending.representative
@@ -81,7 +81,7 @@ def triage_pending(
     return list(decisions.values())
 
 
-def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -> Outcome:
+def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -> Triaged:
     record = pending.representative
     case = case_of(record)
     if case is None or pending.variants:
@@ -91,13 +91,13 @@ def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -
         if pending.variants:
             reason = "holds variants of its own: kept as their bug"
         mark_bug(record.folder, reason)
-        return Outcome(record.key, record.key, reason, record.folder)
+        return Triaged(record.key, record.key, reason, record.folder)
     match = _match(case, known, root_cause)
     if match is not None:
         return _merge(record, *match)
     reason = "no known bug shares its cause"
     mark_bug(record.folder, reason)
-    return Outcome(record.key, record.key, reason, record.folder)
+    return Triaged(record.key, record.key, reason, record.folder)
 
 
 def _match(
@@ -116,8 +116,8 @@ def _match(
     return None
 
 
-def _merge(record: CrashRecord, bug: BugRecord, reason: str) -> Outcome:
+def _merge(record: CrashRecord, bug: BugRecord, reason: str) -> Triaged:
     """Move ``record``'s folder into ``bug``'s variants."""
     record.folder = move_variant(record.folder, bug.folder, reason)
     bug.variants.append(record)
-    return Outcome(record.key, bug.key, reason, record.folder)
+    return Triaged(record.key, bug.key, reason, record.folder)
