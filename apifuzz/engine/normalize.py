@@ -362,20 +362,36 @@ class Reducer:
         return out is not None and out.line == len(script)
 
     def generic_slot(self, script: Script, slot: int, surface: Surface) -> bool:
-        """Whether the statement at ``slot`` is a generic step of the failure: calls of at
-        least :data:`GENERIC` methods (its own included) can take its place and the script
-        still fails the same way at its last statement.  A corruption's trigger is such a
-        step (many edits free what a stale reference points to); a bug's own faulty call
-        is not, since no other method makes its mistake."""
+        """Whether the statement at ``slot`` is a generic step of the failure (see
+        :meth:`generic_block`)."""
+        return self.generic_block(script, slot, slot + 1, surface)
+
+    def generic_block(
+        self, script: Script, start: int, end: int, surface: Surface, *, loose: bool = False
+    ) -> bool:
+        """Whether the statements ``script[start:end]`` (before the last) are a generic
+        step of the failure: calls of at least :data:`GENERIC` methods can each take
+        their place alone (a single statement counts its own method) and the script
+        still fails the same way at its last statement.  A corruption's trigger is such
+        a step (many edits free what a stale reference points to), and so is an edit
+        that any other edit can stand in for; a bug's own faulty call is not, since no
+        other method makes its mistake.  ``loose``: the failure may surface another way
+        from the same API method (another assertion, an exception for an invariant)."""
         self._left = self.budget
         calls = self.calls
-        methods = {calls.method(script[slot])}
+        block = script[start:end]
+        methods = {calls.method(block[0])} if len(block) == 1 else set()
+        options = sorted({o for line in block for o in calls.replacements(line)}, key=calls.key)
         try:
-            for line in calls.replacements(script[slot]):
+            for line in options:
                 name = calls.method(line)
                 if name in methods:
                     continue
-                if self._keeps((*script[:slot], line, *script[slot + 1 :]), surface):
+                candidate = (*script[:start], line, *script[end:])
+                out = self.outcome(candidate)
+                if out is None or out.line != len(candidate):
+                    continue
+                if out.surface == surface or (loose and out.surface.method == surface.method):
                     methods.add(name)
                     if len(methods) >= GENERIC:
                         return True

@@ -13,6 +13,11 @@ way at its last statement, and
   form turns into the other one statement at a time through scripts that
   fail the same way (two local minima of one failure; never forms one
   statement apart, the shape of two bugs);
+* two failures that end in the same call are one bug when all that tells
+  their forms apart (the runs of statements outside their longest common
+  subsequence) are generic steps, which calls of many methods can take the
+  place of: one play, with other props (a second name made by a copy or a
+  mkdir before a link overwrites it);
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -95,7 +100,7 @@ class RootCause:
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
-        self._generics: dict[tuple[Script, int], bool] = {}
+        self._generics: dict[tuple[Script, int, int, bool], bool] = {}
 
     @property
     def replays(self) -> int:
@@ -122,7 +127,10 @@ class RootCause:
             # Not replayable as recorded: only an equal signature says anything.
             same = known.signature == new.signature
             return Decision(same, "same signature, not replayable" if same else "not replayable")
+        pair = f"{one.text()} | {two.text()}"
         if one.surface != two.surface:
+            if one.surface.method == two.surface.method and self._generic_apart(one, two):
+                return Decision(True, f"same call, apart only in generic steps: {pair}")
             if two.statements in self._recast(one) or one.statements in self._recast(two):
                 return Decision(True, f"a repeated statement replaced: {one.text()} | {two.text()}")
             return self._across(one, two)
@@ -132,7 +140,9 @@ class RootCause:
             return Decision(True, f"both reduce to: {one.text()}")
         if self.reducer.meets(one, two) or self.reducer.meets(two, one):
             return Decision(True, f"one reduces to the other: {one.text()} | {two.text()}")
-        return Decision(False, f"different normal forms: {one.text()} | {two.text()}")
+        if self._generic_apart(one, two):
+            return Decision(True, f"apart only in generic steps: {pair}")
+        return Decision(False, f"different normal forms: {pair}")
 
     def _recast(self, form: Form) -> list[Script]:
         if form.statements not in self._recasts:
@@ -191,7 +201,65 @@ class RootCause:
         return len(tail) < TRIGGERS and all(self._generic(form, slot) for slot in tail)
 
     def _generic(self, form: Form, slot: int) -> bool:
-        key = (form.statements, slot)
+        return self._generic_run(form, (slot, slot + 1))
+
+    def _generic_apart(self, one: Form, two: Form) -> bool:
+        """Whether two forms that end in the same call differ only in generic steps:
+        every run of statements one form has and the other lacks (outside their longest
+        common subsequence) is a step that calls of many methods can take the place of
+        (see :meth:`Reducer.generic_block`).  What is left is the same play: an edit
+        undone, any other edit, then a redo that trips over the stale entry.  A bug's
+        own faulty call is no generic step, so two bugs that a shared play exposes
+        (two redo handlers, each with its own mistake) stay apart."""
+        if one.statements[-1] != two.statements[-1]:
+            return False
+        a, b = one.statements[:-1], two.statements[:-1]
+        kept = common_subsequence(a, b)
+        return all(
+            self._generic_run(form, run, loose=True)
+            for form, taken in ((one, [i for i, _ in kept]), (two, [j for _, j in kept]))
+            for run in runs_outside(len(form.statements) - 1, taken)
+        )
+
+    def _generic_run(self, form: Form, run: tuple[int, int], *, loose: bool = False) -> bool:
+        key = (form.statements, *run, loose)
         if key not in self._generics:
-            self._generics[key] = self.reducer.generic_slot(form.statements, slot, form.surface)
+            self._generics[key] = self.reducer.generic_block(
+                form.statements, *run, form.surface, loose=loose
+            )
         return self._generics[key]
+
+
+def common_subsequence(a: Script, b: Script) -> list[tuple[int, int]]:
+    """The index pairs of a longest common subsequence of ``a`` and ``b`` (the earliest
+    one in ``a`` on ties, so that equal inputs give equal answers)."""
+    longest = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            longest[i][j] = (
+                longest[i + 1][j + 1] + 1
+                if a[i] == b[j]
+                else max(longest[i + 1][j], longest[i][j + 1])
+            )
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif longest[i + 1][j] >= longest[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def runs_outside(length: int, taken: list[int]) -> list[tuple[int, int]]:
+    """The maximal runs ``(start, end)`` of ``range(length)`` that miss ``taken``."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for index in [*taken, length]:
+        if index > start:
+            runs.append((start, index))
+        start = index + 1
+    return runs

@@ -123,3 +123,14 @@ def test_a_corruption_with_many_triggers_and_victims_is_one_bug() -> None:
     for corruption in (read, delete):
         decision = rootcause.same_bug(corruption, relabel)
         assert not decision.same, decision.reason
+
+
+def test_the_common_subsequence_and_the_runs_outside_it() -> None:
+    from apifuzz.engine.rootcause import common_subsequence, runs_outside
+
+    a, b = ("x", "u", "y", "r"), ("p", "q", "u", "r")
+    pairs = common_subsequence(a, b)
+    assert pairs == [(1, 2), (3, 3)]
+    assert runs_outside(len(a), [i for i, _ in pairs]) == [(0, 1), (2, 3)]
+    assert runs_outside(len(b), [j for _, j in pairs]) == [(0, 2)]
+    assert common_subsequence((), b) == [] and runs_outside(0, []) == []
