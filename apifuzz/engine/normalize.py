@@ -377,27 +377,34 @@ class Reducer:
         that any other edit can stand in for; a bug's own faulty call is not, since no
         other method makes its mistake.  ``loose``: the failure may surface another way
         from the same API method (another assertion, an exception for an invariant)."""
+        return len(self.block_methods(script, start, end, surface, loose=loose)) >= GENERIC
+
+    def block_methods(
+        self, script: Script, start: int, end: int, surface: Surface, *, loose: bool = False
+    ) -> set[str]:
+        """The methods whose calls can take the place of ``script[start:end]`` alone and
+        keep the failure (see :meth:`generic_block`); stops once it found :data:`GENERIC`."""
         self._left = self.budget
         calls = self.calls
         block = script[start:end]
-        methods = {calls.method(block[0])} if len(block) == 1 else set()
+        found = {calls.method(block[0])} if len(block) == 1 else set()
         options = sorted({o for line in block for o in calls.replacements(line)}, key=calls.key)
         try:
             for line in options:
                 name = calls.method(line)
-                if name in methods:
+                if name in found:
                     continue
                 candidate = (*script[:start], line, *script[end:])
                 out = self.outcome(candidate)
                 if out is None or out.line != len(candidate):
                     continue
                 if out.surface == surface or (loose and out.surface.method == surface.method):
-                    methods.add(name)
-                    if len(methods) >= GENERIC:
-                        return True
+                    found.add(name)
+                    if len(found) >= GENERIC:
+                        break
         except _Spent:
             pass
-        return False
+        return {name for name in found if name is not None}
 
     def failing_methods(
         self, prefix: Script, lasts: tuple[str, ...], *, raising: bool = False

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
@@ -100,7 +101,7 @@ class RootCause:
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
-        self._generics: dict[tuple[Script, int, int, bool], bool] = {}
+        self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
 
     @property
     def replays(self) -> int:
@@ -200,34 +201,48 @@ class RootCause:
             return True
         return len(tail) < TRIGGERS and all(self._generic(form, slot) for slot in tail)
 
-    def _generic(self, form: Form, slot: int) -> bool:
-        return self._generic_run(form, (slot, slot + 1))
-
     def _generic_apart(self, one: Form, two: Form) -> bool:
-        """Whether two forms that end in the same call differ only in generic steps:
-        every run of statements one form has and the other lacks (outside their longest
-        common subsequence) is a step that calls of many methods can take the place of
-        (see :meth:`Reducer.generic_block`).  What is left is the same play: an edit
-        undone, any other edit, then a redo that trips over the stale entry.  A bug's
-        own faulty call is no generic step, so two bugs that a shared play exposes
-        (two redo handlers, each with its own mistake) stay apart."""
+        """Whether two forms that end in the same call differ only in generic steps.
+
+        Their longest common subsequence anchors them; between two anchors each form
+        does a run of its own (maybe none).  Every such pair of runs must be a step that
+        calls of many methods can take the place of: together, the methods that can
+        stand in for either run (see :meth:`Reducer.block_methods`) number at least
+        :data:`~apifuzz.engine.normalize.GENERIC`.  What is left is the same play with
+        other props: an edit undone, any other edit, then a redo that trips over the
+        stale entry.  A bug's own faulty call is no generic step, so two bugs that a
+        shared play exposes (two redo handlers, each with its own mistake) stay apart."""
         if one.statements[-1] != two.statements[-1]:
             return False
         a, b = one.statements[:-1], two.statements[:-1]
-        kept = common_subsequence(a, b)
-        return all(
-            self._generic_run(form, run, loose=True)
-            for form, taken in ((one, [i for i, _ in kept]), (two, [j for _, j in kept]))
-            for run in runs_outside(len(form.statements) - 1, taken)
-        )
+        anchors = [(-1, -1), *common_subsequence(a, b), (len(a), len(b))]
+        for (i, j), (k, m) in pairwise(anchors):
+            runs = ((one, (i + 1, k)), (two, (j + 1, m)))
+            if all(start == end for _, (start, end) in runs):
+                continue
+            methods: set[str] = set()
+            for form, (start, end) in runs:
+                if start < end:
+                    methods |= self._run_methods(form, (start, end))
+            if len(methods) < GENERIC:
+                return False
+        return True
 
-    def _generic_run(self, form: Form, run: tuple[int, int], *, loose: bool = False) -> bool:
-        key = (form.statements, *run, loose)
-        if key not in self._generics:
-            self._generics[key] = self.reducer.generic_block(
-                form.statements, *run, form.surface, loose=loose
+    def _generic(self, form: Form, slot: int) -> bool:
+        key = (form.statements, slot, slot + 1, False)
+        if key not in self._blocks:
+            self._blocks[key] = self.reducer.block_methods(
+                form.statements, slot, slot + 1, form.surface
             )
-        return self._generics[key]
+        return len(self._blocks[key]) >= GENERIC
+
+    def _run_methods(self, form: Form, run: tuple[int, int]) -> set[str]:
+        key = (form.statements, *run, True)
+        if key not in self._blocks:
+            self._blocks[key] = self.reducer.block_methods(
+                form.statements, *run, form.surface, loose=True
+            )
+        return self._blocks[key]
 
 
 def common_subsequence(a: Script, b: Script) -> list[tuple[int, int]]:
