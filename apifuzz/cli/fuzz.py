@@ -60,6 +60,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="structure",
         help="statement-aware mutations (default) or libFuzzer's byte mutations",
     )
+    parser.add_argument(
+        "--state-feedback",
+        choices=("on", "model", "off"),
+        default="on",
+        help="new states count as new coverage: 'on' (default): what the model reports "
+        "through apifuzz.feedback() and maximize() and apifuzz's own abstraction of each "
+        "run; 'model': only the model's reports; 'off': lines and branches only",
+    )
     parser.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
     parser.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
     parser.add_argument(
@@ -130,6 +138,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         jobs=args.jobs,
         timeout=args.timeout,
         mutator=args.mutator,
+        state_feedback=args.state_feedback,
         seed=args.seed,
         stop_on_first=args.stop_on_first,
         instrument=list(args.instrument),
