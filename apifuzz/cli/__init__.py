@@ -15,6 +15,7 @@ surrogate) prints as a backslash escape.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -24,6 +25,9 @@ from apifuzz.errors import ApifuzzError, describe_os_error
 from apifuzz.text import protect_stream
 
 __all__ = ["build_parser", "main"]
+
+#: The commands that pass the words after ``--`` on, and what they pass them to.
+PASSED_TO = {"trace": "pytest", "fuzz": "libFuzzer"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,9 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         cut = words.index("--")
         words, extra = words[:cut], words[cut + 1 :]
     try:
-        args = parser.parse_args(words)
+        args, unknown = parser.parse_known_args(words)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if unknown:
+        sys.stderr.write(_unrecognized(args.command, words, unknown) + "\n")
+        return EXIT_USAGE
     args.extra = extra
     try:
         return int(args.func(args, sys.stdout))
@@ -56,3 +63,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"apifuzz {args.command}: interrupted\n")
         return EXIT_INTERRUPTED
+
+
+def _unrecognized(command: str, words: list[str], unknown: list[str]) -> str:
+    """The usage error for words no option takes; where they go when they are pytest's."""
+    prog = f"apifuzz {command}"
+    message = f"{prog}: error: unrecognized arguments: {' '.join(unknown)}"
+    passed_to = PASSED_TO.get(command)
+    if passed_to is not None:
+        known = list(words)
+        for word in unknown:
+            known.remove(word)
+        fixed = shlex.join(["apifuzz", *known, "--", *unknown])
+        message += f"; {passed_to}'s arguments go after --: {fixed}"
+    return f"{message} (see {prog} --help)"
