@@ -6,7 +6,9 @@ Writes, into one folder, what a continuous fuzzing service picks up by name
 - ``fuzz_<target>.py``: the harness (executable, with a shebang): ``python
   fuzz_<target>.py [libFuzzer flags] [corpus folder | crash file]``.  It
   imports the model under atheris' instrumentation (a plain ``import``, so that
-  PyInstaller bundles the model too), carries the alias lock, and runs
+  PyInstaller bundles the model too), from the folder it was packaged from
+  when the model is not installed (recorded relative to the harness, so that
+  it runs from any folder), carries the alias lock, and runs
   ``apifuzz.engine.harness.Harness``;
 - ``fuzz_<target>_seed_corpus.zip``: the seed corpus, one input per file;
 - ``fuzz_<target>.dict``: the libFuzzer dictionary of the script language;
