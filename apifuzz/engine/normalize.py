@@ -355,34 +355,6 @@ class Reducer:
                     if swapped[j] != option:
                         yield swapped[:j] + swapped[j + 1 :], i
 
-    def fails_at_end(self, script: Script) -> bool:
-        """Whether ``script`` shows a bug at its last statement."""
-        self._left = max(self._left, 1)
-        out = self.outcome(script)
-        return out is not None and out.line == len(script)
-
-    def generic_slot(self, script: Script, slot: int, surface: Surface) -> bool:
-        """Whether the statement at ``slot`` is a generic step of the failure: calls of at
-        least :data:`GENERIC` methods (its own included) can take its place and the script
-        still fails the same way at its last statement.  A corruption's trigger is such a
-        step (many edits free what a stale reference points to); a bug's own faulty call
-        is not, since no other method makes its mistake."""
-        self._left = self.budget
-        calls = self.calls
-        methods = {calls.method(script[slot])}
-        try:
-            for line in calls.replacements(script[slot]):
-                name = calls.method(line)
-                if name in methods:
-                    continue
-                if self._keeps((*script[:slot], line, *script[slot + 1 :]), surface):
-                    methods.add(name)
-                    if len(methods) >= GENERIC:
-                        return True
-        except _Spent:
-            pass
-        return False
-
     def failing_methods(
         self, prefix: Script, lasts: tuple[str, ...], *, raising: bool = False
     ) -> set[str]:

@@ -43,9 +43,6 @@ from apifuzz.language import Language, LoadedTarget
 #: Statements a form may add to the state two failures share, its last one included.
 STEPS = 2
 
-#: The same when every added statement is a generic trigger of the failure.
-TRIGGERS = 3
-
 
 @dataclass(frozen=True)
 class Case:
@@ -92,7 +89,6 @@ class RootCause:
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
-        self._generics: dict[tuple[Script, int], bool] = {}
 
     @property
     def replays(self) -> int:
@@ -150,19 +146,16 @@ class RootCause:
         what = f"{one.surface.describe()} vs {two.surface.describe()}"
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
-        if not shared:
+        if not shared or max(len(a), len(b)) - shared >= STEPS:
             return Decision(False, f"different API methods: {what}")
         alike = replace(one.signature, method="") == replace(two.signature, method="")
-        if not all(self._tail_fits(form, shared, alike) for form in (one, two)):
-            return Decision(False, f"different API methods: {what} after a shared setup")
+        if max(len(a), len(b)) > shared and not alike:
+            # A state that takes one more call to show is one state only where both
+            # fail alike: the same assertion, in the same frame.
+            return Decision(False, f"different API methods: {what}, different failures")
         lasts = (one.statements[-1], two.statements[-1])
         both = {one.surface.method, two.surface.method}
-        # Triggers count only where both failures need them: a call that fails right
-        # after the shared setup shows a bug of its own, whatever a trigger breaks later.
-        needed = alike or not any(self.reducer.fails_at_end((*a[:shared], x)) for x in lasts)
         for extra in dict.fromkeys(((), a[shared:], b[shared:])):
-            if extra and not needed:
-                continue
             state = (*a[:shared], *extra)
             if not both <= self.reducer.failing_methods(state, lasts):
                 continue
@@ -175,22 +168,3 @@ class RootCause:
                     True, f"one corrupted state makes {len(raising)} methods raise: {names}"
                 )
         return Decision(False, f"different API methods: {what} after a shared setup")
-
-    def _tail_fits(self, form: Form, shared: int, alike: bool) -> bool:
-        """Whether what ``form`` does after the shared state, before its last call, may
-        belong to one corruption's play: nothing; one statement when both fail alike (the
-        same assertion, in the same frame: one corruption can take a second call to
-        show, as a clip deleted twice); or fewer than :data:`TRIGGERS` statements that
-        are each generic (see :meth:`Reducer.generic_slot`): triggers that many edits can
-        stand in for.  A bug's own faulty call is neither, so a shared setup followed by
-        two bugs' own calls stays two bugs."""
-        tail = range(shared, len(form.statements) - 1)
-        if not tail or (alike and len(tail) < STEPS):
-            return True
-        return len(tail) < TRIGGERS and all(self._generic(form, slot) for slot in tail)
-
-    def _generic(self, form: Form, slot: int) -> bool:
-        key = (form.statements, slot)
-        if key not in self._generics:
-            self._generics[key] = self.reducer.generic_slot(form.statements, slot, form.surface)
-        return self._generics[key]
