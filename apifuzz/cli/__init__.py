@@ -20,7 +20,8 @@ import sys
 from collections.abc import Sequence
 
 from apifuzz.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from apifuzz.cli.parser import build_parser
+from apifuzz.cli.parser import COMMANDS, build_parser
+from apifuzz.cli.project import apply_project, find_project, optional_target
 from apifuzz.errors import ApifuzzError, describe_os_error
 from apifuzz.text import protect_stream
 
@@ -34,13 +35,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     protect_stream(sys.stdout)
     protect_stream(sys.stderr)
-    parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
     # Everything after "--" is passed through (to pytest, to libFuzzer), never parsed here.
     extra: list[str] = []
     if "--" in words:
         cut = words.index("--")
         words, extra = words[:cut], words[cut + 1 :]
+    parser = build_parser()
+    try:
+        project = find_project()
+    except ApifuzzError as exc:
+        if not {"-h", "--help"} & set(words):  # the help still shows with a broken file
+            named = words[:1] if words[:1] and words[0] in {c.name for c in COMMANDS} else []
+            sys.stderr.write(f"{' '.join(['apifuzz', *named])}: error: {exc}\n")
+            return EXIT_USAGE
+        project = None
+    if project is not None and project.get("target") is not None:
+        optional_target(parser)
     try:
         args, unknown = parser.parse_known_args(words)
     except SystemExit as exc:
@@ -50,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     args.extra = extra
     try:
+        apply_project(args, project)
         return int(args.func(args, sys.stdout))
     except ApifuzzError as exc:
         sys.stderr.write(f"apifuzz {args.command}: error: {exc}\n")
