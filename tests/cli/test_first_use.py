@@ -7,6 +7,7 @@ user's module, the way the guide has them work.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -162,3 +163,23 @@ def test_the_max_time_help_says_a_run_without_it_is_endless() -> None:
         "--minimize-time). No default: without it (or --runs, --stop-on-first) the run goes on "
         "until Ctrl-C"
     ) in text
+
+
+def test_plain_pytest_imports_the_model_in_the_guides_layout(tmp_path: Path) -> None:
+    board = tmp_path / "board"
+    shutil.copytree(ROOT / "docs" / "guide_example", board)
+    pytest_command = [str(Path(sys.executable).parent / "pytest"), "-q", "-p", "no:cacheprovider"]
+
+    def plain_pytest() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*pytest_command, "tests"], cwd=board, env=user_env(), capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+
+    done = plain_pytest()
+    assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout + done.stderr
+    # The guide's pyproject.toml is what makes it work, and it names the target too.
+    assert apifuzz("lang", cwd=board).stdout.startswith("kanban: Board, 4 methods")
+    (board / "pyproject.toml").unlink()
+    without = plain_pytest()
+    assert without.returncode != 0 and "No module named 'kanban'" in without.stdout
