@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     if unknown:
-        sys.stderr.write(_unrecognized(args.command, words, unknown) + "\n")
+        sys.stderr.write(_unrecognized(args.command, words, unknown, extra) + "\n")
         return EXIT_USAGE
     args.extra = extra
     try:
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _unrecognized(command: str, words: list[str], unknown: list[str]) -> str:
+def _unrecognized(command: str, words: list[str], unknown: list[str], extra: list[str]) -> str:
     """The usage error for words no option takes; where they go when they are pytest's."""
     prog = f"apifuzz {command}"
     message = f"{prog}: error: unrecognized arguments: {' '.join(unknown)}"
@@ -86,6 +86,6 @@ def _unrecognized(command: str, words: list[str], unknown: list[str]) -> str:
         known = list(words)
         for word in unknown:
             known.remove(word)
-        fixed = shlex.join(["apifuzz", *known, "--", *unknown])
+        fixed = shlex.join(["apifuzz", *known, "--", *unknown, *extra])
         message += f"; {passed_to}'s arguments go after --: {fixed}"
     return f"{message} (see {prog} --help)"

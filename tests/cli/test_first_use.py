@@ -106,6 +106,11 @@ def test_pytest_arguments_without_the_separator_are_shown_after_it(tmp_path: Pat
         "apifuzz trace: error: unrecognized arguments: tests -k add; pytest's arguments go "
         "after --: apifuzz trace shelf -- tests -k add (see apifuzz trace --help)\n"
     )
+    mixed = apifuzz("trace", "shelf", "tests", "--", "-k", "add", cwd=tmp_path)
+    assert "pytest's arguments go after --: apifuzz trace shelf -- tests -k add" in mixed.stderr
+    libfuzzer = apifuzz("fuzz", "shelf", "-runs=10", cwd=tmp_path)
+    assert libfuzzer.returncode == 2
+    assert "libFuzzer's arguments go after --: apifuzz fuzz shelf -- -runs=10" in libfuzzer.stderr
 
 
 def test_trace_without_pytest_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
