@@ -60,8 +60,9 @@ import atheris
 
 # The folders the model was packaged from, relative to this file: searched first, as
 # apifuzz searched the current folder (a model is rarely an installed package).
+_HERE = os.path.dirname(os.path.abspath(globals().get("__file__") or sys.argv[0]))
 for _folder in {folders!r}:
-    _folder = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), _folder))
+    _folder = os.path.normpath(os.path.join(_HERE, _folder))
     if os.path.isdir(_folder) and _folder not in sys.path:
         sys.path.insert(0, _folder)
 
