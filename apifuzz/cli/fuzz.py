@@ -43,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         metavar="S",
         help="stop fuzzing after S seconds (new bugs are minimized after that; see "
-        "--minimize-time)",
+        "--minimize-time). No default: without it (or --runs, --stop-on-first) the run goes "
+        "on until Ctrl-C",
     )
     parser.add_argument("--runs", type=int, metavar="N", help="stop after N inputs per worker")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
