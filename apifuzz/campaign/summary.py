@@ -14,6 +14,8 @@ from typing import TextIO
 from apifuzz.campaign.after import AfterRun
 from apifuzz.campaign.commands import environment_prefix
 from apifuzz.campaign.listing import count_bugs, write_bugs
+from apifuzz.campaign.methods import write_holes
+from apifuzz.campaign.record import read_methods
 from apifuzz.campaign.workers import Workers, exit_description
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.corpus import count
@@ -52,6 +54,9 @@ def summarize(
         out.write("no bug found\n")
     else:
         _bugs(bugs.bugs, counts_before, after, out)
+    methods = read_methods(workers.workdir)
+    if methods is not None:
+        write_holes(methods.rows, out)
     # A bug hit in this run: its count grew, or (a count file torn by a kill) its last hit is new.
     hit = any(
         r.count > counts_before.get(r.key, 0) or r.last_seen >= workers.started_at

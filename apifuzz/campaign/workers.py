@@ -257,7 +257,7 @@ class Workers:
             rate += float(s["exec_per_s"])
         runs += sum(self.runs_before)
         for log in (self.workdir / "logs").glob("worker-*.log"):
-            cov = max(cov, _coverage(log))
+            cov = max(cov, coverage_of(log)[0])
         return runs, rate, cov
 
     def stop(self) -> None:
@@ -292,13 +292,13 @@ def _runs(stats: Path) -> int:
         return 0
 
 
-def _coverage(log: Path) -> int:
-    """The last coverage a worker's libFuzzer reported (0 before the first report)."""
+def coverage_of(log: Path) -> tuple[int, int]:
+    """The last coverage and features a worker's libFuzzer reported ((0, 0) before any)."""
     try:
         with open(log, "rb") as f:
             f.seek(max(0, f.seek(0, 2) - 8192))
             tail = f.read().decode("utf-8", "replace")
     except OSError:
-        return 0
+        return 0, 0
     found = _COV.findall(tail)
-    return int(found[-1][0]) if found else 0
+    return (int(found[-1][0]), int(found[-1][1])) if found else (0, 0)

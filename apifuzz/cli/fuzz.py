@@ -108,6 +108,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Fuzz a target until the time or run limit (or Ctrl-C); summarize the bugs found."""
     from apifuzz.campaign.options import FuzzOptions
     from apifuzz.campaign.run import fuzz
+    from apifuzz.report.page import write_page
     from apifuzz.testgen.regression import default_output
 
     target = LoadedTarget.load(args.target)
@@ -140,4 +141,4 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         to_test=to_test,
     )
     with writing_into(workdir, "--workdir"):
-        return fuzz(target, options, out)
+        return fuzz(target, options, out, page=write_page)

@@ -28,6 +28,7 @@ from apifuzz.engine.hangs import HangClock
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
 from apifuzz.engine.triage import Hang, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug
+from apifuzz.interpreter.stats import MethodStats
 from apifuzz.model.loader import target_packages
 
 #: A worker's exit code when it cannot record a bug (the campaign reports the worker failed).
@@ -123,6 +124,10 @@ class Worker:
         from apifuzz.interpreter import Interpreter
 
         self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
+        # Counted in the interpreter's loop, written with the stats file once a second.
+        self.methods = self.interpreter.stats = MethodStats(
+            m.name for m in self.language.registry.methods
+        )
         # A hang is one statement that runs longer than the timeout, not a long input.
         self.clock = HangClock.of(self.interpreter.position, config.timeout)
         self.store = CrashStore(
@@ -242,6 +247,7 @@ class Worker:
             "elapsed": elapsed,
             "exec_per_s": self.runs / elapsed,
             "pid": os.getpid(),
+            "methods": self.methods.to_json(),
         }
         atomic_write(self.workdir / "stats" / f"{self.config.worker}.json", json.dumps(stats))
 
