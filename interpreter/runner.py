@@ -465,8 +465,9 @@ class Interpreter:
         else:
             status = Status.EXECUTED
             report.executed += 1
-        if self.stats is not None:
-            self.stats.call(name, error, value)
+        stats = self.stats
+        if stats is not None:
+            stats.call(name, error, value)
         if on_call is not None or record:
             # The call is over while these run: an alarm in them names no call.  (None
             # can land in the lines above: Python runs signal handlers only at calls

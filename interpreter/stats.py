@@ -29,40 +29,33 @@ FALSE_RETURN = "False"
 class MethodStats:
     """The counts of one process, kept in plain dicts for speed; see the module docstring."""
 
-    __slots__ = ("_last", "bugs", "executed", "inputs", "lines", "refused", "runs", "skipped")
+    __slots__ = ("_cells", "lines", "refused", "runs", "skipped")
 
     def __init__(self, methods: Iterable[str] = ()) -> None:
         self.runs = 0
-        self.executed: dict[str, int] = {}
+        # Per method one list, [executed, bugs, inputs, the run it was last called in]: one
+        # dict lookup per call, as the interpreter's loop pays for every statement.
+        self._cells: dict[str, list[int]] = {}
         self.refused: dict[str, dict[str, int]] = {}
         self.skipped: dict[str, dict[str, int]] = {}
-        self.bugs: dict[str, int] = {}
-        self.inputs: dict[str, int] = {}
         self.lines: dict[str, int] = {}
-        self._last: dict[str, int] = {}  # the run in which each method was last called
         for name in methods:
             self._add(name)
 
-    def _add(self, name: str) -> None:
-        self.executed[name] = 0
+    def _add(self, name: str) -> list[int]:
+        cell = self._cells[name] = [0, 0, 0, 0]
         self.refused[name] = {}
         self.skipped[name] = {}
-        self.bugs[name] = 0
-        self.inputs[name] = 0
-        self._last[name] = 0
-
-    def _reached(self, name: str) -> None:
-        if name not in self._last:
-            self._add(name)
-        if self._last[name] != self.runs:
-            self._last[name] = self.runs
-            self.inputs[name] += 1
+        return cell
 
     def call(self, name: str, error: BaseException | None, value: Any) -> None:
         """A call that returned ``value`` or was refused with ``error`` (an expected one)."""
-        self._reached(name)
+        cell = self._cells.get(name) or self._add(name)
+        if cell[3] != self.runs:
+            cell[3] = self.runs
+            cell[2] += 1
         if error is None and value is not False:
-            self.executed[name] += 1
+            cell[0] += 1
             return
         kind = FALSE_RETURN if error is None else type(error).__name__
         by = self.refused[name]
@@ -72,12 +65,15 @@ class MethodStats:
         """A call (or the checks after it) showed a bug; None: the construction did."""
         if name is None:
             return
-        self._reached(name)
-        self.bugs[name] += 1
+        cell = self._cells.get(name) or self._add(name)
+        if cell[3] != self.runs:
+            cell[3] = self.runs
+            cell[2] += 1
+        cell[1] += 1
 
     def skip(self, name: str, reason: str) -> None:
         """A call of ``name`` skipped for ``reason`` (``no live clip``, ``bad arguments``)."""
-        if name not in self._last:
+        if name not in self._cells:
             self._add(name)
         by = self.skipped[name]
         by[reason] = by.get(reason, 0) + 1
@@ -92,13 +88,13 @@ class MethodStats:
             "runs": self.runs,
             "methods": {
                 name: {
-                    "executed": self.executed[name],
+                    "executed": cell[0],
                     "refused": dict(self.refused[name]),
                     "skipped": dict(self.skipped[name]),
-                    "bugs": self.bugs[name],
-                    "inputs": self.inputs[name],
+                    "bugs": cell[1],
+                    "inputs": cell[2],
                 }
-                for name in self.executed
+                for name, cell in self._cells.items()
             },
             "lines": dict(self.lines),
         }

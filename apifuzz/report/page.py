@@ -180,7 +180,9 @@ def _methods(methods: MethodCounts | None) -> str:
 def _coverage(data: CampaignData) -> str:
     link = ""
     if data.coverage_html is not None:
-        link = f'<p><a href="{escape(data.coverage_html.as_uri())}">coverage.py\'s report</a></p>'
+        # Relative: the page lives in the workdir, and a moved workdir keeps its link.
+        href = data.coverage_html.relative_to(data.workdir).as_posix()
+        link = f'<p><a href="{escape(href)}">coverage.py\'s report</a> (per line)</p>'
     cov = data.coverage
     if cov is None:
         return link + (
