@@ -138,6 +138,11 @@ class Interpreter:
             if self.target.state is not None:
                 self._state = _model_function(self.target, self.target.state)
 
+    @property
+    def method_names(self) -> list[str]:
+        """The names of the methods scripts may call, in the registry's order."""
+        return [m.name for m in self.language.registry.methods]
+
     def interrupted_bug(self, error: BaseException) -> Bug:
         """The bug of an exception raised into a run from outside, such as a timeout alarm.
 

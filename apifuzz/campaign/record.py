@@ -106,6 +106,7 @@ class CampaignRecord:
         self.next_page = 0.0
         self.methods: dict[int, Any] = {}  # per worker pid: a restarted worker's counts stay
         self.written: Path | None = None  # the page, once written
+        self.fuzzed: float | None = None  # seconds the workers ran, once they stopped
 
     def step(self) -> None:
         """Append a timeline row and rewrite stats.json when due; refresh the page when due."""
@@ -116,9 +117,14 @@ class CampaignRecord:
         if self.page is not None and now >= self.next_page:
             self._refresh(now)
 
+    def fuzzing_done(self) -> None:
+        """The workers stopped: the timeline's last row (minimizing and triage are no fuzzing)."""
+        self.fuzzed = self._write(running=True)["elapsed"]
+
     def finish(self) -> Path | None:
-        """The final row, stats.json and page; the page's path (None when there is none)."""
-        self._write(running=False)
+        """stats.json and the page once more, after the steps that follow the run (the bugs
+        triaged, minimized); the page's path (None when there is none)."""
+        self._write(running=False, timeline=self.fuzzed is None)
         if self.page is None:
             return None
         self._refresh(time.monotonic())
@@ -135,14 +141,19 @@ class CampaignRecord:
         spent = time.monotonic() - now
         self.next_page = time.monotonic() + max(PAGE_EVERY, spent / PAGE_SHARE)
 
-    def _write(self, running: bool) -> None:
+    def _write(self, running: bool, timeline: bool = True) -> dict[str, Any]:
+        """Append a row to the timeline (when ``timeline``) and rewrite stats.json; the row."""
         row = self._row()
+        if self.fuzzed is not None:
+            row["elapsed"] = self.fuzzed  # the campaign's fuzzing time, not its wall time
         try:
-            with open(self.workdir / TIMELINE_NAME, "a", encoding="utf-8") as f:
-                f.write(json.dumps(row) + "\n")
+            if timeline:
+                with open(self.workdir / TIMELINE_NAME, "a", encoding="utf-8") as f:
+                    f.write(json.dumps(row) + "\n")
             atomic_write(self.workdir / STATS_NAME, json.dumps(self._stats(row, running), indent=1))
         except OSError as exc:  # the workers say a full disk; the runner goes on
             sys.stderr.write(f"WARNING: apifuzz: cannot write {exc.filename}: {exc.strerror}\n")
+        return row
 
     def _row(self) -> dict[str, Any]:
         runs, rate, _ = self.workers.stats()

@@ -48,6 +48,7 @@ def fuzz(
         if page is not None:
             out.write(f"INFO: report page, refreshed as it runs: {options.workdir / REPORT_NAME}\n")
         interrupted = watch(workers, set(counts_before), out, background, record)
+        record.fuzzing_done()
         elapsed = time.monotonic() - started
         known = frozenset(counts_before)
         after = AfterRun(loaded, options, workers.crashes, out, interrupted, known)
@@ -56,7 +57,6 @@ def fuzz(
         after.write_tests()
         after.check_recorded(counts_before)
         written = record.finish()
-        code = summarize(workers, after, counts_before, elapsed, out)
         if written is not None:
-            out.write(f"report page: {written}\n")
-        return code
+            out.write(f"INFO: report page: {written}\n")
+        return summarize(workers, after, counts_before, elapsed, out)

@@ -50,13 +50,13 @@ def summarize(
         )
     for line in bugs.warnings():
         out.write(line + "\n")
+    methods = read_methods(workers.workdir)
+    if methods is not None:  # before the bugs: their commands end the summary
+        write_holes(methods.rows, out)
     if not bugs.bugs:
         out.write("no bug found\n")
     else:
         _bugs(bugs.bugs, counts_before, after, out)
-    methods = read_methods(workers.workdir)
-    if methods is not None:
-        write_holes(methods.rows, out)
     # A bug hit in this run: its count grew, or (a count file torn by a kill) its last hit is new.
     hit = any(
         r.count > counts_before.get(r.key, 0) or r.last_seen >= workers.started_at

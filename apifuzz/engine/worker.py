@@ -124,10 +124,8 @@ class Worker:
         from apifuzz.interpreter import Interpreter
 
         self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
-        # Counted in the interpreter's loop, written with the stats file once a second.
-        self.methods = self.interpreter.stats = MethodStats(
-            m.name for m in self.language.registry.methods
-        )
+        # Per-method counts, kept by the interpreter's loop, written with the stats file.
+        self.methods = self.interpreter.stats = MethodStats(self.interpreter.method_names)
         # A hang is one statement that runs longer than the timeout, not a long input.
         self.clock = HangClock.of(self.interpreter.position, config.timeout)
         self.store = CrashStore(

@@ -41,8 +41,8 @@ tr.hole td{background:#fff4e5}.muted{color:#666}.cards{display:flex;flex-wrap:wr
 .card{border:1px solid #ddd;border-radius:6px;padding:6px 14px;min-width:110px}
 .card b{display:block;font-size:20px}pre{background:#f7f7f7;border:1px solid #e3e3e3;
 padding:6px 8px;overflow-x:auto;margin:4px 0}code{font-size:13px}
-.bug{border:1px solid #e0c0c0;border-radius:6px;padding:4px 12px;margin:10px 0}
-.bug h3{font-size:15px;margin:6px 0}svg{max-width:100%;height:auto}
+.bug{border:1px solid #e0c0c0;border-radius:6px;padding:4px 12px;margin:6px 0}
+.bug summary{cursor:pointer;padding:3px 0}svg{max-width:100%;height:auto}
 """
 
 
@@ -117,23 +117,26 @@ def _progress(data: CampaignData) -> str:
 def _bugs(bugs: list[BugView]) -> str:
     if not bugs:
         return '<p class="muted">No bug found.</p>'
-    return "\n".join(_bug(number, bug) for number, bug in enumerate(bugs, 1))
+    intro = "<p>Each opens onto its summary, script and commands.</p>\n"
+    return intro + "\n".join(_bug(number, bug) for number, bug in enumerate(bugs, 1))
 
 
 def _bug(number: int, bug: BugView) -> str:
+    """One bug: a line that opens onto its details, its script and its commands."""
     seen = f"seen {when(bug.first_seen)} to {when(bug.last_seen)}" if bug.hits else "not counted"
+    counts = f"x{bug.hits}" + (f", {len(bug.variants)} variants" if bug.variants else "")
     variants = ""
     if bug.variants:
         items = "".join(f"<li>{escape(v)}</li>" for v in bug.variants)
-        variants = f"<details><summary>{len(bug.variants)} variants</summary><ul>{items}</ul>"
-        variants += "</details>"
+        variants = f"<p>Variants:</p><ul>{items}</ul>"
     return (
-        f'<div class="bug"><h3>{number}. {escape(bug.title)}</h3>'
-        f"<p>{escape(bug.summary)}<br><span class=muted>x{bug.hits}, {escape(seen)}; "
+        f'<div class="bug"><details><summary><b>{number}. {escape(bug.title)}</b> '
+        f"<span class=muted>({escape(counts)})</span></summary>"
+        f"<p>{escape(bug.summary)}<br><span class=muted>{escape(seen)}; "
         f"triage: {escape(bug.triage)}</span></p>{variants}"
         f"<p>{escape(bug.script_name)}:</p><pre><code>{escape(bug.script)}</code></pre>"
         f"<p>replay: <code>{escape(bug.replay)}</code><br>"
-        f"test: <code>{escape(bug.to_test)}</code></p></div>"
+        f"test: <code>{escape(bug.to_test)}</code></p></details></div>"
     )
 
 

@@ -29,6 +29,17 @@ def _number(row: dict[str, Any], key: str) -> float | None:
     return float(value)
 
 
+def _line(axes: Any, x: list[float], y: list[float | None], label: str, color: str) -> None:
+    """One series, its gaps left out; a step line for counts of bugs."""
+    points = [(a, b) for a, b in zip(x, y, strict=True) if b is not None]
+    if not points:
+        return
+    xs, ys = zip(*points, strict=True)
+    step = "steps-post" if label in ("bugs", "signatures") else "default"
+    marker = "." if len(xs) < 3 else ""  # a line of one point shows nothing
+    axes.plot(xs, ys, color=color, drawstyle=step, marker=marker, label=label)
+
+
 def timeline_svg(rows: list[dict[str, Any]]) -> str:
     """Six small plots of the timeline's rows against the campaign's elapsed time; '' for
     no rows.  A field missing from a row (a row of another version) leaves a gap."""
@@ -44,17 +55,15 @@ def timeline_svg(rows: list[dict[str, Any]]) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "apifuzz"}):
         figure = Figure(figsize=(11, 5.6), layout="constrained")
         for axes, (title, key) in zip(figure.subplots(2, 3).flat, SERIES, strict=True):
-            y = [_number(r, key) for r in rows]
-            points = [(a, b) for a, b in zip(x, y, strict=True) if b is not None]
             axes.set_title(title, fontsize=10)
             axes.set_xlabel(f"time ({unit})", fontsize=8)
             axes.tick_params(labelsize=8)
             axes.grid(alpha=0.3)
-            if points:
-                xs, ys = zip(*points, strict=True)
-                step = "steps-post" if key == "bugs" else "default"
-                marker = "." if len(xs) < 3 else ""  # a line of one point shows nothing
-                axes.plot(xs, ys, color="#3465a4", drawstyle=step, marker=marker)
+            _line(axes, x, [_number(r, key) for r in rows], key, "#3465a4")
+            if key == "bugs":  # signatures too: triage later merges some into one bug
+                _line(axes, x, [_number(r, "variants") for r in rows], "signatures", "#cc7a00")
+                if axes.lines:
+                    axes.legend(fontsize=8, loc="upper left")
             axes.set_ylim(bottom=0)
             if key != "exec_per_s":  # counts: no tick at 0.5 bugs
                 axes.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -108,7 +108,7 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_a_campaign_gives_a_page_of_every_part(campaign: tuple[Path, str]) -> None:
     workdir, out = campaign
     page = workdir / "report.html"
-    assert f"report page: {page.relative_to(workdir.parent.parent)}" in out
+    assert f"INFO: report page: {page.relative_to(workdir.parent.parent)}" in out
     found = Page(page.read_text(encoding="utf-8"))
     assert found.sections == SECTIONS
     assert found.fetches == []  # self-contained: nothing to load from anywhere
