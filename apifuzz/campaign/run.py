@@ -48,8 +48,8 @@ def fuzz(
         if page is not None:
             out.write(f"INFO: report page, refreshed as it runs: {options.workdir / REPORT_NAME}\n")
         interrupted = watch(workers, set(counts_before), out, background, record)
-        record.fuzzing_done()
         elapsed = time.monotonic() - started
+        record.fuzzing_done()
         known = frozenset(counts_before)
         after = AfterRun(loaded, options, workers.crashes, out, interrupted, known)
         after.minimize_new()
