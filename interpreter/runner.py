@@ -16,6 +16,7 @@ from apifuzz.interpreter.report import (
     StatementResult,
     Status,
 )
+from apifuzz.interpreter.stats import BAD_ARGUMENTS, MethodStats
 from apifuzz.language import Language
 from apifuzz.model.registry import MethodSpec
 from apifuzz.model.target import Target, require_undo_redo
@@ -104,7 +105,9 @@ class Interpreter:
     give back the state the call left (see :meth:`_undo_redo`).  ``hook`` sees
     every call of the statements (see :class:`CallHook`).
 
-    One run at a time: ``position`` says where the current run is.
+    One run at a time: ``position`` says where the current run is.  ``stats``,
+    when set (a fuzzing worker sets it), counts what became of every call, per
+    method (see :mod:`apifuzz.interpreter.stats`).
     """
 
     def __init__(
@@ -118,6 +121,7 @@ class Interpreter:
         self.position = Position()
         self.report = Report()  # the current run's, or the last one's
         self.model: Any = None  # the current run's model, or the last one's (None: not built)
+        self.stats: MethodStats | None = None
         self._binders = {id(m): Binder(m.params, m) for m in registry.methods}
         self._factory_binder = Binder(language.factory_params)
         self._providers = registry.id_providers
@@ -134,6 +138,11 @@ class Interpreter:
             self._redo = _model_function(self.target, self.target.redo)
             if self.target.state is not None:
                 self._state = _model_function(self.target, self.target.state)
+
+    @property
+    def method_names(self) -> list[str]:
+        """The names of the methods scripts may call, in the registry's order."""
+        return [m.name for m in self.language.registry.methods]
 
     def interrupted_bug(self, error: BaseException) -> Bug:
         """The bug of an exception raised into a run from outside, such as a timeout alarm.
@@ -355,12 +364,14 @@ class Interpreter:
         every executed or refused call as ``(method, args, kwargs, value)``.
         """
         report = self.report = Report()  # kept: an alarm that ends the run reads its counts
-        at, parse, binders = self.position, self.parser.parse, self._binders
+        at, parse, binders, stats = self.position, self.parser.parse, self._binders, self.stats
+        if stats is not None:
+            stats.runs += 1
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None  # at.clear(), no call
         lines = decode(script).split("\n")
         model, start = self._construct(lines, report, record)
         self.model = model
-        providers, statements = self._providers, report.statements
+        providers = self._providers
         live_cache: dict[str, Sequence[int]] = {}
 
         def live(kind: str) -> Sequence[int]:  # a kind's live ids, asked once per statement
@@ -376,9 +387,7 @@ class Interpreter:
             if parsed is None:
                 continue
             if type(parsed) is not Call:
-                report.skipped += 1
-                if record:
-                    statements.append(_skipped(index, text, parsed))
+                self._skip(report, record, _skipped, index, text, parsed)
                 continue
             method, bound = parsed.method, parsed.bound
             if bound is None:
@@ -386,25 +395,46 @@ class Interpreter:
                 live_cache.clear()
                 try:
                     bound = binder.bind(parsed.args, live)
-                except BadArgument as exc:
-                    bound = exc
-                except NoLiveRef as exc:
+                except (BadArgument, NoLiveRef) as exc:
                     bound = exc
                 except (Exception, SystemExit) as exc:  # an @ids provider failed
-                    _failed(report, record, exc, index, text, method.name)
+                    _failed(report, record, exc, index, text, method.name, stats=stats)
                     break
                 if binder.static:
                     parsed.bound = bound
             if type(bound) is not tuple:
-                report.skipped += 1
-                if record:
-                    statements.append(_unbound(index, text, method.name, bound))
+                self._skip(report, record, _unbound, index, text, bound, method.name)
                 continue
             if self._call(model, method, bound, index, text, report, record, on_call):
                 break
         # An alarm that comes after the run is in none of its statements.
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
+
+    def _skip(
+        self,
+        report: Report,
+        record: bool,
+        make: Callable[..., StatementResult],
+        index: int,
+        text: str,
+        why: object,
+        method: str | None = None,
+    ) -> None:
+        """Count a skipped statement: a line that is no call (``why``: what the parser
+        made of it), or a call whose arguments did not bind (``why``: the binder's error)."""
+        report.skipped += 1
+        stats = self.stats
+        if stats is not None:
+            if method is None:
+                stats.line(_line_reason(why))
+            else:
+                stats.skip(method, _skip_reason(why))
+        if record:
+            if method is None:
+                report.statements.append(make(index, text, why))
+            else:
+                report.statements.append(make(index, text, method, why))
 
     def _call(
         self,
@@ -434,7 +464,7 @@ class Interpreter:
             value, error = None, exc
         except (Exception, SystemExit) as exc:
             at.method = None  # out of the call: recording its bug
-            _failed(report, record, exc, index, text, name, args, kwargs)
+            _failed(report, record, exc, index, text, name, args, kwargs, self.stats)
             return True
         if error is not None or value is False:
             status = Status.REFUSED
@@ -442,6 +472,9 @@ class Interpreter:
         else:
             status = Status.EXECUTED
             report.executed += 1
+        stats = self.stats
+        if stats is not None:
+            stats.call(name, error, value)
         if on_call is not None or record:
             # The call is over while these run: an alarm in them names no call.  (None
             # can land in the lines above: Python runs signal handlers only at calls
@@ -459,10 +492,16 @@ class Interpreter:
         at.method = None
         if bug is None:
             return False
+        self._bug_after(report, record, bug, name)
+        return True
+
+    def _bug_after(self, report: Report, record: bool, bug: Bug, method: str) -> None:
+        """End the run with ``bug``, shown by the checks after a call of ``method``."""
+        if self.stats is not None:
+            self.stats.bug(method)
         report.bug = bug
         if record:
             report.statements[-1].status = Status.BUG
-        return True
 
 
 def _hooked_call(
@@ -490,6 +529,18 @@ def _skipped(index: int, text: str, parsed: object) -> StatementResult:
         assert isinstance(parsed, Unparsed)
         reason, detail = parsed.reason, parsed.detail
     return StatementResult(index + 1, text, Status.SKIPPED, reason, detail)
+
+
+def _line_reason(parsed: object) -> str:
+    """Why a line that is no call was skipped, for the per-method counts' ``lines``."""
+    if type(parsed) is Factory:
+        return SkipReason.MISPLACED_FACTORY.value
+    return parsed.reason.value if isinstance(parsed, Unparsed) else "unparsed"
+
+
+def _skip_reason(error: object) -> str:
+    """Why a call was skipped, for the per-method counts: ``no live clip``, ``bad arguments``."""
+    return str(error) if isinstance(error, NoLiveRef) else BAD_ARGUMENTS
 
 
 def _unbound(index: int, text: str, method: str, error: object) -> StatementResult:
@@ -531,8 +582,11 @@ def _failed(
     method: str,
     args: Sequence[Any] = (),
     kwargs: dict[str, Any] | None = None,
+    stats: MethodStats | None = None,
 ) -> None:
     """End the run with the bug ``error``, raised by statement ``index``'s call or binding."""
+    if stats is not None:
+        stats.bug(method)
     report.bug = Bug(BugKind.EXCEPTION, error, index + 1, method)
     if record:
         report.statements.append(

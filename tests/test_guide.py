@@ -113,6 +113,9 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     assert "  new " not in clean, clean  # the workdir's old bug is listed, not found again
     cov = user.run("apifuzz cov kanban .apifuzz/kanban/corpus corpora/kanban --html cov/")
     assert "kanban.py" in cov and (board / "cov" / "index.html").is_file()
+    report = user.run("apifuzz report .apifuzz/kanban")
+    assert "report page: .apifuzz/kanban/report.html" in report
+    assert "delete_column" in (board / ".apifuzz" / "kanban" / "report.html").read_text()
 
     packaged = user.run("apifuzz package kanban --out build/")
     assert "wrote build/fuzz_kanban.py" in packaged

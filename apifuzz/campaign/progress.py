@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from apifuzz.campaign.background import BackgroundTriage
+from apifuzz.campaign.record import CampaignRecord
 from apifuzz.campaign.workers import Workers
 from apifuzz.engine.bugs import load_bugs
 from apifuzz.engine.corpus import count
@@ -42,6 +43,7 @@ def watch(
     known_before: set[str],
     out: TextIO,
     background: BackgroundTriage | None = None,
+    record: CampaignRecord | None = None,
 ) -> bool:
     """Start the workers and show progress until every one stopped; True when interrupted.
 
@@ -50,6 +52,7 @@ def watch(
     Ctrl-C and SIGTERM (see :func:`sigterm_as_ctrl_c`) stop the workers; so
     does a worker stopped by one of them (a Ctrl-C reaches every process).
     ``background`` triages new signatures meanwhile; it stops with the workers.
+    ``record`` keeps the workdir's timeline, stats.json and report page up to date.
     """
     options = workers.options
     started = time.monotonic()
@@ -67,6 +70,8 @@ def watch(
                 workers.stop()  # the workers stop themselves; this is the backstop
             if background is not None:
                 background.step()
+            if record is not None:
+                record.step()
             if now - last_line >= (1.0 if tty else 10.0):
                 last_line = now
                 _progress(workers, now - started, tty, out)

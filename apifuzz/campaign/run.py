@@ -10,13 +10,20 @@ from apifuzz.campaign.background import BackgroundTriage
 from apifuzz.campaign.lock import WorkdirLock
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.campaign.progress import sigterm_as_ctrl_c, watch
+from apifuzz.campaign.record import REPORT_NAME, CampaignRecord, PageWriter
 from apifuzz.campaign.summary import summarize
 from apifuzz.campaign.workers import Workers
 from apifuzz.language import LoadedTarget
 
 
-def fuzz(loaded: LoadedTarget, options: FuzzOptions, out: TextIO) -> int:
+def fuzz(
+    loaded: LoadedTarget, options: FuzzOptions, out: TextIO, page: PageWriter | None = None
+) -> int:
     """Run a fuzzing campaign; returns the exit code (see :func:`summarize`).
+
+    ``page`` writes the workdir's report page: every few seconds while the
+    workers run and once at the end (see :class:`CampaignRecord`).  It comes
+    from the caller because the page is drawn in a higher layer (apifuzz.report).
 
     Raises UsageError for options it cannot run with, or a workdir another
     campaign holds (see :class:`WorkdirLock`), before anything starts.
@@ -37,12 +44,19 @@ def fuzz(loaded: LoadedTarget, options: FuzzOptions, out: TextIO) -> int:
         started = time.monotonic()
         # With --stop-on-first the run ends at the first bug: nothing to triage meanwhile.
         background = None if options.stop_on_first else BackgroundTriage(loaded, options)
-        interrupted = watch(workers, set(counts_before), out, background)
+        record = CampaignRecord(workers, out, page)
+        if page is not None:
+            out.write(f"INFO: report page, refreshed as it runs: {options.workdir / REPORT_NAME}\n")
+        interrupted = watch(workers, set(counts_before), out, background, record)
         elapsed = time.monotonic() - started
+        record.fuzzing_done()
         known = frozenset(counts_before)
         after = AfterRun(loaded, options, workers.crashes, out, interrupted, known)
         after.minimize_new()
         after.triage()
         after.write_tests()
         after.check_recorded(counts_before)
+        written = record.finish()
+        if written is not None:
+            out.write(f"INFO: report page: {written}\n")
         return summarize(workers, after, counts_before, elapsed, out)

@@ -15,6 +15,8 @@ from typing import TextIO
 from apifuzz.campaign.after import AfterRun
 from apifuzz.campaign.commands import environment_prefix
 from apifuzz.campaign.listing import count_bugs, write_bugs
+from apifuzz.campaign.methods import write_holes
+from apifuzz.campaign.record import read_methods
 from apifuzz.campaign.workers import Workers, exit_description
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.corpus import count
@@ -49,6 +51,9 @@ def summarize(
         )
     for line in bugs.warnings():
         out.write(line + "\n")
+    methods = read_methods(workers.workdir)
+    if methods is not None:  # before the bugs: their commands end the summary
+        write_holes(methods.rows, out)
     if not bugs.bugs:
         out.write("no bug found\n")
     else:

@@ -248,8 +248,7 @@ class Workers:
 
     def stats(self) -> tuple[int, float, int]:
         """(runs, exec/s, coverage) summed over workers (coverage: the best worker's)."""
-        runs, rate, cov = 0, 0.0, 0
-        states = self.state_features()
+        runs, rate = 0, 0.0
         for path in (self.workdir / "stats").glob("[0-9]*.json"):
             try:
                 s = json.loads(path.read_text())
@@ -258,21 +257,11 @@ class Workers:
             runs += int(s["runs"])
             rate += float(s["exec_per_s"])
         runs += sum(self.runs_before)
-        for log in (self.workdir / "logs").glob("worker-*.log"):
-            # libFuzzer counts the state counters as coverage: lines and branches are the rest.
-            state = states.get(log.stem.removeprefix("worker-"), 0)
-            cov = max(cov, _coverage(log) - state)
-        return runs, rate, cov
+        return runs, rate, model_coverage(self.workdir)[0]
 
     def state_features(self) -> dict[str, int]:
         """Per worker (by number), the distinct state features it has seen (engine.feedback)."""
-        found: dict[str, int] = {}
-        for path in (self.workdir / "stats").glob("[0-9]*.json"):
-            try:
-                found[path.stem] = int(json.loads(path.read_text()).get("state", 0))
-            except (OSError, ValueError, TypeError, AttributeError):
-                continue
-        return found
+        return state_features(self.workdir)
 
     def stop(self) -> None:
         """Ask the workers to flush and stop, then make sure they did."""
@@ -306,13 +295,36 @@ def _runs(stats: Path) -> int:
         return 0
 
 
-def _coverage(log: Path) -> int:
-    """The last coverage a worker's libFuzzer reported (0 before the first report)."""
+def coverage_of(log: Path) -> tuple[int, int]:
+    """The last coverage and features a worker's libFuzzer reported ((0, 0) before any)."""
     try:
         with open(log, "rb") as f:
             f.seek(max(0, f.seek(0, 2) - 8192))
             tail = f.read().decode("utf-8", "replace")
     except OSError:
-        return 0
+        return 0, 0
     found = _COV.findall(tail)
-    return int(found[-1][0]) if found else 0
+    return (int(found[-1][0]), int(found[-1][1])) if found else (0, 0)
+
+
+def state_features(workdir: Path) -> dict[str, int]:
+    """Per worker (by number), the distinct state features it has seen (engine.feedback)."""
+    found: dict[str, int] = {}
+    for path in (workdir / "stats").glob("[0-9]*.json"):
+        try:
+            found[path.stem] = int(json.loads(path.read_text()).get("state", 0))
+        except (OSError, ValueError, TypeError, AttributeError):
+            continue
+    return found
+
+
+def model_coverage(workdir: Path) -> tuple[int, int]:
+    """The best (coverage, features) a worker's libFuzzer reported, from the logs, with the
+    state counters (engine.feedback) taken out of the coverage: lines and branches only."""
+    states = state_features(workdir)
+    best = (0, 0)
+    for log in (workdir / "logs").glob("worker-*.log"):
+        cov, features = coverage_of(log)
+        state = states.get(log.stem.removeprefix("worker-"), 0)
+        best = max(best, (max(cov - state, 0), features))
+    return best

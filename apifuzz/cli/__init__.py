@@ -1,7 +1,7 @@
 """The ``apifuzz`` command line: ``main(argv) -> exit code``.
 
 One module per command (``lang``, ``replay``, ``trace``, ``minimize``,
-``to_test``, ``cov``, ``package``, ``crashes``, ``fuzz``), each with its options
+``to_test``, ``cov``, ``package``, ``crashes``, ``report``, ``fuzz``), each with its options
 (``add_arguments``) and its function (``run``); :mod:`~apifuzz.cli.parser`
 puts them in one parser.
 

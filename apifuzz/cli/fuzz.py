@@ -14,6 +14,8 @@ from apifuzz.model.target import require_undo_redo
 HELP = "fuzz a target with atheris (libFuzzer)"
 DESCRIPTION = "Fuzz a target with atheris (libFuzzer); arguments after -- go to libFuzzer."
 EPILOG = (
+    "The workdir's report page (report.html, see apifuzz report) and stats.json are kept up "
+    "to date as it runs. "
     "One run at a time in a workdir (a second one is refused); a worker that dies is "
     "restarted, at most 3 times. Exit code 0: no bug hit in this run; 1: a bug was hit; "
     "2: usage error, or the workdir is in use; 3: the fuzzer itself failed (a worker died "
@@ -117,6 +119,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Fuzz a target until the time or run limit (or Ctrl-C); summarize the bugs found."""
     from apifuzz.campaign.options import FuzzOptions
     from apifuzz.campaign.run import fuzz
+    from apifuzz.report.page import write_page
     from apifuzz.testgen.regression import default_output
 
     target = LoadedTarget.load(args.target)
@@ -150,4 +153,4 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         to_test=to_test,
     )
     with writing_into(workdir, "--workdir"):
-        return fuzz(target, options, out)
+        return fuzz(target, options, out, page=write_page)

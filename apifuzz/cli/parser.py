@@ -7,7 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from apifuzz.cli import cov, crashes, fuzz, lang, minimize, package, replay, to_test, trace
+from apifuzz.cli import (
+    cov,
+    crashes,
+    fuzz,
+    lang,
+    minimize,
+    package,
+    replay,
+    report,
+    to_test,
+    trace,
+)
 from apifuzz.cli.common import TARGET_HELP, Parser
 
 
@@ -49,6 +60,14 @@ COMMANDS = (
         crashes.run,
         crashes.EPILOG,
         add_target=crashes.add_target,
+    ),
+    Command(
+        "report",
+        report.HELP,
+        report.add_arguments,
+        report.run,
+        report.EPILOG,
+        add_target=report.add_target,
     ),
     Command(
         "fuzz",

@@ -29,6 +29,7 @@ from apifuzz.engine.hangs import HangClock
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
 from apifuzz.engine.triage import Hang, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug
+from apifuzz.interpreter.stats import MethodStats
 from apifuzz.model.loader import target_packages
 
 #: A worker's exit code when it cannot record a bug (the campaign reports the worker failed).
@@ -126,6 +127,8 @@ class Worker:
 
         self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
         self.providers = sorted(self.language.registry.id_providers.items())
+        # Per-method counts, kept by the interpreter's loop, written with the stats file.
+        self.methods = self.interpreter.stats = MethodStats(self.interpreter.method_names)
         # A hang is one statement that runs longer than the timeout, not a long input.
         self.clock = HangClock.of(self.interpreter.position, config.timeout)
         self.store = CrashStore(
@@ -277,6 +280,7 @@ class Worker:
             "exec_per_s": self.runs / elapsed,
             "pid": os.getpid(),
             "state": self.feedback.count if self.feedback is not None else 0,
+            "methods": self.methods.to_json(),
         }
         atomic_write(self.workdir / "stats" / f"{self.config.worker}.json", json.dumps(stats))
 

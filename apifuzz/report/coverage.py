@@ -120,6 +120,26 @@ class CoverageResult:
             "percent": self.percent,
         }
 
+    def files(self) -> list[dict[str, Any]]:
+        """Per file of the model, by path: ``{"file", "lines", "branches", "percent"}``,
+        with ``lines`` and ``branches`` as in :meth:`totals`; paths relative to their
+        common folder."""
+        found = _json_report(self.cov)["files"]
+        names = list(found)
+        base = os.path.commonpath([os.path.dirname(n) for n in names]) if names else ""
+        rows = []
+        for name in sorted(names):
+            s = found[name]["summary"]
+            rows.append(
+                {
+                    "file": os.path.relpath(name, base) if base else name,
+                    "lines": {"covered": s["covered_lines"], "total": s["num_statements"]},
+                    "branches": {"covered": s["covered_branches"], "total": s["num_branches"]},
+                    "percent": s["percent_covered"],
+                }
+            )
+        return rows
+
     def write_json(self, path: Path) -> None:
         """Write :meth:`totals` to ``path``."""
         try:
@@ -293,6 +313,11 @@ def _run_all(
 
 
 def _json_totals(cov: coverage.Coverage) -> dict[str, Any]:
+    totals: dict[str, Any] = _json_report(cov)["totals"]
+    return totals
+
+
+def _json_report(cov: coverage.Coverage) -> dict[str, Any]:
     # coverage.py's JSON report is its public, stable way to get the branch totals.
     with tempfile.TemporaryDirectory(prefix="apifuzz-cov-") as tmp:
         out = os.path.join(tmp, "coverage.json")
@@ -301,8 +326,8 @@ def _json_totals(cov: coverage.Coverage) -> dict[str, Any]:
         except coverage.CoverageException as exc:
             raise UsageError(f"coverage.py could not report: {exc}") from None
         with open(out, encoding="utf-8") as f:
-            totals: dict[str, Any] = json.load(f)["totals"]
-    return totals
+            report: dict[str, Any] = json.load(f)
+    return report
 
 
 def tty_progress(stream: TextIO, every: float = 0.5) -> Progress | None:

@@ -39,14 +39,18 @@ def test_example_corpus_is_partly_covered(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("APIFUZZ_EXAMPLE_BUGS", raising=False)
     result = measure("example_timeline")
-    files = [p for p in (ROOT / "corpora" / "example_timeline").iterdir() if p.name != "aliases.lock"]
+    files = [
+        p for p in (ROOT / "corpora" / "example_timeline").iterdir() if p.name != "aliases.lock"
+    ]
     assert result.inputs == len(files) and result.bugs == 0
     assert 0 < result.percent < 100
     assert 0 < result.lines_covered < result.lines_total
     assert 0 < result.branches_covered < result.branches_total
     table = result.table()
     assert "model.py" in table and "TOTAL" in table and "BrPart" in table
-    assert result.header().startswith(f"{len(files)} inputs (0 showed a bug) from corpora/example_timeline")
+    assert result.header().startswith(
+        f"{len(files)} inputs (0 showed a bug) from corpora/example_timeline"
+    )
 
 
 def test_an_input_reaching_more_code_covers_more(tmp_path: Path) -> None:
@@ -111,8 +115,23 @@ def test_end_to_end_in_a_fresh_process(tmp_path: Path) -> None:
     corpus(tmp_path / "c", one="add 3\n")
     environ = dict(os.environ, PYTHONPATH=str(SUPPORT))
     done = subprocess.run(
-        [sys.executable, "-m", "apifuzz", "cov", MODEL, "c", "--json", "cov.json", "--html", "html"],
-        cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "apifuzz",
+            "cov",
+            MODEL,
+            "c",
+            "--json",
+            "cov.json",
+            "--html",
+            "html",
+        ],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # not a terminal: no progress counter
@@ -140,11 +159,17 @@ def test_end_to_end_in_a_fresh_process(tmp_path: Path) -> None:
         (["nope"], "apifuzz cov: error: nope: no such file or folder"),
         (["empty"], "apifuzz cov: error: empty: no inputs found"),
         ([], "apifuzz cov: error: no corpus at corpora/coverage_models; give corpus folders"),
-        (["c", "--undo-redo"], "apifuzz cov: error: --undo-redo: target 'coverage_models' declares no undo/redo"),
+        (
+            ["c", "--undo-redo"],
+            "apifuzz cov: error: --undo-redo: target 'coverage_models' declares no undo/redo",
+        ),
     ],
 )
 def test_errors_are_one_line(
-    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
