@@ -44,6 +44,7 @@ class Contender:
     kind: str  # "apifuzz", "hypothesis" or "atheris"
     corpus: str = ""  # apifuzz: "empty" or "traced"
     mutator: str = ""  # apifuzz: "bytes" or "structure"
+    flags: tuple[str, ...] = ()  # apifuzz: more options of apifuzz fuzz (an ablation's switch)
 
 
 CONTENDERS: tuple[Contender, ...] = (
@@ -113,6 +114,7 @@ def command(c: Contender, seed: int, budget: float, workdir: Path) -> list[str]:
             *("--corpus", str(corpus), "--mutator", c.mutator, "--seed", str(seed)),
             *("--stop-on-first", "--max-time", f"{budget:g}", "--minimize-time", "0"),
             *("--workdir", str(workdir / "work")),
+            *c.flags,
         ]
     if c.kind == "hypothesis":
         script = PEERS / "hypothesis_machine.py"
