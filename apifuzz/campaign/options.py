@@ -30,6 +30,8 @@ class FuzzOptions:
     timeout: float = DEFAULT_TIMEOUT
     mutator: Literal["structure", "bytes"] = "structure"
     state_feedback: Literal["on", "model", "off"] = "on"  # see apifuzz.engine.feedback
+    relational: bool = True  # relational mutations (apifuzz.engine.relational)
+    swarm: bool = True  # new calls from a changing subset of the methods
     seed: int = 1
     stop_on_first: bool = False
     instrument: list[str] = field(default_factory=list)

@@ -104,6 +104,8 @@ class Workers:
             timeout=o.timeout,
             mutator=o.mutator,
             state_feedback=o.state_feedback,
+            relational=o.relational,
+            swarm=o.swarm,
             stop_on_first=o.stop_on_first,
             # The workdir's own corpus counts too, as libFuzzer counts every corpus folder:
             # inputs kept by a run with a larger --max-len are not cut on resume.

@@ -71,6 +71,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "through apifuzz.feedback() and maximize() and apifuzz's own abstraction of each "
         "run; 'model': only the model's reports; 'off': lines and branches only",
     )
+    parser.add_argument(
+        "--relational",
+        choices=("on", "off"),
+        default="on",
+        help="structure mutations that relate a new call or argument to the script's own "
+        "objects and values (default on)",
+    )
+    parser.add_argument(
+        "--swarm",
+        choices=("on", "off"),
+        default="on",
+        help="new calls come from a subset of the methods that changes as the run goes "
+        "(swarm testing; default on)",
+    )
     parser.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
     parser.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
     parser.add_argument(
@@ -143,6 +157,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         timeout=args.timeout,
         mutator=args.mutator,
         state_feedback=args.state_feedback,
+        relational=args.relational == "on",
+        swarm=args.swarm == "on",
         seed=args.seed,
         stop_on_first=args.stop_on_first,
         instrument=list(args.instrument),

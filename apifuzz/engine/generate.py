@@ -8,6 +8,7 @@ for every mutation costs more than the mutation itself).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar, assert_never
 
@@ -74,11 +75,28 @@ INTERESTING_INTS = (
     -10,
     -128,
     -129,
+    2**15 - 1,
+    2**15,
+    -(2**15),
+    -(2**15) - 1,
     2**31 - 1,
+    2**31,
     -(2**31),
+    -(2**31) - 1,
+    2**32 - 1,
+    2**32,
     2**63 - 1,
+    2**63,
+    -(2**63),
+    2**64 - 1,
     10**7,
     10**7 + 1,
+    # Equal under hash() to a small int (CPython hashes ints modulo 2**61 - 1, and -1 as
+    # -2): keys that collide in a hash table, a set, a persistent map.
+    2**61 - 1,
+    2**61,
+    2**61 + 1,
+    -(2**61) + 1,
 )
 FLOATS = (
     0.0,
@@ -232,10 +250,34 @@ def _gen_optional(inner: ValueGen) -> ValueGen:
 
 def _gen_container(element: ValueGen) -> ValueGen:
     def gen_container(rng: Rng) -> str:
-        count = rng.below(4)
-        return "[" + " ".join(element(rng) for _ in range(count)) + "]"
+        items = [element(rng) for _ in range(rng.below(4))]
+        if items and rng.chance(1, 3):
+            items = related(items, rng)
+        return "[" + " ".join(items) + "]"
 
     return gen_container
+
+
+_INT = re.compile(r"(?<![\w.\\])-?\d+(?![\w.])")
+
+
+def related(items: list[str], rng: Rng) -> list[str]:
+    """Items that relate to each other, as bugs in bulk operations like them: one repeated,
+    one copied with every int in it moved by one (overlapping ranges, neighbours), or
+    all sorted or reversed by their ints."""
+    choice = rng.below(4)
+    if choice == 0:
+        return [*items, rng.pick(items)]
+    if choice == 1:
+        step = rng.pick((-1, 1))
+        item = rng.pick(items)
+        return [*items, _INT.sub(lambda m: str(int(m.group()) + step), item)]
+    ordered = sorted(items, key=_ints)
+    return ordered if choice == 2 else ordered[::-1]
+
+
+def _ints(literal: str) -> list[int]:
+    return [int(x) for x in _INT.findall(literal)]
 
 
 def _gen_tuple(items: Sequence[ValueGen]) -> ValueGen:
@@ -254,15 +296,33 @@ class StatementGenerator:
         self.aliases = language.aliases
         # Per method, the writers of its arguments: built once, drawn from on every call.
         self._arguments = [[value_generator(p.type) for p in m.params] for m in self.methods]
+        self.enabled: list[int] = list(range(len(self.methods)))  # see swarm()
 
     def statement(self, rng: Rng) -> str:
         """One call: an alias and its arguments (optional ones sometimes)."""
-        index = rng.below(len(self.methods))
+        index = rng.pick(self.enabled)
+        parts = [self.aliases[self.methods[index].name], *self.arguments(index, rng)]
+        return " ".join(parts)
+
+    def arguments(self, index: int, rng: Rng, at_least: int = 0) -> list[str]:
+        """Arguments for a call of ``self.methods[index]``: the required ones, optional
+        ones sometimes, and at least ``at_least``."""
         method = self.methods[index]
         arguments = self._arguments[index]
         count = method.required_count
         if count < len(arguments) and rng.chance(1, 3):
             count += 1 + rng.below(len(arguments) - count)
-        parts = [self.aliases[method.name]]
-        parts += [gen(rng) for gen in arguments[:count]]
-        return " ".join(parts)
+        count = min(max(count, at_least), len(arguments))
+        return [gen(rng) for gen in arguments[:count]]
+
+    def swarm(self, rng: Rng) -> None:
+        """Draw the methods new calls come from (swarm testing, Groce et al., ISSTA 2012):
+        a quarter of the time all of them, else each with even odds (one at least).  A
+        script generated with some methods left out goes deeper into what the others
+        build, and a method that gets in another's way is out half of the time."""
+        everything = list(range(len(self.methods)))
+        if rng.chance(1, 4):
+            self.enabled = everything
+            return
+        chosen = [i for i in everything if rng.chance(1, 2)]
+        self.enabled = chosen or [rng.pick(everything)]

@@ -3,7 +3,11 @@
 libFuzzer's byte mutations rarely turn one valid call into another valid
 call; these mutations always do.  Each works on lines: insert a freshly
 generated call, delete, duplicate, swap, replace or nudge one argument,
-splice statements from another input.  Some of the time the bytes are left
+splice statements from another input; and the relational ones
+(:mod:`apifuzz.engine.relational`): a call on an object another call names,
+an argument re-picked from what the script uses.  New calls come from a
+subset of the methods that changes every :data:`SWARM_PERIOD` mutations
+(swarm testing).  Some of the time the bytes are left
 to ``atheris.Mutate`` instead, so the fuzzer still explores what no
 generator would write.  Everything is deterministic for a given seed.
 """
@@ -15,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from apifuzz.engine.generate import Rng, StatementGenerator, gen_int, gen_value
+from apifuzz.engine.relational import Relations
 from apifuzz.interpreter.literals import format_literal
 from apifuzz.interpreter.parser import Call, LineParser
 from apifuzz.language import Language
@@ -29,7 +34,18 @@ BYTE_SHARE = 3
 LEN_CONTROL = "-len_control=100"
 
 
-def atheris_hooks(language: Language, parser: LineParser, atheris: Any) -> dict[str, Any]:
+#: Mutations between two draws of the methods new calls come from (swarm testing).
+SWARM_PERIOD = 512
+
+
+def atheris_hooks(
+    language: Language,
+    parser: LineParser,
+    atheris: Any,
+    *,
+    relational: bool = True,
+    swarm: bool = True,
+) -> dict[str, Any]:
     """``custom_mutator`` and ``custom_crossover`` for ``atheris.Setup``.
 
     The byte mutations go to ``atheris.Mutate``, looked up at call time: ``Fuzz()``
@@ -39,7 +55,7 @@ def atheris_hooks(language: Language, parser: LineParser, atheris: Any) -> dict[
     def byte_mutate(data: bytes, max_size: int) -> bytes:
         return bytes(atheris.Mutate(data, max_size))
 
-    mutator = ScriptMutator(language, byte_mutate, parser)
+    mutator = ScriptMutator(language, byte_mutate, parser, relational=relational, swarm=swarm)
     return {"custom_mutator": mutator.mutate, "custom_crossover": mutator.crossover}
 
 
@@ -51,19 +67,28 @@ class ScriptMutator:
         language: Language,
         byte_mutate: ByteMutator | None = None,
         parser: LineParser | None = None,
+        *,
+        relational: bool = True,
+        swarm: bool = True,
     ) -> None:
         self.generator = StatementGenerator(language)
         self.parser = parser or LineParser(language)
         self.byte_mutate = byte_mutate
-        self._ops = (
+        self.relations = Relations(self.generator, self.parser) if relational else None
+        ops: list[tuple[int, Callable[[list[str], Rng], None]]] = [
             (4, self._insert),
             (2, self._delete),
             (1, self._duplicate),
             (1, self._swap),
             (3, self._replace_argument),
             (2, self._nudge_int),
-        )
+        ]
+        if self.relations is not None:
+            ops += [(3, self._insert_related), (2, self._reuse_value)]
+        self._ops = tuple(ops)
         self._weights = sum(w for w, _ in self._ops)
+        self.swarm = swarm
+        self.mutations = 0
         self.failures = 0
 
     # -- atheris entry points ----------------------------------------------------------
@@ -86,9 +111,14 @@ class ScriptMutator:
 
     def _mutate(self, data: bytes, max_size: int, seed: int) -> bytes:
         rng = Rng(seed)
+        self.mutations += 1
+        if self.swarm and self.mutations % SWARM_PERIOD == 0:
+            self.generator.swarm(rng)
         if self.byte_mutate is not None and rng.below(16) < BYTE_SHARE:
             return self.byte_mutate(data, max_size)
         lines = self._lines(data)
+        if self.relations is not None:
+            self.relations.learn(lines)
         for _ in range(1 + rng.below(3)):  # stack a few edits, as libFuzzer does
             roll = rng.below(self._weights)
             for weight, op in self._ops:
@@ -135,6 +165,16 @@ class ScriptMutator:
 
     def _insert(self, lines: list[str], rng: Rng) -> None:
         lines.insert(rng.below(len(lines) + 1), self.generator.statement(rng))
+
+    def _insert_related(self, lines: list[str], rng: Rng) -> None:
+        assert self.relations is not None
+        if not self.relations.insert_related(lines, rng):
+            self._insert(lines, rng)
+
+    def _reuse_value(self, lines: list[str], rng: Rng) -> None:
+        assert self.relations is not None
+        if not self.relations.reuse_value(lines, rng):
+            self._replace_argument(lines, rng)
 
     def _delete(self, lines: list[str], rng: Rng) -> None:
         if lines:

@@ -81,6 +81,8 @@ class WorkerConfig:
     libfuzzer_args: list[str] = field(default_factory=list)
     undo_redo: bool = False  # run the undo/redo oracle after every call
     state_feedback: str = "on"  # "on": the model's reports and the default abstraction
+    relational: bool = True  # relational structure mutations
+    swarm: bool = True  # new calls from a changing subset of the methods
     runner_pid: int = 0  # the runner's pid (0: unknown, take the parent's at start)
 
     @classmethod
@@ -326,7 +328,13 @@ class Worker:
         if self.config.mutator == "structure":
             from apifuzz.engine.mutator import atheris_hooks
 
-            kwargs = atheris_hooks(self.language, self.interpreter.parser, self.atheris)
+            kwargs = atheris_hooks(
+                self.language,
+                self.interpreter.parser,
+                self.atheris,
+                relational=self.config.relational,
+                swarm=self.config.swarm,
+            )
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
         self._write_stats(time.monotonic())
         self.atheris.Fuzz()

@@ -1,0 +1,166 @@
+"""Relational mutations: new calls and arguments that use what the script already holds.
+
+A bug that lives in state often needs two related calls: the same object
+trimmed, then cut; a position at the end of what an earlier call made.  A
+fresh random call names a random object and random values, so it rarely
+relates to its neighbours.  These mutations make the relation on purpose:
+
+- :meth:`Relations.insert_related`: a new call on an object an existing call
+  names (the same ``Ref`` literal, so the same object), right after it or
+  later; the new call's method is, half of the time, one that followed the
+  existing call's method on one object in the scripts mutated so far (the
+  call pairs the corpus holds, syzkaller's choice table learned from it);
+- :meth:`Relations.reuse_value`: an argument re-picked from the script: an
+  object another call names, a string or an int another call uses, an int
+  plus or minus one, or the end of a range an earlier call gave (the sum of
+  its two ints: a position plus a length).
+
+Both work on lines, parse with the language's cached line parser and write
+arguments back as literals; a line they cannot use is left alone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from apifuzz.engine.generate import Rng, StatementGenerator
+from apifuzz.interpreter.literals import format_literal
+from apifuzz.interpreter.parser import Call, LineParser
+from apifuzz.model.params import IntType, ParamType, RefType
+
+#: Learn call pairs from one input in this many (parsing every input costs too much).
+LEARN_EVERY = 8
+
+
+class Relations:
+    """The relational mutations of one language (see the module docstring)."""
+
+    def __init__(self, generator: StatementGenerator, parser: LineParser) -> None:
+        self.generator = generator
+        self.parser = parser
+        self.aliases = generator.aliases
+        # Per kind, the (method index, parameter index) of every Ref parameter of that kind.
+        self.takes: dict[str, list[tuple[int, int]]] = {}
+        for m, method in enumerate(generator.methods):
+            for p, param in enumerate(method.params):
+                if isinstance(param.type, RefType):
+                    self.takes.setdefault(param.type.kind, []).append((m, p))
+        self.index = {method.name: m for m, method in enumerate(generator.methods)}
+        self.pairs: dict[str, Counter[str]] = {}  # method -> methods that followed on one object
+        self._seen = 0
+
+    # -- learning -----------------------------------------------------------------------
+
+    def learn(self, lines: list[str]) -> None:
+        """Count, in one input of every :data:`LEARN_EVERY`, which call followed which on
+        the same object."""
+        self._seen += 1
+        if self._seen % LEARN_EVERY:
+            return
+        last: dict[tuple[str, object], str] = {}
+        for _, call in self._calls(lines):
+            name = call.method.name
+            for kind, literal in _refs(call):
+                before = last.get((kind, literal))
+                if before is not None:
+                    self.pairs.setdefault(before, Counter())[name] += 1
+                last[(kind, literal)] = name
+
+    # -- mutations ----------------------------------------------------------------------
+
+    def insert_related(self, lines: list[str], rng: Rng) -> bool:
+        """Insert a call on an object an existing call names; False when none names one."""
+        found = self._pick(lines, rng, lambda call: bool(_refs(call)))
+        if found is None:
+            return False
+        i, call = found
+        refs = _refs(call)
+        kind, literal = refs[rng.below(len(refs))]
+        choices = self.takes.get(kind, [])
+        if not choices:
+            return False
+        m, p = self._next_method(call.method.name, kind, choices, rng)
+        parts = self.generator.arguments(m, rng, at_least=p + 1)
+        parts[p] = format_literal(literal)
+        line = " ".join([self.aliases[self.generator.methods[m].name], *parts])
+        lines.insert(i + 1 + rng.below(len(lines) - i), line)
+        return True
+
+    def reuse_value(self, lines: list[str], rng: Rng) -> bool:
+        """Re-pick one argument from what the script already uses; False when nothing fits."""
+        found = self._pick(lines, rng, lambda call: bool(call.args))
+        if found is None:
+            return False
+        i, call = found
+        params = call.method.params
+        if len(call.args) > len(params):
+            return False
+        k = rng.below(len(call.args))
+        pool = list(self._values(lines, params[k].type, i))
+        if not pool:
+            return False
+        value = rng.pick(pool)
+        if type(value) is int and rng.chance(1, 2):
+            value += rng.pick((-1, 1))
+        args = [format_literal(a) for a in call.args]
+        args[k] = format_literal(value)
+        lines[i] = " ".join([self.aliases[call.method.name], *args])
+        return True
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _calls(self, lines: list[str]) -> Iterator[tuple[int, Call]]:
+        parse = self.parser.parse
+        for i, line in enumerate(lines):
+            parsed = parse(line)
+            if type(parsed) is Call:
+                yield i, parsed
+
+    def _pick(
+        self, lines: list[str], rng: Rng, fits: Callable[[Call], bool]
+    ) -> tuple[int, Call] | None:
+        """A random call line that ``fits``, or None (lines parse once: the parser caches)."""
+        found = [(i, call) for i, call in self._calls(lines) if fits(call)]
+        return rng.pick(found) if found else None
+
+    def _next_method(
+        self, name: str, kind: str, choices: list[tuple[int, int]], rng: Rng
+    ) -> tuple[int, int]:
+        """A method taking ``kind``: half of the time one the corpus had follow ``name``."""
+        followers = self.pairs.get(name)
+        if followers and rng.chance(1, 2):
+            total = sum(followers.values())
+            roll = rng.below(total)
+            for follower, count in followers.items():
+                if roll < count:
+                    for m, p in choices:
+                        if m == self.index.get(follower):
+                            return m, p
+                    break
+                roll -= count
+        return rng.pick(choices)
+
+    def _values(self, lines: list[str], ptype: ParamType, skip: int) -> Iterator[object]:
+        """Values of type ``ptype`` other calls of the script use (ints: also the ends of
+        their ranges, the sum of a call's two ints)."""
+        for i, call in self._calls(lines):
+            if i == skip:
+                continue
+            ints = []
+            for param, value in zip(call.method.params, call.args, strict=False):
+                if param.type == ptype:
+                    yield value
+                if isinstance(param.type, IntType) and type(value) is int:
+                    ints.append(value)
+            if isinstance(ptype, IntType) and len(ints) >= 2:
+                yield ints[-2] + ints[-1]
+
+
+def _refs(call: Call) -> list[tuple[str, object]]:
+    """The (kind, literal) of every Ref argument of a parsed call."""
+    return [
+        (param.type.kind, value)
+        for param, value in zip(call.method.params, call.args, strict=False)
+        if isinstance(param.type, RefType) and type(value) is int
+    ]
