@@ -63,6 +63,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="structure",
         help="statement-aware mutations (default) or libFuzzer's byte mutations",
     )
+    add_search_arguments(parser)
+    parser.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
+    parser.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
+    parser.add_argument(
+        "--instrument",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also collect coverage in MODULE (repeatable)",
+    )
+    parser.add_argument(
+        "--max-len",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="longest input (default: 4096, or the longest seed or corpus input if longer, as "
+        "libFuzzer picks)",
+    )
+    _add_after_run(parser)
+
+
+def add_search_arguments(parser: argparse.ArgumentParser) -> None:
+    """The switches of the search's mechanisms (each on by default; off for an ablation)."""
     parser.add_argument(
         "--state-feedback",
         choices=("on", "model", "off"),
@@ -85,24 +108,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="new calls come from a subset of the methods that changes as the run goes "
         "(swarm testing; default on)",
     )
-    parser.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
-    parser.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
-    parser.add_argument(
-        "--instrument",
-        action="append",
-        default=[],
-        metavar="MODULE",
-        help="also collect coverage in MODULE (repeatable)",
-    )
-    parser.add_argument(
-        "--max-len",
-        type=int,
-        default=None,
-        metavar="BYTES",
-        help="longest input (default: 4096, or the longest seed or corpus input if longer, as "
-        "libFuzzer picks)",
-    )
-    _add_after_run(parser)
 
 
 def _add_after_run(parser: argparse.ArgumentParser) -> None:

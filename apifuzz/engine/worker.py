@@ -31,6 +31,7 @@ from apifuzz.engine.triage import Hang, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.interpreter.stats import MethodStats
 from apifuzz.model.loader import target_packages
+from apifuzz.model.target import Target
 
 #: A worker's exit code when it cannot record a bug (the campaign reports the worker failed).
 EXIT_STORE_FAILED = 3
@@ -97,7 +98,6 @@ class Worker:
         import atheris
 
         from apifuzz.language import LOCK_NAME, Language
-        from apifuzz.model.loader import load_target
 
         self.config = config
         # The runner: a worker it leaves behind stops itself.  Its pid comes from the
@@ -108,22 +108,8 @@ class Worker:
         self.staging = self.workdir / "staging" / str(config.worker)
         self.staging.mkdir(parents=True, exist_ok=True)
         packages = target_packages(config.target, config.instrument)
-        before = set(sys.modules)
-        # Coverage comes from the model's code only: instrumenting apifuzz's own
-        # interpreter would slow every run several times over and guide nothing.
-        with atheris.instrument_imports(include=packages):
-            target = load_target(config.target)
-            for name in config.instrument:
-                __import__(name)
+        target = _instrumented_target(atheris, config, packages)
         self.model_dirs = model_dirs(packages)
-        if target.model_class.__module__ not in sys.modules or (
-            target.model_class.__module__ in before
-        ):
-            # Imported before the hook: instrument the model's functions one by one.
-            for value in vars(target.model_class).values():
-                func = getattr(value, "__wrapped__", value)
-                if callable(func) and hasattr(func, "__code__"):
-                    atheris.instrument_func(func)
         self.language = Language.for_target(target, self.workdir / LOCK_NAME)
         from apifuzz.interpreter import Interpreter
 
@@ -338,6 +324,29 @@ class Worker:
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
         self._write_stats(time.monotonic())
         self.atheris.Fuzz()
+
+
+def _instrumented_target(atheris: Any, config: WorkerConfig, packages: list[str]) -> Target:
+    """Load the target with coverage instrumentation of its packages (and of the modules
+    of ``--instrument``); the Target."""
+    from apifuzz.model.loader import load_target
+
+    before = set(sys.modules)
+    # Coverage comes from the model's code only: instrumenting apifuzz's own
+    # interpreter would slow every run several times over and guide nothing.
+    with atheris.instrument_imports(include=packages):
+        target = load_target(config.target)
+        for name in config.instrument:
+            __import__(name)
+    if target.model_class.__module__ not in sys.modules or (
+        target.model_class.__module__ in before
+    ):
+        # Imported before the hook: instrument the model's functions one by one.
+        for value in vars(target.model_class).values():
+            func = getattr(value, "__wrapped__", value)
+            if callable(func) and hasattr(func, "__code__"):
+                atheris.instrument_func(func)
+    return target
 
 
 def main(argv: list[str] | None = None) -> None:
