@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import minilib
+
 from apifuzz import Registration, Target
 
 inventory = Registration(minilib.Inventory)
@@ -10,6 +11,7 @@ inventory.method("add", alias="a", name=str, count=int)
 inventory.method("remove", alias="r", name=str, count=int)
 inventory.method("count", name=str)
 inventory.method("total")
+inventory.method("copy", alias="cp")
 inventory.method("__setitem__", alias="s", name=str, count=int)
 inventory.api(minilib.restock, alias="rs")
 

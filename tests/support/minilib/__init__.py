@@ -44,6 +44,11 @@ class Inventory:
     def clear(self):
         self._counts.clear()
 
+    def copy(self):
+        new = Inventory(self.capacity)
+        new._counts = dict(self._counts)
+        return new
+
     def merge(self, other):
         for name, count in other._counts.items():
             self.add(name, count)

@@ -5,7 +5,6 @@ Copied as ``tests/test_inventory.py`` of a library checkout by
 """
 
 import pytest
-
 from minilib import Inventory, restock
 
 
