@@ -101,6 +101,14 @@ def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) 
     return texts
 
 
+#: Parameter kinds that bind one argument (``*args`` binds a tuple of them).
+_ONE_VALUE = (
+    inspect.Parameter.POSITIONAL_ONLY,
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    inspect.Parameter.KEYWORD_ONLY,
+)
+
+
 def _signature(func: Callable[..., Any], method: MethodSpec) -> inspect.Signature:
     """``func``'s signature, else the one its registration gives.
 
@@ -112,7 +120,10 @@ def _signature(func: Callable[..., Any], method: MethodSpec) -> inspect.Signatur
         signature = inspect.signature(func)
     except (TypeError, ValueError):
         signature = None
-    if signature is not None and all(p.name in signature.parameters for p in method.params):
+    if signature is not None and all(
+        p.name in signature.parameters and signature.parameters[p.name].kind in _ONE_VALUE
+        for p in method.params
+    ):
         return signature
     model = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
     return inspect.Signature([model, *(_parameter(p) for p in method.params)])

@@ -26,11 +26,11 @@ def script_name(label: str, target: str = "") -> str:
     """A file name for a test id.
 
     ``tests/t/test_b.py::test_c[x] (model 2)`` becomes ``test_b--test_c_x_.2`` for target
-    ``t``: the folders ``tests`` and the target's own are left out.
+    ``t``: the folders ``tests`` (or ``test``) and the target's own are left out.
     """
     nodeid, _, model = label.partition(" (model ")
     path, _, name = nodeid.partition("::")
-    parts = [p for p in Path(path).with_suffix("").parts if p not in ("tests", target)]
+    parts = [p for p in Path(path).with_suffix("").parts if p not in ("tests", "test", target)]
     stem = "-".join(parts) + ("--" + name.replace("::", "--") if name else "")
     stem = _UNSAFE.sub("_", stem).strip("_.-") or "trace"
     if len(stem) > 150:

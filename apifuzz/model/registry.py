@@ -348,7 +348,7 @@ def scan(cls: type) -> Registry:
 # external registration
 
 
-def _with_types(attr: Callable[..., Any], types: dict[str, Any]) -> Callable[..., Any]:
+def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> Callable[..., Any]:
     """``attr``, or a stub with its signature and ``types`` as annotations.
 
     A stub when ``types`` are given or Python cannot read the signature (a method
@@ -360,6 +360,14 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any]) -> Callable[...
         params = None
     if params is not None and not types:
         return attr
+    if params is not None:
+        known = [p.name for p in params[1:]]
+        unknown = [n for n in types if n not in known]
+        if unknown:
+            raise InvalidDefinition(
+                f"{where}: it has no parameter {unknown[0]!r}; its parameters are "
+                f"{', '.join(known) or 'none'}"
+            )
     hints = dict(getattr(attr, "__annotations__", {}) or {})
     hints.update(types)
     names = list(types) if params is None else [p.name for p in params[1:]]
@@ -463,7 +471,7 @@ class Registration:
             raise InvalidDefinition(
                 f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
             )
-        spec_params = build_params(_with_types(attr, types), where, skip_first=True)
+        spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
         self._add(MethodSpec(name, where, spec_params, attr, alias, inspect.getdoc(attr) or ""))
 
     def init(self, **types: Any) -> None:
@@ -477,7 +485,7 @@ class Registration:
         init = self.cls.__init__  # type: ignore[misc]
         where = f"{self.cls.__qualname__}.__init__"
         self._init = build_params(
-            _with_types(init, types),
+            _with_types(init, types, where),
             where,
             skip_first=True,
             allow_refs=False,

@@ -149,9 +149,7 @@ def measure(
     whose ``aliases.lock`` every input is read with; without it each input uses
     the lock beside it (a crash folder's, or one in a corpus folder or its
     parent, as a fuzz workdir keeps it), else the target's corpus's.
-    ``progress(done, total)`` is called after every input. With ``libraries`` the
-    libraries the target module imports are measured too (as ``apifuzz fuzz``
-    instruments them; see :func:`~apifuzz.model.libraries.library_packages`).
+    ``progress(done, total)`` is called after every input; ``libraries``: see :func:`_measured`.
 
     Module-level lines only count when the model is first imported here: a
     caller that imported it before (a :class:`LoadedTarget` is imported) gets
@@ -163,8 +161,7 @@ def measure(
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
     spec = spec_of(target)
-    # Read from the target module's source: importing it now would hide its module-level lines.
-    packages = target_packages(spec, library_packages(spec) if libraries else ())
+    packages = _measured(spec, libraries)
     fresh = not any(name in sys.modules for name in packages)
     cov = coverage.Coverage(
         data_file=None, branch=True, source_pkgs=packages, config_file=False, messages=False
@@ -195,6 +192,15 @@ def measure(
         cov=cov,
         fresh_import=fresh,
     )
+
+
+def _measured(spec: str, libraries: bool) -> list[str]:
+    """The target's package, and with ``libraries`` those its module imports.
+
+    The libraries are read from the module's source (:func:`library_packages`):
+    importing it before measuring would hide its module-level lines.
+    """
+    return target_packages(spec, library_packages(spec) if libraries else ())
 
 
 def _inputs_of(loaded: LoadedTarget, paths: Sequence[Path]) -> tuple[list[Path], list[Input]]:

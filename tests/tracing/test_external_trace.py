@@ -17,6 +17,7 @@ import minilib
 import pytest
 
 from apifuzz import Registration, Target
+from apifuzz.errors import InvalidDefinition
 from apifuzz.language import Language
 from apifuzz.tracing.recorder import Recorder
 
@@ -171,6 +172,7 @@ def test_a_built_in_class_is_reported_not_traced(pytester: pytest.Pytester) -> N
         od_target="""
 import collections
 from apifuzz import Registration, Target
+from apifuzz.errors import InvalidDefinition
 reg = Registration(collections.OrderedDict)
 reg.method("move_to_end", key=int, last=bool)
 target = Target(reg, expected=(KeyError,), name="od")
@@ -192,3 +194,35 @@ def test_od():
         ]
     )
     assert collections.OrderedDict.move_to_end.__qualname__ == "OrderedDict.move_to_end"
+
+
+def test_a_type_for_a_parameter_the_method_lacks_is_refused() -> None:
+    reg = Registration(minilib.Inventory)
+    with pytest.raises(
+        InvalidDefinition,
+        match=r"Inventory.add: it has no parameter 'amount'; its parameters are name, count",
+    ):
+        reg.method("add", name=str, amount=int)
+
+
+class Bag:
+    """A library class with a ``*items`` method, registered as taking one list."""
+
+    def __init__(self) -> None:
+        self.items: list[int] = []
+
+    def extend(self, *items: int) -> int:
+        self.items.extend(items)
+        return len(self.items)
+
+
+def test_a_call_that_does_not_fit_the_registered_parameters_is_cut() -> None:
+    reg = Registration(Bag)
+    reg.method("extend", items=int)
+    with Recorder([Language.build(Target(reg, name="bag"))]) as recorder:
+        bag = Bag()
+        bag.extend(1)
+        bag.extend(2, 3)  # two values for the one registered parameter: not writable
+        traces = recorder.take()
+    assert [t.statements for t in traces] == [["e 1"]]
+    assert traces[0].problem is not None and "do not fit" in traces[0].problem
