@@ -14,6 +14,7 @@ of the wrong type) ends the script there, with the reason kept in
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import weakref
 from collections.abc import Callable, Sequence
@@ -85,6 +86,21 @@ class _Instance:
     model: Any  # the model itself while open; a weak reference (or the model) once closed
     trace: Trace
     closed: bool = False
+
+
+def _snapshot(result: Any) -> Any:
+    """A copy of a call's result as it was returned (the test may change it afterwards).
+
+    A copy made by ``copy()`` and then changed by the test would otherwise fail the
+    replay check.  What cannot be deep-copied is kept as is.
+    """
+    if result is None or isinstance(result, (bool, int, float, str, bytes)):
+        return result
+    try:
+        with guard.guarded():  # a __deepcopy__ calling the library is not the test's call
+            return copy.deepcopy(result)
+    except Exception:
+        return result
 
 
 def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) -> list[str]:
@@ -400,7 +416,8 @@ class Recorder:
             return
         pending.trace.statements.append(pending.statement)
         failure = None if error is None else (type(error).__name__, str(error))
-        call = RecordedCall(pending.method, pending.values, None if error else result, failure)
+        kept = None if error else _snapshot(result)
+        call = RecordedCall(pending.method, pending.values, kept, failure)
         pending.trace.calls.append(call)
 
     def _statement(

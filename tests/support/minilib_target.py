@@ -12,6 +12,7 @@ inventory.method("remove", alias="r", name=str, count=int)
 inventory.method("count", name=str)
 inventory.method("total")
 inventory.method("copy", alias="cp")
+inventory.method("names", alias="n")
 inventory.method("__setitem__", alias="s", name=str, count=int)
 inventory.api(minilib.restock, alias="rs")
 

@@ -226,3 +226,15 @@ def test_a_call_that_does_not_fit_the_registered_parameters_is_cut() -> None:
         traces = recorder.take()
     assert [t.statements for t in traces] == [["e 1"]]
     assert traces[0].problem is not None and "do not fit" in traces[0].problem
+
+
+def test_a_result_is_kept_as_it_was_returned() -> None:
+    import minilib_target
+
+    with Recorder([Language.build(minilib_target.target)]) as recorder:
+        inv = minilib.Inventory()
+        inv.add("x")
+        names = inv.names()
+        names.append("changed by the test afterwards")
+        traces = recorder.take()
+    assert [c.result for c in traces[0].calls] == [1, ["x"]]
