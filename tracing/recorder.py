@@ -470,7 +470,7 @@ def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
                 RecordedCall(name, tuple(values), None, (type(outcome).__name__, str(outcome)))
             )
         else:
-            replayed.append(RecordedCall(name, tuple(values), outcome))
+            replayed.append(RecordedCall(name, tuple(values), _snapshot(outcome)))
 
     report = interpreter.run(trace.body(), on_call=on_call)
     if report.skipped:

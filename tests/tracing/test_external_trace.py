@@ -238,3 +238,37 @@ def test_a_result_is_kept_as_it_was_returned() -> None:
         names.append("changed by the test afterwards")
         traces = recorder.take()
     assert [c.result for c in traces[0].calls] == [1, ["x"]]
+
+
+def test_a_returned_object_without_equality_compares_by_its_attributes(tmp_path: Path) -> None:
+    lib, work = checkout(tmp_path)
+    (lib / "tests" / "test_copy.py").write_text(
+        "from minilib import Inventory\n"
+        "def test_copy():\n"
+        "    inv = Inventory()\n"
+        "    inv.add('x')\n"
+        "    copy = inv.copy()\n"
+        "    copy.add('y')\n"
+        "    inv.add('z')\n"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apifuzz",
+            "trace",
+            "minilib_target",
+            "--",
+            str(lib / "tests" / "test_copy.py"),
+        ],
+        cwd=work,
+        env={**os.environ, "PYTHONPATH": str(lib)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "1 scripts (3 statements)" in result.stdout and "0 dropped" in result.stdout, (
+        result.stdout
+    )
+    (script,) = (work / "corpora" / "inventory").glob("*.txt")
+    assert script.read_text().splitlines()[1:] == ['a "x"', "cp", 'a "z"']
