@@ -42,17 +42,9 @@ class Notebook:
         return self.next - 1
 
     @api
-    def store(
-        self,
-        value: float,
-        data: bytes = b"",
-        mood: Mood = Mood.CALM,
-        big: int = 0,
-        tags: frozenset[str] = frozenset(),
-        maybe: int | None = None,
-        pair: tuple[int, str] = (0, ""),
-        many: list[list[int]] = [],
-    ) -> int:  # noqa: B006
+    def store(self, value: float, data: bytes = b"", mood: Mood = Mood.CALM, big: int = 0,
+              tags: frozenset[str] = frozenset(), maybe: int | None = None,
+              pair: tuple[int, str] = (0, ""), many: list[list[int]] = []) -> int:  # noqa: B006
         return self.write(repr((value, data, mood, big, sorted(tags), maybe, pair, many)))
 
     @api
