@@ -117,6 +117,7 @@ class Interpreter:
         self.hook = hook
         self.position = Position()
         self.report = Report()  # the current run's, or the last one's
+        self.model: Any = None  # the current run's model, or the last one's (None: not built)
         self._binders = {id(m): Binder(m.params, m) for m in registry.methods}
         self._factory_binder = Binder(language.factory_params)
         self._providers = registry.id_providers
@@ -358,6 +359,7 @@ class Interpreter:
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None  # at.clear(), no call
         lines = decode(script).split("\n")
         model, start = self._construct(lines, report, record)
+        self.model = model
         providers, statements = self._providers, report.statements
         live_cache: dict[str, Sequence[int]] = {}
 

@@ -39,6 +39,8 @@ def test_the_guide_quotes_the_example_files_whole() -> None:
     python = blocks("python")
     for path in (EXAMPLE / "kanban.py", EXAMPLE / "tests" / "test_kanban.py"):
         assert path.read_text(encoding="utf-8") in python, f"{path.name} differs from the guide"
+    config = (EXAMPLE / "pyproject.toml").read_text(encoding="utf-8")
+    assert config in blocks("toml"), "pyproject.toml differs from the guide"
     fix = FIX[1].rstrip()
     assert any(fix in block for block in python), "the guide's fix differs from the test's"
 
@@ -73,7 +75,7 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     shutil.copytree(EXAMPLE, board)
     user = User(board)
 
-    assert "2 passed" in user.run("python -m pytest -q tests")
+    assert "2 passed" in user.run("pytest -q tests")
     lang = user.run("apifuzz lang kanban")
     assert "delete_column" in lang and "ref(column)" in lang
     trace = user.run("apifuzz trace kanban -- tests")
@@ -94,14 +96,14 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     written = user.run(to_test)
     assert "tests/regression/test_kanban_regressions.py" in written
 
-    failing = user.run("python -m pytest -q tests", expect=1)
+    failing = user.run("pytest -q tests", expect=1)
     assert "1 failed, 2 passed" in failing and "a card is half deleted" in failing
 
     model = board / "kanban.py"
     source = model.read_text(encoding="utf-8")
     assert FIX[0] in source
     model.write_text(source.replace(FIX[0], FIX[1]), encoding="utf-8")
-    assert "3 passed" in user.run("python -m pytest -q tests")
+    assert "3 passed" in user.run("pytest -q tests")
     regress = user.run(
         "python -m pytest -q --apifuzz-regress=.apifuzz/kanban/crashes --apifuzz-target=kanban"
     )

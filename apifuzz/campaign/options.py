@@ -31,6 +31,7 @@ class FuzzOptions:
     jobs: int = 1
     timeout: float = DEFAULT_TIMEOUT
     mutator: Literal["structure", "bytes"] = "structure"
+    state_feedback: Literal["on", "model", "off"] = "on"  # see apifuzz.engine.feedback
     seed: int = 1
     stop_on_first: bool = False
     instrument: list[str] = field(default_factory=list)
@@ -71,6 +72,8 @@ class FuzzOptions:
             )
         if self.mutator not in ("structure", "bytes"):
             raise UsageError("--mutator must be 'structure' or 'bytes'")
+        if self.state_feedback not in ("on", "model", "off"):
+            raise UsageError("--state-feedback must be 'on', 'model' or 'off'")
         if self.to_test is not None and self.to_test.is_dir():
             raise UsageError(
                 f"--to-test {self.to_test} is a folder; it names the test file to write"

@@ -107,9 +107,11 @@ def _progress(workers: Workers, elapsed: float, tty: bool, out: TextIO) -> None:
     # triage runs at the lowest priority, so on a busy machine it may lag: say how much.
     pending = len(bugs.pending())
     found = f"{len(bugs.bugs) - pending} + {pending} to triage" if pending else len(bugs.bugs)
+    state = max(workers.state_features().values(), default=0)
     line = (
         f"#{runs} {elapsed:5.0f}s exec/s: {rate:,.0f} cov: {cov} "
-        f"corp: {count(workers.workdir / 'corpus')} bugs: {found} ({variants} variants)"
+        + (f"state: {state} " if state else "")
+        + f"corp: {count(workers.workdir / 'corpus')} bugs: {found} ({variants} variants)"
     )
     out.write(("\r" + line + "   ") if tty else line + "\n")
     out.flush()

@@ -7,6 +7,7 @@ the one command that replays it and the one that turns it into a test.
 
 from __future__ import annotations
 
+import math
 import shlex
 import sys
 from typing import TextIO
@@ -53,6 +54,9 @@ def summarize(
     if not bugs.bugs:
         out.write("no bug found\n")
     else:
+        first = first_bug(bugs.bugs, counts_before, workers.started_at)
+        if first:
+            out.write(first + "\n")
         _bugs(bugs.bugs, counts_before, after, out)
     # A bug hit in this run: its count grew, or (a count file torn by a kill) its last hit is new.
     hit = any(
@@ -65,6 +69,24 @@ def summarize(
         return EXIT_FUZZER_FAILED
     # Stopped early with nothing found: not the same news as a whole run that found nothing.
     return EXIT_INTERRUPTED if after.interrupted else EXIT_NO_BUG
+
+
+def first_bug(bugs: list[BugRecord], counts_before: dict[str, int], started_at: float) -> str:
+    """``time to the first new bug: 2.4s (bug 3)``: how long this run took to find one.
+
+    Counted from the start of the workers (their start-up included) to the
+    first hit of a bug new in this run (``[new]``: none of its variants was on
+    record before); "" when the run found no new one.
+    """
+    firsts = [
+        (bug.first_seen, number)
+        for number, bug in enumerate(bugs, 1)
+        if not any(r.key in counts_before for r in bug.signatures) and math.isfinite(bug.first_seen)
+    ]
+    if not firsts or not math.isfinite(started_at):
+        return ""
+    seen, number = min(firsts)
+    return f"time to the first new bug: {max(seen - started_at, 0.0):.1f}s (bug {number})"
 
 
 def _headline(workers: Workers, elapsed: float, out: TextIO) -> None:

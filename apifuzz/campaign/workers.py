@@ -103,6 +103,7 @@ class Workers:
             runs=o.runs - self.runs_before[worker] if o.runs is not None else None,
             timeout=o.timeout,
             mutator=o.mutator,
+            state_feedback=o.state_feedback,
             stop_on_first=o.stop_on_first,
             # The workdir's own corpus counts too, as libFuzzer counts every corpus folder:
             # inputs kept by a run with a larger --max-len are not cut on resume.
@@ -248,6 +249,7 @@ class Workers:
     def stats(self) -> tuple[int, float, int]:
         """(runs, exec/s, coverage) summed over workers (coverage: the best worker's)."""
         runs, rate, cov = 0, 0.0, 0
+        states = self.state_features()
         for path in (self.workdir / "stats").glob("[0-9]*.json"):
             try:
                 s = json.loads(path.read_text())
@@ -257,8 +259,20 @@ class Workers:
             rate += float(s["exec_per_s"])
         runs += sum(self.runs_before)
         for log in (self.workdir / "logs").glob("worker-*.log"):
-            cov = max(cov, _coverage(log))
+            # libFuzzer counts the state counters as coverage: lines and branches are the rest.
+            state = states.get(log.stem.removeprefix("worker-"), 0)
+            cov = max(cov, _coverage(log) - state)
         return runs, rate, cov
+
+    def state_features(self) -> dict[str, int]:
+        """Per worker (by number), the distinct state features it has seen (engine.feedback)."""
+        found: dict[str, int] = {}
+        for path in (self.workdir / "stats").glob("[0-9]*.json"):
+            try:
+                found[path.stem] = int(json.loads(path.read_text()).get("state", 0))
+            except (OSError, ValueError, TypeError, AttributeError):
+                continue
+        return found
 
     def stop(self) -> None:
         """Ask the workers to flush and stop, then make sure they did."""

@@ -17,7 +17,10 @@ from apifuzz.language import LoadedTarget
 EXIT_OK, EXIT_BUG, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
-TARGET_HELP = "MODULE (its `target`) or MODULE:ATTRIBUTE (a Target or an @api class)"
+TARGET_HELP = (
+    "MODULE (its `target`) or MODULE:ATTRIBUTE (a Target or an @api class); optional when "
+    "[tool.apifuzz] in pyproject.toml sets target"
+)
 
 
 class Parser(argparse.ArgumentParser):

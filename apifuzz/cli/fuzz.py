@@ -43,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         metavar="S",
         help="stop fuzzing after S seconds (new bugs are minimized after that; see "
-        "--minimize-time)",
+        "--minimize-time). No default: without it (or --runs, --stop-on-first) the run goes "
+        "on until Ctrl-C",
     )
     parser.add_argument("--runs", type=int, metavar="N", help="stop after N inputs per worker")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
@@ -59,6 +60,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("structure", "bytes"),
         default="structure",
         help="statement-aware mutations (default) or libFuzzer's byte mutations",
+    )
+    parser.add_argument(
+        "--state-feedback",
+        choices=("on", "model", "off"),
+        default="on",
+        help="new states count as new coverage: 'on' (default): what the model reports "
+        "through apifuzz.feedback() and maximize() and apifuzz's own abstraction of each "
+        "run; 'model': only the model's reports; 'off': lines and branches only",
     )
     parser.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
     parser.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
@@ -136,6 +145,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         jobs=args.jobs,
         timeout=args.timeout,
         mutator=args.mutator,
+        state_feedback=args.state_feedback,
         seed=args.seed,
         stop_on_first=args.stop_on_first,
         instrument=list(args.instrument),

@@ -64,7 +64,12 @@ COMMANDS = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate docs/cli.md)."""
-    parser = Parser(prog="apifuzz", description="Fuzz the model API of a Python application.")
+    parser = Parser(
+        prog="apifuzz",
+        description="Fuzz the model API of a Python application.",
+        epilog="The nearest pyproject.toml with a [tool.apifuzz] table (from the current folder "
+        "up) gives defaults: target, corpus, workdir, max-time, instrument; flags win.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for command in COMMANDS:

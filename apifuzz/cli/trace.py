@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run the tests under the tracer and write the target's seed corpus."""
+    _require_pytest()
     name = loaded(args).name
     # Checked here, before pytest runs: its plugin can only fail with an internal error.
     with writing_into(Path(args.out), "--out"):
@@ -54,3 +56,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         out.write("WARNING: some tests failed; the scripts of every test were written anyway\n")
         return EXIT_BUG
     raise ApifuzzError(f"pytest stopped with exit code {code}; see its output above")
+
+
+def _require_pytest() -> None:
+    """Without pytest, say so in one line (a dependency an environment may still lack)."""
+    if importlib.util.find_spec("pytest") is None:
+        raise ApifuzzError(
+            f"pytest is not installed in this environment ({sys.executable}); it runs the "
+            f"tests to trace: {sys.executable} -m pip install pytest"
+        )

@@ -355,6 +355,57 @@ class Reducer:
                     if swapped[j] != option:
                         yield swapped[:j] + swapped[j + 1 :], i
 
+    def fails_at_end(self, script: Script) -> bool:
+        """Whether ``script`` shows a bug at its last statement."""
+        self._left = max(self._left, 1)
+        out = self.outcome(script)
+        return out is not None and out.line == len(script)
+
+    def generic_slot(self, script: Script, slot: int, surface: Surface) -> bool:
+        """Whether the statement at ``slot`` is a generic step of the failure (see
+        :meth:`generic_block`)."""
+        return self.generic_block(script, slot, slot + 1, surface)
+
+    def generic_block(
+        self, script: Script, start: int, end: int, surface: Surface, *, loose: bool = False
+    ) -> bool:
+        """Whether the statements ``script[start:end]`` (before the last) are a generic
+        step of the failure: calls of at least :data:`GENERIC` methods can each take
+        their place alone (a single statement counts its own method) and the script
+        still fails the same way at its last statement.  A corruption's trigger is such
+        a step (many edits free what a stale reference points to), and so is an edit
+        that any other edit can stand in for; a bug's own faulty call is not, since no
+        other method makes its mistake.  ``loose``: the failure may surface another way
+        from the same API method (another assertion, an exception for an invariant)."""
+        return len(self.block_methods(script, start, end, surface, loose=loose)) >= GENERIC
+
+    def block_methods(
+        self, script: Script, start: int, end: int, surface: Surface, *, loose: bool = False
+    ) -> set[str]:
+        """The methods whose calls can take the place of ``script[start:end]`` alone and
+        keep the failure (see :meth:`generic_block`); stops once it found :data:`GENERIC`."""
+        self._left = self.budget
+        calls = self.calls
+        block = script[start:end]
+        found = {calls.method(block[0])} if len(block) == 1 else set()
+        options = sorted({o for line in block for o in calls.replacements(line)}, key=calls.key)
+        try:
+            for line in options:
+                name = calls.method(line)
+                if name in found:
+                    continue
+                candidate = (*script[:start], line, *script[end:])
+                out = self.outcome(candidate)
+                if out is None or out.line != len(candidate):
+                    continue
+                if out.surface == surface or (loose and out.surface.method == surface.method):
+                    found.add(name)
+                    if len(found) >= GENERIC:
+                        break
+        except _Spent:
+            pass
+        return {name for name in found if name is not None}
+
     def failing_methods(
         self, prefix: Script, lasts: tuple[str, ...], *, raising: bool = False
     ) -> set[str]:

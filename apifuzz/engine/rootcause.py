@@ -13,16 +13,24 @@ way at its last statement, and
   form turns into the other one statement at a time through scripts that
   fail the same way (two local minima of one failure; never forms one
   statement apart, the shape of two bugs);
+* two failures that end in the same call are one bug when all that tells
+  their forms apart (the runs of statements outside their longest common
+  subsequence) are generic steps, which calls of many methods can take the
+  place of: one play, with other props (a second name made by a copy or a
+  mkdir before a link overwrites it);
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
     form (an edit done, undone and done again, with other props), or
-  - both do the same statements before they part, at most one more, and
-    that state breaks both of their methods and makes at least
+  - both do the same statements before they part, then at most a trigger
+    or two, and that state breaks both of their methods and makes at least
     :data:`~apifuzz.engine.normalize.GENERIC` methods raise: one corrupted
     state, many places where it shows (a call after which the invariants
-    fail broke the state itself: it is no victim).  A state that needs one more statement to show
-    counts only when both fail alike (same assertion, same frame).
+    fail broke the state itself: it is no victim).  A trigger is one more
+    statement when both fail alike (same assertion, same frame), else up to
+    two statements that many methods can stand in for (any edit frees what
+    a stale reference points to), and only when neither failure shows
+    without it.
 
 When unsure it keeps failures apart: a merge must never hide a bug.
 """
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
@@ -42,6 +51,9 @@ from apifuzz.language import Language, LoadedTarget
 
 #: Statements a form may add to the state two failures share, its last one included.
 STEPS = 2
+
+#: The same when every added statement is a generic trigger of the failure.
+TRIGGERS = 3
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,7 @@ class RootCause:
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
+        self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
 
     @property
     def replays(self) -> int:
@@ -115,7 +128,10 @@ class RootCause:
             # Not replayable as recorded: only an equal signature says anything.
             same = known.signature == new.signature
             return Decision(same, "same signature, not replayable" if same else "not replayable")
+        pair = f"{one.text()} | {two.text()}"
         if one.surface != two.surface:
+            if one.surface.method == two.surface.method and self._generic_apart(one, two):
+                return Decision(True, f"same call, apart only in generic steps: {pair}")
             if two.statements in self._recast(one) or one.statements in self._recast(two):
                 return Decision(True, f"a repeated statement replaced: {one.text()} | {two.text()}")
             return self._across(one, two)
@@ -125,7 +141,9 @@ class RootCause:
             return Decision(True, f"both reduce to: {one.text()}")
         if self.reducer.meets(one, two) or self.reducer.meets(two, one):
             return Decision(True, f"one reduces to the other: {one.text()} | {two.text()}")
-        return Decision(False, f"different normal forms: {one.text()} | {two.text()}")
+        if self._generic_apart(one, two):
+            return Decision(True, f"apart only in generic steps: {pair}")
+        return Decision(False, f"different normal forms: {pair}")
 
     def _recast(self, form: Form) -> list[Script]:
         if form.statements not in self._recasts:
@@ -136,26 +154,27 @@ class RootCause:
         """Failures that surfaced differently: one bug only when one corrupted state breaks
         many methods (not a shared setup that two bugs happen to start from).
 
-        The state is what both forms do before they part, plus what one of them does
-        next when it needs fewer than :data:`STEPS` more statements to fail (one
-        corruption can take a second call to show, as a clip deleted twice), and then
-        only when both fail alike.  It must break both methods and make at least
+        The state is what both forms do before they part, plus the triggers one of them
+        does next (see :meth:`_tail_fits`).  It must break both methods and make at least
         :data:`~apifuzz.engine.normalize.GENERIC` methods raise: several bugs that a
         shared setup exposes each break the state with their own call, and the
         invariants after that call say so."""
         what = f"{one.surface.describe()} vs {two.surface.describe()}"
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
-        if not shared or max(len(a), len(b)) - shared >= STEPS:
+        if not shared:
             return Decision(False, f"different API methods: {what}")
         alike = replace(one.signature, method="") == replace(two.signature, method="")
-        if max(len(a), len(b)) > shared and not alike:
-            # A state that takes one more call to show is one state only where both
-            # fail alike: the same assertion, in the same frame.
-            return Decision(False, f"different API methods: {what}, different failures")
+        if not all(self._tail_fits(form, shared, alike) for form in (one, two)):
+            return Decision(False, f"different API methods: {what} after a shared setup")
         lasts = (one.statements[-1], two.statements[-1])
         both = {one.surface.method, two.surface.method}
+        # Triggers count only where both failures need them: a call that fails right
+        # after the shared setup shows a bug of its own, whatever a trigger breaks later.
+        needed = alike or not any(self.reducer.fails_at_end((*a[:shared], x)) for x in lasts)
         for extra in dict.fromkeys(((), a[shared:], b[shared:])):
+            if extra and not needed:
+                continue
             state = (*a[:shared], *extra)
             if not both <= self.reducer.failing_methods(state, lasts):
                 continue
@@ -168,3 +187,94 @@ class RootCause:
                     True, f"one corrupted state makes {len(raising)} methods raise: {names}"
                 )
         return Decision(False, f"different API methods: {what} after a shared setup")
+
+    def _tail_fits(self, form: Form, shared: int, alike: bool) -> bool:
+        """Whether what ``form`` does after the shared state, before its last call, may
+        belong to one corruption's play: nothing; one statement when both fail alike (the
+        same assertion, in the same frame: one corruption can take a second call to
+        show, as a clip deleted twice); or fewer than :data:`TRIGGERS` statements that
+        are each generic (see :meth:`Reducer.generic_slot`): triggers that many edits can
+        stand in for.  A bug's own faulty call is neither, so a shared setup followed by
+        two bugs' own calls stays two bugs."""
+        tail = range(shared, len(form.statements) - 1)
+        if not tail or (alike and len(tail) < STEPS):
+            return True
+        return len(tail) < TRIGGERS and all(self._generic(form, slot) for slot in tail)
+
+    def _generic_apart(self, one: Form, two: Form) -> bool:
+        """Whether two forms that end in the same call differ only in generic steps.
+
+        Their longest common subsequence anchors them; between two anchors each form
+        does a run of its own (maybe none).  Every such pair of runs must be a step that
+        calls of many methods can take the place of: together, the methods that can
+        stand in for either run (see :meth:`Reducer.block_methods`) number at least
+        :data:`~apifuzz.engine.normalize.GENERIC`.  What is left is the same play with
+        other props: an edit undone, any other edit, then a redo that trips over the
+        stale entry.  A bug's own faulty call is no generic step, so two bugs that a
+        shared play exposes (two redo handlers, each with its own mistake) stay apart."""
+        if one.statements[-1] != two.statements[-1]:
+            return False
+        a, b = one.statements[:-1], two.statements[:-1]
+        anchors = [(-1, -1), *common_subsequence(a, b), (len(a), len(b))]
+        for (i, j), (k, m) in pairwise(anchors):
+            runs = ((one, (i + 1, k)), (two, (j + 1, m)))
+            if all(start == end for _, (start, end) in runs):
+                continue
+            methods: set[str] = set()
+            for form, (start, end) in runs:
+                if start < end:
+                    methods |= self._run_methods(form, (start, end))
+            if len(methods) < GENERIC:
+                return False
+        return True
+
+    def _generic(self, form: Form, slot: int) -> bool:
+        key = (form.statements, slot, slot + 1, False)
+        if key not in self._blocks:
+            self._blocks[key] = self.reducer.block_methods(
+                form.statements, slot, slot + 1, form.surface
+            )
+        return len(self._blocks[key]) >= GENERIC
+
+    def _run_methods(self, form: Form, run: tuple[int, int]) -> set[str]:
+        key = (form.statements, *run, True)
+        if key not in self._blocks:
+            self._blocks[key] = self.reducer.block_methods(
+                form.statements, *run, form.surface, loose=True
+            )
+        return self._blocks[key]
+
+
+def common_subsequence(a: Script, b: Script) -> list[tuple[int, int]]:
+    """The index pairs of a longest common subsequence of ``a`` and ``b`` (the earliest
+    one in ``a`` on ties, so that equal inputs give equal answers)."""
+    longest = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            longest[i][j] = (
+                longest[i + 1][j + 1] + 1
+                if a[i] == b[j]
+                else max(longest[i + 1][j], longest[i][j + 1])
+            )
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif longest[i + 1][j] >= longest[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def runs_outside(length: int, taken: list[int]) -> list[tuple[int, int]]:
+    """The maximal runs ``(start, end)`` of ``range(length)`` that miss ``taken``."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for index in [*taken, length]:
+        if index > start:
+            runs.append((start, index))
+        start = index + 1
+    return runs

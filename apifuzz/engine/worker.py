@@ -24,6 +24,7 @@ from typing import Any
 from apifuzz.atomic import atomic_write
 from apifuzz.engine.corpus import sweep
 from apifuzz.engine.crashes import CrashStore
+from apifuzz.engine.feedback import StateFeedback
 from apifuzz.engine.hangs import HangClock
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
 from apifuzz.engine.triage import Hang, model_dirs, signature_of
@@ -78,6 +79,7 @@ class WorkerConfig:
     reproduce: str
     libfuzzer_args: list[str] = field(default_factory=list)
     undo_redo: bool = False  # run the undo/redo oracle after every call
+    state_feedback: str = "on"  # "on": the model's reports and the default abstraction
     runner_pid: int = 0  # the runner's pid (0: unknown, take the parent's at start)
 
     @classmethod
@@ -123,6 +125,7 @@ class Worker:
         from apifuzz.interpreter import Interpreter
 
         self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
+        self.providers = sorted(self.language.registry.id_providers.items())
         # A hang is one statement that runs longer than the timeout, not a long input.
         self.clock = HangClock.of(self.interpreter.position, config.timeout)
         self.store = CrashStore(
@@ -145,6 +148,30 @@ class Worker:
         self.statements = 0
         self.next_tick = self.started + 1.0
         self.atheris = atheris
+        self.feedback = self._state_feedback(config.state_feedback)
+
+    def _state_feedback(self, mode: str) -> StateFeedback | None:
+        """The counters of state features (engine.feedback); None when switched off."""
+        if mode == "off":
+            return None
+        atheris = self.atheris
+        feedback = StateFeedback(
+            self.language,
+            atheris._reserve_counter,
+            # Looked up at call time: Fuzz() installs the working one when it starts.
+            lambda index: atheris._trace_branch(index),
+            default=mode == "on",
+        )
+        feedback.install()
+        return feedback
+
+    def _live(self) -> list[tuple[str, int]]:
+        """The number of live ids of each kind after a run; none when a provider fails."""
+        model = self.interpreter.model
+        try:
+            return [(kind, len(list(ids(model)))) for kind, ids in self.providers]
+        except Exception:  # the model's own failure, shown by the scripts that reach it
+            return []
 
     def _native_guard(self, packages: list[str]) -> NativeGuard:
         """The evidence of a death in native code, for the campaign to adopt (engine.native)."""
@@ -167,12 +194,16 @@ class Worker:
         if StopSignals.received:
             self._interrupted()
         self.runs += 1
-        clock = self.clock
+        clock, feedback = self.clock, self.feedback
         self.native.begin(data)
+        on_call = None
+        if feedback is not None:
+            feedback.begin()
+            on_call = feedback.on_call if feedback.default else None
         if clock is not None:
             clock.arm()
         try:
-            report = self.interpreter.run(data, record=False)
+            report = self.interpreter.run(data, record=False, on_call=on_call)
             hang = False
         except Hang as exc:
             report, hang = self.interpreter.interrupted(exc), True
@@ -180,6 +211,9 @@ class Worker:
             if clock is not None:
                 clock.disarm()
             self.native.end()
+        if feedback is not None:
+            live = on_call is not None and report.bug is None
+            feedback.end(self._live() if live else ())
         self.statements += report.executed + report.refused + report.skipped
         bug = report.bug
         try:
@@ -242,6 +276,7 @@ class Worker:
             "elapsed": elapsed,
             "exec_per_s": self.runs / elapsed,
             "pid": os.getpid(),
+            "state": self.feedback.count if self.feedback is not None else 0,
         }
         atomic_write(self.workdir / "stats" / f"{self.config.worker}.json", json.dumps(stats))
 

@@ -48,7 +48,7 @@ def load_target(spec: str) -> Target:
     try:
         obj = getattr(module, name)
     except AttributeError:
-        hint = "" if attr else f"; name the model, e.g. {module_name}:MyModel"
+        hint = f"; {_candidates(module, module_name)}" if not attr else ""
         raise UsageError(f"module {module_name!r} has no attribute {name!r}{hint}") from None
     if not isinstance(obj, (Target, type, Registration)):
         raise UsageError(
@@ -58,6 +58,19 @@ def load_target(spec: str) -> Target:
     target = as_target(obj, name=None)
     target.check()
     return target
+
+
+def _candidates(module: object, module_name: str) -> str:
+    """What a module without ``target`` may have meant: its Targets, else its Registrations."""
+    found: dict[type, list[str]] = {Target: [], Registration: []}
+    for attr, value in sorted(vars(module).items()):
+        for kind, names in found.items():
+            if isinstance(value, kind) and not attr.startswith("_"):
+                names.append(f"{module_name}:{attr}")
+    for kind, names in found.items():
+        if names:
+            return f"did you mean {' or '.join(names)} (a {kind.__name__})?"
+    return f"name the model, e.g. {module_name}:MyModel, or set target = Target(...) in it"
 
 
 def default_corpus(target: Target) -> Path:

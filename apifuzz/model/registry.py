@@ -1,8 +1,9 @@
 """Reflection: scan a model class (or an external registration) into a Registry.
 
 The class is scanned once with :mod:`inspect` and the result cached per
-class.  Every problem is reported as one :class:`InvalidDefinition` naming
-``Class.method``, the parameter, what is wrong and the fix.
+class.  Every problem names ``Class.method``, the parameter, what is wrong and
+the fix; all the problems of a class (or of a registered function) are raised
+together, in one :class:`InvalidDefinition`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from apifuzz.errors import InvalidDefinition
 from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag
 from apifuzz.model.params import SUPPORTED, ParamType, UnsupportedType, param_type
+from apifuzz.model.problems import Problems, did_you_mean
 from apifuzz.tracing.guard import unwrap
 
 
@@ -134,12 +136,15 @@ def build_params(
     skip_first: bool,
     allow_refs: bool = True,
     skip_unannotated_defaults: bool = False,
+    problems: Problems | None = None,
 ) -> tuple[ParamSpec, ...]:
     """Read the fuzzable parameters of ``func`` from its signature and type hints.
 
     With ``skip_unannotated_defaults`` (used for factories) a parameter that has a
     default but no usable annotation, ``*args``, ``**kwargs`` and an unreadable signature
-    are left alone (the script cannot set them) instead of refused.
+    are left alone (the script cannot set them) instead of refused.  The problems of
+    every parameter are raised together; given ``problems``, they are added to it
+    instead, and the parameters without one are returned.
     """
     sig = _read_signature(func, where, skip_unannotated_defaults=skip_unannotated_defaults)
     if sig is None:
@@ -149,16 +154,20 @@ def build_params(
     if skip_first:
         params = _without_model(params, where)
     specs = []
+    found = Problems(where) if problems is None else problems
     for p in params:
-        spec = _param_spec(
-            p,
-            hints,
-            where,
-            allow_refs=allow_refs,
-            skip_unannotated_defaults=skip_unannotated_defaults,
-        )
-        if spec is not None:
-            specs.append(spec)
+        with found.collect():
+            spec = _param_spec(
+                p,
+                hints,
+                where,
+                allow_refs=allow_refs,
+                skip_unannotated_defaults=skip_unannotated_defaults,
+            )
+            if spec is not None:
+                specs.append(spec)
+    if problems is None:
+        found.check()
     return tuple(specs)
 
 
@@ -231,16 +240,32 @@ def _param_spec(
     )
 
 
-def _check_refs(registry: Registry) -> None:
-    for m in registry.methods:
-        for p in m.params:
+def _check_refs(
+    registry: Registry,
+    problems: Problems,
+    faulty: Iterable[tuple[str, tuple[ParamSpec, ...]]] = (),
+) -> None:
+    """Every Ref kind a parameter uses has an ``@ids`` provider; a near miss is named.
+
+    ``faulty``: the readable parameters of methods with another problem, checked too.
+    """
+    methods = [(m.qualname, m.params) for m in registry.methods]
+    for where, params in sorted([*methods, *faulty]):
+        for p in params:
             for kind in sorted(p.type.ref_kinds()):
                 if kind not in registry.id_providers:
-                    raise InvalidDefinition(
-                        f"{m.qualname}, parameter {p.name!r}: Ref({kind!r}) has no provider; "
-                        f"add a method decorated with @ids({kind!r}) that returns the live "
-                        f"{kind} ids"
-                    )
+                    problems.messages.append(_no_provider(where, p.name, kind, registry))
+
+
+def _no_provider(where: str, param: str, kind: str, registry: Registry) -> str:
+    close = did_you_mean(kind, registry.id_providers)
+    fix = (
+        f"add a method decorated with @ids({kind!r}) that returns the live {kind} ids"
+        if close is None
+        else f"did you mean Ref({close!r}), or @ids({kind!r}) where @ids({close!r}) is? "
+        f"(one of the two is misspelt)"
+    )
+    return f"{where}, parameter {param!r}: Ref({kind!r}) has no provider; {fix}"
 
 
 # --------------------------------------------------------------------------
@@ -285,63 +310,87 @@ def _caller(raw: Any, func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+@dataclass
+class _Scanned:
+    """What scanning a class has found so far, problems included."""
+
+    cls: type
+    problems: Problems
+    methods: list[MethodSpec] = field(default_factory=list)
+    providers: dict[str, Callable[[Any], Iterable[int]]] = field(default_factory=dict)
+    provider_names: dict[str, str] = field(default_factory=dict)
+    invariants: list[tuple[str, Callable[[Any], Any]]] = field(default_factory=list)
+    actions: int = 0  # methods registered with @api, a faulty one included
+    #: The readable parameters of each faulty action, so that their Refs are checked too.
+    faulty: list[tuple[str, tuple[ParamSpec, ...]]] = field(default_factory=list)
+
+
 def scan(cls: type) -> Registry:
-    """Scan a class decorated with ``@api``/``@ids``/``@invariant`` (cached per class)."""
+    """Scan a class decorated with ``@api``/``@ids``/``@invariant`` (cached per class).
+
+    Every problem of the class is raised at once, in one InvalidDefinition.
+    """
     cached = _CACHE.get(cls)
     if cached is not None:
         return cached
-    methods: list[MethodSpec] = []
-    providers: dict[str, Callable[[Any], Iterable[int]]] = {}
-    provider_names: dict[str, str] = {}
-    invariants: list[tuple[str, Callable[[Any], Any]]] = []
+    found = _Scanned(cls, Problems(cls.__qualname__))
     for name, (_owner, raw) in sorted(_static_members(cls).items()):
-        value = _plain(raw)
-        where = f"{cls.__qualname__}.{name}"
-        api_tag = getattr(value, API_TAG, None) if callable(value) else None
-        if api_tag is None and callable(value):
-            # An override without @api keeps the registration of the method it overrides.
-            base = _tagged_base(cls, name, API_TAG)
-            if base is not None:
-                api_tag = getattr(base, API_TAG)
-                if not typing.get_type_hints(value) and typing.get_type_hints(base):
-                    raise InvalidDefinition(
-                        f"{where} overrides a method registered with @api but drops its "
-                        f"annotations; copy the annotations or decorate it with @api"
-                    )
-        if isinstance(api_tag, ApiTag):
-            params = build_params(value, where, skip_first=not isinstance(raw, staticmethod))
-            methods.append(
-                MethodSpec(
-                    name=name,
-                    qualname=where,
-                    params=params,
-                    func=_caller(raw, value),
-                    alias=api_tag.alias,
-                    doc=inspect.getdoc(value) or "",
-                )
-            )
-            continue
-        kind = getattr(value, IDS_TAG, None) if callable(value) else None
-        if isinstance(kind, str):
-            if kind in providers:
-                raise InvalidDefinition(
-                    f"{where}: @ids({kind!r}) is already provided by "
-                    f"{cls.__qualname__}.{provider_names[kind]}; keep one provider per kind"
-                )
-            providers[kind] = _caller(raw, value)
-            provider_names[kind] = name
-            continue
-        if callable(value) and getattr(value, INVARIANT_TAG, False):
-            invariants.append((name, _caller(raw, value)))
-    if not methods:
-        raise InvalidDefinition(
+        with found.problems.collect():
+            _scan_member(found, name, raw)
+    if not found.actions:
+        found.problems.messages.append(
             f"{cls.__qualname__} has no method decorated with @api; decorate the model "
             f"methods a script may call"
         )
-    registry = Registry(cls, tuple(methods), providers, tuple(invariants))
-    _check_refs(registry)
+    registry = Registry(cls, tuple(found.methods), found.providers, tuple(found.invariants))
+    _check_refs(registry, found.problems, found.faulty)
+    found.problems.check()
     _CACHE[cls] = registry
     return registry
+
+
+def _scan_member(found: _Scanned, name: str, raw: Any) -> None:
+    """Register one attribute of the class: an action, an id provider or an invariant."""
+    value = _plain(raw)
+    where = f"{found.cls.__qualname__}.{name}"
+    api_tag = getattr(value, API_TAG, None) if callable(value) else None
+    if api_tag is None and callable(value):
+        # An override without @api keeps the registration of the method it overrides.
+        base = _tagged_base(found.cls, name, API_TAG)
+        if base is not None:
+            api_tag = getattr(base, API_TAG)
+            if not typing.get_type_hints(value) and typing.get_type_hints(base):
+                found.actions += 1
+                raise InvalidDefinition(
+                    f"{where} overrides a method registered with @api but drops its "
+                    f"annotations; copy the annotations or decorate it with @api"
+                )
+    if isinstance(api_tag, ApiTag):
+        found.actions += 1
+        before = len(found.problems.messages)
+        skip_first = not isinstance(raw, staticmethod)
+        params = build_params(value, where, skip_first=skip_first, problems=found.problems)
+        if len(found.problems.messages) > before:
+            found.faulty.append((where, params))
+            return
+        doc = inspect.getdoc(value) or ""
+        found.methods.append(
+            MethodSpec(name, where, params, _caller(raw, value), api_tag.alias, doc)
+        )
+        return
+    kind = getattr(value, IDS_TAG, None) if callable(value) else None
+    if isinstance(kind, str):
+        if kind in found.providers:
+            raise InvalidDefinition(
+                f"{where}: @ids({kind!r}) is already provided by "
+                f"{found.cls.__qualname__}.{found.provider_names[kind]}; keep one provider "
+                f"per kind"
+            )
+        found.providers[kind] = _caller(raw, value)
+        found.provider_names[kind] = name
+        return
+    if callable(value) and getattr(value, INVARIANT_TAG, False):
+        found.invariants.append((name, _caller(raw, value)))
 
 
 # --------------------------------------------------------------------------
@@ -532,6 +581,8 @@ class Registration:
                 dict(self._providers),
                 tuple(self._invariants),
             )
-            _check_refs(registry)
+            problems = Problems(f"Registration({self.cls.__qualname__})")
+            _check_refs(registry, problems)
+            problems.check()
             self._registry = registry
         return self._registry

@@ -6,7 +6,9 @@ Writes, into one folder, what a continuous fuzzing service picks up by name
 - ``fuzz_<target>.py``: the harness (executable, with a shebang): ``python
   fuzz_<target>.py [libFuzzer flags] [corpus folder | crash file]``.  It
   imports the model under atheris' instrumentation (a plain ``import``, so that
-  PyInstaller bundles the model too), carries the alias lock, and runs
+  PyInstaller bundles the model too), from the folder it was packaged from
+  when the model is not installed (recorded relative to the harness, so that
+  it runs from any folder), carries the alias lock, and runs
   ``apifuzz.engine.harness.Harness``;
 - ``fuzz_<target>_seed_corpus.zip``: the seed corpus, one input per file;
 - ``fuzz_<target>.dict``: the libFuzzer dictionary of the script language;
@@ -16,8 +18,12 @@ Writes, into one folder, what a continuous fuzzing service picks up by name
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
+import site
 import stat
+import sys
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,9 +53,18 @@ Given a file instead of a folder, it runs that input once (how a crash is
 reproduced).  Regenerate with: apifuzz package {target} --out <folder>
 """
 
+import os
 import sys
 
 import atheris
+
+# The folders the model was packaged from, relative to this file: searched first, as
+# apifuzz searched the current folder (a model is rarely an installed package).
+_HERE = os.path.dirname(os.path.abspath(globals().get("__file__") or sys.argv[0]))
+for _folder in {folders!r}:
+    _folder = os.path.normpath(os.path.join(_HERE, _folder))
+    if os.path.isdir(_folder) and _folder not in sys.path:
+        sys.path.insert(0, _folder)
 
 # Imported under instrumentation: libFuzzer is guided by the coverage of this code.
 with atheris.instrument_imports(include={packages!r}):
@@ -145,6 +160,7 @@ def _write_harness(
     text = HARNESS.format(
         target=loaded.spec,
         name=harness.stem,
+        folders=_source_folders(modules, harness.parent),
         imports="\n".join(f"    import {m}  # noqa: F401" for m in modules),
         packages=loaded.packages(instrument),
         undo_redo=undo_redo,
@@ -154,6 +170,45 @@ def _write_harness(
     atomic_write(harness, text.encode("utf-8"))
     harness.chmod(harness.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return harness
+
+
+def _source_folders(modules: Sequence[str], out: Path) -> list[str]:
+    """The folders the modules were imported from, relative to ``out``; not the environment's.
+
+    An installed module is found wherever the fuzzer runs; one imported from the
+    current folder (as ``apifuzz`` imports a target) is found from its folder.
+    """
+    places = (sys.prefix, sys.base_prefix, site.USER_SITE)
+    installed = [Path(p).resolve() for p in places if p]
+    folders: list[str] = []
+    for name in modules:
+        root = _import_root(name)
+        if root is None or any(root.is_relative_to(p) for p in installed):
+            continue
+        relative = os.path.relpath(root, out.resolve())
+        if relative not in folders:
+            folders.append(relative)
+    return folders
+
+
+def _import_root(name: str) -> Path | None:
+    """The ``sys.path`` folder module ``name`` is imported from (None: not from a file)."""
+    module = sys.modules.get(name)
+    if module is not None:
+        file = getattr(module, "__file__", None)
+    else:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return None
+        file = spec.origin if spec is not None and spec.has_location else None
+    if not file:
+        return None
+    root = Path(file).resolve().parent
+    depth = name.count(".") + (Path(file).stem == "__init__")
+    for _ in range(depth):
+        root = root.parent
+    return root
 
 
 def _write_seeds(zipped: Path, seeds: list[Path]) -> Path:

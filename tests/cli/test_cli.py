@@ -93,7 +93,7 @@ def test_replay_ok_and_bug(tmp_path: Path) -> None:
         ),
         (
             ["lang", "sample_models"],
-            "apifuzz lang: error: module 'sample_models' has no attribute 'target'; name the model, e.g. sample_models:MyModel",
+            "apifuzz lang: error: module 'sample_models' has no attribute 'target'; did you mean sample_models:store_target (a Target)?",
         ),
         (
             ["lang", "sample_models:nope"],

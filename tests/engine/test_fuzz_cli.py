@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -53,6 +54,7 @@ def test_finds_a_bug_within_60_seconds(tmp_path: Path) -> None:
     (found,) = crashes(tmp_path)
     assert found.startswith("ZeroDivisionError in divide at fuzz_models.py:")
     assert "1 bug (1 variant); 1 shown by this run" in result.stdout
+    assert re.search(r"^time to the first new bug: \d+\.\ds \(bug 1\)$", result.stdout, re.M)
     assert "replay: sh .apifuzz/fuzz_models/crashes/exception-ZeroDivisionError" in result.stdout
     folder = next((tmp_path / ".apifuzz" / "fuzz_models" / "crashes").glob("exception-*"))
     assert {p.name for p in folder.iterdir()} >= {
@@ -98,6 +100,7 @@ def test_a_bug_left_unminimized_is_minimized_by_the_next_run(tmp_path: Path) -> 
     # Minimized while the workers run (background triage) or right after they stop.
     assert "script: " in again.stdout and "not minimized" not in again.stdout, again.stdout
     assert (folder / "minimized.txt").exists() and (folder / "minimize.json").exists()
+    assert "time to the first new bug" not in again.stdout  # the bug is on record, not new
 
 
 def test_a_bug_that_does_not_replay_is_reported_flaky(tmp_path: Path) -> None:

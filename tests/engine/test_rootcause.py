@@ -105,3 +105,32 @@ def test_three_bugs_after_one_setup_are_three_bugs() -> None:
     for one, two in ((cut, stretch), (stretch, shift), (cut, shift)):
         decision = rootcause.same_bug(one, two)
         assert not decision.same, decision.reason
+
+
+def test_a_corruption_with_many_triggers_and_victims_is_one_bug() -> None:
+    # A copy shares a blob without counting it: a change of either file frees it (the
+    # trigger: any of several edits) and every access of the other fails (the victim),
+    # in another frame depending on the access.
+    rootcause, interpreter = triage("rootcause_models:blobs_target")
+    read = case(interpreter, 'create\ncopy 1\nwrite 2 "a"\nread 1\n')
+    delete = case(interpreter, 'create\ncopy 1\nwrite 1 "a"\ndelete 2\n')
+    assert read.signature.function != delete.signature.function
+    decision = rootcause.same_bug(read, delete)
+    assert decision.same, decision.reason
+    assert "corrupted state" in decision.reason
+    # A bug of its own after a setup that shares the first statement stays apart.
+    relabel = case(interpreter, "create\ncreate\nrelabel 1 2\n")
+    for corruption in (read, delete):
+        decision = rootcause.same_bug(corruption, relabel)
+        assert not decision.same, decision.reason
+
+
+def test_the_common_subsequence_and_the_runs_outside_it() -> None:
+    from apifuzz.engine.rootcause import common_subsequence, runs_outside
+
+    a, b = ("x", "u", "y", "r"), ("p", "q", "u", "r")
+    pairs = common_subsequence(a, b)
+    assert pairs == [(1, 2), (3, 3)]
+    assert runs_outside(len(a), [i for i, _ in pairs]) == [(0, 1), (2, 3)]
+    assert runs_outside(len(b), [j for _, j in pairs]) == [(0, 2)]
+    assert common_subsequence((), b) == [] and runs_outside(0, []) == []

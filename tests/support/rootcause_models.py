@@ -310,3 +310,85 @@ class Strip:
 
 
 strip_target = Target(Strip, expected=(Refused,))
+
+
+class Blobs:
+    """Files share content blobs by reference count.  ``copy`` shares its source's blob
+    without counting the new reference: whichever of the two files changes first frees
+    the blob, and every later access of the other trips over it (one corruption, many
+    triggers, many victims).  ``relabel`` is a bug of its own: it drops the label's old
+    blob without releasing it, so a blob outlives its files."""
+
+    def __init__(self) -> None:
+        self.files: dict[int, int] = {}  # file -> blob
+        self.blobs: dict[int, list[object]] = {}  # blob -> [data, references]
+        self.made = 0
+
+    @ids("file")
+    def file_ids(self) -> list[int]:
+        return sorted(self.files)
+
+    def _new_blob(self, data: str) -> int:
+        self.made += 1
+        self.blobs[self.made] = [data, 1]
+        return self.made
+
+    def _data(self, blob: int) -> str:
+        return str(self.blobs[blob][0])
+
+    def _release(self, blob: int) -> None:
+        entry = self.blobs[blob]
+        entry[1] = int(str(entry[1])) - 1
+        if entry[1] == 0:
+            del self.blobs[blob]
+
+    def _replace(self, file: int, data: str) -> None:
+        old = self.files[file]
+        self.files[file] = self._new_blob(data)
+        self._release(old)
+
+    @api
+    def create(self) -> int:
+        blob = self._new_blob("")
+        self.files[blob] = blob
+        return blob
+
+    @api
+    def copy(self, file: Annotated[int, Ref("file")]) -> int:
+        blob = self.files[file]  # the bug: the new reference is not counted
+        self.made += 1
+        self.files[self.made] = blob
+        return self.made
+
+    @api
+    def write(self, file: Annotated[int, Ref("file")], text: str) -> None:
+        self._replace(file, text)
+
+    @api
+    def append(self, file: Annotated[int, Ref("file")], text: str) -> None:
+        self._replace(file, self._data(self.files[file]) + text)
+
+    @api
+    def truncate(self, file: Annotated[int, Ref("file")]) -> None:
+        self._replace(file, "")
+
+    @api
+    def delete(self, file: Annotated[int, Ref("file")]) -> None:
+        self._release(self.files.pop(file))
+
+    @api
+    def read(self, file: Annotated[int, Ref("file")]) -> str:
+        return self._data(self.files[file])
+
+    @api
+    def relabel(self, file: Annotated[int, Ref("file")], onto: Annotated[int, Ref("file")]) -> None:
+        if file == onto:
+            raise Refused("a file onto itself")
+        self.files[onto] = self.files.pop(file)  # the bug: onto's old blob is not released
+
+    @invariant
+    def every_blob_has_a_file(self) -> None:
+        assert set(self.blobs) <= set(self.files.values()), "a blob outlives its files"
+
+
+blobs_target = Target(Blobs, expected=(Refused,))

@@ -1,0 +1,186 @@
+"""State feedback as coverage: what a run did to the model's state, as libFuzzer features.
+
+libFuzzer keeps an input when it hits a coverage counter no input hit before
+(or hits one a new number of times).  A worker reserves a bank of extra
+counters next to atheris' own and, after each input, hits one counter per
+*state feature* the run showed, so an input that reaches a new state is kept
+even when it runs no new line: the stepping stones towards bugs that live in
+state.  Two sources:
+
+- what the model reports through :func:`apifuzz.feedback` and
+  :func:`apifuzz.maximize` (see :mod:`apifuzz.model.feedback`);
+- a default abstraction apifuzz derives by itself from the calls (``default``):
+  per call, its method and outcome (executed, or refused by which exception);
+  per object a call names, the method that touched that object last, or that
+  returned its id (two related calls on one object: a clip trimmed, then cut); per executed call,
+  the kind and size of what it returned; at the end of the run, the number of
+  live ids of each kind, in buckets, alone and together.
+
+Every feature is hashed onto the bank, so the number of features, and with
+them the inputs they can add to the corpus, is bounded by the bank's size.
+Hashes are of small ints and of the model's own values: with a fixed
+``PYTHONHASHSEED`` the same run gives the same features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from apifuzz.language import Language
+from apifuzz.model import feedback as model_feedback
+from apifuzz.model.params import RefType
+
+#: Extra counters a worker reserves: the most distinct state features it can tell apart.
+BANK = 4096
+
+# Tags that keep the sources' features apart.
+_CALL, _PAIR, _RETURN, _LIVE, _LIVE_ALL, _VALUE, _MAX = range(7)
+_RETURNED = -1  # the kind of an id a call returned (its kind is unknown until named)
+
+
+def bucket(n: int) -> int:
+    """libFuzzer's hit-count buckets: 0, 1, 2, 3, then 4-7, 8-15, 16-31, ... up to 128+."""
+    return n if n < 4 else min(n.bit_length() + 1, 9)
+
+
+class StateFeedback:
+    """The state features of one worker's runs, hit as counters of a reserved bank.
+
+    ``reserve()`` returns the index of one new counter (atheris' ``_reserve_counter``)
+    and ``hit(index)`` bumps it (``_trace_branch``).  Per input: :meth:`begin`, then
+    :meth:`on_call` for every executed or refused call (the interpreter's ``on_call``),
+    and :meth:`end` with the live ids of each kind once the run is over.  ``count``
+    is the number of the bank's counters hit so far: the distinct features seen.
+    """
+
+    def __init__(
+        self,
+        language: Language,
+        reserve: Callable[[], int],
+        hit: Callable[[int], None],
+        *,
+        default: bool = True,
+        size: int = BANK,
+    ) -> None:
+        self.base = reserve()
+        for offset in range(1, size):
+            # atheris hands out consecutive indices; a gap would make the bank a lie.
+            if reserve() != self.base + offset:
+                raise RuntimeError("the extra coverage counters are not consecutive")
+        self.size = size
+        self.default = default
+        self._hit = hit
+        self._hits = bytearray(size)
+        self.count = 0
+        self._features: set[int] = set()
+        self._methods = {m.name: i for i, m in enumerate(language.methods)}
+        kinds = sorted({k for m in language.methods for k in m.ref_kinds})
+        self._kinds = {kind: i for i, kind in enumerate(kinds)}
+        self._refs = {
+            m.name: tuple(
+                (i, self._kinds[p.type.kind])
+                for i, p in enumerate(m.params)
+                if isinstance(p.type, RefType)
+            )
+            for m in language.methods
+        }
+        self._errors: dict[type, int] = {}
+        self._last: dict[tuple[int, Any], int] = {}  # (kind, id) -> the method that touched it
+        self._tops: dict[Hashable, float] = {}  # this input's largest value per key
+        self._best: dict[Hashable, float] = {}  # the campaign's, per key
+        self._raised: dict[Hashable, int] = {}  # how often the best went up, per key
+
+    # -- one input -------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """A new input starts: forget the last one's features."""
+        self._features.clear()
+        self._last.clear()
+        self._tops.clear()
+
+    def on_call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> None:
+        """One executed or refused call (``out``: its value, or the expected exception)."""
+        if not self.default:
+            return
+        features = self._features
+        m = self._methods.get(method, -1)
+        if isinstance(out, BaseException) or out is False:
+            outcome = 1 + self._error_id(type(out)) if out is not False else 1
+            executed = False
+        else:
+            outcome, executed = 0, True
+        features.add(hash((_CALL, m, outcome)))
+        last = self._last
+        for index, kind in self._refs.get(method, ()):
+            if index < len(args):
+                key = (kind, args[index])
+                before = last.get(key)
+                if before is None:  # not named yet: maybe the id a call returned
+                    before = last.get((_RETURNED, args[index]), -1)
+                features.add(hash((_PAIR, kind, before, m, outcome)))
+                if executed:
+                    last[key] = m
+        if executed and out is not None:
+            features.add(hash((_RETURN, m, type(out).__name__, _size(out))))
+            if type(out) is int:  # maybe a new object's id: the call that made it
+                last[(_RETURNED, out)] = m
+
+    def value(self, value: Hashable) -> None:
+        """The model reported a state (:func:`apifuzz.feedback`)."""
+        self._features.add(hash((_VALUE, value)))
+
+    def maximum(self, key: Hashable, value: float) -> None:
+        """The model reported a value to maximize (:func:`apifuzz.maximize`)."""
+        top = self._tops.get(key)
+        if top is None or value > top:
+            self._tops[key] = value
+
+    def end(self, live: Sequence[tuple[str, int]] = ()) -> None:
+        """The run is over: hit the counters of its features.  ``live``: the number of live
+        ids of each kind at the end (the default abstraction's state)."""
+        features = self._features
+        for key, top in self._tops.items():
+            best = self._best.get(key)
+            if best is None or top > best:
+                self._best[key] = top
+                raised = self._raised[key] = self._raised.get(key, 0) + 1
+                features.add(hash((_MAX, key, raised)))
+        if self.default and live:
+            buckets = tuple((self._kinds.get(kind, -1), bucket(n)) for kind, n in live)
+            features.update(hash((_LIVE, kind, b)) for kind, b in buckets)
+            features.add(hash((_LIVE_ALL, buckets)))
+        hits, hit, base, size = self._hits, self._hit, self.base, self.size
+        for feature in features:
+            slot = feature % size
+            hit(base + slot)
+            if not hits[slot]:
+                hits[slot] = 1
+                self.count += 1
+
+    def _error_id(self, error: type) -> int:
+        found = self._errors.get(error)
+        if found is None:
+            found = self._errors[error] = len(self._errors) + 1
+        return found
+
+    # -- the model's reports -----------------------------------------------------------
+
+    def install(self) -> None:
+        """Receive what the model reports through :func:`apifuzz.feedback` and
+        :func:`apifuzz.maximize`, from now on in this process."""
+        model_feedback.install(self)
+
+
+_SIZED = (list, tuple, dict, set, frozenset, str, bytes)
+
+
+def _size(value: Any) -> tuple[bool, int] | None:
+    """A value's size in buckets: an int's magnitude and sign, a built-in container's
+    length; None for anything else (a model's own ``__len__`` is never called)."""
+    kind = type(value)
+    if kind is int:
+        return value < 0, bucket(value.bit_length())
+    if kind in _SIZED:
+        return False, bucket(len(value))
+    return None

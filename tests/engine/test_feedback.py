@@ -1,0 +1,141 @@
+"""State feedback: the model's reports and apifuzz's own abstraction become coverage."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import apifuzz
+from apifuzz.engine.crashes import load_crashes
+from apifuzz.engine.feedback import StateFeedback, bucket
+from apifuzz.interpreter import Interpreter
+from apifuzz.language import LoadedTarget
+from apifuzz.model import feedback as model_feedback
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+
+
+class Bank:
+    """A fake counter bank: what atheris would count."""
+
+    def __init__(self) -> None:
+        self.next = itertools.count(100)
+        self.hits: list[int] = []
+
+    def reserve(self) -> int:
+        return next(self.next)
+
+
+def features(spec: str, scripts: list[str], size: int = 4096) -> list[set[int]]:
+    """The counters each script hits, in order (one StateFeedback for all)."""
+    loaded = LoadedTarget.load(spec)
+    language = loaded.language()
+    bank = Bank()
+    state = StateFeedback(language, bank.reserve, bank.hits.append, size=size)
+    interpreter = Interpreter(language)
+    providers = sorted(language.registry.id_providers.items())
+    out = []
+    for script in scripts:
+        bank.hits.clear()
+        state.begin()
+        interpreter.run(script, record=False, on_call=state.on_call)
+        state.end([(kind, len(list(ids(interpreter.model)))) for kind, ids in providers])
+        out.append(set(bank.hits))
+    return out
+
+
+def test_the_bank_is_reserved_once_and_every_hit_falls_in_it() -> None:
+    hits = features("sample_models:store_target", ['add "a"\nadd "b"\nr 0\n'], size=64)[0]
+    assert hits and all(100 <= h < 164 for h in hits)
+
+
+def test_two_related_calls_on_one_object_are_a_state_of_their_own() -> None:
+    # The same calls, but in the first script the removal names the item just resized, in
+    # the second the one only added: a pair of calls on one object is a feature of its own.
+    apart, together = features(
+        "rootcause_models:shelf_target",
+        ["add 1\nadd 2\nresize 1 3\nremove 1\n", "add 1\nadd 2\nresize 1 3\nremove 2\n"],
+    )
+    assert apart != together
+
+
+def test_an_abstraction_is_deterministic() -> None:
+    scripts = ["add 1\nadd 2\nremove 1\ntotal\n"]
+    assert features("rootcause_models:shelf_target", scripts) == features(
+        "rootcause_models:shelf_target", scripts
+    )
+
+
+def test_the_models_reports_are_features_and_a_new_maximum_is_one() -> None:
+    bank = Bank()
+    language = LoadedTarget.load("rootcause_models:shelf_target").language()
+    state = StateFeedback(language, bank.reserve, bank.hits.append, default=False)
+    previous = model_feedback.install(state)
+    try:
+        seen = []
+        for value, top in ((1, 5), (1, 5), (2, 3), (1, 9)):
+            bank.hits.clear()
+            state.begin()
+            apifuzz.feedback(("depth", value))
+            apifuzz.maximize("stack", top)
+            state.end()
+            seen.append(set(bank.hits))
+    finally:
+        model_feedback.install(previous)
+    first, again, other, higher = seen
+    assert len(first) == 2  # the value and the first maximum
+    assert again < first  # the same state again, the maximum only equalled: nothing new
+    assert len(other) == 1 and other != first  # a new value, no new maximum
+    assert len(higher - first) == 1  # a new maximum is a new feature
+    assert state.count == len(first | other | higher)
+
+
+def test_reports_do_nothing_outside_a_fuzzing_run() -> None:
+    assert model_feedback.install(None) is None
+    apifuzz.feedback(object)  # no sink: no effect, no error
+    apifuzz.maximize("x", 1)
+
+
+def test_buckets_are_libfuzzers() -> None:
+    assert [bucket(n) for n in (0, 1, 2, 3, 4, 7, 8, 16, 10**6)] == [0, 1, 2, 3, 4, 4, 5, 6, 9]
+
+
+def fuzz(tmp_path: Path, spec: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "apifuzz", "fuzz", spec, "--stop-on-first"),
+            *("--minimize-time", "0", "--workdir", str(tmp_path / "work"), *args),
+        ],
+        cwd=tmp_path,
+        env=dict(env, PYTHONPATH=str(SUPPORT)),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+@pytest.mark.slow
+def test_a_lock_that_gives_no_new_line_opens_with_the_models_feedback(tmp_path: Path) -> None:
+    # Six digits in order, every press the same lines: reported, the lock opens in
+    # seconds; unreported, not in the same run length (a million-to-one guess).
+    found = fuzz(tmp_path, "feedback_models:lock_target", "--max-time", "30")
+    assert found.returncode == 1, found.stdout + found.stderr
+    (record,) = load_crashes(tmp_path / "work" / "crashes")
+    assert record.signature.error == "Opened"
+    (tmp_path / "blind").mkdir()
+    blind = fuzz(
+        tmp_path / "blind",
+        "feedback_models:lock_target",
+        "--max-time",
+        "15",
+        "--state-feedback",
+        "off",
+    )
+    assert blind.returncode == 0, blind.stdout + blind.stderr
+    assert "state:" not in blind.stdout
