@@ -413,10 +413,9 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> 
         known = [p.name for p in params[1:]]
         unknown = [n for n in types if n not in known]
         if unknown:
-            raise InvalidDefinition(
-                f"{where}: it has no parameter {unknown[0]!r}; its parameters are "
-                f"{', '.join(known) or 'none'}"
-            )
+            close = did_you_mean(unknown[0], known)
+            fix = f"did you mean {close!r}?" if close else f"its parameters are {', '.join(known)}"
+            raise InvalidDefinition(f"{where}: it has no parameter {unknown[0]!r}; {fix}")
     hints = dict(getattr(attr, "__annotations__", {}) or {})
     hints.update(types)
     names = list(types) if params is None else [p.name for p in params[1:]]

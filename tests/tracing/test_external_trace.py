@@ -200,9 +200,14 @@ def test_a_type_for_a_parameter_the_method_lacks_is_refused() -> None:
     reg = Registration(minilib.Inventory)
     with pytest.raises(
         InvalidDefinition,
-        match=r"Inventory.add: it has no parameter 'amount'; its parameters are name, count",
+        match=r"Inventory.add: it has no parameter 'size'; its parameters are name, count",
     ):
-        reg.method("add", name=str, amount=int)
+        reg.method("add", name=str, size=int)
+    with pytest.raises(
+        InvalidDefinition,
+        match=r"Inventory.add: it has no parameter 'cont'; did you mean 'count'\?",
+    ):
+        reg.method("add", name=str, cont=int)
 
 
 class Bag:
