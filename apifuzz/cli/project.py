@@ -115,7 +115,7 @@ def apply_project(args: argparse.Namespace, project: Project | None) -> None:
             args.max_time = project.get("max-time")
     if args.command == "crashes":
         args.workdir = args.workdir or project.get("workdir")
-    if project.get("library-coverage") is False and args.command in ("fuzz", "cov"):
+    if project.get("library-coverage") is False and args.command in ("fuzz", "cov", "package"):
         args.no_library_coverage = True
     modules = project.get("instrument")
     if args.command in ("fuzz", "package") and not args.instrument and isinstance(modules, list):

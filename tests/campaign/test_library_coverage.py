@@ -54,3 +54,16 @@ def test_cov_measures_the_library_unless_told_not_to(tmp_path: Path) -> None:
     own = run(tmp_path, "cov", "minilib_target", str(script), "--no-library-coverage")
     assert own.returncode == 0, own.stderr
     assert "minilib/__init__.py" not in own.stdout and "minilib_target.py" in own.stdout
+
+
+def test_package_instruments_the_library_unless_told_not_to(tmp_path: Path) -> None:
+    (tmp_path / "corpora" / "inventory").mkdir(parents=True)
+    (tmp_path / "corpora" / "inventory" / "a.txt").write_text('a "x"\n')
+    done = run(tmp_path, "package", "minilib_target", "--out", "with")
+    assert done.returncode == 0, done.stderr
+    (harness,) = (tmp_path / "with").glob("*.py")
+    assert "include=['minilib', 'minilib_target']" in harness.read_text()
+    done = run(tmp_path, "package", "minilib_target", "--out", "own", "--no-library-coverage")
+    assert done.returncode == 0, done.stderr
+    (harness,) = (tmp_path / "own").glob("*.py")
+    assert "include=['minilib_target']" in harness.read_text()
