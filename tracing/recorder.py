@@ -14,6 +14,7 @@ of the wrong type) ends the script there, with the reason kept in
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import weakref
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from apifuzz.model.registry import MethodSpec, ParamSpec
 from apifuzz.model.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
 from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value
+from apifuzz.tracing.patch import ExternalPatch
 
 #: The first line of every traced script (regenerating a corpus removes only such files).
 HEADER = "# apifuzz trace: "
@@ -54,6 +56,7 @@ class Trace:
     statements: list[str] = field(default_factory=list)
     calls: list[RecordedCall] = field(default_factory=list)
     problem: str | None = None  # why the script stops before the program's last call
+    lost: int = 0  # the program's calls left out of the script because of the problem
 
     def body(self) -> str:
         """The statements, without the header comment."""
@@ -85,6 +88,21 @@ class _Instance:
     closed: bool = False
 
 
+def _snapshot(result: Any) -> Any:
+    """A copy of a call's result as it was returned (the test may change it afterwards).
+
+    A copy made by ``copy()`` and then changed by the test would otherwise fail the
+    replay check.  What cannot be deep-copied is kept as is.
+    """
+    if result is None or isinstance(result, (bool, int, float, str, bytes)):
+        return result
+    try:
+        with guard.guarded():  # a __deepcopy__ calling the library is not the test's call
+            return copy.deepcopy(result)
+    except Exception:
+        return result
+
+
 def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) -> list[str]:
     """Literals for ``values``, the trailing run of default values left out."""
     texts: list[str] = []
@@ -97,6 +115,44 @@ def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) 
             texts += [*pending, text]
             pending = []
     return texts
+
+
+#: Parameter kinds that bind one argument (``*args`` binds a tuple of them).
+_ONE_VALUE = (
+    inspect.Parameter.POSITIONAL_ONLY,
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    inspect.Parameter.KEYWORD_ONLY,
+)
+
+
+def _signature(func: Callable[..., Any], method: MethodSpec) -> inspect.Signature:
+    """``func``'s signature, else the one its registration gives.
+
+    The registration's is used for a method written in C, and for one registered under
+    other parameter names (``*sets`` registered as ``other``): a call that does not fit
+    it is cut, as the script could not write it.
+    """
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        signature = None
+    if signature is not None and all(
+        p.name in signature.parameters and signature.parameters[p.name].kind in _ONE_VALUE
+        for p in method.params
+    ):
+        return signature
+    model = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+    return inspect.Signature([model, *(_parameter(p) for p in method.params)])
+
+
+def _parameter(param: ParamSpec) -> inspect.Parameter:
+    kind = (
+        inspect.Parameter.KEYWORD_ONLY
+        if param.keyword_only
+        else inspect.Parameter.POSITIONAL_OR_KEYWORD
+    )
+    default = inspect.Parameter.empty if param.required else param.default
+    return inspect.Parameter(param.name, kind, default=default)
 
 
 def _no_live(kind: str) -> Sequence[int]:
@@ -117,9 +173,15 @@ class Recorder:
         self._instances: dict[int, _Instance] = {}
         self._signatures: dict[Callable[..., Any], inspect.Signature] = {}
         self._patched: list[tuple[type, Any]] = []
+        #: The wrappers of externally registered classes, put in place while recording.
+        self.external = [
+            ExternalPatch(registration)
+            for lang in languages
+            if (registration := lang.target.registration) is not None
+        ]
         self._previous: guard.Sink | None = None
         self.label = "trace"  # names the traces: the test id, in a pytest session
-        self.counters = {"model": 0, "foreign": 0, "shared": 0}
+        self.counters = {"model": 0, "foreign": 0, "shared": 0, "library": 0}
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -131,6 +193,8 @@ class Recorder:
             self._unsubscribe = on_new_target(self._adopt)
         for lang in self._languages.values():
             self._patch(lang)
+        for patch in self.external:
+            patch.apply()
         self._previous = guard.install(self)
 
     def _adopt(self, target: Target) -> None:
@@ -139,7 +203,8 @@ class Recorder:
         if cls in self._languages or cls in self._refused:
             return
         if target.registration is not None:
-            # Externally registered methods carry no tracing wrapper: nothing to record.
+            # Externally registered methods carry no tracing wrapper: a class is wrapped
+            # for a session only when its target is named (see ExternalPatch).
             self._refused.add(cls)
             return
         try:
@@ -167,6 +232,8 @@ class Recorder:
             self._unsubscribe()
             self._unsubscribe = None
         guard.install(self._previous)
+        for patch in reversed(self.external):
+            patch.restore()
         for cls, original in reversed(self._patched):
             if original is None:
                 delattr(cls, "__init__")
@@ -233,6 +300,18 @@ class Recorder:
             self._refused.add(cls)
         return self._languages.get(cls)
 
+    def _ignore(self, model: Any) -> None:
+        """Never record ``model``: a library call made it (a copy, a result), not the test.
+
+        A script has one model, built by its factory: it cannot call a second one.
+        """
+        self.counters["library"] += 1
+        key = id(model)
+        entry = _Instance(model, Trace(self._languages[type(model)], ""), closed=True)
+        with contextlib.suppress(TypeError):
+            entry.model = weakref.ref(model, self._forget(key))
+        self._instances[key] = entry
+
     def _new_entry(self, model: Any, language: Language) -> _Instance:
         self.counters["model"] += 1
         label = f"{self.label} (model {self.counters['model']})"
@@ -247,10 +326,14 @@ class Recorder:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> None:
+        made_by_library = guard.inside_api_call()
         with guard.guarded():  # calls made by the constructor are part of construction
             wrapped(*args, **kwargs)
         language = self._language_of(instance)
         if language is None:  # a subclass: a script would build the target class instead
+            return
+        if made_by_library and language.target.registration is not None:
+            self._ignore(instance)
             return
         entry = self._new_entry(instance, language)
         try:
@@ -298,11 +381,13 @@ class Recorder:
             return None
         trace = entry.trace
         if trace.problem:
+            trace.lost += 1
             return None
-        name = getattr(func, "__name__", "")
-        method = trace.language.lookup.get(name)
-        if method is None or method.name != name:
-            trace.problem = f"{func.__qualname__} is not in {trace.language.target.name}'s language"
+        method = self._method_of(trace.language, func)
+        if method is None:
+            where = getattr(func, "__qualname__", repr(func))
+            trace.problem = f"{where} is not in {trace.language.target.name}'s language"
+            trace.lost += 1
             return None
         try:
             values, statement = self._statement(
@@ -310,8 +395,20 @@ class Recorder:
             )
         except NotWritable as exc:
             trace.problem = f"{method.name}: {exc}"
+            trace.lost += 1
             return None
         return _Pending(trace, method.name, values, statement)
+
+    @staticmethod
+    def _method_of(language: Language, func: Callable[..., Any]) -> MethodSpec | None:
+        """The registered action ``func`` is, if any."""
+        if language.target.registration is not None:
+            # The external wrappers report the registered function itself: match it exactly,
+            # so that a library method is never taken for an adapter function of its name.
+            return next((m for m in language.methods if m.func is func), None)
+        name = getattr(func, "__name__", "")
+        method = language.lookup.get(name)
+        return method if method is not None and method.name == name else None
 
     def end(self, pending: object, result: Any, error: BaseException | None) -> None:
         """Append the statement and what the call did."""
@@ -319,7 +416,8 @@ class Recorder:
             return
         pending.trace.statements.append(pending.statement)
         failure = None if error is None else (type(error).__name__, str(error))
-        call = RecordedCall(pending.method, pending.values, None if error else result, failure)
+        kept = None if error else _snapshot(result)
+        call = RecordedCall(pending.method, pending.values, kept, failure)
         pending.trace.calls.append(call)
 
     def _statement(
@@ -334,7 +432,7 @@ class Recorder:
         raw = getattr(func, "__func__", func)  # wrapt hands over the bound method
         signature = self._signatures.get(raw)
         if signature is None:
-            signature = self._signatures[raw] = inspect.signature(raw)
+            signature = self._signatures[raw] = _signature(raw, method)
         try:
             bound = signature.bind(instance, *args, **kwargs)
         except TypeError as exc:
@@ -372,7 +470,7 @@ def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
                 RecordedCall(name, tuple(values), None, (type(outcome).__name__, str(outcome)))
             )
         else:
-            replayed.append(RecordedCall(name, tuple(values), outcome))
+            replayed.append(RecordedCall(name, tuple(values), _snapshot(outcome)))
 
     report = interpreter.run(trace.body(), on_call=on_call)
     if report.skipped:

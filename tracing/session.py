@@ -26,11 +26,11 @@ def script_name(label: str, target: str = "") -> str:
     """A file name for a test id.
 
     ``tests/t/test_b.py::test_c[x] (model 2)`` becomes ``test_b--test_c_x_.2`` for target
-    ``t``: the folders ``tests`` and the target's own are left out.
+    ``t``: the folders ``tests`` (or ``test``) and the target's own are left out.
     """
     nodeid, _, model = label.partition(" (model ")
     path, _, name = nodeid.partition("::")
-    parts = [p for p in Path(path).with_suffix("").parts if p not in ("tests", target)]
+    parts = [p for p in Path(path).with_suffix("").parts if p not in ("tests", "test", target)]
     stem = "-".join(parts) + ("--" + name.replace("::", "--") if name else "")
     stem = _UNSAFE.sub("_", stem).strip("_.-") or "trace"
     if len(stem) > 150:
@@ -98,7 +98,10 @@ class TraceSession:
         outcome = self.outcomes[trace.language.target.name]
         label = trace.label
         if not trace.statements:
-            outcome.dropped.append((label, trace.problem or "no call"))
+            # A model the test never called (one a library call made and returned, say)
+            # loses nothing: no warning for it.
+            if trace.lost:
+                outcome.dropped.append((label, trace.problem or "no call"))
             return
         self.recorder.stop()  # the replay's own constructions are not part of any test
         try:
@@ -145,6 +148,9 @@ class TraceSession:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         write = terminalreporter.write_line
+        for patch in self.recorder.external:
+            for problem in patch.problems:
+                write(f"WARNING: apifuzz trace: {problem}")
         if not self.outcomes:
             write("apifuzz trace: no model of a traced target was called")
         for name, outcome in sorted(self.outcomes.items()):
@@ -156,7 +162,27 @@ class TraceSession:
                 f"{self.out / name}; {duplicates} duplicates, {len(outcome.dropped)} dropped, "
                 f"{len(outcome.short)} cut short"
             )
-            for label, reason in outcome.dropped:
-                write(f"WARNING: apifuzz trace: dropped {label}: {reason}")
-            for label, reason in outcome.short:
-                write(f"WARNING: apifuzz trace: cut short {label}: {reason}")
+            for line in _warnings("dropped", outcome.dropped) + _warnings(
+                "cut short", outcome.short
+            ):
+                write(line)
+
+
+def _warnings(what: str, entries: list[tuple[str, str]]) -> list[str]:
+    """One warning per script, or per test when a test has many (a loop of models)."""
+    by_test: dict[str, list[tuple[str, str]]] = {}
+    for label, reason in entries:
+        by_test.setdefault(label.partition(" (model ")[0], []).append((label, reason))
+    lines = []
+    for test, items in by_test.items():
+        if len(items) <= 3:
+            lines += [
+                f"WARNING: apifuzz trace: {what} {label}: {reason}" for label, reason in items
+            ]
+        else:
+            label, reason = items[0]
+            lines.append(
+                f"WARNING: apifuzz trace: {what} {len(items)} scripts of {test}; the first, "
+                f"{label}: {reason}"
+            )
+    return lines

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.timeouts import timeout_error, timeout_ok
 from apifuzz.errors import UsageError
-from apifuzz.language import LOCK_NAME
+from apifuzz.language import LOCK_NAME, LoadedTarget
 from apifuzz.language.aliases import AliasLock
+from apifuzz.model.libraries import library_packages
+from apifuzz.model.loader import target_packages
 
 #: libFuzzer flags that relaunch argv[0] through a shell, which a Python harness is not;
 #: they then fail silently (a crashing seed reports 0 crashes; -merge retries 64 times).
@@ -35,6 +37,7 @@ class FuzzOptions:
     seed: int = 1
     stop_on_first: bool = False
     instrument: list[str] = field(default_factory=list)
+    libraries: bool = True  # also instrument the libraries the target drives (with_libraries)
     max_len: int | None = None  # None: 4096 or the longest seed, as libFuzzer chooses
     libfuzzer_args: list[str] = field(default_factory=list)
     minimize_time: float = 10.0  # per new bug, after the run; 0: off
@@ -77,3 +80,21 @@ class FuzzOptions:
             raise UsageError(
                 f"--to-test {self.to_test} is a folder; it names the test file to write"
             )
+
+
+def with_libraries(loaded: LoadedTarget, options: FuzzOptions) -> FuzzOptions:
+    """``options`` with the target's libraries added to ``instrument`` (unless opted out).
+
+    The libraries (see :func:`~apifuzz.model.libraries.library_packages`) are added once,
+    before the campaign starts, so that the workers, triage and crash folders all see the
+    same packages, exactly as if they had been given with ``--instrument``.
+    """
+    if not options.libraries:
+        return options
+    extra = [p for p in library_packages(loaded.spec, loaded.target) if p not in options.instrument]
+    return replace(options, instrument=[*options.instrument, *extra], libraries=False)
+
+
+def instrumented(loaded: LoadedTarget, options: FuzzOptions) -> list[str]:
+    """Every package a campaign with ``options`` instruments, the target's own first."""
+    return target_packages(loaded.spec, options.instrument)

@@ -8,10 +8,10 @@ from typing import TextIO
 from apifuzz.campaign.after import AfterRun
 from apifuzz.campaign.background import BackgroundTriage
 from apifuzz.campaign.lock import WorkdirLock
-from apifuzz.campaign.options import FuzzOptions
+from apifuzz.campaign.options import FuzzOptions, instrumented, with_libraries
 from apifuzz.campaign.progress import sigterm_as_ctrl_c, watch
 from apifuzz.campaign.record import REPORT_NAME, CampaignRecord, PageWriter
-from apifuzz.campaign.summary import summarize
+from apifuzz.campaign.summary import instrumented_line, summarize
 from apifuzz.campaign.workers import Workers
 from apifuzz.language import LoadedTarget
 
@@ -29,11 +29,14 @@ def fuzz(
     campaign holds (see :class:`WorkdirLock`), before anything starts.
     """
     options.check()
+    options = with_libraries(loaded, options)
+    packages = instrumented(loaded, options)
     with WorkdirLock(options.workdir) as lock, sigterm_as_ctrl_c():
         out.write(
             f"INFO: fuzzing {loaded.name} with {options.jobs} worker(s); seeds: "
             f"{', '.join(map(str, options.corpus)) or 'none'}; workdir: {options.workdir}\n"
         )
+        out.write(f"INFO: {instrumented_line(packages)}\n")
         if lock.stale_pid is not None:
             out.write(
                 f"INFO: taking over the workdir from a run that ended (pid {lock.stale_pid})\n"

@@ -16,6 +16,7 @@ from apifuzz.campaign.after import AfterRun
 from apifuzz.campaign.commands import environment_prefix
 from apifuzz.campaign.listing import count_bugs, write_bugs
 from apifuzz.campaign.methods import write_holes
+from apifuzz.campaign.options import instrumented
 from apifuzz.campaign.record import read_methods
 from apifuzz.campaign.workers import Workers, exit_description
 from apifuzz.engine.bugs import BugRecord, load_bugs
@@ -43,6 +44,7 @@ def summarize(
     bugs = load_bugs(workers.crashes)
     failed = workers.failed()
     _headline(workers, elapsed, out)
+    out.write(instrumented_line(instrumented(workers.loaded, workers.options)) + "\n")
     for i in failed:
         restarts = f" (restarted {workers.restarts[i]} times)" if workers.restarts[i] else ""
         out.write(
@@ -102,6 +104,11 @@ def _headline(workers: Workers, elapsed: float, out: TextIO) -> None:
         f"{runs / max(elapsed, 1e-9):,.0f} exec/s, {coverage}, corpus "
         f"{count(workers.workdir / 'corpus')} (+{seeds} seeds)\n"
     )
+
+
+def instrumented_line(packages: list[str]) -> str:
+    """Which packages coverage comes from (the start-of-run header and the summary say it)."""
+    return f"coverage of: {', '.join(packages)} (instrumented packages)"
 
 
 def _state(bug: BugRecord, counts_before: dict[str, int], recorded: dict[str, str]) -> str:

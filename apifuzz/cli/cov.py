@@ -12,7 +12,8 @@ from apifuzz.cli.common import EXIT_OK
 HELP = "replay a corpus and measure the line and branch coverage of the model"
 EPILOG = (
     "Each input runs once on a fresh model; a bug does not stop the run. Coverage is "
-    "measured in the target's top-level package with coverage.py. Exit code 0 even when "
+    "measured with coverage.py in the target's top-level package and in the libraries its "
+    "module imports. Exit code 0 even when "
     "inputs showed bugs (they are counted); 2: usage error."
 )
 
@@ -33,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write the totals to FILE: inputs, bugs, lines, branches, percent",
     )
     parser.add_argument(
+        "--no-library-coverage",
+        action="store_true",
+        help="measure the target's own package only, not the libraries its module imports",
+    )
+    parser.add_argument(
         "--undo-redo",
         action="store_true",
         help="run the undo/redo oracle after every call (as fuzz --undo-redo did)",
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         undo_redo=args.undo_redo,
         corpus=Path(args.corpus) if args.corpus else None,
         progress=tty_progress(sys.stderr),
+        libraries=not args.no_library_coverage,
     )
     out.write(result.header() + "\n")
     out.write(result.table())

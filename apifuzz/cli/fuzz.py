@@ -74,6 +74,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also collect coverage in MODULE (repeatable)",
     )
     parser.add_argument(
+        "--no-library-coverage",
+        action="store_true",
+        help="collect coverage in the target's own package only, not in the libraries its "
+        "module imports or registers (instrumented by default)",
+    )
+    parser.add_argument(
         "--max-len",
         type=int,
         default=None,
@@ -167,6 +173,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         seed=args.seed,
         stop_on_first=args.stop_on_first,
         instrument=list(args.instrument),
+        libraries=not args.no_library_coverage,
         max_len=args.max_len,
         libfuzzer_args=list(args.extra),
         undo_redo=args.undo_redo,

@@ -41,20 +41,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MODULE",
         help="also collect coverage in MODULE (repeatable), as fuzz --instrument does",
     )
+    parser.add_argument(
+        "--no-library-coverage",
+        action="store_true",
+        help="collect coverage in the target's own package only, not in its libraries (see fuzz)",
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Write the target's standalone libFuzzer fuzzer, seeds, dictionary and options."""
+    from apifuzz.model.libraries import library_packages
     from apifuzz.report.package import package
 
     folder = Path(args.out)
+    target = loaded(args)
+    instrument = list(args.instrument)
+    if not args.no_library_coverage:  # the libraries, as apifuzz fuzz instruments them
+        instrument += [
+            p for p in library_packages(target.spec, target.target) if p not in instrument
+        ]
     with writing_into(folder, "--out"):
         done = package(
-            loaded(args),
-            folder,
-            max_len=args.max_len,
-            undo_redo=args.undo_redo,
-            instrument=args.instrument,
+            target, folder, max_len=args.max_len, undo_redo=args.undo_redo, instrument=instrument
         )
     for path, what in (
         (done.harness, "the fuzzer (python, executable)"),

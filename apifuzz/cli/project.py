@@ -40,6 +40,7 @@ KEYS: dict[str, tuple[Callable[[object], bool], str]] = {
     "workdir": (_text, "a string, the fuzzing workdir"),
     "max-time": (_seconds, "a positive number of seconds"),
     "instrument": (_modules, "a list of module names"),
+    "library-coverage": (lambda value: isinstance(value, bool), "true or false"),
 }
 
 #: The commands whose TARGET is followed by more positional paths, and their name.
@@ -114,6 +115,8 @@ def apply_project(args: argparse.Namespace, project: Project | None) -> None:
             args.max_time = project.get("max-time")
     if args.command == "crashes":
         args.workdir = args.workdir or project.get("workdir")
+    if project.get("library-coverage") is False and args.command in ("fuzz", "cov", "package"):
+        args.no_library_coverage = True
     modules = project.get("instrument")
     if args.command in ("fuzz", "package") and not args.instrument and isinstance(modules, list):
         args.instrument = [str(m) for m in modules]

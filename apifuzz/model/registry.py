@@ -397,6 +397,46 @@ def _scan_member(found: _Scanned, name: str, raw: Any) -> None:
 # external registration
 
 
+def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> Callable[..., Any]:
+    """``attr``, or a stub with its signature and ``types`` as annotations.
+
+    A stub when ``types`` are given or Python cannot read the signature (a method
+    written in C): its parameters are then ``types``' names, in order.
+    """
+    try:
+        params: list[inspect.Parameter] | None = list(inspect.signature(attr).parameters.values())
+    except (TypeError, ValueError):
+        params = None
+    if params is not None and not types:
+        return attr
+    if params is not None:
+        known = [p.name for p in params[1:]]
+        unknown = [n for n in types if n not in known]
+        if unknown:
+            close = did_you_mean(unknown[0], known)
+            fix = f"did you mean {close!r}?" if close else f"its parameters are {', '.join(known)}"
+            raise InvalidDefinition(f"{where}: it has no parameter {unknown[0]!r}; {fix}")
+    hints = dict(getattr(attr, "__annotations__", {}) or {})
+    hints.update(types)
+    names = list(types) if params is None else [p.name for p in params[1:]]
+    defaults = {} if params is None else {p.name: p.default for p in params}
+    proto = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)] + [
+        inspect.Parameter(
+            n,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            default=defaults.get(n, inspect.Parameter.empty),
+        )
+        for n in names
+    ]
+
+    def stub(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("signature stub is never called")
+
+    stub.__signature__ = inspect.Signature(proto)  # type: ignore[attr-defined]
+    stub.__annotations__ = {n: hints[n] for n in names if n in hints}
+    return stub
+
+
 class Registration:
     """Register a class you cannot edit, from outside it (like an RTTR block).
 
@@ -429,6 +469,7 @@ class Registration:
         self._providers: dict[str, Callable[[Any], Iterable[int]]] = {}
         self._invariants: list[tuple[str, Callable[[Any], Any]]] = []
         self._registry: Registry | None = None
+        self._init: tuple[ParamSpec, ...] | None = None
 
     def _where(self, name: str) -> str:
         return f"{self.cls.__qualname__}.{name}"
@@ -478,34 +519,31 @@ class Registration:
             raise InvalidDefinition(
                 f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
             )
-        try:
-            sig = inspect.signature(attr)
-            params = list(sig.parameters.values())[1:]
-        except (TypeError, ValueError):
-            params = None
-        if params is None or types:
-            hints = dict(getattr(attr, "__annotations__", {}) or {})
-            hints.update(types)
-            names = list(types) if params is None else [p.name for p in params]
-            defaults = {} if params is None else {p.name: p.default for p in params}
-            proto = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)] + [
-                inspect.Parameter(
-                    n,
-                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                    default=defaults.get(n, inspect.Parameter.empty),
-                )
-                for n in names
-            ]
-
-            def stub(*args: Any, **kwargs: Any) -> Any:
-                raise AssertionError("signature stub is never called")
-
-            stub.__signature__ = inspect.Signature(proto)  # type: ignore[attr-defined]
-            stub.__annotations__ = {n: hints[n] for n in names if n in hints}
-            spec_params = build_params(stub, where, skip_first=True)
-        else:
-            spec_params = build_params(attr, where, skip_first=True)
+        spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
         self._add(MethodSpec(name, where, spec_params, attr, alias, inspect.getdoc(attr) or ""))
+
+    def init(self, **types: Any) -> None:
+        """Declare the constructor parameters a script may set, and their types.
+
+        ``reg.init(initial=str)``: a script's first line ``! "abc"`` builds
+        ``cls(initial="abc")``, and the tracer writes a test's ``cls("abc")`` so.
+        As for :meth:`method`, ``types`` fills in or overrides the annotations of
+        ``__init__``; its parameters left without a usable type keep their defaults.
+        """
+        init = self.cls.__init__  # type: ignore[misc]
+        where = f"{self.cls.__qualname__}.__init__"
+        self._init = build_params(
+            _with_types(init, types, where),
+            where,
+            skip_first=True,
+            allow_refs=False,
+            skip_unannotated_defaults=True,
+        )
+
+    @property
+    def init_params(self) -> tuple[ParamSpec, ...] | None:
+        """The constructor parameters declared with :meth:`init` (None: not declared)."""
+        return self._init
 
     def ids(self, kind: str) -> Callable[[Callable[[Any], Iterable[int]]], Any]:
         """Register ``f(model) -> list[int]`` as the provider of live ids of ``kind``."""

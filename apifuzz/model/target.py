@@ -167,6 +167,9 @@ class Target:
     @property
     def factory_params(self) -> tuple[ParamSpec, ...]:
         """The factory parameters a script may set (passed by keyword)."""
+        registration = self._registration
+        if registration is not None and registration.init_params is not None:
+            return registration.init_params
         if self._factory_params is None:
             factory = self.factory
             where = f"{getattr(factory, '__qualname__', factory)}"

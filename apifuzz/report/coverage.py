@@ -2,8 +2,10 @@
 
 Every input (a corpus file, a script, a crash folder's ``input.txt`` and
 ``minimized.txt``) runs once on a fresh model, and coverage.py measures the
-model's own code: the target's top-level package, from before it is imported,
-so module-level lines count. apifuzz's interpreter is never measured.
+model's own code: the target's top-level package and the libraries its module
+imports (``--no-library-coverage``: the target's package only), from before
+they are imported, so module-level lines count. apifuzz's interpreter is never
+measured.
 
 ``apifuzz cov TARGET DIR --json FILE`` writes the totals as one JSON object,
 a format kept stable for benchmarks and scripts::
@@ -51,6 +53,7 @@ from apifuzz.engine.crashes import (
 from apifuzz.errors import UsageError, describe_os_error
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LOCK_NAME, Language, LoadedTarget, as_loaded, spec_of
+from apifuzz.model.libraries import library_packages
 from apifuzz.model.loader import target_packages
 from apifuzz.model.target import Target, require_undo_redo
 
@@ -156,6 +159,7 @@ def measure(
     undo_redo: bool = False,
     corpus: Path | None = None,
     progress: Progress | None = None,
+    libraries: bool = True,
 ) -> CoverageResult:
     """Run every input under ``paths`` on a fresh model of ``target`` and measure coverage.
 
@@ -165,7 +169,7 @@ def measure(
     whose ``aliases.lock`` every input is read with; without it each input uses
     the lock beside it (a crash folder's, or one in a corpus folder or its
     parent, as a fuzz workdir keeps it), else the target's corpus's.
-    ``progress(done, total)`` is called after every input.
+    ``progress(done, total)`` is called after every input; ``libraries``: see :func:`_measured`.
 
     Module-level lines only count when the model is first imported here: a
     caller that imported it before (a :class:`LoadedTarget` is imported) gets
@@ -177,7 +181,7 @@ def measure(
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
     spec = spec_of(target)
-    packages = target_packages(spec)
+    packages = _measured(spec, libraries)
     fresh = not any(name in sys.modules for name in packages)
     cov = coverage.Coverage(
         data_file=None, branch=True, source_pkgs=packages, config_file=False, messages=False
@@ -208,6 +212,15 @@ def measure(
         cov=cov,
         fresh_import=fresh,
     )
+
+
+def _measured(spec: str, libraries: bool) -> list[str]:
+    """The target's package, and with ``libraries`` those its module imports.
+
+    The libraries are read from the module's source (:func:`library_packages`):
+    importing it before measuring would hide its module-level lines.
+    """
+    return target_packages(spec, library_packages(spec) if libraries else ())
 
 
 def _inputs_of(loaded: LoadedTarget, paths: Sequence[Path]) -> tuple[list[Path], list[Input]]:

@@ -118,7 +118,8 @@ def test_an_unknown_key_names_it_and_the_known_ones(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == (
         f"apifuzz lang: error: {tmp_path / 'pyproject.toml'}: unknown key 'max_time' in "
-        "[tool.apifuzz]; the known keys are target, corpus, workdir, max-time, instrument\n"
+        "[tool.apifuzz]; the known keys are target, corpus, workdir, max-time, instrument, "
+        "library-coverage\n"
     )
 
 
@@ -128,6 +129,7 @@ def test_an_unknown_key_names_it_and_the_known_ones(tmp_path: Path) -> None:
         ("max-time = -3", "[tool.apifuzz] max-time must be a positive number of seconds, got -3"),
         ('instrument = "docx"', "[tool.apifuzz] instrument must be a list of module names"),
         ("target = 3", "[tool.apifuzz] target must be a string, MODULE or MODULE:ATTRIBUTE"),
+        ('library-coverage = "no"', "[tool.apifuzz] library-coverage must be true or false"),
     ],
 )
 def test_a_value_of_the_wrong_type_is_named(tmp_path: Path, table: str, message: str) -> None:
@@ -158,3 +160,11 @@ def test_a_pyproject_without_the_table_is_passed_over(tmp_path: Path) -> None:
     (broken / "pyproject.toml").write_text("[tool.apifuzz]\ntarget = ")
     with pytest.raises(ApifuzzError, match=r"cannot be read as TOML"):
         find_project(broken)
+
+
+def test_library_coverage_can_be_turned_off_for_the_project(tmp_path: Path) -> None:
+    configure(tmp_path, 'target = "kanban"\nlibrary-coverage = false')
+    assert parse(tmp_path, "fuzz").no_library_coverage
+    assert parse(tmp_path, "cov").no_library_coverage
+    configure(tmp_path, 'target = "kanban"\nlibrary-coverage = true')
+    assert not parse(tmp_path, "fuzz").no_library_coverage

@@ -1,0 +1,107 @@
+"""The libraries a target drives, whose coverage is collected by default.
+
+A target around a third-party library (an adapter, a ``Registration``) is
+mostly that library's code: coverage of the target's module alone guides the
+fuzzer through a few dozen edges.  The libraries are the top-level packages
+the target module imports (read from its source, without running it) and
+those of the classes it registers; the standard library, apifuzz and the
+fuzzing and test tooling are left out.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.machinery
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from apifuzz.model.target import Target
+
+#: Never instrumented: apifuzz itself, the fuzzer, test tooling and typing helpers.
+TOOLING = frozenset(
+    {
+        "apifuzz",
+        "atheris",
+        "coverage",
+        "hypothesis",
+        "libcst",
+        "lark",
+        "mypy_extensions",
+        "pluggy",
+        "pytest",
+        "_pytest",
+        "typing_extensions",
+        "wrapt",
+    }
+)
+
+
+def library_packages(spec: str, target: Target | None = None) -> list[str]:
+    """The libraries of the target named by ``spec``: imported by its module or registered.
+
+    ``target``, when it is loaded, adds the package of its registered class (a class
+    the module reached through another package).  Only packages that can be found on
+    the import path are named.
+    """
+    module = spec.partition(":")[0]
+    own = module.split(".")[0]
+    names = set(imported_packages(module))
+    if target is not None and target.registration is not None:
+        names.add((target.registration.cls.__module__ or "").split(".")[0])
+    return sorted(
+        name for name in names if name and name != own and _third_party(name) and _findable(name)
+    )
+
+
+def imported_packages(module: str) -> list[str]:
+    """The top-level packages module ``module``'s source imports (absolute imports only)."""
+    source = _source_of(module)
+    if source is None:
+        return []
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return sorted(found)
+
+
+def _third_party(name: str) -> bool:
+    return name not in sys.stdlib_module_names and name not in TOOLING
+
+
+def _search_path() -> list[str]:
+    # The current folder first, as load_target searches it.
+    return [os.getcwd(), *sys.path]
+
+
+def _findable(name: str) -> bool:
+    if name in sys.modules:
+        return True
+    return importlib.machinery.PathFinder.find_spec(name, _search_path()) is not None
+
+
+def _source_of(module: str) -> Path | None:
+    """The source file of ``module``, found without importing it (or its packages)."""
+    loaded = sys.modules.get(module)
+    if loaded is not None:
+        file = getattr(loaded, "__file__", None)
+        return Path(file) if file else None
+    path: Iterable[str] | None = _search_path()
+    spec = None
+    for depth, _ in enumerate(module.split(".")):
+        name = ".".join(module.split(".")[: depth + 1])
+        spec = importlib.machinery.PathFinder.find_spec(name, list(path or ()))
+        if spec is None:
+            return None
+        path = spec.submodule_search_locations
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin)

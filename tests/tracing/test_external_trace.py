@@ -1,0 +1,279 @@
+"""Tracing a library's own test suite through a class registered from outside.
+
+The library (``tests/support/minilib``) and its tests (``minilib_suite``) know
+nothing of apifuzz; ``minilib_target`` registers ``minilib.Inventory``.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import minilib
+import pytest
+
+from apifuzz import Registration, Target
+from apifuzz.errors import InvalidDefinition
+from apifuzz.language import Language
+from apifuzz.tracing.recorder import Recorder
+
+pytest_plugins = ["pytester"]
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+
+
+def checkout(root: Path) -> tuple[Path, Path]:
+    """A library checkout (package + tests) and a separate folder with the target module."""
+    lib, work = root / "lib", root / "work"
+    shutil.copytree(SUPPORT / "minilib", lib / "minilib")
+    (lib / "tests").mkdir()
+    shutil.copy(
+        SUPPORT / "minilib_suite" / "inventory_suite.py", lib / "tests" / "test_inventory.py"
+    )
+    work.mkdir()
+    shutil.copy(SUPPORT / "minilib_target.py", work / "minilib_target.py")
+    return lib, work
+
+
+def test_trace_writes_the_library_tests_as_scripts(tmp_path: Path) -> None:
+    lib, work = checkout(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(lib)}
+    result = subprocess.run(
+        [sys.executable, "-m", "apifuzz", "trace", "minilib_target", "--", str(lib / "tests")],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "8 of 8 tests traced, 8 scripts (19 statements)" in out, out
+    assert "1 dropped, 3 cut short" in out, out
+    folder = work / "corpora" / "inventory"
+    scripts = {p.stem.split("--")[-1]: p.read_text() for p in folder.glob("*.txt")}
+    # Methods, a mutating dunder, defaults left out, a library function taking the model first.
+    assert scripts["test_add_and_count"].splitlines()[1:] == [
+        'a "apple"',
+        'a "apple" 2',
+        'c "apple"',
+        "t",
+    ]
+    assert scripts["test_setitem"].splitlines()[1:] == ['a "apple" 3', 's "pear" 4', "t"]
+    assert scripts["test_restock"].splitlines()[1:] == [
+        'a "apple" 3',
+        'rs "apple" 5',
+        'rs "apple" 5',
+    ]
+    # The refused call is written too: KeyError is expected.
+    assert scripts["test_remove"].splitlines()[-1] == 'r "pear"'
+    # An unregistered method and an unwritable value cut the script there, with a warning.
+    assert scripts["test_clear"].splitlines()[1:] == [
+        "# ends early: Inventory.clear is not in inventory's language",
+        'a "apple" 3',
+        'a "pear"',
+    ]
+    assert (
+        "cut short lib/tests/test_inventory.py::test_merge (model 1): Inventory.merge is not in"
+        in out
+    )
+    assert (
+        "cut short lib/tests/test_inventory.py::test_fractional_count (model 1): add: 0.5 is not an int"
+        in out
+    )
+    # Constructor arguments without a declared type: that model is dropped, with the reason.
+    assert (
+        "dropped lib/tests/test_inventory.py::test_capacity (model 1): constructed with capacity=2"
+        in out
+    )
+
+
+def test_the_scripts_replay(tmp_path: Path) -> None:
+    lib, work = checkout(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(lib)}
+    subprocess.run(
+        [sys.executable, "-m", "apifuzz", "trace", "minilib_target", "--", str(lib / "tests")],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    scripts = sorted(str(p) for p in (work / "corpora" / "inventory").glob("*.txt"))
+    result = subprocess.run(
+        [sys.executable, "-m", "apifuzz", "cov", "minilib_target", *scripts],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{len(scripts)} inputs (0 showed a bug)" in result.stdout
+
+
+def test_the_class_is_restored_after_recording() -> None:
+    import minilib_target
+
+    before = dict(vars(minilib.Inventory))
+    restock = minilib.restock
+    recorder = Recorder([Language.build(minilib_target.target)])
+    with recorder:
+        assert vars(minilib.Inventory)["add"] is not before["add"]
+        assert "names" in vars(minilib.Inventory)  # unregistered public methods are wrapped too
+        assert (
+            "__getitem__" in before
+            and vars(minilib.Inventory)["__getitem__"] is before["__getitem__"]
+        )
+        assert minilib.restock is not restock
+        inv = minilib.Inventory()
+        inv.add("x", 2)
+        inv["y"] = 1
+        minilib.restock(inv, "x", 4)
+        traces = recorder.take()
+    assert dict(vars(minilib.Inventory)) == before
+    assert minilib.restock is restock
+    assert [t.statements for t in traces] == [['a "x" 2', 's "y" 1', 'rs "x" 4']]
+
+
+def test_library_made_models_are_not_recorded() -> None:
+    import minilib_target
+
+    with Recorder([Language.build(minilib_target.target)]) as recorder:
+        inv = minilib.Inventory()
+        inv.add("x")
+        copy = inv.copy()  # built by the library: a script cannot call a second model
+        copy.add("y")
+        inv.merge(copy)  # merge is not registered: the script ends before it
+        traces = recorder.take()
+    assert [t.statements for t in traces] == [['a "x"', "cp"]]
+    assert [t.problem for t in traces] == ["Inventory.merge is not in inventory's language"]
+
+
+def test_registered_constructor_parameters_are_written() -> None:
+    reg = Registration(minilib.Inventory)
+    reg.init(capacity=int)
+    reg.method("add", name=str, count=int)
+    target = Target(reg, expected=(ValueError,), name="sized")
+    assert [p.name for p in target.factory_params] == ["capacity"]
+    with Recorder([Language.build(target)]) as recorder:
+        minilib.Inventory(capacity=5).add("x", 2)
+        minilib.Inventory(7).add("y")
+        traces = recorder.take()
+    assert [t.body() for t in traces] == ['! 5\na "x" 2\n', '! 7\na "y"\n']
+
+
+def test_a_built_in_class_is_reported_not_traced(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        od_target="""
+import collections
+from apifuzz import Registration, Target
+from apifuzz.errors import InvalidDefinition
+reg = Registration(collections.OrderedDict)
+reg.method("move_to_end", key=int, last=bool)
+target = Target(reg, expected=(KeyError,), name="od")
+""",
+        test_od="""
+import collections
+def test_od():
+    d = collections.OrderedDict(a=1)
+    d.move_to_end("a")
+""",
+    )
+    result = pytester.runpytest(
+        f"--apifuzz-trace={pytester.path / 'c'}", "--apifuzz-target=od_target"
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "WARNING: apifuzz trace: OrderedDict: the methods of a built-in type cannot be wrapped*",
+        ]
+    )
+    assert collections.OrderedDict.move_to_end.__qualname__ == "OrderedDict.move_to_end"
+
+
+def test_a_type_for_a_parameter_the_method_lacks_is_refused() -> None:
+    reg = Registration(minilib.Inventory)
+    with pytest.raises(
+        InvalidDefinition,
+        match=r"Inventory.add: it has no parameter 'size'; its parameters are name, count",
+    ):
+        reg.method("add", name=str, size=int)
+    with pytest.raises(
+        InvalidDefinition,
+        match=r"Inventory.add: it has no parameter 'cont'; did you mean 'count'\?",
+    ):
+        reg.method("add", name=str, cont=int)
+
+
+class Bag:
+    """A library class with a ``*items`` method, registered as taking one list."""
+
+    def __init__(self) -> None:
+        self.items: list[int] = []
+
+    def extend(self, *items: int) -> int:
+        self.items.extend(items)
+        return len(self.items)
+
+
+def test_a_call_that_does_not_fit_the_registered_parameters_is_cut() -> None:
+    reg = Registration(Bag)
+    reg.method("extend", items=int)
+    with Recorder([Language.build(Target(reg, name="bag"))]) as recorder:
+        bag = Bag()
+        bag.extend(1)
+        bag.extend(2, 3)  # two values for the one registered parameter: not writable
+        traces = recorder.take()
+    assert [t.statements for t in traces] == [["e 1"]]
+    assert traces[0].problem is not None and "do not fit" in traces[0].problem
+
+
+def test_a_result_is_kept_as_it_was_returned() -> None:
+    import minilib_target
+
+    with Recorder([Language.build(minilib_target.target)]) as recorder:
+        inv = minilib.Inventory()
+        inv.add("x")
+        names = inv.names()
+        names.append("changed by the test afterwards")
+        traces = recorder.take()
+    assert [c.result for c in traces[0].calls] == [1, ["x"]]
+
+
+def test_a_returned_object_without_equality_compares_by_its_attributes(tmp_path: Path) -> None:
+    lib, work = checkout(tmp_path)
+    (lib / "tests" / "test_copy.py").write_text(
+        "from minilib import Inventory\n"
+        "def test_copy():\n"
+        "    inv = Inventory()\n"
+        "    inv.add('x')\n"
+        "    copy = inv.copy()\n"
+        "    copy.add('y')\n"
+        "    inv.add('z')\n"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apifuzz",
+            "trace",
+            "minilib_target",
+            "--",
+            str(lib / "tests" / "test_copy.py"),
+        ],
+        cwd=work,
+        env={**os.environ, "PYTHONPATH": str(lib)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "1 scripts (3 statements)" in result.stdout and "0 dropped" in result.stdout, (
+        result.stdout
+    )
+    (script,) = (work / "corpora" / "inventory").glob("*.txt")
+    assert script.read_text().splitlines()[1:] == ['a "x"', "cp", 'a "z"']
