@@ -35,6 +35,8 @@ OUT = contenders.ROOT / "tools" / "bench" / "results" / "ablation.jsonl"
 VARIANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("all-on", "all on (default settings)", ()),
     ("no-state", "state feedback off", ("--state-feedback", "off")),
+    ("no-relational", "relational mutations off", ("--relational", "off")),
+    ("no-swarm", "swarm off", ("--swarm", "off")),
 )
 
 
