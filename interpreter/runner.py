@@ -18,6 +18,7 @@ from apifuzz.interpreter.report import (
 )
 from apifuzz.interpreter.stats import BAD_ARGUMENTS, MethodStats
 from apifuzz.language import Language
+from apifuzz.model.preconditions import Precondition
 from apifuzz.model.registry import MethodSpec
 from apifuzz.model.target import Target, require_undo_redo
 from apifuzz.text import safe_str
@@ -390,6 +391,14 @@ class Interpreter:
                 self._skip(report, record, _skipped, index, text, parsed)
                 continue
             method, bound = parsed.method, parsed.bound
+            if method.preconditions:
+                unmet = _unmet(method, model)
+                if isinstance(unmet, BaseException):  # the check itself failed
+                    _failed(report, record, unmet, index, text, method.name, stats=stats)
+                    break
+                if unmet is not None:
+                    self._skip(report, record, _unbound, index, text, unmet, method.name)
+                    continue
             if bound is None:
                 binder = binders[id(method)]
                 live_cache.clear()
@@ -539,14 +548,35 @@ def _line_reason(parsed: object) -> str:
 
 
 def _skip_reason(error: object) -> str:
-    """Why a call was skipped, for the per-method counts: ``no live clip``, ``bad arguments``."""
+    """Why a call was skipped, for the per-method counts: ``no live clip``, ``bad arguments``,
+    ``precondition false``."""
+    if isinstance(error, Precondition):
+        return SkipReason.PRECONDITION.value
     return str(error) if isinstance(error, NoLiveRef) else BAD_ARGUMENTS
 
 
 def _unbound(index: int, text: str, method: str, error: object) -> StatementResult:
-    """The record of a call whose arguments did not bind (``error`` says why)."""
-    reason = SkipReason.NO_LIVE_REF if isinstance(error, NoLiveRef) else SkipReason.BAD_ARGS
-    return StatementResult(index + 1, text, Status.SKIPPED, reason, str(error), method=method)
+    """The record of a call skipped before it was made: its arguments did not bind, or a
+    precondition was false (``error`` says why)."""
+    if isinstance(error, Precondition):
+        reason, detail = SkipReason.PRECONDITION, error.text
+    elif isinstance(error, NoLiveRef):
+        reason, detail = SkipReason.NO_LIVE_REF, str(error)
+    else:
+        reason, detail = SkipReason.BAD_ARGS, str(error)
+    return StatementResult(index + 1, text, Status.SKIPPED, reason, detail, method=method)
+
+
+def _unmet(method: MethodSpec, model: Any) -> Precondition | BaseException | None:
+    """The first precondition of ``method`` that is false now, the exception one raised,
+    or None when they all hold."""
+    for check in method.preconditions:
+        try:
+            if not check.check(model):
+                return check
+        except (Exception, SystemExit) as exc:
+            return exc
+    return None
 
 
 def _called(

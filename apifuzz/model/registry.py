@@ -18,6 +18,7 @@ from typing import Any
 from apifuzz.errors import InvalidDefinition
 from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag
 from apifuzz.model.params import SUPPORTED, ParamType, UnsupportedType, param_type
+from apifuzz.model.preconditions import PRECONDITION_TAG, Precondition, resolve
 from apifuzz.model.problems import Problems, did_you_mean
 from apifuzz.tracing.guard import unwrap
 
@@ -68,6 +69,8 @@ class MethodSpec:
     func: Callable[..., Any]
     alias: str | None = None
     doc: str = ""
+    #: Checks of the model that must all hold for a call to be made (``@precondition``).
+    preconditions: tuple[Precondition, ...] = ()
 
     @property
     def required_count(self) -> int:
@@ -374,10 +377,16 @@ def _scan_member(found: _Scanned, name: str, raw: Any) -> None:
             found.faulty.append((where, params))
             return
         doc = inspect.getdoc(value) or ""
+        checks = resolve(found.cls, where, getattr(value, PRECONDITION_TAG, ()))
         found.methods.append(
-            MethodSpec(name, where, params, _caller(raw, value), api_tag.alias, doc)
+            MethodSpec(name, where, params, _caller(raw, value), api_tag.alias, doc, checks)
         )
         return
+    if callable(value) and getattr(value, PRECONDITION_TAG, None):
+        raise InvalidDefinition(
+            f"{where} has a @precondition but is not decorated with @api; a precondition "
+            f"says when an action may be called: decorate it with @api too"
+        )
     kind = getattr(value, IDS_TAG, None) if callable(value) else None
     if isinstance(kind, str):
         if kind in found.providers:
@@ -499,7 +508,9 @@ class Registration:
             if not action.isidentifier():
                 raise InvalidDefinition(f"{where}: the action name must be an identifier")
             params = build_params(f, where, skip_first=True)
-            self._add(MethodSpec(action, where, params, f, alias, inspect.getdoc(f) or ""))
+            checks = resolve(self.cls, where, getattr(f, PRECONDITION_TAG, ()))
+            doc = inspect.getdoc(f) or ""
+            self._add(MethodSpec(action, where, params, f, alias, doc, checks))
             return f
 
         if func is not None:
