@@ -30,6 +30,10 @@ class UnsupportedType(Exception):
     """Raised by :func:`param_type`; the registry turns it into InvalidDefinition."""
 
 
+class DomainMismatch(UnsupportedType):
+    """A domain that does not fit the type it annotates (the message says how to fix it)."""
+
+
 @dataclass(frozen=True)
 class ParamNode:
     """What every parameter type shares; dispatch over the :data:`ParamType` union instead."""
@@ -260,7 +264,7 @@ def param_type(hint: object) -> ParamType:
         refs = [m for m in meta if isinstance(m, Ref)]
         domains = [m for m in meta if isinstance(m, DOMAINS)]
         if domains and refs:
-            raise UnsupportedType(
+            raise DomainMismatch(
                 f"{_describe_hint(hint)} carries a Ref and a {type(domains[0]).__name__}; "
                 f"a Ref's value is any live id, leave the domain out"
             )
@@ -319,20 +323,20 @@ def _element(hint: object, args: tuple[object, ...]) -> ParamType:
 def _with_domain(hint: object, base: ParamType, domains: list[Domain]) -> ParamType:
     """``base`` (or the X of an Optional[X]) within the one domain of ``domains``."""
     if len(domains) > 1:
-        raise UnsupportedType(f"{_describe_hint(hint)} carries more than one domain; keep one")
+        raise DomainMismatch(f"{_describe_hint(hint)} carries more than one domain; keep one")
     if isinstance(base, OptionalType):  # Annotated[int | None, Range(0, 9)]: the int's range
         return OptionalType(_with_domain(hint, base.inner, domains))
     if not isinstance(base, IntType | FloatType | StrType | BytesType):
-        raise UnsupportedType(
+        raise DomainMismatch(
             f"{domains[0].describe_call()} annotates {base.describe()}; a domain goes on an "
             f"int, float, str or bytes (inside a container: list[Annotated[int, Range(0, 9)]])"
         )
     if base.domain is not None:
-        raise UnsupportedType(f"{_describe_hint(hint)} carries more than one domain; keep one")
+        raise DomainMismatch(f"{_describe_hint(hint)} carries more than one domain; keep one")
     try:
         domain = check_base(domains[0], base.describe())
     except ValueError as exc:
-        raise UnsupportedType(str(exc)) from None
+        raise DomainMismatch(str(exc)) from None
     return dataclasses.replace(base, domain=domain)
 
 

@@ -17,7 +17,13 @@ from typing import Any
 
 from apifuzz.errors import InvalidDefinition
 from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag
-from apifuzz.model.params import SUPPORTED, ParamType, UnsupportedType, param_type
+from apifuzz.model.params import (
+    SUPPORTED,
+    DomainMismatch,
+    ParamType,
+    UnsupportedType,
+    param_type,
+)
 from apifuzz.model.preconditions import PRECONDITION_TAG, Precondition, resolve
 from apifuzz.model.problems import Problems, did_you_mean
 from apifuzz.tracing.guard import unwrap
@@ -229,7 +235,8 @@ def _param_spec(
     except UnsupportedType as exc:
         if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
             return None
-        raise InvalidDefinition(f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}") from None
+        fix = "" if isinstance(exc, DomainMismatch) else f"; use {SUPPORTED}"
+        raise InvalidDefinition(f"{where}, parameter {p.name!r}: {exc}{fix}") from None
     if not allow_refs and ptype.ref_kinds():
         raise InvalidDefinition(
             f"{where}, parameter {p.name!r}: a Ref can't be a factory parameter because "

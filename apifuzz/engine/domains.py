@@ -1,0 +1,137 @@
+"""Values inside a parameter's domain (``Range``, ``OneOf``, ``Text``): drawn and fitted.
+
+:func:`domain_generator` writes random literals inside a domain, favouring
+its ends and short strings of its first characters, as bugs like them;
+:func:`fit` brings a value a mutation made back into its parameter's domain:
+a number is clamped to the range, anything else is drawn again.  Randomness
+comes from :class:`apifuzz.engine.generate.Rng` (passed in, so this module
+does not import the generator that imports it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from apifuzz.interpreter.literals import format_float, format_literal, quote
+from apifuzz.model.domains import OneOf, Range, Text
+from apifuzz.model.params import (
+    BytesType,
+    FloatType,
+    IntType,
+    OptionalType,
+    ParamType,
+    StrType,
+    domain_of,
+)
+
+if TYPE_CHECKING:
+    from apifuzz.engine.generate import Rng
+
+#: The characters of a string without an alphabet (a few kinds: letters, a digit, space, é).
+DEFAULT_ALPHABET = "abcxyz0 é"
+
+#: Half of the characters of a string come from the first few of its alphabet, so that two
+#: strings drawn apart are often equal (names that collide).
+FIRST_CHARACTERS = 3
+
+
+def domain_generator(
+    ptype: IntType | FloatType | StrType | BytesType,
+    ints: Sequence[int] = (),
+    strings: Sequence[str] = (),
+) -> Callable[[Rng], str]:
+    """The writer of random literals inside ``ptype``'s domain (it must have one).
+
+    ``ints`` and ``strings``: values worth trying, used when they fit.
+    """
+    domain = ptype.domain
+    if isinstance(domain, OneOf):
+        literals = tuple(format_literal(v) for v in domain.values)
+        return lambda rng: rng.pick(literals)
+    if isinstance(domain, Text):
+        return _text(domain, strings)
+    assert isinstance(domain, Range), domain
+    if isinstance(ptype, FloatType):
+        return _float_range(domain)
+    return _int_range(domain, ints)
+
+
+def _int_range(domain: Range, ints: Sequence[int]) -> Callable[[Rng], str]:
+    low = None if domain.min is None else int(domain.min)
+    high = None if domain.max is None else int(domain.max)
+    near = [low, None if low is None else low + 1, high, None if high is None else high - 1]
+    ends = tuple(sorted({v for v in near if v is not None and domain.contains(v)}))
+    inside = tuple(v for v in ints if domain.contains(v))
+
+    def gen_int_range(rng: Rng) -> str:
+        roll = rng.below(8)
+        if roll < 2:
+            return str(rng.pick(ends))
+        if roll < 4 and inside:
+            return str(rng.pick(inside))
+        if low is not None and high is not None:
+            span = high - low + 1
+            return str(low + rng.below(min(span, 64) if roll < 6 else span))
+        step = rng.below(64 if roll < 6 else 1 << 20)
+        if low is not None:
+            return str(low + step)
+        assert high is not None
+        return str(high - step)
+
+    return gen_int_range
+
+
+def _float_range(domain: Range) -> Callable[[Rng], str]:
+    ends = tuple(float(e) for e in (domain.min, domain.max) if e is not None)
+
+    def gen_float_range(rng: Rng) -> str:
+        if rng.chance(1, 4):
+            return format_float(rng.pick(ends))
+        fraction = rng.below(1 << 20) / (1 << 20)
+        if domain.min is not None and domain.max is not None:
+            value = domain.min + (domain.max - domain.min) * fraction
+        elif domain.min is not None:
+            value = domain.min + fraction * 1000
+        else:
+            assert domain.max is not None
+            value = domain.max - fraction * 1000
+        return format_float(float(domain.clamp(value)))
+
+    return gen_float_range
+
+
+def _text(domain: Text, strings: Sequence[str]) -> Callable[[Rng], str]:
+    fitting = tuple(quote(s) for s in strings if domain.contains(s))
+    alphabet = domain.alphabet or DEFAULT_ALPHABET
+    first = alphabet[:FIRST_CHARACTERS]
+    low = domain.min_size
+    high = domain.max_size if domain.max_size is not None else low + 16
+
+    def gen_text(rng: Rng) -> str:
+        if fitting and rng.chance(1, 4):
+            return rng.pick(fitting)
+        # Mostly short: a bug rarely needs a long string, and short ones collide.
+        longest = min(high, low + 4) if rng.chance(3, 4) else high
+        size = low + rng.below(longest - low + 1)
+        chars = first if rng.chance(1, 2) else alphabet
+        return quote("".join(rng.pick(chars) for _ in range(size)))
+
+    return gen_text
+
+
+def fit(ptype: ParamType, value: object, rng: Rng, redraw: Callable[[Rng], str]) -> str:
+    """The literal of ``value`` for a ``ptype`` parameter, inside the parameter's domain:
+    clamped into a range, else ``redraw(rng)`` when it is outside."""
+    if isinstance(ptype, OptionalType):
+        if value is None:
+            return "none"
+        ptype = ptype.inner
+    domain = domain_of(ptype)
+    if domain is None or domain.contains(value):
+        return format_literal(value)
+    if isinstance(domain, Range) and type(value) in (int, float):
+        assert isinstance(value, int | float)
+        clamped = domain.clamp(value)
+        return format_literal(float(clamped) if isinstance(ptype, FloatType) else clamped)
+    return redraw(rng)
