@@ -95,7 +95,9 @@ def _in_domain(ptype: IntType | FloatType | StrType | BytesType, convert: Conver
     def to_domain(raw: object, live: LiveIds) -> object:
         value = convert(raw, live)
         if not contains(value):
-            raise _fail(ptype, raw)
+            shown = repr(raw)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise BadArgument(f"{shown} is outside the domain of {ptype.describe()}")
         return value
 
     return to_domain

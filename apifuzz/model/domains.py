@@ -166,7 +166,7 @@ class Text:
 
     def describe(self) -> str:
         """``text of 'ab', 1..8 long``: as ``apifuzz lang`` shows it."""
-        parts = [] if self.alphabet is None else [f"of {self.alphabet!r}"]
+        parts = [] if self.alphabet is None else [f"of {_runs(self.alphabet)!r}"]
         if self.min_size or self.max_size is not None:
             high = "" if self.max_size is None else str(self.max_size)
             parts.append(f"{self.min_size}..{high} long")
@@ -183,6 +183,21 @@ class Text:
     def simplest(self) -> str:
         """The shortest string of the alphabet's first character."""
         return (self.alphabet or "a")[0] * self.min_size
+
+
+def _runs(alphabet: str) -> str:
+    """The alphabet with each run of four or more consecutive characters written ``a-z``."""
+    out, start = [], 0
+    while start < len(alphabet):
+        end = start
+        while end + 1 < len(alphabet) and ord(alphabet[end + 1]) == ord(alphabet[end]) + 1:
+            end += 1
+        if end - start >= 3:
+            out.append(f"{alphabet[start]}-{alphabet[end]}")
+        else:
+            out.append(alphabet[start : end + 1])
+        start = end + 1
+    return "".join(out)
 
 
 #: A parameter's domain: what ``Annotated[...]`` may carry besides the type.
