@@ -54,8 +54,7 @@ def test_every_committed_script_replays_cleanly(monkeypatch: pytest.MonkeyPatch)
         # while a precondition is false: the only statements a script may skip.
         skipped = [s for s in report.statements if s.status is Status.SKIPPED]
         assert all(
-            s.reason is SkipReason.PRECONDITION or "outside the domain" in s.detail
-            for s in skipped
+            s.reason is SkipReason.PRECONDITION or "outside the domain" in s.detail for s in skipped
         ), (path.name, [(s.text, s.detail) for s in skipped])
 
 

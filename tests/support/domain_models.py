@@ -94,4 +94,3 @@ class Broken:
 
 
 broken_target = Target(Broken)
-
