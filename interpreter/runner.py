@@ -391,14 +391,10 @@ class Interpreter:
                 self._skip(report, record, _skipped, index, text, parsed)
                 continue
             method, bound = parsed.method, parsed.bound
-            if method.preconditions:
-                unmet = _unmet(method, model)
-                if isinstance(unmet, BaseException):  # the check itself failed
-                    _failed(report, record, unmet, index, text, method.name, stats=stats)
+            if method.preconditions:  # a false one takes the place of the arguments: skipped
+                bound = self._unmet(model, method, index, text, report, record) or bound
+                if bound is _FAILED:
                     break
-                if unmet is not None:
-                    self._skip(report, record, _unbound, index, text, unmet, method.name)
-                    continue
             if bound is None:
                 binder = binders[id(method)]
                 live_cache.clear()
@@ -419,6 +415,20 @@ class Interpreter:
         # An alarm that comes after the run is in none of its statements.
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
+
+    def _unmet(
+        self, model: Any, method: MethodSpec, index: int, text: str, report: Report, record: bool
+    ) -> object:
+        """The first precondition of ``method`` that is false now, None when they all hold,
+        or :data:`_FAILED` when one raised (the bug of the call, recorded here)."""
+        for check in method.preconditions:
+            try:
+                if not check.check(model):
+                    return check
+            except (Exception, SystemExit) as exc:
+                _failed(report, record, exc, index, text, method.name, stats=self.stats)
+                return _FAILED
+        return None
 
     def _skip(
         self,
@@ -567,16 +577,8 @@ def _unbound(index: int, text: str, method: str, error: object) -> StatementResu
     return StatementResult(index + 1, text, Status.SKIPPED, reason, detail, method=method)
 
 
-def _unmet(method: MethodSpec, model: Any) -> Precondition | BaseException | None:
-    """The first precondition of ``method`` that is false now, the exception one raised,
-    or None when they all hold."""
-    for check in method.preconditions:
-        try:
-            if not check.check(model):
-                return check
-        except (Exception, SystemExit) as exc:
-            return exc
-    return None
+#: What :meth:`Interpreter._unmet` returns when a precondition raised: the run ends on it.
+_FAILED = object()
 
 
 def _called(

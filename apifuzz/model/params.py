@@ -260,26 +260,7 @@ def param_type(hint: object) -> ParamType:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is typing.Annotated:
-        base, *meta = args
-        refs = [m for m in meta if isinstance(m, Ref)]
-        domains = [m for m in meta if isinstance(m, DOMAINS)]
-        if domains and refs:
-            raise DomainMismatch(
-                f"{_describe_hint(hint)} carries a Ref and a {type(domains[0]).__name__}; "
-                f"a Ref's value is any live id, leave the domain out"
-            )
-        if domains:
-            return _with_domain(hint, param_type(base), domains)
-        if not refs:
-            return param_type(base)
-        if len(refs) > 1:
-            raise UnsupportedType(f"{_describe_hint(hint)} carries more than one Ref")
-        if base is not int:
-            raise UnsupportedType(
-                f"Ref({refs[0].kind!r}) annotates {_describe_hint(base)}; ids are ints, "
-                f"write Annotated[int, Ref({refs[0].kind!r})]"
-            )
-        return RefType(refs[0].kind)
+        return _annotated(hint, args)
     if hint in _SCALARS:
         return _SCALARS[hint]
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -312,6 +293,30 @@ def param_type(hint: object) -> ParamType:
             f"write e.g. {_describe_hint(hint)}[int]"
         )
     raise UnsupportedType(f"{_describe_hint(hint)} is not a type apifuzz can generate")
+
+
+def _annotated(hint: object, args: tuple[object, ...]) -> ParamType:
+    """``Annotated[X, ...]``: X with a Ref, with a domain, or as is."""
+    base, *meta = args
+    refs = [m for m in meta if isinstance(m, Ref)]
+    domains = [m for m in meta if isinstance(m, DOMAINS)]
+    if domains and refs:
+        raise DomainMismatch(
+            f"{_describe_hint(hint)} carries a Ref and a {type(domains[0]).__name__}; "
+            f"a Ref's value is any live id, leave the domain out"
+        )
+    if domains:
+        return _with_domain(hint, param_type(base), domains)
+    if not refs:
+        return param_type(base)
+    if len(refs) > 1:
+        raise UnsupportedType(f"{_describe_hint(hint)} carries more than one Ref")
+    if base is not int:
+        raise UnsupportedType(
+            f"Ref({refs[0].kind!r}) annotates {_describe_hint(base)}; ids are ints, "
+            f"write Annotated[int, Ref({refs[0].kind!r})]"
+        )
+    return RefType(refs[0].kind)
 
 
 def _element(hint: object, args: tuple[object, ...]) -> ParamType:

@@ -59,7 +59,10 @@ def test_a_domain_that_cannot_be_is_a_one_line_error(build: object, message: str
 @pytest.mark.parametrize(
     ("hint", "message"),
     [
-        (Annotated[str, Range(0, 1)], "Range(0, 1) annotates str; a Range bounds an int or a float"),
+        (
+            Annotated[str, Range(0, 1)],
+            "Range(0, 1) annotates str; a Range bounds an int or a float",
+        ),
         (Annotated[int, Range(0.5, 1)], "annotates int; its ends must be ints"),
         (Annotated[int, OneOf("a")], "OneOf('a') annotates int, but 'a' is not an int"),
         (Annotated[bytes, Text("ab")], "Text describes a str"),
@@ -75,7 +78,7 @@ def test_a_domain_on_the_wrong_type_is_a_one_line_definition_error(
 
     go.__annotations__ = {"value": hint, "return": None}
     with pytest.raises(InvalidDefinition) as caught:
-        Target(type("Model", (), {"go": api(go)})).registry
+        _ = Target(type("Model", (), {"go": api(go)})).registry
     text = str(caught.value)
     assert text.startswith("Model.go, parameter 'value': ") and message in text, text
     assert "\n" not in text and "use int, float" not in text
@@ -92,7 +95,7 @@ def test_a_precondition_naming_nothing_says_what_was_meant() -> None:
             return True
 
     with pytest.raises(InvalidDefinition, match="did you mean 'has_items'"):
-        Target(Model).registry
+        _ = Target(Model).registry
 
 
 def test_a_precondition_without_api_is_a_definition_error() -> None:
@@ -106,12 +109,13 @@ def test_a_precondition_without_api_is_a_definition_error() -> None:
             """Not an action."""
 
     with pytest.raises(InvalidDefinition, match="helper has a @precondition but is not"):
-        Target(Model).registry
+        _ = Target(Model).registry
 
 
 def test_preconditions_read_in_order_above_or_below_api() -> None:
     class Model:
-        items: list[int] = []
+        def __init__(self) -> None:
+            self.items: list[int] = []
 
         @precondition(lambda self: self.items)
         @api
