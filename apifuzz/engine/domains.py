@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 #: The characters of a string without an alphabet (a few kinds: letters, a digit, space, é).
 DEFAULT_ALPHABET = "abcxyz0 é"
 
-#: Half of the characters of a string come from the first few of its alphabet, so that two
+#: Short strings of the first few characters of an alphabet are drawn often, so that two
 #: strings drawn apart are often equal (names that collide).
 FIRST_CHARACTERS = 3
 
@@ -102,20 +102,22 @@ def _float_range(domain: Range) -> Callable[[Rng], str]:
 
 
 def _text(domain: Text, strings: Sequence[str]) -> Callable[[Rng], str]:
-    fitting = tuple(quote(s) for s in strings if domain.contains(s))
     alphabet = domain.alphabet or DEFAULT_ALPHABET
-    first = alphabet[:FIRST_CHARACTERS]
     low = domain.min_size
     high = domain.max_size if domain.max_size is not None else low + 16
+    # A few short strings drawn again and again, as the generator's plain strings are:
+    # names that collide (one taken twice, a file renamed onto itself) are where bugs are.
+    first = alphabet[:FIRST_CHARACTERS]
+    short = [c * max(low, 1) for c in first] + [first[:2] * max(low, 1), first * max(low, 1)]
+    pool = tuple(dict.fromkeys(quote(s) for s in [*strings, *short] if domain.contains(s)))
 
     def gen_text(rng: Rng) -> str:
-        if fitting and rng.chance(1, 4):
-            return rng.pick(fitting)
-        # Mostly short: a bug rarely needs a long string, and short ones collide.
+        if pool and rng.chance(3, 4):
+            return rng.pick(pool)
+        # Else any text of the alphabet, mostly short: a bug rarely needs a long one.
         longest = min(high, low + 4) if rng.chance(3, 4) else high
         size = low + rng.below(longest - low + 1)
-        chars = first if rng.chance(1, 2) else alphabet
-        return quote("".join(rng.pick(chars) for _ in range(size)))
+        return quote("".join(rng.pick(alphabet) for _ in range(size)))
 
     return gen_text
 
