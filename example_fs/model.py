@@ -168,10 +168,6 @@ class FileSystem:
         """The snapshots kept."""
         return sorted(self._snapshots)
 
-    def has_subdirectories(self) -> bool:
-        """Whether a directory other than the root exists: one that can move or go."""
-        return len(self._dirs) > 1
-
     # ------------------------------------------------------------------
     # directories
 
@@ -185,7 +181,6 @@ class FileSystem:
         return new
 
     @api
-    @precondition("has_subdirectories")
     def move_dir(self, directory: DirId, parent: DirId, name: Name) -> None:
         """Move a directory with everything below it to ``parent``, as ``name``.
 
@@ -210,7 +205,6 @@ class FileSystem:
             raise FsError("a directory would go over its quota")
 
     @api
-    @precondition("has_subdirectories")
     def remove(self, directory: DirId) -> None:
         """Remove a directory and everything below it; open files live on, nameless."""
         if directory == ROOT:
