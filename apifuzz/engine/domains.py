@@ -60,24 +60,25 @@ def domain_generator(
 def _int_range(domain: Range, ints: Sequence[int]) -> Callable[[Rng], str]:
     low = None if domain.min is None else int(domain.min)
     high = None if domain.max is None else int(domain.max)
-    near = [low, None if low is None else low + 1, high, None if high is None else high - 1]
-    ends = tuple(sorted({v for v in near if v is not None and domain.contains(v)}))
-    inside = tuple(v for v in ints if domain.contains(v))
+    origin = int(domain.simplest())
+    near_low = tuple(v for v in (low, None if low is None else low + 1) if v is not None)
+    near_high = tuple(v for v in (high, None if high is None else high - 1) if v is not None)
+    ends = tuple(v for v in (*near_low, *near_high) if domain.contains(v))
+    inside = tuple(v for v in ints if domain.contains(v)) or ends
 
     def gen_int_range(rng: Rng) -> str:
-        roll = rng.below(8)
-        if roll < 2:
+        # As plain ints are drawn (most often small, boundaries, interesting values), but
+        # inside the range: its ends, and small values from its simplest one on.
+        roll = rng.below(16)
+        if roll < 3:
             return str(rng.pick(ends))
-        if roll < 4 and inside:
+        if roll < 7:
             return str(rng.pick(inside))
+        if roll < 15:
+            return str(domain.clamp(origin + rng.below(200) - 20))
         if low is not None and high is not None:
-            span = high - low + 1
-            return str(low + rng.below(min(span, 64) if roll < 6 else span))
-        step = rng.below(64 if roll < 6 else 1 << 20)
-        if low is not None:
-            return str(low + step)
-        assert high is not None
-        return str(high - step)
+            return str(low + rng.below(high - low + 1))
+        return str(domain.clamp(origin + rng.below(1 << 20) - (1 << 19)))
 
     return gen_int_range
 
