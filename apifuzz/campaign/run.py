@@ -44,6 +44,7 @@ def fuzz(
         out.flush()
         workers = Workers(loaded, options)
         counts_before = workers.prepare()
+        out.write(workers.seeds.note())
         started = time.monotonic()
         # With --stop-on-first the run ends at the first bug: nothing to triage meanwhile.
         background = None if options.stop_on_first else BackgroundTriage(loaded, options)
