@@ -2,9 +2,11 @@
 
 libFuzzer writes each new input to the first corpus folder it is given,
 with a plain ``fwrite``: a kill at the wrong moment leaves half a file.  So
-each worker gives libFuzzer a staging folder of its own and moves finished
-files into the shared corpus with an atomic rename.  libFuzzer names files
+each worker gives libFuzzer a staging folder of its own and links finished
+files into the shared corpus (:mod:`apifuzz.engine.exchange`); what a dead
+worker left in staging is moved in by :func:`sweep`.  libFuzzer names files
 by the SHA-1 of their content, which tells a finished file from a torn one.
+The folders libFuzzer reads hold scripts only (:func:`is_script`).
 """
 
 from __future__ import annotations

@@ -61,13 +61,13 @@ class Exchange:
         names = set(_names(self.staging))
         self._publish(names)
         self._retract(names)
-        if take:
-            self._take(names)
         now = time.time()
         for name, when in list(self.taken.items()):
             if now - when > KEEP:
                 del self.taken[name]
                 (self.staging / name).unlink(missing_ok=True)
+        if take:
+            self._take(names)
 
     def _publish(self, names: set[str]) -> None:
         for name in names - self.handled - self.taken.keys():
