@@ -15,7 +15,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from apifuzz.engine.crashes import INPUT_NAME, MINIMIZED_NAME, find_artifacts
+from apifuzz.engine.crashes import INPUT_NAME, MINIMIZED_NAME, find_artifacts, is_artifact
 from apifuzz.language import LOCK_NAME
 from apifuzz.language.aliases import LOCK_HEADER
 
@@ -101,24 +101,25 @@ def inputs(folder: Path) -> list[Path]:
 
 
 def seed_scripts(folder: Path) -> tuple[list[Path], list[Path]]:
-    """The scripts a seed folder offers, and the files in it that are left out, both sorted.
+    """The scripts a seed folder offers, and the files in it that are left out.
 
-    A crash folder, or a folder of crash folders, offers each bug's ``input.txt``
-    and ``minimized.txt`` (never its traceback, records or reproducer); any other
-    folder offers the scripts directly in it (:func:`inputs`).  Raises OSError if
-    the folder cannot be read.
+    A crash folder offers its ``input.txt`` and ``minimized.txt`` (never its
+    traceback, records or reproducer); any other folder the scripts directly in
+    it (:func:`inputs`) and those of the crash folders under it.  Raises OSError
+    if the folder cannot be read.
     """
-    crashes = find_artifacts(folder)
-    if crashes:
-        names = (INPUT_NAME, MINIMIZED_NAME)
-        found = [c / n for c in crashes for n in names if (c / n).is_file()]
-        return found, []
+    names = (INPUT_NAME, MINIMIZED_NAME)
+    crashes = [c / n for c in find_artifacts(folder) for n in names if (c / n).is_file()]
+    if is_artifact(folder):
+        return crashes, []
     scripts = inputs(folder)
     chosen = set(scripts)
     others = sorted(
-        p for p in folder.iterdir() if p not in chosen and p.name != LOCK_NAME and p.is_file()
+        p
+        for p in folder.iterdir()
+        if p not in chosen and p.is_file() and p.name != LOCK_NAME and not p.name.startswith(".")
     )
-    return scripts, [p for p in others if not p.name.startswith(".")]
+    return scripts + crashes, others
 
 
 #: libFuzzer's default -max_len when no seed is longer.

@@ -27,6 +27,7 @@ from apifuzz.engine.exchange import Exchange
 from apifuzz.engine.feedback import StateFeedback
 from apifuzz.engine.hangs import HangClock
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
+from apifuzz.engine.steady import steady_instrumentation
 from apifuzz.engine.triage import Hang, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.interpreter.stats import MethodStats
@@ -108,6 +109,7 @@ class Worker:
         self.staging = self.workdir / "staging" / str(config.worker)
         self.exchange = Exchange(self.staging, self.corpus)  # inputs shared with the others
         packages = target_packages(config.target, config.instrument)
+        steady_instrumentation()  # the same counters in every process: a seed repeats a run
         target = _instrumented_target(atheris, config, packages)
         self.model_dirs = model_dirs(packages)
         self.language = Language.for_target(target, self.workdir / LOCK_NAME)
