@@ -387,7 +387,8 @@ class Interpreter:
         providers = self._providers
         live_cache: dict[str, Sequence[int]] = {}
 
-        def live(kind: str) -> Sequence[int]:  # a kind's live ids, asked once per statement
+        # A kind's live ids, asked once per state: only a call that is no query changes them.
+        def live(kind: str) -> Sequence[int]:
             ids = live_cache.get(kind)
             if ids is None:
                 ids = live_cache[kind] = list(providers[kind](model))
@@ -405,7 +406,6 @@ class Interpreter:
             method, bound = parsed.method, parsed.bound
             if bound is None:
                 binder = binders[id(method)]
-                live_cache.clear()
                 try:
                     bound = binder.bind(parsed.args, live)
                 except (BadArgument, NoLiveRef) as exc:
@@ -420,6 +420,8 @@ class Interpreter:
                 continue
             if self._call(model, method, bound, index, text, report, record, on_call):
                 break
+            if not method.query:
+                live_cache.clear()
         # An alarm that comes after the run is in none of its statements.
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
