@@ -458,7 +458,9 @@ class Registration:
 
     ``reg.method("move_to_end", key=Key, last=bool)`` registers an existing
     method by name; the keyword arguments give the parameter types in order
-    when the method has no readable annotations (C methods).
+    when the method has no readable annotations (C methods).  ``query=True``
+    (``reg.api(query=True)``, ``reg.method("get", query=True, key=Key)``)
+    declares a query, as ``@api(query=True)`` does.
     """
 
     def __init__(self, cls: type, /) -> None:
