@@ -138,3 +138,29 @@ def test_query_takes_a_bool(value: Any) -> None:
 def test_state_may_be_given_without_undo_and_redo() -> None:
     target = Target(query_models.Cached, state="visible")
     assert (target.state, target.has_undo_redo) == ("visible", False)
+
+
+def test_a_generated_test_checks_nothing_after_a_query() -> None:
+    from apifuzz.engine.triage import Signature
+    from apifuzz.testgen.emit import BugInfo, GeneratedTest, emit
+    from apifuzz.testgen.steps import collect_steps
+
+    script = "add 5\nget 0\nn\nadd 6\nundo\n"
+    steps = collect_steps(Language.build(query_models.counter), script, undo_redo=True)
+    signature = Signature("exception", "KeyError", "query_models.py", "undo", 0, "")
+    info = BugInfo("exception", "KeyError", "", signature.key(), signature.describe())
+    code = emit(GeneratedTest(steps, info, script)).code
+    assert code is not None
+    body = code.split("counter = Counter()\n", 1)[1].split("\n")
+    calls = [line.strip().split("  #")[0] for line in body if line.strip()]
+    assert calls[:9] == [
+        "counter.check()",
+        "counter.add(5)",
+        "counter.check()",
+        "_undo_redo(counter)",
+        "counter.get(2)",
+        "counter.count()",
+        "counter.add(6)",
+        "counter.check()",
+        "_undo_redo(counter)",
+    ]
