@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apifuzz.errors import InvalidDefinition
-from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag
+from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag, check_query_flag
 from apifuzz.model.params import SUPPORTED, ParamType, UnsupportedType, param_type
 from apifuzz.model.problems import Problems, did_you_mean
 from apifuzz.tracing.guard import unwrap
@@ -68,6 +68,8 @@ class MethodSpec:
     func: Callable[..., Any]
     alias: str | None = None
     doc: str = ""
+    #: A query only reads the model: no invariant check (nor undo/redo oracle) after it.
+    query: bool = False
 
     @property
     def required_count(self) -> int:
@@ -375,7 +377,7 @@ def _scan_member(found: _Scanned, name: str, raw: Any) -> None:
             return
         doc = inspect.getdoc(value) or ""
         found.methods.append(
-            MethodSpec(name, where, params, _caller(raw, value), api_tag.alias, doc)
+            MethodSpec(name, where, params, _caller(raw, value), api_tag.alias, doc, api_tag.query)
         )
         return
     kind = getattr(value, IDS_TAG, None) if callable(value) else None
@@ -456,7 +458,9 @@ class Registration:
 
     ``reg.method("move_to_end", key=Key, last=bool)`` registers an existing
     method by name; the keyword arguments give the parameter types in order
-    when the method has no readable annotations (C methods).
+    when the method has no readable annotations (C methods).  ``query=True``
+    (``reg.api(query=True)``, ``reg.method("get", query=True, key=Key)``)
+    declares a query, as ``@api(query=True)`` does.
     """
 
     def __init__(self, cls: type, /) -> None:
@@ -490,8 +494,13 @@ class Registration:
         *,
         alias: str | None = None,
         name: str | None = None,
+        query: bool = False,
     ) -> Any:
-        """Register a function ``f(model, ...)`` as an action named ``name or f.__name__``."""
+        """Register a function ``f(model, ...)`` as an action named ``name or f.__name__``.
+
+        ``query=True``: it only reads the model (no invariant check after it).
+        """
+        check_query_flag(query, "reg.api")
 
         def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
             action = name or f.__name__
@@ -499,20 +508,25 @@ class Registration:
             if not action.isidentifier():
                 raise InvalidDefinition(f"{where}: the action name must be an identifier")
             params = build_params(f, where, skip_first=True)
-            self._add(MethodSpec(action, where, params, f, alias, inspect.getdoc(f) or ""))
+            doc = inspect.getdoc(f) or ""
+            self._add(MethodSpec(action, where, params, f, alias, doc, query))
             return f
 
         if func is not None:
             return decorate(func)
         return decorate
 
-    def method(self, name: str, /, *, alias: str | None = None, **types: Any) -> None:
+    def method(
+        self, name: str, /, *, alias: str | None = None, query: bool = False, **types: Any
+    ) -> None:
         """Register the existing method ``name`` of the class.
 
         Annotations and defaults come from the method when Python can read
         them; ``types`` (parameter name → annotation, in order) fills in or
-        overrides them.
+        overrides them.  ``query=True``: it only reads the model (no invariant
+        check after it), as ``reg.method("get", query=True, key=Key)``.
         """
+        check_query_flag(query, "reg.method")
         where = self._where(name)
         attr = getattr(self.cls, name, None)
         if attr is None or not callable(attr):
@@ -520,7 +534,8 @@ class Registration:
                 f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
             )
         spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
-        self._add(MethodSpec(name, where, spec_params, attr, alias, inspect.getdoc(attr) or ""))
+        doc = inspect.getdoc(attr) or ""
+        self._add(MethodSpec(name, where, spec_params, attr, alias, doc, query))
 
     def init(self, **types: Any) -> None:
         """Declare the constructor parameters a script may set, and their types.
