@@ -546,17 +546,17 @@ class Timeline:
         self._assert_item(item)
         return self._request_delete({self._root(item)}, "Delete item")
 
-    @api
+    @api(query=True)
     def get_item_position(self, item: ItemId) -> int:
         """The first frame of an item."""
         return self._item(item).position
 
-    @api
+    @api(query=True)
     def get_item_track(self, item: ItemId) -> int:
         """The track holding an item."""
         return self._item(item).track
 
-    @api
+    @api(query=True)
     def get_item_duration(self, item: ItemId) -> int:
         """The number of frames an item covers."""
         return self._item(item).length
@@ -599,7 +599,7 @@ class Timeline:
         self._push_undo(rec, "Ungroup")
         return True
 
-    @api
+    @api(query=True)
     def get_group(self, item: ItemId) -> int | None:
         """The top-level group an item belongs to, or None."""
         self._assert_item(item)
@@ -625,7 +625,7 @@ class Timeline:
         """Select nothing."""
         self._selection = set()
 
-    @api
+    @api(query=True)
     def get_selection(self) -> list[int]:
         """The selected items."""
         return sorted(self._selection)

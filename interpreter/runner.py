@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from apifuzz.interpreter.convert import BadArgument, Binder, NoLiveRef
 from apifuzz.interpreter.parser import Call, Factory, LineParser, SkipReason, Unparsed, is_blank
+from apifuzz.interpreter.queries import QueryCheck
 from apifuzz.interpreter.report import (
     Bug,
     BugKind,
@@ -104,7 +105,11 @@ class Interpreter:
     With ``undo_redo`` (the target must declare ``undo`` and ``redo``), every
     executed call is followed by the undo/redo oracle: undo, then redo, must
     give back the state the call left (see :meth:`_undo_redo`).  ``hook`` sees
-    every call of the statements (see :class:`CallHook`).
+    every call of the statements (see :class:`CallHook`).  Neither the
+    invariants nor the oracle run after a query (``@api(query=True)``); with
+    ``check_queries`` every query call is checked to leave the model's state as
+    it found it, and ``queries.errors`` names those that did not
+    (:mod:`apifuzz.interpreter.queries`).
 
     One run at a time: ``position`` says where the current run is.  ``stats``,
     when set (a fuzzing worker sets it), counts what became of every call, per
@@ -112,7 +117,12 @@ class Interpreter:
     """
 
     def __init__(
-        self, language: Language, *, undo_redo: bool = False, hook: CallHook | None = None
+        self,
+        language: Language,
+        *,
+        undo_redo: bool = False,
+        hook: CallHook | None = None,
+        check_queries: bool = False,
     ) -> None:
         self.language = language
         self.target = language.target
@@ -139,6 +149,9 @@ class Interpreter:
             self._redo = _model_function(self.target, self.target.redo)
             if self.target.state is not None:
                 self._state = _model_function(self.target, self.target.state)
+        self.queries: QueryCheck | None = None
+        if check_queries:
+            self.queries = _query_check(self.target)
 
     @property
     def method_names(self) -> list[str]:
@@ -375,7 +388,8 @@ class Interpreter:
         providers = self._providers
         live_cache: dict[str, Sequence[int]] = {}
 
-        def live(kind: str) -> Sequence[int]:  # a kind's live ids, asked once per statement
+        # A kind's live ids, asked once per state: only a call that is no query changes them.
+        def live(kind: str) -> Sequence[int]:
             ids = live_cache.get(kind)
             if ids is None:
                 ids = live_cache[kind] = list(providers[kind](model))
@@ -391,44 +405,28 @@ class Interpreter:
                 self._skip(report, record, _skipped, index, text, parsed)
                 continue
             method, bound = parsed.method, parsed.bound
-            if method.preconditions:  # a false one takes the place of the arguments: skipped
-                bound = self._unmet(model, method, index, text, report, record) or bound
-                if bound is _FAILED:
-                    break
-            if bound is None:
+            if bound is None or method.preconditions:
                 binder = binders[id(method)]
-                live_cache.clear()
-                try:
-                    bound = binder.bind(parsed.args, live)
+                try:  # a false precondition takes the place of the arguments: skipped
+                    unmet = method.preconditions and _unmet(method, model)
+                    bound = unmet or bound or binder.bind(parsed.args, live)
                 except (BadArgument, NoLiveRef) as exc:
                     bound = exc
-                except (Exception, SystemExit) as exc:  # an @ids provider failed
+                except (Exception, SystemExit) as exc:  # an @ids provider or a precondition
                     _failed(report, record, exc, index, text, method.name, stats=stats)
                     break
-                if binder.static:
+                if binder.static and not method.preconditions:
                     parsed.bound = bound
             if type(bound) is not tuple:
                 self._skip(report, record, _unbound, index, text, bound, method.name)
                 continue
             if self._call(model, method, bound, index, text, report, record, on_call):
                 break
+            if not method.query:
+                live_cache.clear()
         # An alarm that comes after the run is in none of its statements.
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
-
-    def _unmet(
-        self, model: Any, method: MethodSpec, index: int, text: str, report: Report, record: bool
-    ) -> object:
-        """The first precondition of ``method`` that is false now, None when they all hold,
-        or :data:`_FAILED` when one raised (the bug of the call, recorded here)."""
-        for check in method.preconditions:
-            try:
-                if not check.check(model):
-                    return check
-            except (Exception, SystemExit) as exc:
-                _failed(report, record, exc, index, text, method.name, stats=self.stats)
-                return _FAILED
-        return None
 
     def _skip(
         self,
@@ -467,10 +465,12 @@ class Interpreter:
         on_call: OnCall | None,
     ) -> bool:
         """Make the call of statement ``index``, count it, check the invariants and run the
-        undo/redo oracle; True when the run ends there, on a bug."""
+        undo/redo oracle (not after a query); True when the run ends there, on a bug."""
         at = self.position
         args, kwargs = bound
         name = at.method = method.name
+        query, queries = method.query, self.queries
+        before = queries.before(model) if query and queries is not None else None
         error: BaseException | None = None
         try:
             if self.hook is not None:
@@ -505,10 +505,22 @@ class Interpreter:
                 statements = report.statements
                 statements.append(_called(index, text, status, name, args, kwargs, value, error))
             at.method = name
+        if query:  # it only reads the model: the state the previous call left holds
+            if queries is not None:
+                queries.after(model, method, before)
+            at.method = None
+            return False
+        return self._checks_after(model, index, name, status, report, record)
+
+    def _checks_after(
+        self, model: Any, index: int, name: str, status: Status, report: Report, record: bool
+    ) -> bool:
+        """Check the invariants after statement ``index``'s call of ``name``, then run the
+        undo/redo oracle; True when the run ends there, on a bug."""
         bug = self._check(model, index + 1, name)
         if self.undo_redo and bug is None and status is Status.EXECUTED:
             bug = self._undo_redo(model, index + 1, name)
-        at.method = None
+        self.position.method = None
         if bug is None:
             return False
         self._bug_after(report, record, bug, name)
@@ -521,6 +533,13 @@ class Interpreter:
         report.bug = bug
         if record:
             report.statements[-1].status = Status.BUG
+
+
+def _query_check(target: Target) -> QueryCheck:
+    """The check of the target's queries: on its ``state=`` method when it has one."""
+    if target.state is None:
+        return QueryCheck()
+    return QueryCheck(_model_function(target, target.state), target.state, _difference)
 
 
 def _hooked_call(
@@ -577,8 +596,13 @@ def _unbound(index: int, text: str, method: str, error: object) -> StatementResu
     return StatementResult(index + 1, text, Status.SKIPPED, reason, detail, method=method)
 
 
-#: What :meth:`Interpreter._unmet` returns when a precondition raised: the run ends on it.
-_FAILED = object()
+def _unmet(method: MethodSpec, model: Any) -> Precondition | None:
+    """The first precondition of ``method`` that is false now; None when they all hold (an
+    exception in one goes to the caller: the bug of the call)."""
+    for check in method.preconditions:
+        if not check.check(model):
+            return check
+    return None
 
 
 def _called(

@@ -49,6 +49,8 @@ class TracedTarget:
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (label, reason)
     short: list[tuple[str, str]] = field(default_factory=list)  # cut short: (label, reason)
     duplicates: int = 0  # scripts whose statements repeat an earlier one
+    #: The queries that changed the model's state on replay: method -> one-line message.
+    query_errors: dict[str, str] = field(default_factory=dict)
 
 
 class TraceSession:
@@ -104,10 +106,14 @@ class TraceSession:
                 outcome.dropped.append((label, trace.problem or "no call"))
             return
         self.recorder.stop()  # the replay's own constructions are not part of any test
+        interpreter = Interpreter(trace.language, check_queries=True)
         try:
-            mismatch = replay_mismatch(trace, Interpreter(trace.language))
+            mismatch = replay_mismatch(trace, interpreter)
         finally:
             self.recorder.start()
+        assert interpreter.queries is not None
+        for method, message in interpreter.queries.errors.items():
+            outcome.query_errors.setdefault(method, message)
         if mismatch is not None:
             outcome.dropped.append((label, mismatch))
             return
@@ -122,6 +128,9 @@ class TraceSession:
         self.recorder.stop()
         for outcome in self.outcomes.values():
             self._write(outcome)
+        if session.exitstatus == 0 and any(o.query_errors for o in self.outcomes.values()):
+            # A definition error, reported in the summary: the run must not pass.
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     def _write(self, outcome: TracedTarget) -> None:
         folder = self.out / outcome.target.name
@@ -166,6 +175,8 @@ class TraceSession:
                 "cut short", outcome.short
             ):
                 write(line)
+            for _, message in sorted(outcome.query_errors.items()):
+                write(f"ERROR: apifuzz trace: {message}")
 
 
 def _warnings(what: str, entries: list[tuple[str, str]]) -> list[str]:

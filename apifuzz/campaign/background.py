@@ -18,7 +18,7 @@ from apifuzz.campaign.after import TRIAGE_LOG_NAME, triage_child
 from apifuzz.campaign.children import Child
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.bugs import load_bugs
-from apifuzz.engine.crashes import RECORD_NAME
+from apifuzz.engine.crashes import MINIMIZE_LOG_NAME, RECORD_NAME
 from apifuzz.engine.grouping import Triaged
 from apifuzz.language import LoadedTarget
 
@@ -43,10 +43,21 @@ def _minimize_then_triage(
     if folder is not None:
         loaded = LoadedTarget.load(spec, workdir)
         budget = min(BUDGET, options.minimize_time)
-        try:
-            minimize_script(loaded, folder, max_time=budget, timeout=options.timeout)
-        except Exception as exc:  # one folder's trouble (a damaged input): the rest goes on
-            print(f"{folder.name}: not minimized here: {exc}", flush=True)
+        # The folder's own log, as after the run: what the minimizer did, line by line.
+        with open(folder / MINIMIZE_LOG_NAME, "a", encoding="utf-8", errors="replace") as out:
+
+            def log(message: str) -> None:
+                out.write(f"  {message}\n")
+                out.flush()
+
+            try:
+                run = minimize_script(
+                    loaded, folder, max_time=budget, timeout=options.timeout, log=log
+                )
+                out.write(run.written.result.describe() + "\n")
+            except Exception as exc:  # one folder's trouble (a damaged input): the rest goes on
+                out.write(f"not minimized here: {exc}\n")
+                print(f"{folder.name}: not minimized here: {exc}", flush=True)
     return triage_child(spec, workdir, options)
 
 

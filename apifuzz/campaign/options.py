@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,10 @@ from apifuzz.model.loader import target_packages
 #: they then fail silently (a crashing seed reports 0 crashes; -merge retries 64 times).
 UNSUPPORTED_FLAGS = ("-fork", "-jobs", "-workers", "-merge", "-minimize_crash")
 
+#: The largest --seed: libFuzzer's seed is a 32-bit unsigned int, and each worker (and each
+#: restart of one) adds its number to it.
+MAX_SEED = 2**31 - 1
+
 
 @dataclass
 class FuzzOptions:
@@ -34,7 +39,7 @@ class FuzzOptions:
     state_feedback: Literal["on", "model", "off"] = "on"  # see apifuzz.engine.feedback
     relational: bool = True  # relational mutations (apifuzz.engine.relational)
     swarm: bool = True  # new calls from a changing subset of the methods
-    seed: int = 1
+    seed: int = 1  # worker n uses seed + n; 0: drawn at the start of the run (see drawn)
     stop_on_first: bool = False
     instrument: list[str] = field(default_factory=list)
     libraries: bool = True  # also instrument the libraries the target drives (with_libraries)
@@ -51,6 +56,11 @@ class FuzzOptions:
                 raise UsageError(f"--corpus {folder}: no such folder")
             AliasLock.load(folder / LOCK_NAME)  # the workdir's lock starts from it: read it now
         for flag in self.libfuzzer_args:
+            if not flag.startswith("-"):  # libFuzzer would read it as one more corpus folder
+                raise UsageError(
+                    f"{flag!r} after --: only libFuzzer flags (-name=value) go there; "
+                    f"give a seed folder with --corpus DIR"
+                )
             if flag.split("=")[0] in UNSUPPORTED_FLAGS:
                 raise UsageError(
                     f"libFuzzer flag {flag} is not supported here; use --jobs N for parallel "
@@ -66,6 +76,8 @@ class FuzzOptions:
                 raise UsageError(f"{name} must be positive, got {value}")
             if value is not None and not math.isfinite(value):
                 raise UsageError(f"{name} must be finite, got {value}; omit it for no limit")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise UsageError(f"--seed must be 0 (draw one) to {MAX_SEED}, got {self.seed}")
         if not timeout_ok(self.timeout):
             raise UsageError(timeout_error("--timeout", self.timeout))
         if not (0 <= self.minimize_time < math.inf):
@@ -80,6 +92,12 @@ class FuzzOptions:
             raise UsageError(
                 f"--to-test {self.to_test} is a folder; it names the test file to write"
             )
+
+    def drawn(self) -> FuzzOptions:
+        """These options, with a seed drawn at random when ``--seed`` is 0."""
+        if self.seed:
+            return self
+        return replace(self, seed=secrets.randbelow(MAX_SEED // 2) + 1)
 
 
 def with_libraries(loaded: LoadedTarget, options: FuzzOptions) -> FuzzOptions:

@@ -29,6 +29,7 @@ def fuzz(
     campaign holds (see :class:`WorkdirLock`), before anything starts.
     """
     options.check()
+    drawn, options = options.seed == 0, options.drawn()
     options = with_libraries(loaded, options)
     packages = instrumented(loaded, options)
     with WorkdirLock(options.workdir) as lock, sigterm_as_ctrl_c():
@@ -37,6 +38,8 @@ def fuzz(
             f"{', '.join(map(str, options.corpus)) or 'none'}; workdir: {options.workdir}\n"
         )
         out.write(f"INFO: {instrumented_line(packages)}\n")
+        if drawn:
+            out.write(f"INFO: --seed 0: this run's seed is {options.seed} (give it to repeat)\n")
         if lock.stale_pid is not None:
             out.write(
                 f"INFO: taking over the workdir from a run that ended (pid {lock.stale_pid})\n"
@@ -44,6 +47,7 @@ def fuzz(
         out.flush()
         workers = Workers(loaded, options)
         counts_before = workers.prepare()
+        out.write(workers.seeds.note())
         started = time.monotonic()
         # With --stop-on-first the run ends at the first bug: nothing to triage meanwhile.
         background = None if options.stop_on_first else BackgroundTriage(loaded, options)

@@ -98,7 +98,7 @@ def _headline(workers: Workers, elapsed: float, out: TextIO) -> None:
     runs, _, cov = workers.stats()
     # libFuzzer reports coverage once the seeds are loaded: a run stopped before names none.
     coverage = f"coverage {cov}" if cov else "coverage not reported yet"
-    seeds = sum(len(list(c.glob("*.txt"))) for c in workers.options.corpus)
+    seeds = workers.seeds.count
     out.write(
         f"== apifuzz fuzz {workers.loaded.spec}: {runs} runs in {elapsed:.0f}s, "
         f"{runs / max(elapsed, 1e-9):,.0f} exec/s, {coverage}, corpus "

@@ -23,6 +23,7 @@ from pathlib import Path
 from apifuzz.atomic import atomic_write
 from apifuzz.campaign.commands import reproduce_command
 from apifuzz.campaign.options import FuzzOptions
+from apifuzz.campaign.seeds import Seeds, prepare_seeds
 from apifuzz.engine.corpus import default_max_len, sweep
 from apifuzz.engine.crashes import load_crashes
 from apifuzz.engine.native import adopt
@@ -57,6 +58,7 @@ class Workers:
         self.started = 0.0  # time.monotonic() when the workers were started
         self.started_at = float("inf")  # the same, as time.time(): crash records use it
         self.native: set[int] = set()  # slots whose last worker died of a bug in native code
+        self.seeds = Seeds()  # the seed folders the workers read, made by prepare()
 
     @property
     def crashes(self) -> Path:
@@ -72,6 +74,7 @@ class Workers:
         for old in (w / "stats").glob("*.json"):
             old.unlink()
         self.sweep_staging()
+        self.seeds = prepare_seeds(self.options.corpus, w)  # scripts only reach libFuzzer
         # The workdir keeps its own alias lock, started from the seed corpus's, so
         # the committed corpus is never touched and new aliases stay stable here.
         lock = w / LOCK_NAME
@@ -96,7 +99,7 @@ class Workers:
             target=self.loaded.spec,
             instrument=o.instrument,
             workdir=str(self.workdir),
-            corpora=[str(c) for c in o.corpus],
+            corpora=[str(c) for c in self.seeds.folders],
             worker=worker,
             seed=o.seed + worker + restart * o.jobs,
             max_time=self._time_left() if restart and o.max_time is not None else o.max_time,
@@ -109,7 +112,7 @@ class Workers:
             stop_on_first=o.stop_on_first,
             # The workdir's own corpus counts too, as libFuzzer counts every corpus folder:
             # inputs kept by a run with a larger --max-len are not cut on resume.
-            max_len=o.max_len or default_max_len([*o.corpus, self.workdir / "corpus"]),
+            max_len=o.max_len or default_max_len([*self.seeds.folders, self.workdir / "corpus"]),
             reproduce=reproduce_command(self.loaded.spec),
             libfuzzer_args=o.libfuzzer_args,
             undo_redo=o.undo_redo,
@@ -145,6 +148,7 @@ class Workers:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
+                    env=worker_environment(json.loads(config.read_text())["seed"]),
                 )
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -277,6 +281,18 @@ class Workers:
                 p.kill()
                 p.wait()
                 self.killed.add(i)
+
+
+def worker_environment(seed: int) -> dict[str, str]:
+    """The environment of a worker: the runner's, with string hashing fixed by its seed.
+
+    Python salts ``hash()`` of strings anew in each process, which reorders sets
+    and so can change which lines a model runs: two runs of one seed would part
+    after a few hundred inputs.  A ``PYTHONHASHSEED`` the user set is kept.
+    """
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", str(seed % 4294967296))
+    return env
 
 
 def exit_description(code: int | None) -> str:

@@ -31,7 +31,8 @@ def add_target(parser: argparse.ArgumentParser) -> None:
         "--corpus",
         metavar="DIR",
         action="append",
-        help="seed folder, read only (repeatable; default: corpora/<target>)",
+        help="seed folder, read only; its scripts are the seeds, not the alias lock or other "
+        "files (repeatable; default: corpora/<target>)",
     )
 
 
@@ -49,7 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "on until Ctrl-C",
     )
     parser.add_argument("--runs", type=int, metavar="N", help="stop after N inputs per worker")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (they share new inputs within seconds)",
+    )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -64,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="statement-aware mutations (default) or libFuzzer's byte mutations",
     )
     add_search_arguments(parser)
-    parser.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
+    _add_seed(parser)
     parser.add_argument("--stop-on-first", action="store_true", help="stop at the first bug")
     parser.add_argument(
         "--instrument",
@@ -113,6 +120,18 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
         default="on",
         help="new calls come from a subset of the methods that changes as the run goes "
         "(swarm testing; default on)",
+    )
+
+
+def _add_seed(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="N",
+        help="seed of the random choices: libFuzzer's, the mutator's, string hashing (worker n "
+        "uses N+n; 0: draw one; default 1). One worker with --runs repeats a run of the same "
+        "seed, seeds and workdir; --max-time and --jobs N make runs differ",
     )
 
 

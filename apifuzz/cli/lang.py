@@ -47,7 +47,9 @@ def _write_table(language: Language, out: TextIO) -> None:
         )
         out.write(f"factory:    ! {params}\n")
     out.write(f"ids:        {', '.join(sorted(registry.id_providers)) or '-'}\n")
-    out.write(f"invariants: {', '.join(n for n, _ in registry.invariants) or '-'}\n\n")
+    out.write(f"invariants: {', '.join(n for n, _ in registry.invariants) or '-'}\n")
+    queries = sorted(m.name for m in registry.methods if m.query)
+    out.write(f"queries:    {', '.join(queries) or '-'}\n\n")
     width = max(len(name) for _, name, _ in language.table())
     out.write(f"{'alias':<6} {'method':<{width}}  parameters\n")
     for alias, name, signature in language.table():

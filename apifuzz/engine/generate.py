@@ -164,13 +164,17 @@ class Rng:
 
 
 def gen_int(rng: Rng) -> int:
-    """An int, most often a boundary or a small value."""
+    """An int, most often a boundary or a small value; else of any magnitude up to 2**24,
+    each bit length as likely (a limit of 1000 is crossed by two draws in the hundreds
+    as often as by one near a million)."""
     roll = rng.below(8)
     if roll < 4:
         return rng.pick(INTERESTING_INTS)
-    if roll < 7:
+    if roll < 6:
         return rng.below(200) - 20
-    return rng.below(1 << 20) - (1 << 19)
+    bits = rng.below(25)
+    value = rng.below(1 << bits) | (1 << bits >> 1)  # the top bit set: that bit length
+    return -value if rng.chance(1, 8) else value
 
 
 #: Writes one random literal of a parameter type, drawing from the given generator.

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from apifuzz.atomic import atomic_write
-from apifuzz.engine.corpus import sweep
 from apifuzz.engine.crashes import CrashStore
+from apifuzz.engine.exchange import Exchange
 from apifuzz.engine.feedback import StateFeedback
 from apifuzz.engine.hangs import HangClock
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
+from apifuzz.engine.steady import steady_instrumentation
 from apifuzz.engine.triage import Hang, model_dirs, signature_of
 from apifuzz.interpreter.report import Bug
 from apifuzz.interpreter.stats import MethodStats
@@ -106,8 +107,9 @@ class Worker:
         self.workdir = Path(config.workdir)
         self.corpus = self.workdir / "corpus"
         self.staging = self.workdir / "staging" / str(config.worker)
-        self.staging.mkdir(parents=True, exist_ok=True)
+        self.exchange = Exchange(self.staging, self.corpus)  # inputs shared with the others
         packages = target_packages(config.target, config.instrument)
+        steady_instrumentation()  # the same counters in every process: a seed repeats a run
         target = _instrumented_target(atheris, config, packages)
         self.model_dirs = model_dirs(packages)
         self.language = Language.for_target(target, self.workdir / LOCK_NAME)
@@ -245,7 +247,7 @@ class Worker:
             return
         self.next_tick = now + 1.0
         self.native.pause()  # the files below are no input: the watchdog waits for the next
-        sweep(self.staging, self.corpus)
+        self.exchange.step()
         self.store.flush()
         self._write_stats(now)
         orphaned = os.getppid() != self.parent  # the runner was killed outright
@@ -280,7 +282,7 @@ class Worker:
     def _finish(self, code: int) -> None:
         """Flush everything and leave without unwinding through libFuzzer."""
         self.native.pause()
-        sweep(self.staging, self.corpus)
+        self.exchange.step(take=False)
         self.store.flush()
         self._write_stats(time.monotonic())
         sys.stderr.flush()
@@ -321,6 +323,7 @@ class Worker:
                 relational=self.config.relational,
                 swarm=self.config.swarm,
             )
+        self.exchange.start()
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
         self._write_stats(time.monotonic())
         self.atheris.Fuzz()

@@ -27,6 +27,7 @@ class ApiTag:
     """What ``@api`` records on a method."""
 
     alias: str | None = None
+    query: bool = False  # only reads the model: no invariant check after it
 
 
 @dataclass(frozen=True)
@@ -75,28 +76,41 @@ def api(func: F, /) -> F: ...
 
 
 @overload
-def api(*, alias: str | None = None) -> Callable[[F], F]: ...
+def api(*, alias: str | None = None, query: bool = False) -> Callable[[F], F]: ...
 
 
-def api(func: F | None = None, /, *, alias: str | None = None) -> F | Callable[[F], F]:
+def api(
+    func: F | None = None, /, *, alias: str | None = None, query: bool = False
+) -> F | Callable[[F], F]:
     """Register a model method as an action that scripts may call.
 
     Use it bare (``@api``) or with an explicit short alias (``@api(alias="u")``).
+    ``@api(query=True)`` declares a query, a call that only reads the model: the
+    invariants (and the undo/redo oracle) are not run after it, and tracing
+    reports a query that changes the model's state (see
+    :mod:`apifuzz.interpreter.queries`).
     Every parameter must be annotated with a type apifuzz can generate.  The
     method is wrapped by the tracing guard, which records the outermost calls
     while a recorder is active and otherwise only calls through.
     """
     if alias is not None and not isinstance(alias, str):
         raise InvalidDefinition(f"@api(alias=...) takes a string, got {alias!r}")
+    check_query_flag(query, "@api")
 
     def decorate(f: F) -> F:
-        _tag(f, API_TAG, ApiTag(alias))
+        _tag(f, API_TAG, ApiTag(alias, query))
         # One decorator registers *and* traces, so the two can never disagree.
         return typing.cast(F, traced(f))
 
     if func is not None:
         return decorate(func)
     return decorate
+
+
+def check_query_flag(query: object, where: str) -> None:
+    """Refuse a ``query=`` that is not a bool (``query="yes"`` would read as true)."""
+    if not isinstance(query, bool):
+        raise InvalidDefinition(f"{where}(query=...) takes True or False, got {query!r}")
 
 
 def ids(kind: str) -> Callable[[F], F]:

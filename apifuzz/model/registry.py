@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apifuzz.errors import InvalidDefinition
-from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag
+from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag, check_query_flag
 from apifuzz.model.params import (
     SUPPORTED,
     DomainMismatch,
@@ -75,6 +75,8 @@ class MethodSpec:
     func: Callable[..., Any]
     alias: str | None = None
     doc: str = ""
+    #: A query only reads the model: no invariant check (nor undo/redo oracle) after it.
+    query: bool = False
     #: Checks of the model that must all hold for a call to be made (``@precondition``).
     preconditions: tuple[Precondition, ...] = ()
 
@@ -386,7 +388,16 @@ def _scan_member(found: _Scanned, name: str, raw: Any) -> None:
         doc = inspect.getdoc(value) or ""
         checks = resolve(found.cls, where, getattr(value, PRECONDITION_TAG, ()))
         found.methods.append(
-            MethodSpec(name, where, params, _caller(raw, value), api_tag.alias, doc, checks)
+            MethodSpec(
+                name,
+                where,
+                params,
+                _caller(raw, value),
+                api_tag.alias,
+                doc,
+                api_tag.query,
+                preconditions=checks,
+            )
         )
         return
     if callable(value) and getattr(value, PRECONDITION_TAG, None):
@@ -472,7 +483,9 @@ class Registration:
 
     ``reg.method("move_to_end", key=Key, last=bool)`` registers an existing
     method by name; the keyword arguments give the parameter types in order
-    when the method has no readable annotations (C methods).
+    when the method has no readable annotations (C methods).  ``query=True``
+    (``reg.api(query=True)``, ``reg.method("get", query=True, key=Key)``)
+    declares a query, as ``@api(query=True)`` does.
     """
 
     def __init__(self, cls: type, /) -> None:
@@ -506,8 +519,13 @@ class Registration:
         *,
         alias: str | None = None,
         name: str | None = None,
+        query: bool = False,
     ) -> Any:
-        """Register a function ``f(model, ...)`` as an action named ``name or f.__name__``."""
+        """Register a function ``f(model, ...)`` as an action named ``name or f.__name__``.
+
+        ``query=True``: it only reads the model (no invariant check after it).
+        """
+        check_query_flag(query, "reg.api")
 
         def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
             action = name or f.__name__
@@ -517,20 +535,24 @@ class Registration:
             params = build_params(f, where, skip_first=True)
             checks = resolve(self.cls, where, getattr(f, PRECONDITION_TAG, ()))
             doc = inspect.getdoc(f) or ""
-            self._add(MethodSpec(action, where, params, f, alias, doc, checks))
+            self._add(MethodSpec(action, where, params, f, alias, doc, query, checks))
             return f
 
         if func is not None:
             return decorate(func)
         return decorate
 
-    def method(self, name: str, /, *, alias: str | None = None, **types: Any) -> None:
+    def method(
+        self, name: str, /, *, alias: str | None = None, query: bool = False, **types: Any
+    ) -> None:
         """Register the existing method ``name`` of the class.
 
         Annotations and defaults come from the method when Python can read
         them; ``types`` (parameter name → annotation, in order) fills in or
-        overrides them.
+        overrides them.  ``query=True``: it only reads the model (no invariant
+        check after it), as ``reg.method("get", query=True, key=Key)``.
         """
+        check_query_flag(query, "reg.method")
         where = self._where(name)
         attr = getattr(self.cls, name, None)
         if attr is None or not callable(attr):
@@ -538,7 +560,8 @@ class Registration:
                 f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
             )
         spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
-        self._add(MethodSpec(name, where, spec_params, attr, alias, inspect.getdoc(attr) or ""))
+        doc = inspect.getdoc(attr) or ""
+        self._add(MethodSpec(name, where, spec_params, attr, alias, doc, query))
 
     def init(self, **types: Any) -> None:
         """Declare the constructor parameters a script may set, and their types.

@@ -30,6 +30,8 @@ class Target:
     ``state`` names a method returning a comparable value of what the user
     sees (``Timeline.snapshot``); without it only redo's success and the
     invariants are checked.  Each is a method taking only the model.
+    ``state`` is also what a query (``@api(query=True)``) must leave unchanged
+    when tracing checks it; it may be given without undo and redo.
     """
 
     def __init__(
@@ -100,11 +102,6 @@ class Target:
             raise InvalidDefinition(
                 f"{where}: {given}= is given without {missing}=; the undo/redo oracle needs "
                 f"both, e.g. undo='undo', redo='redo'"
-            )
-        if state is not None and undo is None:
-            raise InvalidDefinition(
-                f"{where}: state={state!r} is only used by the undo/redo oracle; name the "
-                f"model's undo= and redo= methods too, or drop state="
             )
         # An external registration may name one of its own actions, not on the class.
         actions = set(self._registration._methods) if self._registration is not None else set()
