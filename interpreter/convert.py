@@ -58,17 +58,17 @@ def compile_type(ptype: ParamType) -> Converter:
     """A converter for one parameter type."""
     match ptype:
         case IntType():
-            return _int_converter(ptype)
+            return _in_domain(ptype, _int_converter(ptype))
         case RefType():
             return _ref_converter(ptype)
         case FloatType():
-            return _float_converter(ptype)
+            return _in_domain(ptype, _float_converter(ptype))
         case BoolType():
             return _bool_converter(ptype)
         case StrType():
-            return _str_converter(ptype)
+            return _in_domain(ptype, _str_converter(ptype))
         case BytesType():
-            return _bytes_converter(ptype)
+            return _in_domain(ptype, _bytes_converter(ptype))
         case EnumType():
             return _enum_converter(ptype)
         case OptionalType():
@@ -83,6 +83,24 @@ def compile_type(ptype: ParamType) -> Converter:
             return _tuple_converter(ptype)
         case _:
             assert_never(ptype)
+
+
+def _in_domain(ptype: IntType | FloatType | StrType | BytesType, convert: Converter) -> Converter:
+    """``convert``, refusing a value outside the parameter's domain (when it has one)."""
+    domain = ptype.domain
+    if domain is None:
+        return convert
+    contains = domain.contains
+
+    def to_domain(raw: object, live: LiveIds) -> object:
+        value = convert(raw, live)
+        if not contains(value):
+            shown = repr(raw)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise BadArgument(f"{shown} is outside the domain of {ptype.describe()}")
+        return value
+
+    return to_domain
 
 
 def _int_converter(ptype: IntType) -> Converter:

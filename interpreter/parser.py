@@ -43,6 +43,7 @@ class SkipReason(enum.Enum):
     BAD_ARGS = "bad arity or type"
     NO_LIVE_REF = "no live ref"
     MISPLACED_FACTORY = "factory statement not first"
+    PRECONDITION = "precondition false"
 
 
 @dataclass(slots=True)

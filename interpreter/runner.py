@@ -19,6 +19,7 @@ from apifuzz.interpreter.report import (
 )
 from apifuzz.interpreter.stats import BAD_ARGUMENTS, MethodStats
 from apifuzz.language import Language
+from apifuzz.model.preconditions import Precondition
 from apifuzz.model.registry import MethodSpec
 from apifuzz.model.target import Target, require_undo_redo
 from apifuzz.text import safe_str
@@ -404,16 +405,17 @@ class Interpreter:
                 self._skip(report, record, _skipped, index, text, parsed)
                 continue
             method, bound = parsed.method, parsed.bound
-            if bound is None:
+            if bound is None or method.preconditions:
                 binder = binders[id(method)]
-                try:
-                    bound = binder.bind(parsed.args, live)
+                try:  # a false precondition takes the place of the arguments: skipped
+                    unmet = method.preconditions and _unmet(method, model)
+                    bound = unmet or bound or binder.bind(parsed.args, live)
                 except (BadArgument, NoLiveRef) as exc:
                     bound = exc
-                except (Exception, SystemExit) as exc:  # an @ids provider failed
+                except (Exception, SystemExit) as exc:  # an @ids provider or a precondition
                     _failed(report, record, exc, index, text, method.name, stats=stats)
                     break
-                if binder.static:
+                if binder.static and not method.preconditions:
                     parsed.bound = bound
             if type(bound) is not tuple:
                 self._skip(report, record, _unbound, index, text, bound, method.name)
@@ -575,14 +577,32 @@ def _line_reason(parsed: object) -> str:
 
 
 def _skip_reason(error: object) -> str:
-    """Why a call was skipped, for the per-method counts: ``no live clip``, ``bad arguments``."""
+    """Why a call was skipped, for the per-method counts: ``no live clip``, ``bad arguments``,
+    ``precondition false``."""
+    if isinstance(error, Precondition):
+        return SkipReason.PRECONDITION.value
     return str(error) if isinstance(error, NoLiveRef) else BAD_ARGUMENTS
 
 
 def _unbound(index: int, text: str, method: str, error: object) -> StatementResult:
-    """The record of a call whose arguments did not bind (``error`` says why)."""
-    reason = SkipReason.NO_LIVE_REF if isinstance(error, NoLiveRef) else SkipReason.BAD_ARGS
-    return StatementResult(index + 1, text, Status.SKIPPED, reason, str(error), method=method)
+    """The record of a call skipped before it was made: its arguments did not bind, or a
+    precondition was false (``error`` says why)."""
+    if isinstance(error, Precondition):
+        reason, detail = SkipReason.PRECONDITION, error.text
+    elif isinstance(error, NoLiveRef):
+        reason, detail = SkipReason.NO_LIVE_REF, str(error)
+    else:
+        reason, detail = SkipReason.BAD_ARGS, str(error)
+    return StatementResult(index + 1, text, Status.SKIPPED, reason, detail, method=method)
+
+
+def _unmet(method: MethodSpec, model: Any) -> Precondition | None:
+    """The first precondition of ``method`` that is false now; None when they all hold (an
+    exception in one goes to the caller: the bug of the call)."""
+    for check in method.preconditions:
+        if not check.check(model):
+            return check
+    return None
 
 
 def _called(

@@ -54,4 +54,7 @@ def _write_table(language: Language, out: TextIO) -> None:
     out.write(f"{'alias':<6} {'method':<{width}}  parameters\n")
     for alias, name, signature in language.table():
         params = signature[len(name) + 1 : -1]
-        out.write(f"{alias:<6} {name:<{width}}  {params}\n")
+        checks = registry.method(name).preconditions
+        # A precondition says when the call is made at all: shown after its parameters.
+        when = "".join(f"  [requires {check.text}]" for check in checks)
+        out.write(f"{alias:<6} {name:<{width}}  {params}{when}\n")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar, assert_never
 
+from apifuzz.engine.domains import domain_generator
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
 from apifuzz.language import Language
 from apifuzz.model.params import (
@@ -197,17 +198,25 @@ def value_generator(ptype: ParamType, depth: int = 0) -> ValueGen:
         case RefType():
             return _gen_ref
         case IntType():
-            return _gen_int_literal
+            return (
+                _gen_int_literal
+                if ptype.domain is None
+                else domain_generator(ptype, INTERESTING_INTS)
+            )
         case BoolType():
             return _gen_bool
         case EnumType():
             names = tuple(m.name for m in ptype.members())
             return lambda rng: rng.pick(names)
         case FloatType():
-            return _gen_float
+            return _gen_float if ptype.domain is None else domain_generator(ptype)
         case StrType():
+            if ptype.domain is not None:
+                return domain_generator(ptype, strings=STRINGS)
             return lambda rng: quote(rng.pick(STRINGS))
         case BytesType():
+            if ptype.domain is not None:
+                return domain_generator(ptype)
             return lambda rng: quote_bytes(rng.pick(BYTES))
         case OptionalType():
             return _gen_optional(value_generator(ptype.inner, depth))

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from apifuzz.engine.domains import fit
 from apifuzz.engine.generate import Rng, StatementGenerator, gen_int, gen_value
 from apifuzz.engine.relational import Relations
 from apifuzz.interpreter.literals import format_literal
@@ -233,4 +234,8 @@ class ScriptMutator:
         value = (value + 1, value - 1, -value, value * 2, gen_int(rng))[choice]
         args = [format_literal(a) for a in call.args]
         args[k] = str(value)
+        params = call.method.params
+        if k < len(params):  # a value out of the parameter's domain: clamped or drawn again
+            ptype = params[k].type
+            args[k] = fit(ptype, value, rng, lambda r: gen_value(ptype, r))
         self._rewrite(lines, i, call, args)

@@ -24,10 +24,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from apifuzz.engine.generate import Rng, StatementGenerator
+from apifuzz.engine.domains import fit
+from apifuzz.engine.generate import Rng, StatementGenerator, gen_value
 from apifuzz.interpreter.literals import format_literal
 from apifuzz.interpreter.parser import Call, LineParser
-from apifuzz.model.params import IntType, ParamType, RefType
+from apifuzz.model.params import IntType, ParamType, RefType, without_domain
 
 #: Learn call pairs from one input in this many (parsing every input costs too much).
 LEARN_EVERY = 8
@@ -104,7 +105,8 @@ class Relations:
         if type(value) is int and rng.chance(1, 2):
             value += rng.pick((-1, 1))
         args = [format_literal(a) for a in call.args]
-        args[k] = format_literal(value)
+        ptype = params[k].type  # a value out of the parameter's domain: clamped or drawn again
+        args[k] = fit(ptype, value, rng, lambda r: gen_value(ptype, r))
         lines[i] = " ".join([self.aliases[call.method.name], *args])
         return True
 
@@ -149,7 +151,7 @@ class Relations:
                 continue
             ints = []
             for param, value in zip(call.method.params, call.args, strict=False):
-                if param.type == ptype:
+                if without_domain(param.type) == without_domain(ptype):
                     yield value
                 if isinstance(param.type, IntType) and type(value) is int:
                     ints.append(value)

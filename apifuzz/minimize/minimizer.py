@@ -23,6 +23,7 @@ from apifuzz.interpreter.runner import decode
 from apifuzz.minimize.ddmin import ddmin
 from apifuzz.minimize.simplify import REF_CHOICES, candidates, int_steps
 from apifuzz.minimize.statements import Statement, count_statements, parse_statements, render
+from apifuzz.model.domains import OneOf, Range
 from apifuzz.model.params import IntType, OptionalType, ParamType, RefType
 
 #: Scripts longer than this skip the removal-with-repair pass (it costs O(n * refs * 16) runs).
@@ -292,8 +293,8 @@ class Minimizer:
             if self._shows_bug(replaced(None)):
                 return replaced(None)
             ptype = ptype.inner
-        if isinstance(ptype, IntType) and type(raw) is int:
-            return replaced(self._bisect_int(raw, lambda v: self._shows_bug(replaced(v))))
+        if isinstance(ptype, IntType) and type(raw) is int and not isinstance(ptype.domain, OneOf):
+            return replaced(self._bisect_in(ptype, raw, lambda v: self._shows_bug(replaced(v))))
         # Take the simplest candidate that works, then look for a simpler one from there.
         progress = True
         while progress:
@@ -304,6 +305,18 @@ class Minimizer:
                     statement, raw, progress = statements[index], value, True
                     break
         return statements
+
+    @classmethod
+    def _bisect_in(cls, ptype: IntType, value: int, works: Callable[[int], bool]) -> int:
+        """:meth:`_bisect_int` inside the parameter's range: toward its simplest value."""
+        domain = ptype.domain
+        if not isinstance(domain, Range) or not domain.contains(value):
+            return cls._bisect_int(value, works)
+        origin = int(domain.simplest())
+        step = cls._bisect_int(
+            value - origin, lambda d: domain.contains(origin + d) and works(origin + d)
+        )
+        return origin + step
 
     @staticmethod
     def _bisect_int(value: int, works: Callable[[int], bool]) -> int:

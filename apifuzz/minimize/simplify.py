@@ -4,7 +4,9 @@ The minimizer tries each candidate in order and keeps the first that still
 shows the same bug, so the order is the policy: ints toward 0 (the
 minimizer then bisects), a Ref toward the first live object (a small index),
 strings, bytes and containers shorter, an optional value ``none``, a bool
-``false``, an enum its first member.
+``false``, an enum its first member.  A parameter with a domain only gets
+values inside it, its simplest first (the end of a range nearest 0, the first
+of a ``OneOf``, the shortest text).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from typing import assert_never
 
 from apifuzz.interpreter.literals import Name
+from apifuzz.model.domains import OneOf, Range
 from apifuzz.model.params import (
     BoolType,
     BytesType,
@@ -60,9 +63,9 @@ def _candidates(ptype: ParamType, raw: object) -> Iterator[object]:
                 yield from range(0, min(abs(raw), REF_CHOICES))
         case IntType():
             if type(raw) is int:
-                yield from int_steps(raw)
+                yield from _within(ptype, _int_candidates(ptype, raw))
         case FloatType():
-            yield from _simpler_floats(raw)
+            yield from _within(ptype, _simpler_floats(raw))
         case BoolType():
             if raw is True or (type(raw) is int and raw != 0):
                 yield False
@@ -72,10 +75,10 @@ def _candidates(ptype: ParamType, raw: object) -> Iterator[object]:
                 yield Name(first)
         case StrType():
             if isinstance(raw, str):  # a str literal or a bare word
-                yield from _shorter(str(raw))
+                yield from _within(ptype, _shorter(str(raw)))
         case BytesType():
             if type(raw) is bytes:
-                yield from _shorter_bytes(raw)
+                yield from _within(ptype, _shorter_bytes(raw))
         case ListType() | SetType() | VarTupleType():
             if type(raw) is list:
                 yield from _shorter_list(raw)
@@ -85,6 +88,30 @@ def _candidates(ptype: ParamType, raw: object) -> Iterator[object]:
                 yield from _simpler_items(raw, list(ptype.items))
         case _:
             assert_never(ptype)
+
+
+def _within(
+    ptype: IntType | FloatType | StrType | BytesType, values: Iterator[object]
+) -> Iterator[object]:
+    """The values inside the parameter's domain, the domain's simplest value first: a
+    value outside it would only skip the call."""
+    domain = ptype.domain
+    if domain is None:
+        yield from values
+        return
+    yield domain.simplest()
+    yield from (v for v in values if domain.contains(v))
+
+
+def _int_candidates(ptype: IntType, raw: int) -> Iterator[object]:
+    """Ints simpler than ``raw``: toward 0, or toward the simplest value of its range; the
+    values listed before it for a ``OneOf``."""
+    domain = ptype.domain
+    if isinstance(domain, OneOf):
+        yield from domain.values[: domain.values.index(raw)] if raw in domain.values else ()
+        return
+    origin = int(domain.simplest()) if isinstance(domain, Range) else 0
+    yield from (origin + step for step in int_steps(raw - origin))
 
 
 def int_steps(value: int) -> Iterator[int]:

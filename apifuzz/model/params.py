@@ -14,6 +14,7 @@ wherever mypy asks for one.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import types
 import typing
@@ -22,10 +23,15 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from apifuzz.model.decorators import Ref
+from apifuzz.model.domains import DOMAINS, Domain, check_base
 
 
 class UnsupportedType(Exception):
     """Raised by :func:`param_type`; the registry turns it into InvalidDefinition."""
+
+
+class DomainMismatch(UnsupportedType):
+    """A domain that does not fit the type it annotates (the message says how to fix it)."""
 
 
 @dataclass(frozen=True)
@@ -58,18 +64,22 @@ class ParamNode:
 
 @dataclass(frozen=True)
 class IntType(ParamNode):
-    """``int``."""
+    """``int``, within ``domain`` when one is given (``Annotated[int, ...]``)."""
+
+    domain: Domain | None = None
 
     def describe(self) -> str:
-        return "int"
+        return "int" if self.domain is None else f"int[{self.domain.describe()}]"
 
 
 @dataclass(frozen=True)
 class FloatType(ParamNode):
-    """``float``."""
+    """``float``, within ``domain`` when one is given (``Annotated[float, ...]``)."""
+
+    domain: Domain | None = None
 
     def describe(self) -> str:
-        return "float"
+        return "float" if self.domain is None else f"float[{self.domain.describe()}]"
 
 
 @dataclass(frozen=True)
@@ -82,18 +92,22 @@ class BoolType(ParamNode):
 
 @dataclass(frozen=True)
 class StrType(ParamNode):
-    """``str``."""
+    """``str``, within ``domain`` when one is given (``Annotated[str, ...]``)."""
+
+    domain: Domain | None = None
 
     def describe(self) -> str:
-        return "str"
+        return "str" if self.domain is None else f"str[{self.domain.describe()}]"
 
 
 @dataclass(frozen=True)
 class BytesType(ParamNode):
-    """``bytes``."""
+    """``bytes``, within ``domain`` when one is given (``Annotated[bytes, ...]``)."""
+
+    domain: Domain | None = None
 
     def describe(self) -> str:
-        return "bytes"
+        return "bytes" if self.domain is None else f"bytes[{self.domain.describe()}]"
 
 
 @dataclass(frozen=True)
@@ -246,18 +260,7 @@ def param_type(hint: object) -> ParamType:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is typing.Annotated:
-        base, *meta = args
-        refs = [m for m in meta if isinstance(m, Ref)]
-        if not refs:
-            return param_type(base)
-        if len(refs) > 1:
-            raise UnsupportedType(f"{_describe_hint(hint)} carries more than one Ref")
-        if base is not int:
-            raise UnsupportedType(
-                f"Ref({refs[0].kind!r}) annotates {_describe_hint(base)}; ids are ints, "
-                f"write Annotated[int, Ref({refs[0].kind!r})]"
-            )
-        return RefType(refs[0].kind)
+        return _annotated(hint, args)
     if hint in _SCALARS:
         return _SCALARS[hint]
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
@@ -292,7 +295,65 @@ def param_type(hint: object) -> ParamType:
     raise UnsupportedType(f"{_describe_hint(hint)} is not a type apifuzz can generate")
 
 
+def _annotated(hint: object, args: tuple[object, ...]) -> ParamType:
+    """``Annotated[X, ...]``: X with a Ref, with a domain, or as is."""
+    base, *meta = args
+    refs = [m for m in meta if isinstance(m, Ref)]
+    domains = [m for m in meta if isinstance(m, DOMAINS)]
+    if domains and refs:
+        raise DomainMismatch(
+            f"{_describe_hint(hint)} carries a Ref and a {type(domains[0]).__name__}; "
+            f"a Ref's value is any live id, leave the domain out"
+        )
+    if domains:
+        return _with_domain(hint, param_type(base), domains)
+    if not refs:
+        return param_type(base)
+    if len(refs) > 1:
+        raise UnsupportedType(f"{_describe_hint(hint)} carries more than one Ref")
+    if base is not int:
+        raise UnsupportedType(
+            f"Ref({refs[0].kind!r}) annotates {_describe_hint(base)}; ids are ints, "
+            f"write Annotated[int, Ref({refs[0].kind!r})]"
+        )
+    return RefType(refs[0].kind)
+
+
 def _element(hint: object, args: tuple[object, ...]) -> ParamType:
     if len(args) != 1:
         raise UnsupportedType(f"{_describe_hint(hint)} needs exactly one element type")
     return param_type(args[0])
+
+
+def _with_domain(hint: object, base: ParamType, domains: list[Domain]) -> ParamType:
+    """``base`` (or the X of an Optional[X]) within the one domain of ``domains``."""
+    if len(domains) > 1:
+        raise DomainMismatch(f"{_describe_hint(hint)} carries more than one domain; keep one")
+    if isinstance(base, OptionalType):  # Annotated[int | None, Range(0, 9)]: the int's range
+        return OptionalType(_with_domain(hint, base.inner, domains))
+    if not isinstance(base, IntType | FloatType | StrType | BytesType):
+        raise DomainMismatch(
+            f"{domains[0].describe_call()} annotates {base.describe()}; a domain goes on an "
+            f"int, float, str or bytes (inside a container: list[Annotated[int, Range(0, 9)]])"
+        )
+    if base.domain is not None:
+        raise DomainMismatch(f"{_describe_hint(hint)} carries more than one domain; keep one")
+    try:
+        domain = check_base(domains[0], base.describe())
+    except ValueError as exc:
+        raise DomainMismatch(str(exc)) from None
+    return dataclasses.replace(base, domain=domain)
+
+
+def domain_of(ptype: ParamType) -> Domain | None:
+    """The domain of a scalar parameter type; None when it has none (or is no scalar)."""
+    if isinstance(ptype, IntType | FloatType | StrType | BytesType):
+        return ptype.domain
+    return None
+
+
+def without_domain(ptype: ParamType) -> ParamType:
+    """``ptype`` with its domain left out: the type values of any domain share."""
+    if isinstance(ptype, IntType | FloatType | StrType | BytesType) and ptype.domain is not None:
+        return dataclasses.replace(ptype, domain=None)
+    return ptype

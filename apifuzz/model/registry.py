@@ -17,7 +17,14 @@ from typing import Any
 
 from apifuzz.errors import InvalidDefinition
 from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag, check_query_flag
-from apifuzz.model.params import SUPPORTED, ParamType, UnsupportedType, param_type
+from apifuzz.model.params import (
+    SUPPORTED,
+    DomainMismatch,
+    ParamType,
+    UnsupportedType,
+    param_type,
+)
+from apifuzz.model.preconditions import PRECONDITION_TAG, Precondition, resolve
 from apifuzz.model.problems import Problems, did_you_mean
 from apifuzz.tracing.guard import unwrap
 
@@ -70,6 +77,8 @@ class MethodSpec:
     doc: str = ""
     #: A query only reads the model: no invariant check (nor undo/redo oracle) after it.
     query: bool = False
+    #: Checks of the model that must all hold for a call to be made (``@precondition``).
+    preconditions: tuple[Precondition, ...] = ()
 
     @property
     def required_count(self) -> int:
@@ -228,7 +237,8 @@ def _param_spec(
     except UnsupportedType as exc:
         if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
             return None
-        raise InvalidDefinition(f"{where}, parameter {p.name!r}: {exc}; use {SUPPORTED}") from None
+        fix = "" if isinstance(exc, DomainMismatch) else f"; use {SUPPORTED}"
+        raise InvalidDefinition(f"{where}, parameter {p.name!r}: {exc}{fix}") from None
     if not allow_refs and ptype.ref_kinds():
         raise InvalidDefinition(
             f"{where}, parameter {p.name!r}: a Ref can't be a factory parameter because "
@@ -376,10 +386,25 @@ def _scan_member(found: _Scanned, name: str, raw: Any) -> None:
             found.faulty.append((where, params))
             return
         doc = inspect.getdoc(value) or ""
+        checks = resolve(found.cls, where, getattr(value, PRECONDITION_TAG, ()))
         found.methods.append(
-            MethodSpec(name, where, params, _caller(raw, value), api_tag.alias, doc, api_tag.query)
+            MethodSpec(
+                name,
+                where,
+                params,
+                _caller(raw, value),
+                api_tag.alias,
+                doc,
+                api_tag.query,
+                preconditions=checks,
+            )
         )
         return
+    if callable(value) and getattr(value, PRECONDITION_TAG, None):
+        raise InvalidDefinition(
+            f"{where} has a @precondition but is not decorated with @api; a precondition "
+            f"says when an action may be called: decorate it with @api too"
+        )
     kind = getattr(value, IDS_TAG, None) if callable(value) else None
     if isinstance(kind, str):
         if kind in found.providers:
@@ -508,8 +533,9 @@ class Registration:
             if not action.isidentifier():
                 raise InvalidDefinition(f"{where}: the action name must be an identifier")
             params = build_params(f, where, skip_first=True)
+            checks = resolve(self.cls, where, getattr(f, PRECONDITION_TAG, ()))
             doc = inspect.getdoc(f) or ""
-            self._add(MethodSpec(action, where, params, f, alias, doc, query))
+            self._add(MethodSpec(action, where, params, f, alias, doc, query, checks))
             return f
 
         if func is not None:
