@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from apifuzz import Range, Ref, Text, api, ids, invariant, precondition
+from apifuzz import Ref, api, ids, invariant
 from example_fs.bugs import ALL_BUGS, enabled_bugs
 from example_fs.store import BlobStore
 
@@ -60,17 +60,6 @@ HandleId = Annotated[int, Ref("handle")]
 """The id of an open handle."""
 SnapshotId = Annotated[int, Ref("snapshot")]
 """The id of a snapshot."""
-
-NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._- "
-"""The portable file name characters (POSIX), and space: the names a script tries."""
-
-Name = Annotated[str, Text(alphabet=NAME_CHARACTERS, min_size=1, max_size=MAX_NAME_LENGTH)]
-"""The name of a directory entry.  The model refuses any name that is empty, ``.``,
-``..`` or holds ``/`` or NUL; a script tries names of :data:`NAME_CHARACTERS` only."""
-Offset = Annotated[int, Range(0, MAX_SIZE)]
-"""A position in a file, or a number of bytes."""
-Quota = Annotated[int, Range(0, MAX_QUOTA)]
-"""A directory's quota, in bytes."""
 
 Link = tuple[int, str]
 """A directory entry naming a file: (directory, name)."""
@@ -172,7 +161,7 @@ class FileSystem:
     # directories
 
     @api
-    def mkdir(self, parent: DirId, name: Name) -> int:
+    def mkdir(self, parent: DirId, name: str) -> int:
         """Make a directory ``name`` in ``parent``; returns its id."""
         self._free_name(parent, name)
         new = self._new_id()
@@ -181,7 +170,7 @@ class FileSystem:
         return new
 
     @api
-    def move_dir(self, directory: DirId, parent: DirId, name: Name) -> None:
+    def move_dir(self, directory: DirId, parent: DirId, name: str) -> None:
         """Move a directory with everything below it to ``parent``, as ``name``.
 
         Refused for the root, into the directory itself or below it, onto a
@@ -226,7 +215,7 @@ class FileSystem:
         return sorted(self._dir(directory).entries)
 
     @api
-    def set_quota(self, directory: DirId, quota: Quota | None) -> None:
+    def set_quota(self, directory: DirId, quota: int | None) -> None:
         """Limit the bytes of the files below a directory (None: no limit).
 
         Refused below what the directory already uses.
@@ -249,7 +238,7 @@ class FileSystem:
     # files
 
     @api
-    def create(self, directory: DirId, name: Name) -> int:
+    def create(self, directory: DirId, name: str) -> int:
         """Create an empty file ``name`` in a directory; returns its id."""
         self._free_name(directory, name)
         file = self._new_id()
@@ -258,7 +247,7 @@ class FileSystem:
         return file
 
     @api
-    def write(self, file: FileId, offset: Offset, data: bytes) -> int:
+    def write(self, file: FileId, offset: int, data: bytes) -> int:
         """Write ``data`` at ``offset`` (a gap past the end reads as zeros); returns the size."""
         node = self._file(file)
         _check_range(offset, 0, MAX_SIZE, "offset")
@@ -282,7 +271,7 @@ class FileSystem:
         return self._write(file, size, data)
 
     @api
-    def truncate(self, file: FileId, size: Offset) -> None:
+    def truncate(self, file: FileId, size: int) -> None:
         """Cut a file to ``size`` bytes, or extend it with zeros."""
         node = self._file(file)
         _check_range(size, 0, MAX_SIZE, "size")
@@ -291,7 +280,7 @@ class FileSystem:
         self._set_content(node, content + bytes(size - len(content)))
 
     @api
-    def read(self, file: FileId, offset: Offset, size: Offset) -> bytes:
+    def read(self, file: FileId, offset: int, size: int) -> bytes:
         """At most ``size`` bytes of a file from ``offset``."""
         self._file(file)
         _check_range(offset, 0, MAX_SIZE, "offset")
@@ -304,7 +293,7 @@ class FileSystem:
         return self._file(file).size
 
     @api
-    def copy(self, file: FileId, directory: DirId, name: Name) -> int:
+    def copy(self, file: FileId, directory: DirId, name: str) -> int:
         """Copy a file to ``directory/name``; returns the copy's id.
 
         The copy shares its source's blob until either is written.
@@ -322,7 +311,7 @@ class FileSystem:
         return duplicate
 
     @api
-    def link(self, file: FileId, directory: DirId, name: Name) -> None:
+    def link(self, file: FileId, directory: DirId, name: str) -> None:
         """Give a file one more name, ``directory/name`` (a hard link)."""
         node = self._file(file)
         self._dir(directory)
@@ -350,7 +339,7 @@ class FileSystem:
         self._drop_link(file, link)
 
     @api
-    def rename(self, file: FileId, which: int, directory: DirId, name: Name) -> None:
+    def rename(self, file: FileId, which: int, directory: DirId, name: str) -> None:
         """Move one name of a file (``which`` picks it) to ``directory/name``.
 
         A file already named so loses that name (POSIX rename replaces it);
@@ -382,7 +371,6 @@ class FileSystem:
     # open handles
 
     @api
-    @precondition(lambda self: len(self._handles) < MAX_HANDLES)
     def open(self, file: FileId) -> int:
         """Open a file at position 0; returns the handle."""
         self._file(file)
@@ -393,7 +381,7 @@ class FileSystem:
         return handle
 
     @api
-    def read_at(self, handle: HandleId, size: Offset) -> bytes:
+    def read_at(self, handle: HandleId, size: int) -> bytes:
         """At most ``size`` bytes from the handle's position, which moves past them."""
         _check_range(size, 0, MAX_SIZE, "size")
         open_file = self._handles[handle]
@@ -412,7 +400,7 @@ class FileSystem:
         return size
 
     @api
-    def seek(self, handle: HandleId, position: Offset) -> None:
+    def seek(self, handle: HandleId, position: int) -> None:
         """Move the handle's position (past the end is allowed: a write there fills zeros)."""
         _check_range(position, 0, MAX_SIZE, "position")
         self._handles[handle].position = position
@@ -433,7 +421,6 @@ class FileSystem:
     # snapshots
 
     @api
-    @precondition(lambda self: len(self._snapshots) < MAX_SNAPSHOTS)
     def snapshot(self) -> int:
         """Capture the tree, the quotas and the named files; returns the snapshot's id."""
         if len(self._snapshots) >= MAX_SNAPSHOTS:
@@ -612,7 +599,7 @@ class FileSystem:
         used = self._usage()
         return any(d.quota is not None and used[i] > d.quota for i, d in self._dirs.items())
 
-    def _place_dir(self, directory: int, parent: int, name: Name) -> None:
+    def _place_dir(self, directory: int, parent: int, name: str) -> None:
         moved = self._dirs[directory]
         assert moved.parent is not None
         del self._dirs[moved.parent].entries[moved.name]
