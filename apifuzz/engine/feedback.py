@@ -74,16 +74,19 @@ class StateFeedback:
         self._hits = bytearray(size)
         self.count = 0
         self._features: set[int] = set()
-        self._methods = {m.name: i for i, m in enumerate(language.methods)}
         kinds = sorted({k for m in language.methods for k in m.ref_kinds})
         self._kinds = {kind: i for i, kind in enumerate(kinds)}
-        self._refs = {
-            m.name: tuple(
-                (i, self._kinds[p.type.kind])
-                for i, p in enumerate(m.params)
-                if isinstance(p.type, RefType)
+        # Per method, one lookup on the hot path: its number and its Ref parameters' places.
+        self._methods = {
+            m.name: (
+                number,
+                tuple(
+                    (i, self._kinds[p.type.kind])
+                    for i, p in enumerate(m.params)
+                    if isinstance(p.type, RefType)
+                ),
             )
-            for m in language.methods
+            for number, m in enumerate(language.methods)
         }
         self._errors: dict[type, int] = {}
         self._last: dict[tuple[int, Any], int] = {}  # (kind, id) -> the method that touched it
@@ -104,7 +107,7 @@ class StateFeedback:
         if not self.default:
             return
         features = self._features
-        m = self._methods.get(method, -1)
+        m, refs = self._methods.get(method, (-1, ()))
         if isinstance(out, BaseException) or out is False:
             outcome = 1 + self._error_id(type(out)) if out is not False else 1
             executed = False
@@ -112,7 +115,7 @@ class StateFeedback:
             outcome, executed = 0, True
         features.add(hash((_CALL, m, outcome)))
         last = self._last
-        for index, kind in self._refs.get(method, ()):
+        for index, kind in refs:
             if index < len(args):
                 key = (kind, args[index])
                 before = last.get(key)

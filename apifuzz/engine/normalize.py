@@ -361,29 +361,17 @@ class Reducer:
         out = self.outcome(script)
         return out is not None and out.line == len(script)
 
-    def generic_slot(self, script: Script, slot: int, surface: Surface) -> bool:
-        """Whether the statement at ``slot`` is a generic step of the failure (see
-        :meth:`generic_block`)."""
-        return self.generic_block(script, slot, slot + 1, surface)
-
-    def generic_block(
-        self, script: Script, start: int, end: int, surface: Surface, *, loose: bool = False
-    ) -> bool:
-        """Whether the statements ``script[start:end]`` (before the last) are a generic
-        step of the failure: calls of at least :data:`GENERIC` methods can each take
-        their place alone (a single statement counts its own method) and the script
-        still fails the same way at its last statement.  A corruption's trigger is such
-        a step (many edits free what a stale reference points to), and so is an edit
-        that any other edit can stand in for; a bug's own faulty call is not, since no
-        other method makes its mistake.  ``loose``: the failure may surface another way
-        from the same API method (another assertion, an exception for an invariant)."""
-        return len(self.block_methods(script, start, end, surface, loose=loose)) >= GENERIC
-
     def block_methods(
         self, script: Script, start: int, end: int, surface: Surface, *, loose: bool = False
     ) -> set[str]:
-        """The methods whose calls can take the place of ``script[start:end]`` alone and
-        keep the failure (see :meth:`generic_block`); stops once it found :data:`GENERIC`."""
+        """The methods whose calls can take the place of ``script[start:end]`` (before the
+        last statement) alone and keep the failure; a single statement counts its own
+        method.  Stops once it found :data:`GENERIC`: that many make the statements a
+        *generic step*.  A corruption's trigger is one (many edits free what a stale
+        reference points to), and so is an edit any other edit can stand in for; a bug's
+        own faulty call is not, since no other method makes its mistake.  ``loose``: the
+        failure may surface another way from the same API method (another assertion, an
+        exception for an invariant)."""
         self._left = self.budget
         calls = self.calls
         block = script[start:end]

@@ -193,7 +193,7 @@ class RootCause:
         belong to one corruption's play: nothing; one statement when both fail alike (the
         same assertion, in the same frame: one corruption can take a second call to
         show, as a clip deleted twice); or fewer than :data:`TRIGGERS` statements that
-        are each generic (see :meth:`Reducer.generic_slot`): triggers that many edits can
+        are each generic (see :meth:`Reducer.block_methods`): triggers that many edits can
         stand in for.  A bug's own faulty call is neither, so a shared setup followed by
         two bugs' own calls stays two bugs."""
         tail = range(shared, len(form.statements) - 1)
