@@ -1,0 +1,1 @@
+"""Targets of apifuzz campaigns on PyPI libraries (see docs/real_world.md)."""
