@@ -18,6 +18,12 @@ way at its last statement, and
   subsequence) are generic steps, which calls of many methods can take the
   place of: one play, with other props (a second name made by a copy or a
   mkdir before a link overwrites it);
+* two failures that raise alike (one exception, one frame, one line) from different
+  methods are one bug when a state that one form makes on the way shows both, makes
+  at least :data:`~apifuzz.engine.normalize.GENERIC` methods raise, holds what each
+  needs (one's statements among the other's), and calls every method the other form
+  needs in particular: one corruption, victims with setups of their own (see
+  :meth:`Reducer.one_state <apifuzz.engine.normalize.Reducer.one_state>`);
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -160,11 +166,20 @@ class RootCause:
         shared setup exposes each break the state with their own call, and the
         invariants after that call say so."""
         what = f"{one.surface.describe()} vs {two.surface.describe()}"
+        alike = replace(one.signature, method="") == replace(two.signature, method="")
+        # Only for failures alike: with several bugs in play, one statement can make two
+        # corruptions (an edit after an undo that also cuts), and a state then shows both.
+        found = self.reducer.one_state(one, two, self._culprits) if alike else None
+        if found is not None:
+            state, raising = found
+            names = ", ".join(sorted(raising))
+            return Decision(
+                True, f"one corrupted state ({' ; '.join(state)}) makes both and {names} fail"
+            )
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
         if not shared:
             return Decision(False, f"different API methods: {what}")
-        alike = replace(one.signature, method="") == replace(two.signature, method="")
         if not all(self._tail_fits(form, shared, alike) for form in (one, two)):
             return Decision(False, f"different API methods: {what} after a shared setup")
         lasts = (one.statements[-1], two.statements[-1])
@@ -187,6 +202,15 @@ class RootCause:
                     True, f"one corrupted state makes {len(raising)} methods raise: {names}"
                 )
         return Decision(False, f"different API methods: {what} after a shared setup")
+
+    def _culprits(self, form: Form) -> set[str]:
+        """The methods ``form`` needs in particular: those of its statements before the last
+        that fewer than :data:`~apifuzz.engine.normalize.GENERIC` methods can stand in for."""
+        return {
+            name
+            for i in range(len(form.statements) - 1)
+            if not self._generic(form, i) and (name := self.calls.method(form.statements[i]))
+        }
 
     def _tail_fits(self, form: Form, shared: int, alike: bool) -> bool:
         """Whether what ``form`` does after the shared state, before its last call, may

@@ -125,6 +125,28 @@ def test_a_corruption_with_many_triggers_and_victims_is_one_bug() -> None:
         assert not decision.same, decision.reason
 
 
+def test_victims_with_setups_of_their_own_are_one_bug() -> None:
+    # Forms that share no setup: clear trips over the uncounted use at once, swap only
+    # once two sources exist and the other clip moved first. One state shows both.
+    rootcause, interpreter = triage("rootcause_models:reels_target")
+    clear = case(interpreter, "add\nplace 0\nsplit 0\nclear\n")
+    swap = case(interpreter, "add\nadd\nplace 0\nsplit 0\nswap 0 2\nswap 1 2\n")
+    assert clear.signature.method != swap.signature.method
+    decision = rootcause.same_bug(clear, swap)
+    assert decision.same, decision.reason
+    assert "makes both" in decision.reason
+
+
+def test_one_symptom_of_two_methods_with_one_mistake_is_two_bugs() -> None:
+    # clone miscounts where split forgets to count: a state made with clone shows the
+    # symptom of split's form, but split's form needs split, which that state never calls.
+    rootcause, interpreter = triage("rootcause_models:cloned_reels_target")
+    split = case(interpreter, "add\nplace 0\nsplit 0\nclear\n")
+    clone = case(interpreter, "add\nadd\nplace 0\nclone 0\nswap 0 2\nswap 1 2\n")
+    decision = rootcause.same_bug(split, clone)
+    assert not decision.same, decision.reason
+
+
 def test_the_common_subsequence_and_the_runs_outside_it() -> None:
     from apifuzz.engine.rootcause import common_subsequence, runs_outside
 

@@ -392,3 +392,84 @@ class Blobs:
 
 
 blobs_target = Target(Blobs, expected=(Refused,))
+
+
+Source = Annotated[int, Ref("source")]
+Clip = Annotated[int, Ref("clip")]
+
+
+class Reels:
+    """Clips use sources, and each use is counted.  ``split`` makes a second clip of a
+    source without counting it: every later release of that source can trip over the
+    count (one corruption, victims with setups of their own)."""
+
+    def __init__(self) -> None:
+        self.uses: dict[int, int] = {}
+        self.clips: dict[int, int] = {}  # clip -> source
+        self.next = 0
+
+    @ids("source")
+    def source_ids(self) -> list[int]:
+        return sorted(self.uses)
+
+    @ids("clip")
+    def clip_ids(self) -> list[int]:
+        return sorted(self.clips)
+
+    @api
+    def add(self) -> int:
+        self.next += 1
+        self.uses[self.next] = 0
+        return self.next
+
+    @api
+    def place(self, source: Source) -> int:
+        self.next += 1
+        self.clips[self.next] = source
+        self.uses[source] += 1
+        return self.next
+
+    @api
+    def split(self, clip: Clip) -> int:
+        self.next += 1
+        self.clips[self.next] = self.clips[clip]  # the bug: the new use is not counted
+        return self.next
+
+    @api
+    def remove(self, clip: Clip) -> None:
+        self._release(self.clips.pop(clip))
+
+    @api
+    def clear(self) -> None:
+        for clip in list(self.clips):
+            self.remove(clip)
+
+    @api
+    def swap(self, clip: Clip, source: Source) -> None:
+        if self.clips[clip] == source:
+            raise Refused("the clip uses that source already")
+        self._release(self.clips[clip])
+        self.uses[source] += 1
+        self.clips[clip] = source
+
+    def _release(self, source: int) -> None:
+        assert self.uses[source] > 0, "released more often than used"
+        self.uses[source] -= 1
+
+
+reels_target = Target(Reels, expected=(Refused,))
+
+
+class ClonedReels(Reels):
+    """``clone`` counts the use on the newest source, not on the clip's: right while there
+    is one source, and else the symptom of ``split``'s bug, from a bug of its own."""
+
+    @api
+    def clone(self, clip: Clip) -> int:
+        self.next += 1
+        self.clips[self.next] = self.clips[clip]
+        self.uses[max(self.uses)] += 1  # the bug: counts the newest source, not the clip's
+        return self.next
+
+
+cloned_reels_target = Target(ClonedReels, expected=(Refused,))
