@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from apifuzz.engine.calls import Calls, Script, statements
 from apifuzz.engine.judge import Judge
-from apifuzz.engine.triage import Signature
+from apifuzz.engine.triage import Signature, model_stack
 from apifuzz.interpreter.report import Bug
 
 #: How many different methods must keep a failure at one place before that place
@@ -80,17 +80,19 @@ class Outcome:
     signature: Signature
     surface: Surface
     line: int
+    stack: tuple[str, ...] = ()  # an exception's model frames (see triage.model_stack)
 
 
 @dataclass(frozen=True)
 class Form:
-    """A script's normal form, how its failure surfaced (and its signature there), and
-    what the reduction cost."""
+    """A script's normal form, how its failure surfaced (and its signature and model
+    frames there), and what the reduction cost."""
 
     statements: Script
     surface: Surface
     replays: int
     signature: Signature
+    stack: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The statements on one line: ``dt 0 ; u ; dt 0 ; r``."""
@@ -109,7 +111,8 @@ def judge_runner(judge: Judge) -> Runner:
         bug, signature = verdict.bug, verdict.signature
         if bug is None or signature is None:
             return None
-        return Outcome(signature, Surface.of(bug, signature), bug.line)
+        stack = model_stack(bug, judge.model_dirs)
+        return Outcome(signature, Surface.of(bug, signature), bug.line, stack)
 
     return run
 
@@ -153,7 +156,7 @@ class Reducer:
             current = lines
         current = self._descend(current, first.surface)
         last = self._outcomes[current] or first  # every step was replayed: it is cached
-        return Form(current, first.surface, self.replays - spent, last.signature)
+        return Form(current, first.surface, self.replays - spent, last.signature, last.stack)
 
     def _descend(self, script: Script, surface: Surface) -> Script:
         """Greedy descent from ``script`` until no move goes down or the budget is spent."""

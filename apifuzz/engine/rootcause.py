@@ -24,6 +24,10 @@ way at its last statement, and
   needs (one's statements among the other's), and calls every method the other form
   needs in particular: one corruption, victims with setups of their own (see
   :meth:`Reducer.one_state <apifuzz.engine.normalize.Reducer.one_state>`);
+* two exceptions alike that passed through the same :data:`HELPER_FRAMES` model frames
+  below their API methods (crash deduplication by top frames, ClusterFuzz-style) are
+  one bug when the methods one form needs in particular are among the other's: one
+  faulty helper on one path, reached from two API methods;
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -60,6 +64,9 @@ STEPS = 2
 
 #: The same when every added statement is a generic trigger of the failure.
 TRIGGERS = 3
+
+#: Model frames below the API method that two exceptions must share to be one helper's.
+HELPER_FRAMES = 3
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,9 @@ class RootCause:
             return Decision(True, f"one reduces to the other: {one.text()} | {two.text()}")
         if self._generic_apart(one, two):
             return Decision(True, f"apart only in generic steps: {pair}")
+        helper = shared_helper(one.stack, two.stack) if one.signature == two.signature else ()
+        if helper and self._nested(one, two):
+            return Decision(True, f"one faulty helper: {' < '.join(helper)}")
         return Decision(False, f"different normal forms: {pair}")
 
     def _recast(self, form: Form) -> list[Script]:
@@ -176,6 +186,9 @@ class RootCause:
             return Decision(
                 True, f"one corrupted state ({' ; '.join(state)}) makes both and {names} fail"
             )
+        helper = shared_helper(one.stack, two.stack) if alike else ()
+        if helper and self._nested(one, two):
+            return Decision(True, f"one faulty helper: {' < '.join(helper)}")
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
         if not shared:
@@ -202,6 +215,11 @@ class RootCause:
                     True, f"one corrupted state makes {len(raising)} methods raise: {names}"
                 )
         return Decision(False, f"different API methods: {what} after a shared setup")
+
+    def _nested(self, one: Form, two: Form) -> bool:
+        """Whether the methods one form needs in particular are among the other's."""
+        first, second = self._culprits(one), self._culprits(two)
+        return first <= second or second <= first
 
     def _culprits(self, form: Form) -> set[str]:
         """The methods ``form`` needs in particular: those of its statements before the last
@@ -267,6 +285,20 @@ class RootCause:
                 form.statements, *run, form.surface, loose=True
             )
         return self._blocks[key]
+
+
+def shared_helper(one: tuple[str, ...], two: tuple[str, ...]) -> tuple[str, ...]:
+    """The model frames two exceptions share, innermost first, below the API methods they
+    escaped from, when there are at least :data:`HELPER_FRAMES`; else none.  A helper
+    that fails alike when reached from two API methods along one path is one bug (crash
+    deduplication by top frames, below the API method); one or two frames are a helper
+    that many paths call, with many ways to call it wrong (a command runner, say)."""
+    shared: list[str] = []
+    for a, b in zip(reversed(one[1:]), reversed(two[1:]), strict=False):
+        if a != b:
+            break
+        shared.append(a)
+    return tuple(shared) if len(shared) >= HELPER_FRAMES else ()
 
 
 def common_subsequence(a: Script, b: Script) -> list[tuple[int, int]]:

@@ -473,3 +473,74 @@ class ClonedReels(Reels):
 
 
 cloned_reels_target = Target(ClonedReels, expected=(Refused,))
+
+
+Layer = Annotated[int, Ref("layer")]
+Shape = Annotated[int, Ref("shape")]
+
+
+class Canvas:
+    """Shapes on layers.  Moving a shape and moving a whole layer's shapes go through one
+    path (``_request`` -> ``_apply`` -> ``_place``), and ``_request`` forgets that a layer
+    can be locked: one faulty helper, reached from two API methods."""
+
+    def __init__(self) -> None:
+        self.layers: dict[int, set[int]] = {}
+        self.where: dict[int, int] = {}  # shape -> layer
+        self.locked: set[int] = set()
+        self.next = 0
+
+    @ids("layer")
+    def layer_ids(self) -> list[int]:
+        return sorted(self.layers)
+
+    @ids("shape")
+    def shape_ids(self) -> list[int]:
+        return sorted(self.where)
+
+    @api
+    def add_layer(self) -> int:
+        self.next += 1
+        self.layers[self.next] = set()
+        return self.next
+
+    @api
+    def add_shape(self, layer: Layer) -> int:
+        if layer in self.locked:
+            raise Refused("locked layer")
+        self.next += 1
+        self.layers[layer].add(self.next)
+        self.where[self.next] = layer
+        return self.next
+
+    @api
+    def lock(self, layer: Layer) -> None:
+        self.locked.add(layer)
+
+    @api
+    def move_shape(self, shape: Shape, layer: Layer) -> None:
+        self._request([shape], layer)
+
+    @api
+    def move_layer(self, source: Layer, layer: Layer) -> None:
+        if source == layer:
+            raise Refused("onto itself")
+        self._request(sorted(self.layers[source]), layer)
+
+    def _request(self, shapes: list[int], layer: int) -> None:
+        if any(self.where[s] in self.locked for s in shapes):  # the bug: not the target's lock
+            raise Refused("locked layer")
+        self._apply(shapes, layer)
+
+    def _apply(self, shapes: list[int], layer: int) -> None:
+        for shape in shapes:
+            self._place(shape, layer)
+
+    def _place(self, shape: int, layer: int) -> None:
+        assert layer not in self.locked, "a shape placed on a locked layer"
+        self.layers[self.where[shape]].discard(shape)
+        self.layers[layer].add(shape)
+        self.where[shape] = layer
+
+
+canvas_target = Target(Canvas, expected=(Refused,))
