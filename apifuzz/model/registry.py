@@ -591,7 +591,8 @@ class Registration:
             )
         spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
         doc = inspect.getdoc(attr) or ""
-        func, checks = attr, tuple[Precondition, ...]()
+        func: Callable[..., Any] = attr
+        checks: tuple[Precondition, ...] = ()
         if via is not None:
             _check_via(via, spec_params, where)
             func = via
