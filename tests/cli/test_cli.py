@@ -181,6 +181,34 @@ def test_trace_command_writes_the_corpus(tmp_path: Path) -> None:
     assert replay.returncode == 0 and "2 executed" in replay.stdout
 
 
+def test_trace_writes_into_the_corpus_folder_given(tmp_path: Path) -> None:
+    """``--corpus DIR``: the scripts and the alias lock go into DIR itself, where fuzz and
+    replay read them with the same option."""
+    (tmp_path / "test_notes.py").write_text(
+        "from traced_models import Notebook\n"
+        "def test_notes():\n"
+        "    nb = Notebook(2)\n"
+        "    nb.write('a')\n"
+    )
+    corpus = tmp_path / "seeds"
+    result = run(
+        "trace",
+        "traced_models:notebook",
+        "--corpus",
+        str(corpus),
+        "--",
+        "test_notes.py",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"written to {corpus}" in result.stdout
+    assert sorted(p.name for p in corpus.iterdir()) == [
+        "aliases.lock",
+        "test_notes--test_notes.txt",
+    ]
+    assert not (tmp_path / "corpora").exists()
+
+
 def test_trace_command_reports_failing_tests(tmp_path: Path) -> None:
     (tmp_path / "test_bad.py").write_text("def test_bad():\n    assert False\n")
     result = run(
