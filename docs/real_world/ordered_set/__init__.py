@@ -18,13 +18,14 @@ same elements in the same order), the reads (iteration, indexing, ``in``,
 ``==``) and the round trips (pickle, ``copy()``, ``[:]``, ``repr``,
 ``OrderedSet(list(s))``).
 
-Elements are strings.  An argument that is a collection of elements (what
-``update``, the set operations and the in-place operators take) is a
-``str``, an iterable of one-character elements, as the library's own tests
-write them (``OrderedSet("abracadabra")``, ``update("efgh")``); the
-operations that take several collections (``union(*sets)``) take a list of
-them.  Older releases lack some methods (``pop(index)`` came in 4.1,
-``get_loc`` in 3.1): only what the installed release has is registered.
+Elements are strings.  The constructor and ``update`` take a ``str``, an
+iterable of one-character elements, as the library's own tests write them
+(``OrderedSet("abracadabra")``, ``update("efgh")``); the set operations and
+the in-place operators take a list of elements (a ``str`` there would test
+``in`` as a substring test: ``"" in "abc"``), and those that take several
+collections (``union(*sets)``) a list of such lists.  Older releases lack
+some methods (``pop(index)`` came in 4.1, ``get_loc`` in 3.1): only what the
+installed release has is registered.
 """
 
 from __future__ import annotations
@@ -267,11 +268,11 @@ def compare(s: OrderedSet[str], other: set[str]) -> tuple[bool, bool, bool, bool
 # -- with other collections -------------------------------------------------------------------
 
 
-def union(s: OrderedSet[str], sets: list[str]) -> OrderedSet[str]:
+def union(s: OrderedSet[str], sets: list[list[str]]) -> OrderedSet[str]:
     return same(f"union(*{sets!r})", lambda: s.union(*sets), lambda: reference(s).union(*sets))
 
 
-def intersection(s: OrderedSet[str], sets: list[str]) -> OrderedSet[str]:
+def intersection(s: OrderedSet[str], sets: list[list[str]]) -> OrderedSet[str]:
     return same(
         f"intersection(*{sets!r})",
         lambda: s.intersection(*sets),
@@ -279,7 +280,7 @@ def intersection(s: OrderedSet[str], sets: list[str]) -> OrderedSet[str]:
     )
 
 
-def difference(s: OrderedSet[str], sets: list[str]) -> OrderedSet[str]:
+def difference(s: OrderedSet[str], sets: list[list[str]]) -> OrderedSet[str]:
     return same(
         f"difference(*{sets!r})",
         lambda: s.difference(*sets),
@@ -287,7 +288,7 @@ def difference(s: OrderedSet[str], sets: list[str]) -> OrderedSet[str]:
     )
 
 
-def symmetric_difference(s: OrderedSet[str], other: str) -> OrderedSet[str]:
+def symmetric_difference(s: OrderedSet[str], other: list[str]) -> OrderedSet[str]:
     return same(
         f"symmetric_difference({other!r})",
         lambda: s.symmetric_difference(other),
@@ -295,13 +296,13 @@ def symmetric_difference(s: OrderedSet[str], other: str) -> OrderedSet[str]:
     )
 
 
-def issubset(s: OrderedSet[str], other: str) -> bool:
+def issubset(s: OrderedSet[str], other: list[str]) -> bool:
     return same(
         f"issubset({other!r})", lambda: s.issubset(other), lambda: reference(s).issubset(other)
     )
 
 
-def issuperset(s: OrderedSet[str], other: str) -> bool:
+def issuperset(s: OrderedSet[str], other: list[str]) -> bool:
     return same(
         f"issuperset({other!r})",
         lambda: s.issuperset(other),
@@ -309,7 +310,7 @@ def issuperset(s: OrderedSet[str], other: str) -> bool:
     )
 
 
-def isdisjoint(s: OrderedSet[str], other: str) -> bool:
+def isdisjoint(s: OrderedSet[str], other: list[str]) -> bool:
     return same(
         f"isdisjoint({other!r})",
         lambda: s.isdisjoint(other),
@@ -318,19 +319,19 @@ def isdisjoint(s: OrderedSet[str], other: str) -> bool:
 
 
 for _name, _via, _types in [
-    ("union", union, {"sets": list[str]}),
-    ("intersection", intersection, {"sets": list[str]}),
-    ("difference", difference, {"sets": list[str]}),
-    ("symmetric_difference", symmetric_difference, {"other": str}),
-    ("issubset", issubset, {"other": str}),
-    ("issuperset", issuperset, {"other": str}),
-    ("isdisjoint", isdisjoint, {"other": str}),
+    ("union", union, {"sets": list[list[str]]}),
+    ("intersection", intersection, {"sets": list[list[str]]}),
+    ("difference", difference, {"sets": list[list[str]]}),
+    ("symmetric_difference", symmetric_difference, {"other": list[str]}),
+    ("issubset", issubset, {"other": list[str]}),
+    ("issuperset", issuperset, {"other": list[str]}),
+    ("isdisjoint", isdisjoint, {"other": list[str]}),
 ]:
     oset.method(_name, via=_via, query=True, **_types)
 
 
 @oset.api(alias="op", query=True)
-def operators(s: OrderedSet[str], other: str) -> tuple[list[str], ...]:
+def operators(s: OrderedSet[str], other: list[str]) -> tuple[list[str], ...]:
     """``s | o, s & o, s - o, s ^ o`` with an iterable: new OrderedSets."""
     ref = reference(s)
     return same(
@@ -345,21 +346,21 @@ def operators(s: OrderedSet[str], other: str) -> tuple[list[str], ...]:
     )
 
 
-def difference_update(s: OrderedSet[str], sets: list[str]) -> None:
+def difference_update(s: OrderedSet[str], sets: list[list[str]]) -> None:
     def ref() -> None:
         reference(s).items = reference(s).difference(*sets)
 
     same(f"difference_update(*{sets!r})", lambda: s.difference_update(*sets), ref)
 
 
-def intersection_update(s: OrderedSet[str], other: str) -> None:
+def intersection_update(s: OrderedSet[str], other: list[str]) -> None:
     def ref() -> None:
         reference(s).items = reference(s).intersection(other)
 
     same(f"intersection_update({other!r})", lambda: s.intersection_update(other), ref)
 
 
-def symmetric_difference_update(s: OrderedSet[str], other: str) -> None:
+def symmetric_difference_update(s: OrderedSet[str], other: list[str]) -> None:
     def ref() -> None:
         reference(s).items = reference(s).symmetric_difference(other)
 
@@ -370,10 +371,10 @@ def symmetric_difference_update(s: OrderedSet[str], other: str) -> None:
     )
 
 
-def _in_place(symbol: str, combine: Callable[[ListSet, str], list[str]]) -> Any:
+def _in_place(symbol: str, combine: Callable[[ListSet, list[str]], list[str]]) -> Any:
     """The adapter of an in-place operator (``s |= it``): it returns the set itself."""
 
-    def adapter(s: OrderedSet[str], it: str) -> OrderedSet[str]:
+    def adapter(s: OrderedSet[str], it: list[str]) -> OrderedSet[str]:
         def ref() -> Any:
             reference(s).items = combine(reference(s), it)
             return _UNSPECIFIED
@@ -387,13 +388,13 @@ def _in_place(symbol: str, combine: Callable[[ListSet, str], list[str]]) -> Any:
 
 _DUNDERS = {"|=": "__ior__", "&=": "__iand__", "-=": "__isub__", "^=": "__ixor__"}
 for _name, _via, _types in [
-    ("difference_update", difference_update, {"sets": list[str]}),
-    ("intersection_update", intersection_update, {"other": str}),
-    ("symmetric_difference_update", symmetric_difference_update, {"other": str}),
-    ("__ior__", _in_place("|=", lambda r, it: r.union(it)), {"it": str}),
-    ("__iand__", _in_place("&=", lambda r, it: r.intersection(it)), {"it": str}),
-    ("__isub__", _in_place("-=", lambda r, it: r.difference(it)), {"it": str}),
-    ("__ixor__", _in_place("^=", lambda r, it: r.symmetric_difference(it)), {"it": str}),
+    ("difference_update", difference_update, {"sets": list[list[str]]}),
+    ("intersection_update", intersection_update, {"other": list[str]}),
+    ("symmetric_difference_update", symmetric_difference_update, {"other": list[str]}),
+    ("__ior__", _in_place("|=", lambda r, it: r.union(it)), {"it": list[str]}),
+    ("__iand__", _in_place("&=", lambda r, it: r.intersection(it)), {"it": list[str]}),
+    ("__isub__", _in_place("-=", lambda r, it: r.difference(it)), {"it": list[str]}),
+    ("__ixor__", _in_place("^=", lambda r, it: r.symmetric_difference(it)), {"it": list[str]}),
 ]:
     oset.method(_name, via=_via, **_types)
 

@@ -52,7 +52,9 @@ class ListSet:
         when out of range."""
         if not self.items:
             raise KeyError("Set is empty")
-        return self.items.pop(index)  # IndexError before any change
+        value = self.items[index]  # IndexError before any change (list.pop raises
+        del self.items[index]  # OverflowError for an index past a C ssize_t, not IndexError)
+        return value
 
     def discard(self, key: str) -> None:
         """Remove ``key`` if present."""
