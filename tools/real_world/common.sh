@@ -35,8 +35,12 @@ prepare() {
     if [ ! -d "$WORK/sdist" ]; then
         echo "== downloading the sdist of $PACKAGE==$version (its tests are the seeds)"
         rm -rf "$WORK/download" "$WORK/unpack"
+        # pip reads an sdist's metadata by building it: without build isolation when the
+        # backend is at hand (setuptools), else in an isolated one (ordered-set needs flit_core).
         python -m pip download -q --no-binary :all: --no-deps --no-build-isolation \
-            -d "$WORK/download" "$PACKAGE==$version"
+            -d "$WORK/download" "$PACKAGE==$version" 2>/dev/null ||
+            python -m pip download -q --no-binary :all: --no-deps \
+                -d "$WORK/download" "$PACKAGE==$version"
         mkdir -p "$WORK/unpack"
         tar -xzf "$WORK/download"/*.tar.gz -C "$WORK/unpack"
         mv "$WORK/unpack"/* "$WORK/sdist"
