@@ -209,6 +209,16 @@ def test_trace_writes_into_the_corpus_folder_given(tmp_path: Path) -> None:
     assert not (tmp_path / "corpora").exists()
 
 
+def test_cov_takes_paths_after_its_options(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text('! 2\nw "a"\n')
+    result = run(
+        "cov", "traced_models:notebook", "a.txt", "--json", "t.json", "b.txt", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 inputs (0 showed a bug)" in result.stdout
+
+
 def test_trace_command_reports_failing_tests(tmp_path: Path) -> None:
     (tmp_path / "test_bad.py").write_text("def test_bad():\n    assert False\n")
     result = run(
