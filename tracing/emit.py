@@ -23,6 +23,8 @@ from apifuzz.model.params import (
     TupleType,
     VarTupleType,
 )
+from apifuzz.model.registry import ParamSpec
+from apifuzz.tracing import guard
 
 LiveIds = Callable[[str], Sequence[int]]
 
@@ -79,6 +81,18 @@ def format_value(ptype: ParamType, value: Any, live: LiveIds) -> str:
             return _tuple(ptype, value, live)
         case _:
             assert_never(ptype)
+
+
+def written(param: ParamSpec, value: Any) -> Any:
+    """``value`` as a script writes it: its codec's encoding, or itself; raises NotWritable."""
+    codec = param.codec
+    if codec is None:
+        return value
+    try:
+        with guard.guarded():  # what encode calls of the library is not the test's call
+            return codec.encode(value)
+    except Exception as exc:  # the user's encode cannot write it: the script is cut there
+        raise NotWritable(f"{codec.name} cannot encode {value!r}: {exc}") from None
 
 
 def _ref(ptype: RefType, value: Any, live: LiveIds) -> str:

@@ -29,7 +29,7 @@ from apifuzz.language import FACTORY_MARK, Language
 from apifuzz.model.registry import MethodSpec, ParamSpec
 from apifuzz.model.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
-from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value
+from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value, written
 from apifuzz.tracing.patch import ExternalPatch
 
 #: The first line of every traced script (regenerating a corpus removes only such files).
@@ -108,7 +108,7 @@ def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) 
     texts: list[str] = []
     pending: list[str] = []  # defaults, written only if a later argument is
     for p, value in zip(params, values, strict=True):
-        text = format_value(p.type, value, live)
+        text = format_value(p.type, written(p, value), live)
         if not p.required and same_value(value, p.default):
             pending.append(text)
         else:
@@ -438,7 +438,7 @@ class Recorder:
         except TypeError as exc:
             raise NotWritable(f"arguments do not fit the signature: {exc}") from None
         bound.apply_defaults()
-        values = tuple(bound.arguments[p.name] for p in method.params)
+        given = tuple(bound.arguments[p.name] for p in method.params)
         providers = language.registry.id_providers
         live_cache: dict[str, Sequence[int]] = {}
 
@@ -449,11 +449,20 @@ class Recorder:
                     ids = live_cache[kind] = list(providers[kind](instance))
             return ids
 
-        texts = literals(method.params, values, live)
+        texts = literals(method.params, given, live)
+        # An argument is compared on replay as the script writes it (a codec's encoding).
+        values = tuple(written(p, v) for p, v in zip(method.params, given, strict=True))
         return values, " ".join([language.aliases[method.name], *texts])
 
 
 # -- checking a trace by replaying it -----------------------------------------------------------
+
+
+def _written_or_raw(param: ParamSpec, value: Any) -> Any:
+    try:
+        return written(param, value)
+    except NotWritable:
+        return value
 
 
 def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
@@ -465,6 +474,7 @@ def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
         values = list(args)
         for p in params[name][len(args) :]:
             values.append(kwargs.get(p.name, p.default))
+        values = [_written_or_raw(p, v) for p, v in zip(params[name], values, strict=False)]
         if isinstance(outcome, BaseException):
             replayed.append(
                 RecordedCall(name, tuple(values), None, (type(outcome).__name__, str(outcome)))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apifuzz.errors import InvalidDefinition
+from apifuzz.model.codecs import Codec
 from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag, check_query_flag
 from apifuzz.model.params import (
     SUPPORTED,
@@ -54,11 +55,18 @@ class ParamSpec:
     type: ParamType
     default: Any = NO_DEFAULT
     keyword_only: bool = False
+    #: How the argument is written when it is no literal (``Annotated[W, Codec(...)]``).
+    codec: Codec | None = None
 
     @property
     def required(self) -> bool:
         """True when a script must give this argument."""
         return self.default is NO_DEFAULT
+
+    def describe(self) -> str:
+        """The type as ``apifuzz lang`` shows it: the written type, and its codec."""
+        written = self.type.describe()
+        return written if self.codec is None else self.codec.describe(written)
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,7 @@ class MethodSpec:
         """``move_clip(clip: ref(clip), track: ref(track), position: int = 0)``."""
         parts = []
         for p in self.params:
-            text = f"{p.name}: {p.type.describe()}"
+            text = f"{p.name}: {p.describe()}"
             if not p.required:
                 text += f" = {p.default!r}"
             parts.append(text)
@@ -233,7 +241,8 @@ def _param_spec(
             f"with {SUPPORTED}"
         )
     try:
-        ptype = param_type(hints[p.name])
+        hint, codec = split_codec(hints[p.name])
+        ptype = param_type(hint)
     except UnsupportedType as exc:
         if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
             return None
@@ -249,7 +258,23 @@ def _param_spec(
         type=ptype,
         default=NO_DEFAULT if p.default is inspect.Parameter.empty else p.default,
         keyword_only=p.kind is inspect.Parameter.KEYWORD_ONLY,
+        codec=codec,
     )
+
+
+def split_codec(hint: Any) -> tuple[Any, Codec | None]:
+    """``Annotated[W, Codec(...)]`` as ``(W, codec)``; any other hint as ``(hint, None)``."""
+    if typing.get_origin(hint) is not typing.Annotated:
+        return hint, None
+    base, *meta = typing.get_args(hint)
+    codecs = [m for m in meta if isinstance(m, Codec)]
+    if not codecs:
+        return hint, None
+    if len(codecs) > 1:
+        raise UnsupportedType("it carries more than one Codec; keep one")
+    rest = tuple(m for m in meta if not isinstance(m, Codec))
+    written = typing.Annotated[(base, *rest)] if rest else base
+    return written, codecs[0]
 
 
 def _check_refs(
