@@ -81,7 +81,8 @@ class ExternalPatch:
         """Put the wrappers in place (nothing happens if they already are)."""
         if self._saved:
             return
-        registered = {id(m.func): m for m in self.methods}
+        # A method registered with via= is found on the class as the library's own.
+        registered = {id(m.func if m.library is None else m.library): m for m in self.methods}
         for name, raw in sorted(_class_methods(self.cls, {m.name for m in self.methods}).items()):
             # Registration.method keeps getattr(cls, name): the very object found here.
             spec = registered.pop(id(raw), None)

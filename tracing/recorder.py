@@ -218,7 +218,10 @@ class Recorder:
 
     def _patch(self, lang: Language) -> None:
         cls = lang.target.model_class
-        if lang.target.factory is cls and all(c is not cls for c, _ in self._patched):
+        # A registration's class is traced through its constructor even when scripts build
+        # the model another way (``reg.init(via=...)``).
+        builds = lang.target.factory is cls or lang.target.registration is not None
+        if builds and all(c is not cls for c, _ in self._patched):
             original = cls.__dict__.get("__init__")
             try:
                 wrapt.wrap_function_wrapper(cls, "__init__", self._on_init)

@@ -87,6 +87,9 @@ class MethodSpec:
     query: bool = False
     #: Checks of the model that must all hold for a call to be made (``@precondition``).
     preconditions: tuple[Precondition, ...] = ()
+    #: The library method a traced test calls, when ``func`` calls it for the fuzzer
+    #: (``reg.method(name, via=f)``); None when ``func`` is what tests call.
+    library: Callable[..., Any] | None = None
 
     @property
     def required_count(self) -> int:
@@ -524,6 +527,7 @@ class Registration:
         self._invariants: list[tuple[str, Callable[[Any], Any]]] = []
         self._registry: Registry | None = None
         self._init: tuple[ParamSpec, ...] | None = None
+        self._factory: Callable[..., Any] | None = None
 
     def _where(self, name: str) -> str:
         return f"{self.cls.__qualname__}.{name}"
@@ -568,7 +572,14 @@ class Registration:
         return decorate
 
     def method(
-        self, name: str, /, *, alias: str | None = None, query: bool = False, **types: Any
+        self,
+        name: str,
+        /,
+        *,
+        alias: str | None = None,
+        query: bool = False,
+        via: Callable[..., Any] | None = None,
+        **types: Any,
     ) -> None:
         """Register the existing method ``name`` of the class.
 
@@ -576,6 +587,11 @@ class Registration:
         them; ``types`` (parameter name → annotation, in order) fills in or
         overrides them.  ``query=True``: it only reads the model (no invariant
         check after it), as ``reg.method("get", query=True, key=Key)``.
+
+        ``via=f``: scripts call the method through ``f(model, ...)``, a function of
+        the same parameters that calls it (and checks it against a reference model,
+        say), while a traced test's call of the method is still recorded as this
+        action.  The parameters and their types are then ``f``'s.
         """
         check_query_flag(query, "reg.method")
         where = self._where(name)
@@ -584,20 +600,30 @@ class Registration:
             raise InvalidDefinition(
                 f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
             )
-        spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
-        doc = inspect.getdoc(attr) or ""
-        self._add(MethodSpec(name, where, spec_params, attr, alias, doc, query))
+        if via is not None and not callable(via):
+            raise InvalidDefinition(f"{where}: via must be a function, got {via!r}")
+        func = attr if via is None else via
+        spec_params = build_params(_with_types(func, types, where), where, skip_first=True)
+        doc = inspect.getdoc(func) or inspect.getdoc(attr) or ""
+        library = None if via is None else attr
+        self._add(MethodSpec(name, where, spec_params, func, alias, doc, query, library=library))
 
-    def init(self, **types: Any) -> None:
+    def init(self, *, via: Callable[..., Any] | None = None, **types: Any) -> None:
         """Declare the constructor parameters a script may set, and their types.
 
         ``reg.init(initial=str)``: a script's first line ``! "abc"`` builds
         ``cls(initial="abc")``, and the tracer writes a test's ``cls("abc")`` so.
         As for :meth:`method`, ``types`` fills in or overrides the annotations of
         ``__init__``; its parameters left without a usable type keep their defaults.
+        ``via=make``: scripts build the model with ``make(**arguments)`` (which may
+        also set up a reference model) instead of the class; tests are still traced
+        through the class's constructor.
         """
         init = self.cls.__init__  # type: ignore[misc]
         where = f"{self.cls.__qualname__}.__init__"
+        if via is not None and not callable(via):
+            raise InvalidDefinition(f"{where}: via must be a function, got {via!r}")
+        self._factory = via
         self._init = build_params(
             _with_types(init, types, where),
             where,
@@ -605,6 +631,11 @@ class Registration:
             allow_refs=False,
             skip_unannotated_defaults=True,
         )
+
+    @property
+    def factory(self) -> Callable[..., Any]:
+        """What builds a fresh model: the class, or the ``via`` given to :meth:`init`."""
+        return self.cls if self._factory is None else self._factory
 
     @property
     def init_params(self) -> tuple[ParamSpec, ...] | None:
