@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, ItemsView, KeysView, Sequence, ValuesView
 from typing import Any, assert_never
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
@@ -27,6 +27,7 @@ from apifuzz.model.registry import ParamSpec
 from apifuzz.tracing import guard
 
 LiveIds = Callable[[str], Sequence[int]]
+_VIEWS = (KeysView, ValuesView, ItemsView)
 
 
 class NotWritable(Exception):
@@ -138,7 +139,9 @@ def same_value(a: Any, b: Any) -> bool:
         return bool(a == b)
     if type(a) is not type(b):
         return False
-    if isinstance(a, (list, tuple)):
+    if isinstance(a, (list, tuple, *_VIEWS)):
+        # A library's views (a dict's keys, values, items) compare by what they show, in order.
+        a, b = list(a), list(b)
         return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)

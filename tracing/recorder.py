@@ -106,13 +106,15 @@ def _snapshot(result: Any) -> Any:
 def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) -> list[str]:
     """Literals for ``values``, the trailing run of default values left out."""
     texts: list[str] = []
-    pending: list[str] = []  # defaults, written only if a later argument is
+    pending: list[tuple[ParamSpec, Any]] = []  # defaults, written only if a later argument is
     for p, value in zip(params, values, strict=True):
-        text = format_value(p.type, written(p, value), live)
         if not p.required and same_value(value, p.default):
-            pending.append(text)
+            # Formatted only when needed: a default may be a sentinel no script can write
+            # (``missing=...``), and a trailing one is never written.
+            pending.append((p, value))
         else:
-            texts += [*pending, text]
+            before = [format_value(q.type, written(q, v), live) for q, v in pending]
+            texts += [*before, format_value(p.type, written(p, value), live)]
             pending = []
     return texts
 

@@ -34,8 +34,12 @@ prepare() {
     if [ ! -d "$WORK/sdist" ]; then
         echo "== downloading the sdist of $PACKAGE==$version (its tests are the seeds)"
         rm -rf "$WORK/download" "$WORK/unpack"
+        # Without build isolation where the build backend is at hand; else pip fetches it
+        # (portion builds with hatchling, which .venv lacks).
         python -m pip download -q --no-binary :all: --no-deps --no-build-isolation \
-            -d "$WORK/download" "$PACKAGE==$version"
+            -d "$WORK/download" "$PACKAGE==$version" 2>/dev/null ||
+            python -m pip download -q --no-binary :all: --no-deps -d "$WORK/download" \
+                "$PACKAGE==$version"
         mkdir -p "$WORK/unpack"
         tar -xzf "$WORK/download"/*.tar.gz -C "$WORK/unpack"
         mv "$WORK/unpack"/* "$WORK/sdist"

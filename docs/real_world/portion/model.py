@@ -19,11 +19,15 @@ import itertools
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from typing import Any
 
 import portion as P
 
 Atom = tuple[float, float, bool, bool]
+#: A sample point: a float, or a Fraction where floats are too coarse (between two
+#: consecutive floats, or beyond the largest one).
+Real = float | Fraction
 
 
 class _Absent:
@@ -81,15 +85,27 @@ def has(atoms: Iterable[Atom], x: float) -> bool:
     return any(atom_has(a, x) for a in atoms)
 
 
-def samples(*groups: Iterable[Atom], extra: Iterable[float] = ()) -> list[float]:
+def _between(a: float, b: float) -> Real:
+    """A point strictly between two bounds (a Fraction where no float lies between)."""
+    middle = (a + b) / 2
+    return middle if a < middle < b else (Fraction(a) + Fraction(b)) / 2
+
+
+def _beyond(a: float, step: int) -> Real:
+    """A point strictly below (``step`` -1) or above (+1) a bound."""
+    x = a + step * max(1.0, abs(a) / 2)
+    return x if math.isfinite(x) and (x - a) * step > 0 else Fraction(a) + step
+
+
+def samples(*groups: Iterable[Atom], extra: Iterable[float] = ()) -> list[Real]:
     """Points that tell any two unions of these atoms apart: the bounds, between, beyond."""
     bounds = {b for group in groups for a in group for b in a[:2] if math.isfinite(b)}
     bounds.update(x for x in extra if math.isfinite(x))
     ordered = sorted(bounds)
     if not ordered:
         return [0.0]
-    points = [ordered[0] - 1, *ordered, ordered[-1] + 1]
-    points += [(a + b) / 2 for a, b in itertools.pairwise(ordered)]
+    points: list[Real] = [_beyond(ordered[0], -1), *ordered, _beyond(ordered[-1], 1)]
+    points += [_between(a, b) for a, b in itertools.pairwise(ordered)]
     return points
 
 
@@ -117,7 +133,7 @@ class Piecewise:
         self.gaps: list[Any] = [ABSENT]
 
     def __call__(self, x: float) -> Any:
-        if not math.isfinite(x):
+        if x in (math.inf, -math.inf):
             return ABSENT  # portion's infinities are never inside an interval
         i = bisect_left(self.points, x)
         if i < len(self.points) and self.points[i] == x:
