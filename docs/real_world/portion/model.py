@@ -41,12 +41,12 @@ ABSENT: Any = _Absent()
 
 
 def real(bound: Any) -> float:
-    """A bound of portion as a float: its infinities as ``math.inf``."""
+    """A bound of portion as a number: its infinities as ``math.inf``, ints kept exact."""
     if bound == P.inf:
         return math.inf
     if bound == -P.inf:
         return -math.inf
-    return float(bound)
+    return bound if isinstance(bound, int | float | Fraction) else float(bound)
 
 
 def atoms_of(interval: P.Interval) -> list[Atom]:
@@ -87,14 +87,20 @@ def has(atoms: Iterable[Atom], x: float) -> bool:
 
 def _between(a: float, b: float) -> Real:
     """A point strictly between two bounds (a Fraction where no float lies between)."""
-    middle = (a + b) / 2
-    return middle if a < middle < b else (Fraction(a) + Fraction(b)) / 2
+    if isinstance(a, float) and isinstance(b, float):
+        middle = (a + b) / 2
+        if a < middle < b:
+            return middle
+    return (Fraction(a) + Fraction(b)) / 2
 
 
 def _beyond(a: float, step: int) -> Real:
     """A point strictly below (``step`` -1) or above (+1) a bound."""
-    x = a + step * max(1.0, abs(a) / 2)
-    return x if math.isfinite(x) and (x - a) * step > 0 else Fraction(a) + step
+    if isinstance(a, float):
+        x = a + step * max(1.0, abs(a) / 2)
+        if math.isfinite(x) and (x - a) * step > 0:
+            return x
+    return Fraction(a) + step
 
 
 def samples(*groups: Iterable[Atom], extra: Iterable[float] = ()) -> list[Real]:
