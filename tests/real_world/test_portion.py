@@ -44,13 +44,23 @@ def test_the_target_loads() -> None:
     assert "iv_union" in result.stdout
 
 
-def test_random_scripts_run_without_a_bug() -> None:
+#: portion 2.6.3's defects the oracles find (README): nan inside every interval, and
+#: ``del d[x]`` silent for a key x that is no point (nan, an infinity).
+KNOWN = ("nan", "+inf", "-inf")
+
+
+def test_random_scripts_run_without_an_adapter_error() -> None:
     interp = interpreter()
     executed = 0
     for script in random_scripts(interp, 11, 300):
         report = interp.run(script, record=False)
-        assert report.ok, f"{script}\n{report.bug and report.bug.summary()}"
         executed += report.executed
+        if report.bug is None:
+            continue
+        # An oracle's verdict on a known defect, never an exception of the adapter itself.
+        message = report.bug.summary()
+        assert isinstance(report.bug.error, AssertionError), f"{script}\n{message}"
+        assert any(word in message for word in KNOWN), f"{script}\n{message}"
     assert executed > 1500  # the scripts really drive the dict and the algebra
 
 

@@ -167,9 +167,7 @@ def relation(
 
 def contains_value(d: P.IntervalDict, x: float) -> Any:
     """``x in current``."""
-    if math.isnan(x):
-        return False
-    cur = state_of(d).current
+    cur = state_of(d).current  # nan included: no bound holds it, so no interval does
     value = P.inf if x == math.inf else -P.inf if x == -math.inf else x
     got, want = value in cur, has(atoms_of(cur), x)
     assert got == want, f"{x} in {cur!r} is {got}, pointwise {want}"

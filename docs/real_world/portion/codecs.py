@@ -6,7 +6,8 @@
   true] [5.0 inf false false]]`` is ``P.closed(0, 2) | P.open(5, P.inf)``.
 * An IntervalDict key is either an interval or a single value.  A single value
   ``x`` is written ``[[x x false false]]``: as an interval, ``(x, x)`` would be
-  empty (written ``[]``), so the encoding is free for it.
+  empty (written ``[]``), so the encoding is free for it.  A single value may be
+  ``nan`` (in no interval); a bound may not.
 * Items (``update``, the constructor, ``|=``) are a list of ``[key value]`` pairs;
   another IntervalDict (``combine``) is written as its items.
 * ``combine``'s ``how`` is one of a few named functions (a test's own function is
@@ -72,13 +73,17 @@ def from_interval(interval: P.Interval) -> Written:
 
 
 def _is_single(atoms: Written) -> bool:
-    return len(atoms) == 1 and atoms[0][0] == atoms[0][1] and not (atoms[0][2] or atoms[0][3])
+    if len(atoms) != 1 or atoms[0][2] or atoms[0][3]:
+        return False
+    lo, hi = atoms[0][:2]
+    return lo == hi or (math.isnan(lo) and math.isnan(hi))
 
 
 def to_key(atoms: Written) -> Any:
     """A key: a single value (``[[x x false false]]``) or an interval."""
     if _is_single(atoms):
-        return bound(atoms[0][0])
+        x = atoms[0][0]
+        return x if math.isnan(x) else bound(x)  # nan is a value to look up, in no interval
     return to_interval(atoms)
 
 
@@ -86,7 +91,7 @@ def from_key(key: Any) -> Written:
     """A key as written."""
     if isinstance(key, P.Interval):
         return from_interval(key)
-    x = written_bound(key)
+    x = key if isinstance(key, float) and math.isnan(key) else written_bound(key)
     return [(x, x, False, False)]
 
 

@@ -139,8 +139,8 @@ class Piecewise:
         self.gaps: list[Any] = [ABSENT]
 
     def __call__(self, x: float) -> Any:
-        if x in (math.inf, -math.inf):
-            return ABSENT  # portion's infinities are never inside an interval
+        if x in (math.inf, -math.inf) or x != x:
+            return ABSENT  # portion's infinities are never inside an interval, nor is nan
         i = bisect_left(self.points, x)
         if i < len(self.points) and self.points[i] == x:
             return self.at[i]
@@ -180,7 +180,7 @@ class Piecewise:
 
     def _paint(self, atom: Atom, value: Any, *, only_absent: bool) -> None:
         lo, hi, lc, rc = normal(atom)
-        if lo > hi or (lo == hi and not (lc and rc)):
+        if not (lo < hi or (lo == hi and lc and rc)):  # empty (a nan bound included)
             return
         if math.isfinite(lo):
             self._split(lo)
