@@ -181,6 +181,29 @@ def test_trace_command_writes_the_corpus(tmp_path: Path) -> None:
     assert replay.returncode == 0 and "2 executed" in replay.stdout
 
 
+def test_trace_command_writes_into_the_corpus_folder_given(tmp_path: Path) -> None:
+    (tmp_path / "test_notes.py").write_text(
+        "from traced_models import Notebook\n\n"
+        "def test_notes():\n"
+        "    Notebook(pages=2).write('a')\n"
+    )
+    corpus = tmp_path / "seeds"
+    result = run(
+        "trace",
+        "traced_models:notebook",
+        "--corpus",
+        str(corpus),
+        "--",
+        "test_notes.py",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"written to {corpus};" in result.stdout
+    assert (corpus / "test_notes--test_notes.txt").is_file()
+    assert (corpus / "aliases.lock").is_file()
+    assert not (tmp_path / "corpora").exists()
+
+
 def test_trace_command_reports_failing_tests(tmp_path: Path) -> None:
     (tmp_path / "test_bad.py").write_text("def test_bad():\n    assert False\n")
     result = run(
