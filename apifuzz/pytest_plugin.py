@@ -26,8 +26,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--apifuzz-corpus",
         metavar="DIR",
         default=None,
-        help="with --apifuzz-trace and one --apifuzz-target: write its scripts into DIR "
-        "itself instead of DIR/<target>/ of --apifuzz-trace",
+        help="with --apifuzz-trace and one --apifuzz-target: write its scripts (and "
+        "aliases.lock) into DIR itself instead of DIR/<target>/ under --apifuzz-trace",
     )
     group.addoption(
         "--apifuzz-target",

@@ -61,8 +61,8 @@ class TraceSession:
     ) -> None:
         self.config = config
         self.out = Path(out)
-        #: The one target's corpus folder, when given (else ``out/<target>``).
-        self.corpus = None if corpus is None else Path(corpus)
+        #: The one folder the scripts go to (``--apifuzz-corpus``), instead of out/<target>.
+        self.corpus = Path(corpus) if corpus else None
         self.tests = 0
         self.traced_tests = 0
         self.outcomes: dict[str, TracedTarget] = {}

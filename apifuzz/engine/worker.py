@@ -85,6 +85,8 @@ class WorkerConfig:
     state_feedback: str = "on"  # "on": the model's reports and the default abstraction
     relational: bool = True  # relational structure mutations
     swarm: bool = True  # new calls from a changing subset of the methods
+    check_every: int = 1  # the invariants after every Nth call and the last (Interpreter)
+    value_profile: bool = True  # libFuzzer's -use_value_profile: comparisons guide the search
     runner_pid: int = 0  # the runner's pid (0: unknown, take the parent's at start)
 
     @classmethod
@@ -116,6 +118,7 @@ class Worker:
         from apifuzz.interpreter import Interpreter
 
         self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
+        self.interpreter.check_every = config.check_every
         self.providers = sorted(self.language.registry.id_providers.items())
         # Per-method counts, kept by the interpreter's loop, written with the stats file.
         self.methods = self.interpreter.stats = MethodStats(self.interpreter.method_names)
@@ -209,6 +212,8 @@ class Worker:
             feedback.end(self._live() if live else ())
         self.statements += report.executed + report.refused + report.skipped
         bug = report.bug
+        if bug is not None and not hang and self.config.check_every > 1:
+            bug = self._first_failure(data, bug)
         try:
             if bug is not None:
                 self._record(bug, data, hang)
@@ -216,6 +221,24 @@ class Worker:
                 self._tick()
         except OSError as exc:
             self._failed(exc)
+
+    def _first_failure(self, data: bytes, bug: Bug) -> Bug:
+        """The bug of ``data`` with the invariants checked after every call: the call that
+        broke the state, not the one a sparse check came after (nor a later victim)."""
+        interpreter, clock = self.interpreter, self.clock
+        stats, interpreter.stats = interpreter.stats, None  # counted once, by the first run
+        interpreter.check_every = 1
+        if clock is not None:
+            clock.arm()
+        try:
+            again = interpreter.run(data, record=False).bug
+        except Hang as exc:
+            again = interpreter.interrupted(exc).bug
+        finally:
+            if clock is not None:
+                clock.disarm()
+            interpreter.check_every, interpreter.stats = self.config.check_every, stats
+        return again if again is not None else bug
 
     def _failed(self, exc: OSError) -> None:
         """apifuzz could not write (a full disk, a read-only workdir): say so and stop.
@@ -292,22 +315,7 @@ class Worker:
     # -- starting libFuzzer -------------------------------------------------------------
 
     def libfuzzer_argv(self) -> list[str]:
-        from apifuzz.engine.mutator import LEN_CONTROL
-
-        c = self.config
-        argv = [sys.argv[0], str(self.staging), str(self.corpus), *c.corpora]
-        argv += [
-            f"-seed={c.seed}",
-            f"-max_len={c.max_len}",
-            "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
-            LEN_CONTROL,
-            f"-dict={self.workdir / 'apifuzz.dict'}",
-            f"-artifact_prefix={self.workdir / ARTIFACT_PREFIX}",
-            "-print_final_stats=1",
-        ]
-        if c.max_time:
-            argv.append(f"-max_total_time={int(c.max_time) + 30}")  # a backstop; we stop first
-        return argv + c.libfuzzer_args
+        return libfuzzer_argv(self.config, self.staging, self.corpus)
 
     def run(self) -> None:
         if self.clock is not None:
@@ -327,6 +335,32 @@ class Worker:
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
         self._write_stats(time.monotonic())
         self.atheris.Fuzz()
+
+
+def libfuzzer_argv(c: WorkerConfig, staging: Path, corpus: Path) -> list[str]:
+    """libFuzzer's command line for a worker: its input folders (new inputs into
+    ``staging``, then the shared ``corpus``, then the seeds) and flags; the user's own
+    flags come last, so that they win."""
+    from apifuzz.engine.mutator import LEN_CONTROL
+
+    workdir = Path(c.workdir)
+    argv = [sys.argv[0], str(staging), str(corpus), *c.corpora]
+    argv += [
+        f"-seed={c.seed}",
+        f"-max_len={c.max_len}",
+        "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
+        LEN_CONTROL,
+        f"-dict={workdir / 'apifuzz.dict'}",
+        f"-artifact_prefix={workdir / ARTIFACT_PREFIX}",
+        "-print_final_stats=1",
+    ]
+    if c.value_profile:
+        # The operands of the model's comparisons count as features as they come closer
+        # (atheris traces them): amounts that must add up past a limit climb to it.
+        argv.append("-use_value_profile=1")
+    if c.max_time:
+        argv.append(f"-max_total_time={int(c.max_time) + 30}")  # a backstop; we stop first
+    return argv + c.libfuzzer_args
 
 
 def _instrumented_target(atheris: Any, config: WorkerConfig, packages: list[str]) -> Target:

@@ -87,9 +87,9 @@ class MethodSpec:
     query: bool = False
     #: Checks of the model that must all hold for a call to be made (``@precondition``).
     preconditions: tuple[Precondition, ...] = ()
-    #: The library method a traced test calls, when ``func`` calls it for the fuzzer
-    #: (``reg.method(name, via=f)``); None when ``func`` is what tests call.
-    library: Callable[..., Any] | None = None
+    #: The class's own method this action stands for (``reg.method``): a library test's
+    #: call of it is recorded as this action.  None for an action that is not a method.
+    method: Any = None
 
     @property
     def required_count(self) -> int:
@@ -475,10 +475,14 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> 
     hints.update(types)
     names = list(types) if params is None else [p.name for p in params[1:]]
     defaults = {} if params is None else {p.name: p.default for p in params}
+    # A keyword-only parameter stays so: scripts pass it by name, as the method takes it.
+    keyword = set() if params is None else {p.name for p in params if p.kind is p.KEYWORD_ONLY}
     proto = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)] + [
         inspect.Parameter(
             n,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY
+            if n in keyword
+            else inspect.Parameter.POSITIONAL_OR_KEYWORD,
             default=defaults.get(n, inspect.Parameter.empty),
         )
         for n in names
@@ -490,6 +494,29 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> 
     stub.__signature__ = inspect.Signature(proto)  # type: ignore[attr-defined]
     stub.__annotations__ = {n: hints[n] for n in names if n in hints}
     return stub
+
+
+def _parameter_names(method: Any) -> list[str]:
+    """The names of a method's parameters after self (none when its signature is unreadable)."""
+    try:
+        return list(inspect.signature(method).parameters)[1:]
+    except (TypeError, ValueError):
+        return []
+
+
+def _check_via(via: Any, params: tuple[ParamSpec, ...], where: str) -> None:
+    """``via`` takes the model, then the method's parameters by the same names, in order."""
+    wanted = [p.name for p in params]
+    try:
+        taken = list(inspect.signature(via).parameters)[1:] if callable(via) else None
+    except (TypeError, ValueError):
+        taken = None
+    if taken is None or taken[: len(wanted)] != wanted:
+        shown = getattr(via, "__qualname__", repr(via))
+        raise InvalidDefinition(
+            f"{where}: via={shown} must be a function taking the model, then the method's "
+            f"parameters ({', '.join(wanted) or 'none'}), by the same names and in order"
+        )
 
 
 class Registration:
@@ -588,10 +615,11 @@ class Registration:
         overrides them.  ``query=True``: it only reads the model (no invariant
         check after it), as ``reg.method("get", query=True, key=Key)``.
 
-        ``via=f``: scripts call the method through ``f(model, ...)``, a function of
-        the same parameters that calls it (and checks it against a reference model,
-        say), while a traced test's call of the method is still recorded as this
-        action.  The parameters and their types are then ``f``'s.
+        ``via=f``: scripts call the method through ``f(model, <the method's
+        parameters>)``, an adapter that may check each call against a reference
+        model (and carry ``@precondition``s), while a library test's call of the
+        method itself is still traced as this action.
+        Types the method's signature lacks are read from ``f``'s annotations.
         """
         check_query_flag(query, "reg.method")
         where = self._where(name)
@@ -600,13 +628,19 @@ class Registration:
             raise InvalidDefinition(
                 f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
             )
-        if via is not None and not callable(via):
-            raise InvalidDefinition(f"{where}: via must be a function, got {via!r}")
-        func = attr if via is None else via
-        spec_params = build_params(_with_types(func, types, where), where, skip_first=True)
-        doc = inspect.getdoc(func) or inspect.getdoc(attr) or ""
-        library = None if via is None else attr
-        self._add(MethodSpec(name, where, spec_params, func, alias, doc, query, library=library))
+        if via is not None and callable(via):
+            # The adapter's annotations type the method's parameters it does not type itself.
+            hints = _hints(via, where)
+            types = {n: hints[n] for n in _parameter_names(attr) if n in hints} | types
+        spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
+        doc = inspect.getdoc(attr) or ""
+        func: Callable[..., Any] = attr
+        checks: tuple[Precondition, ...] = ()
+        if via is not None:
+            _check_via(via, spec_params, where)
+            func = via
+            checks = resolve(self.cls, where, getattr(via, PRECONDITION_TAG, ()))
+        self._add(MethodSpec(name, where, spec_params, func, alias, doc, query, checks, attr))
 
     def init(self, *, via: Callable[..., Any] | None = None, **types: Any) -> None:
         """Declare the constructor parameters a script may set, and their types.
