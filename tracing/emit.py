@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, ItemsView, KeysView, Sequence, ValuesView
 from typing import Any, assert_never
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
@@ -23,8 +23,11 @@ from apifuzz.model.params import (
     TupleType,
     VarTupleType,
 )
+from apifuzz.model.registry import ParamSpec
+from apifuzz.tracing import guard
 
 LiveIds = Callable[[str], Sequence[int]]
+_VIEWS = (KeysView, ValuesView, ItemsView)
 
 
 class NotWritable(Exception):
@@ -81,6 +84,18 @@ def format_value(ptype: ParamType, value: Any, live: LiveIds) -> str:
             assert_never(ptype)
 
 
+def written(param: ParamSpec, value: Any) -> Any:
+    """``value`` as a script writes it: its codec's encoding, or itself; raises NotWritable."""
+    codec = param.codec
+    if codec is None:
+        return value
+    try:
+        with guard.guarded():  # what encode calls of the library is not the test's call
+            return codec.encode(value)
+    except Exception as exc:  # the user's encode cannot write it: the script is cut there
+        raise NotWritable(f"{codec.name} cannot encode {value!r}: {exc}") from None
+
+
 def _ref(ptype: RefType, value: Any, live: LiveIds) -> str:
     if type(value) is not int:
         raise NotWritable(f"{value!r} is not an int id")
@@ -124,7 +139,9 @@ def same_value(a: Any, b: Any) -> bool:
         return bool(a == b)
     if type(a) is not type(b):
         return False
-    if isinstance(a, (list, tuple)):
+    if isinstance(a, (list, tuple, *_VIEWS)):
+        # A library's views (a dict's keys, values, items) compare by what they show, in order.
+        a, b = list(a), list(b)
         return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)

@@ -29,7 +29,7 @@ from apifuzz.language import FACTORY_MARK, Language
 from apifuzz.model.registry import MethodSpec, ParamSpec
 from apifuzz.model.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
-from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value
+from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value, written
 from apifuzz.tracing.patch import ExternalPatch
 
 #: The first line of every traced script (regenerating a corpus removes only such files).
@@ -106,13 +106,15 @@ def _snapshot(result: Any) -> Any:
 def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) -> list[str]:
     """Literals for ``values``, the trailing run of default values left out."""
     texts: list[str] = []
-    pending: list[str] = []  # defaults, written only if a later argument is
+    pending: list[tuple[ParamSpec, Any]] = []  # defaults, written only if a later argument is
     for p, value in zip(params, values, strict=True):
-        text = format_value(p.type, value, live)
         if not p.required and same_value(value, p.default):
-            pending.append(text)
+            # Formatted only when needed: a default may be a sentinel no script can write
+            # (``missing=...``), and a trailing one is never written.
+            pending.append((p, value))
         else:
-            texts += [*pending, text]
+            before = [format_value(q.type, written(q, v), live) for q, v in pending]
+            texts += [*before, format_value(p.type, written(p, value), live)]
             pending = []
     return texts
 
@@ -218,7 +220,10 @@ class Recorder:
 
     def _patch(self, lang: Language) -> None:
         cls = lang.target.model_class
-        if lang.target.factory is cls and all(c is not cls for c, _ in self._patched):
+        # A registration's class is traced through its constructor even when scripts build
+        # the model another way (``reg.init(via=...)``).
+        builds = lang.target.factory is cls or lang.target.registration is not None
+        if builds and all(c is not cls for c, _ in self._patched):
             original = cls.__dict__.get("__init__")
             try:
                 wrapt.wrap_function_wrapper(cls, "__init__", self._on_init)
@@ -439,7 +444,7 @@ class Recorder:
         except TypeError as exc:
             raise NotWritable(f"arguments do not fit the signature: {exc}") from None
         bound.apply_defaults()
-        values = tuple(bound.arguments[p.name] for p in method.params)
+        given = tuple(bound.arguments[p.name] for p in method.params)
         providers = language.registry.id_providers
         live_cache: dict[str, Sequence[int]] = {}
 
@@ -450,11 +455,20 @@ class Recorder:
                     ids = live_cache[kind] = list(providers[kind](instance))
             return ids
 
-        texts = literals(method.params, values, live)
+        texts = literals(method.params, given, live)
+        # An argument is compared on replay as the script writes it (a codec's encoding).
+        values = tuple(written(p, v) for p, v in zip(method.params, given, strict=True))
         return values, " ".join([language.aliases[method.name], *texts])
 
 
 # -- checking a trace by replaying it -----------------------------------------------------------
+
+
+def _written_or_raw(param: ParamSpec, value: Any) -> Any:
+    try:
+        return written(param, value)
+    except NotWritable:
+        return value
 
 
 def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
@@ -466,6 +480,7 @@ def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
         values = list(args)
         for p in params[name][len(args) :]:
             values.append(kwargs.get(p.name, p.default))
+        values = [_written_or_raw(p, v) for p, v in zip(params[name], values, strict=False)]
         if isinstance(outcome, BaseException):
             replayed.append(
                 RecordedCall(name, tuple(values), None, (type(outcome).__name__, str(outcome)))
