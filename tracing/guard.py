@@ -12,7 +12,7 @@ does not use it at all (the registry calls the undecorated function).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -122,9 +122,29 @@ def traced_external(func: Any, reported: Callable[..., Any], *, model_first: boo
             instance = None  # called without its model: nothing to record
         if sink is None or instance is None or isinstance(instance, type) or _inside.get():
             return wrapped(*args, **kwargs)
+        records = getattr(sink, "records", None)
+        if records is not None and records(instance):
+            args, kwargs = _read_iterators(args, kwargs)
         return _outermost(sink, reported, instance, wrapped, args, kwargs)
 
     return wrapt.FunctionWrapper(func, wrapper, enabled=_recording)
+
+
+def _read_iterators(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments with each iterator (a generator, say) read into a list.
+
+    A script can write a list, not a generator, and the sink sees the arguments before
+    the call: reading a generator there would leave the library an exhausted one.  So
+    the library receives the list, as the script's replay will.
+    """
+    if not any(isinstance(a, Iterator) for a in (*args, *kwargs.values())):
+        return args, kwargs
+    return (
+        tuple(list(a) if isinstance(a, Iterator) else a for a in args),
+        {k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()},
+    )
 
 
 def _recording() -> bool:

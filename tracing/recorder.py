@@ -26,10 +26,10 @@ import wrapt
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import FACTORY_MARK, Language
-from apifuzz.model.registry import MethodSpec, ParamSpec
+from apifuzz.model.registry import NOT_GIVEN, MethodSpec, ParamSpec
 from apifuzz.model.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
-from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value
+from apifuzz.tracing.emit import LiveIds, NotWritable, as_written, format_value, same_value
 from apifuzz.tracing.patch import ExternalPatch
 
 #: The first line of every traced script (regenerating a corpus removes only such files).
@@ -106,14 +106,18 @@ def _snapshot(result: Any) -> Any:
 def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) -> list[str]:
     """Literals for ``values``, the trailing run of default values left out."""
     texts: list[str] = []
-    pending: list[str] = []  # defaults, written only if a later argument is
+    pending: list[tuple[ParamSpec, Any]] = []  # defaults, written only if a later argument is
     for p, value in zip(params, values, strict=True):
-        text = format_value(p.type, value, live)
         if not p.required and same_value(value, p.default):
-            pending.append(text)
-        else:
-            texts += [*pending, text]
-            pending = []
+            pending.append((p, value))
+            continue
+        for skipped, default in pending:
+            if default is NOT_GIVEN:
+                # A keyword a registration adds to **kwargs: a script gives them in order.
+                raise NotWritable(f"{p.name} is given without {skipped.name}, which comes first")
+            texts.append(format_value(skipped.type, default, live))
+        texts.append(format_value(p.type, value, live))
+        pending = []
     return texts
 
 
@@ -364,6 +368,13 @@ class Recorder:
 
     # -- calls (the guard's Sink protocol) -------------------------------------------------
 
+    def records(self, instance: Any) -> bool:
+        """Whether a call on ``instance`` now would be written into a script."""
+        entry = self._instances.get(id(instance))
+        if entry is not None:
+            return not (entry.closed or entry.trace.problem)
+        return self._language_of(instance) is not None
+
     def begin(
         self, instance: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> object:
@@ -438,7 +449,8 @@ class Recorder:
         except TypeError as exc:
             raise NotWritable(f"arguments do not fit the signature: {exc}") from None
         bound.apply_defaults()
-        values = tuple(bound.arguments[p.name] for p in method.params)
+        _check_unregistered(signature, bound, method)
+        values = tuple(as_written(p.type, bound.arguments[p.name]) for p in method.params)
         providers = language.registry.id_providers
         live_cache: dict[str, Sequence[int]] = {}
 
@@ -451,6 +463,30 @@ class Recorder:
 
         texts = literals(method.params, values, live)
         return values, " ".join([language.aliases[method.name], *texts])
+
+
+def _check_unregistered(
+    signature: inspect.Signature, bound: inspect.BoundArguments, method: MethodSpec
+) -> None:
+    """Refuse a call that gives a parameter the registration leaves out (``**attr``, say).
+
+    Its script could not write that argument: it would replay as another call.
+    """
+    registered = {p.name for p in method.params}
+    for index, (name, value) in enumerate(bound.arguments.items()):
+        param = signature.parameters[name]
+        if index == 0 or name in registered:
+            continue  # the model itself, or an argument the script writes
+        if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            if value:
+                given = (
+                    ", ".join(map(repr, value))
+                    if isinstance(value, tuple)
+                    else ", ".join(f"{k}={v!r}" for k, v in value.items())
+                )
+                raise NotWritable(f"{given}: not a registered parameter")
+        elif not same_value(value, param.default):
+            raise NotWritable(f"{name}={value!r}: not a registered parameter")
 
 
 # -- checking a trace by replaying it -----------------------------------------------------------

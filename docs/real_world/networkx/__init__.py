@@ -1,0 +1,132 @@
+"""apifuzz on networkx's graph classes: ``Graph``, ``DiGraph``, ``MultiGraph``, ``MultiDiGraph``.
+
+Each class is registered from outside, as it is, with the methods its own tests call
+(mutations: ``add_node(s)``, ``add_edge(s)``, ``add_weighted_edges_from``, ``update``,
+``remove_*``, ``clear``, ``clear_edges``; queries: ``has_*``, ``neighbors``,
+``get_edge_data``, ``number_of_*``, ``size``, ``nbunch_iter``, ``adjacency``; new graphs
+and views: ``copy``, ``subgraph``, ``edge_subgraph``, ``to_directed``, ``to_undirected``,
+``reverse``), so that ``apifuzz trace`` turns networkx's own tests into seed scripts.
+Nodes are ints; two edge attributes (``weight``, ``foo``) and one node attribute (``c``)
+can be given by name, as the tests do (``G.add_edge(1, 2, weight=3)``).
+
+One target per class (tracing records the instances of exactly the registered class):
+
+    apifuzz lang docs.real_world.networkx               # MultiDiGraph, the default
+    apifuzz lang docs.real_world.networkx:graph         # and :digraph, :multigraph
+
+The invariants (:mod:`.checks`) after every call: the library's own consistency (the
+adjacency is symmetric, ``_succ`` and ``_pred`` mirror each other, the key dicts of a
+multigraph are never empty...), every query and view against a plain reimplementation
+computed from the edges read out of the adjacency, and round trips (copy, pickle,
+``to_dict_of_dicts``/``from_dict_of_dicts``, ``to_directed().to_undirected()``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import networkx as nx
+
+from apifuzz import OneOf, Registration, Target
+from docs.real_world.networkx.checks import (
+    consistent,
+    queries_agree,
+    round_trips,
+    views_agree,
+)
+
+Edge = tuple[int, int]
+KeyedEdge = tuple[int, int, int]
+WeightedEdge = tuple[int, int, int]
+#: A numeric edge attribute: the one add_edge sets, and one only the weighted adders set.
+AttrName = Annotated[str, OneOf("weight", "other")]
+
+
+def _register_nodes(reg: Registration) -> None:
+    """The node methods every class has."""
+    reg.method("add_node", node_for_adding=int, c=str)
+    reg.method("add_nodes_from", nodes_for_adding=list[int], c=str)
+    reg.method("remove_node", n=int)
+    reg.method("remove_nodes_from", nodes=list[int])
+    reg.method("has_node", query=True, n=int)
+    reg.method("neighbors", query=True, n=int)
+    reg.method("nbunch_iter", query=True, nbunch=list[int] | None)
+    reg.method("number_of_nodes", query=True)
+    reg.method("order", query=True)
+
+
+def _register_edges(reg: Registration, multi: bool) -> None:
+    """The edge methods; a multigraph's take a key."""
+    key = {"key": int | None} if multi else {}
+    u, v = ("u_for_edge", "v_for_edge") if multi else ("u_of_edge", "v_of_edge")
+    reg.method("add_edge", **{u: int, v: int}, **key, weight=int, foo=str)
+    reg.method("add_edges_from", ebunch_to_add=list[Edge], weight=int)
+    reg.method("add_weighted_edges_from", ebunch_to_add=list[WeightedEdge], weight=AttrName)
+    reg.method("remove_edge", u=int, v=int, **key)
+    reg.method("remove_edges_from", ebunch=list[Edge])
+    reg.method("update", edges=list[Edge] | None, nodes=list[int] | None)
+    reg.method("has_edge", query=True, u=int, v=int, **key)
+    reg.method("get_edge_data", query=True, u=int, v=int, **key, default=int | None)
+    reg.method("number_of_edges", query=True, u=int | None, v=int | None)
+    reg.method("size", query=True, weight=AttrName | None)
+    reg.method("edge_subgraph", query=True, edges=list[KeyedEdge] if multi else list[Edge])
+    if multi:
+        reg.method("new_edge_key", query=True, u=int, v=int)
+
+
+def _register_graph(reg: Registration, directed: bool) -> None:
+    """Whole-graph methods: clearing, the class, copies and views."""
+    reg.method("clear")
+    reg.method("clear_edges")
+    reg.method("adjacency", query=True)
+    reg.method("is_directed", query=True)
+    reg.method("is_multigraph", query=True)
+    reg.method("to_directed_class", query=True)
+    reg.method("to_undirected_class", query=True)
+    reg.method("copy", query=True, as_view=bool)
+    reg.method("subgraph", query=True, nodes=list[int])
+    reg.method("to_directed", query=True, as_view=bool)
+    if directed:
+        reg.method("to_undirected", query=True, reciprocal=bool, as_view=bool)
+        reg.method("reverse", query=True, copy=bool)
+        reg.method("successors", query=True, n=int)
+        reg.method("predecessors", query=True, n=int)
+        reg.method("has_successor", query=True, u=int, v=int)
+        reg.method("has_predecessor", query=True, u=int, v=int)
+    else:
+        reg.method("to_undirected", query=True, as_view=bool)
+
+
+def register(cls: type[nx.Graph]) -> Registration:
+    """The whole natural API of one graph class, with the checks of :mod:`.checks`."""
+    reg = Registration(cls)
+    # Graph([(0, 1), (1, 2)]) in a test: a script's first line ``! [[0 1] [1 2]]``.
+    reg.init(incoming_graph_data=list[Edge] | None)
+    _register_nodes(reg)
+    _register_edges(reg, cls.is_multigraph(cls()))
+    _register_graph(reg, cls.is_directed(cls()))
+
+    @reg.api
+    def set_node_attributes(G: Any, value: int, name: AttrName) -> None:
+        """``nx.set_node_attributes(G, value, name)``: every node's ``name`` is ``value``."""
+        nx.set_node_attributes(G, value, name)
+
+    @reg.api
+    def set_edge_attributes(G: Any, value: int, name: AttrName) -> None:
+        """``nx.set_edge_attributes(G, value, name)``: every edge's ``name`` is ``value``."""
+        nx.set_edge_attributes(G, value, name)
+
+    for check in (consistent, queries_agree, views_agree, round_trips):
+        reg.invariant(check)
+    return reg
+
+
+#: What the library documents as refusals: a missing node or edge (NetworkXError, a
+#: subclass of NetworkXException), a None node (ValueError).
+EXPECTED = (nx.NetworkXException, ValueError)
+
+graph = Target(register(nx.Graph), expected=EXPECTED, name="networkx_graph")
+digraph = Target(register(nx.DiGraph), expected=EXPECTED, name="networkx_digraph")
+multigraph = Target(register(nx.MultiGraph), expected=EXPECTED, name="networkx_multigraph")
+multidigraph = Target(register(nx.MultiDiGraph), expected=EXPECTED, name="networkx_multidigraph")
+target = multidigraph
