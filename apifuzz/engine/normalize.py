@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from apifuzz.engine.calls import Calls, Script, statements
 from apifuzz.engine.judge import Judge
-from apifuzz.engine.triage import Signature
+from apifuzz.engine.triage import Signature, model_stack
 from apifuzz.interpreter.report import Bug
 
 #: How many different methods must keep a failure at one place before that place
@@ -80,17 +80,19 @@ class Outcome:
     signature: Signature
     surface: Surface
     line: int
+    stack: tuple[str, ...] = ()  # an exception's model frames (see triage.model_stack)
 
 
 @dataclass(frozen=True)
 class Form:
-    """A script's normal form, how its failure surfaced (and its signature there), and
-    what the reduction cost."""
+    """A script's normal form, how its failure surfaced (and its signature and model
+    frames there), and what the reduction cost."""
 
     statements: Script
     surface: Surface
     replays: int
     signature: Signature
+    stack: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The statements on one line: ``dt 0 ; u ; dt 0 ; r``."""
@@ -109,7 +111,8 @@ def judge_runner(judge: Judge) -> Runner:
         bug, signature = verdict.bug, verdict.signature
         if bug is None or signature is None:
             return None
-        return Outcome(signature, Surface.of(bug, signature), bug.line)
+        stack = model_stack(bug, judge.model_dirs)
+        return Outcome(signature, Surface.of(bug, signature), bug.line, stack)
 
     return run
 
@@ -153,7 +156,7 @@ class Reducer:
             current = lines
         current = self._descend(current, first.surface)
         last = self._outcomes[current] or first  # every step was replayed: it is cached
-        return Form(current, first.surface, self.replays - spent, last.signature)
+        return Form(current, first.surface, self.replays - spent, last.signature, last.stack)
 
     def _descend(self, script: Script, surface: Surface) -> Script:
         """Greedy descent from ``script`` until no move goes down or the budget is spent."""
@@ -393,6 +396,78 @@ class Reducer:
         except _Spent:
             pass
         return {name for name in found if name is not None}
+
+    def shows(self, state: Script, last: str, signature: Signature) -> bool:
+        """Whether a call of ``last``'s method right after ``state`` fails with
+        ``signature``: ``last`` as written, with the arguments of its replacement, or one
+        made smaller (the objects the state holds may be numbered otherwise than where it
+        came from)."""
+        method = self.calls.method(last)
+        options = dict.fromkeys(
+            (
+                last,
+                *(o for o in self.calls.replacements(last) if self.calls.method(o) == method),
+                *self.calls.shrunk(last),
+            )
+        )
+        for option in options:
+            out = self.outcome((*state, option))
+            if out is not None and out.line == len(state) + 1 and out.signature == signature:
+                return True
+        return False
+
+    def needs(self, state: Script, last: str, signature: Signature) -> frozenset[int]:
+        """The statements of ``state`` that :meth:`shows` needs: without one (and with the
+        later object ids shifted down, if it made one), the failure no longer shows."""
+        needed: set[int] = set()
+        for i in range(len(state)):
+            rest = state[:i] + state[i + 1 :]
+            variants = (rest, *self.calls.shifted(rest, i))
+            if not any(self.shows(v, last, signature) for v in variants):
+                needed.add(i)
+        return frozenset(needed)
+
+    def one_state(
+        self, one: Form, two: Form, culprits: Callable[[Form], set[str]]
+    ) -> tuple[Script, set[str]] | None:
+        """A state, made by a prefix of either form, after which both forms' last methods
+        fail as they do and at least :data:`GENERIC` methods raise, and whose statements
+        one failure needs are among those the other needs; with the raising methods.
+
+        One corrupted state with many victims, both failures among them.  Two corruptions
+        that one state happens to hold (two bugs' faulty calls in one setup) are told
+        apart by what each failure needs: each needs its own faulty call, not the other's.
+        And the state, made by one form, must call every method the other form needs in
+        particular (``culprits``): two methods that each make the same mistake give two
+        forms that each need their own method, and a state that shows both symptoms.
+        """
+        if one.surface.kind != "exception" or two.surface.kind != "exception":
+            return None  # a call after which the invariants fail broke the state: no victim
+        lasts = (one.statements[-1], two.statements[-1])
+        states = dict.fromkeys(
+            (form.statements[:k], other)
+            for form, other in ((one, two), (two, one))
+            for k in range(len(form.statements) - 1, 0, -1)
+        )
+        for state, other in states:
+            self._left = self.budget
+            try:
+                if not culprits(other) <= {self.calls.method(x) for x in state}:
+                    continue
+                if not all(self.shows(state, f.statements[-1], f.signature) for f in (one, two)):
+                    continue
+                raising = self.failing_methods(state, lasts, raising=True)
+                if len(raising) < GENERIC:
+                    continue
+                self._left = self.budget
+                first, second = (
+                    self.needs(state, f.statements[-1], f.signature) for f in (one, two)
+                )
+            except _Spent:
+                continue
+            if first <= second or second <= first:
+                return state, raising
+        return None
 
     def failing_methods(
         self, prefix: Script, lasts: tuple[str, ...], *, raising: bool = False

@@ -18,6 +18,16 @@ way at its last statement, and
   subsequence) are generic steps, which calls of many methods can take the
   place of: one play, with other props (a second name made by a copy or a
   mkdir before a link overwrites it);
+* two failures that raise alike (one exception, one frame, one line) from different
+  methods are one bug when a state that one form makes on the way shows both, makes
+  at least :data:`~apifuzz.engine.normalize.GENERIC` methods raise, holds what each
+  needs (one's statements among the other's), and calls every method the other form
+  needs in particular: one corruption, victims with setups of their own (see
+  :meth:`Reducer.one_state <apifuzz.engine.normalize.Reducer.one_state>`);
+* two exceptions alike that passed through the same :data:`HELPER_FRAMES` model frames
+  below their API methods (crash deduplication by top frames, ClusterFuzz-style) are
+  one bug when the methods one form needs in particular are among the other's: one
+  faulty helper on one path, reached from two API methods;
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -54,6 +64,9 @@ STEPS = 2
 
 #: The same when every added statement is a generic trigger of the failure.
 TRIGGERS = 3
+
+#: Model frames below the API method that two exceptions must share to be one helper's.
+HELPER_FRAMES = 3
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,9 @@ class RootCause:
             return Decision(True, f"one reduces to the other: {one.text()} | {two.text()}")
         if self._generic_apart(one, two):
             return Decision(True, f"apart only in generic steps: {pair}")
+        helper = shared_helper(one.stack, two.stack) if one.signature == two.signature else ()
+        if helper and self._nested(one, two):
+            return Decision(True, f"one faulty helper: {' < '.join(helper)}")
         return Decision(False, f"different normal forms: {pair}")
 
     def _recast(self, form: Form) -> list[Script]:
@@ -160,11 +176,23 @@ class RootCause:
         shared setup exposes each break the state with their own call, and the
         invariants after that call say so."""
         what = f"{one.surface.describe()} vs {two.surface.describe()}"
+        alike = replace(one.signature, method="") == replace(two.signature, method="")
+        # Only for failures alike: with several bugs in play, one statement can make two
+        # corruptions (an edit after an undo that also cuts), and a state then shows both.
+        found = self.reducer.one_state(one, two, self._culprits) if alike else None
+        if found is not None:
+            state, raising = found
+            names = ", ".join(sorted(raising))
+            return Decision(
+                True, f"one corrupted state ({' ; '.join(state)}) makes both and {names} fail"
+            )
+        helper = shared_helper(one.stack, two.stack) if alike else ()
+        if helper and self._nested(one, two):
+            return Decision(True, f"one faulty helper: {' < '.join(helper)}")
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
         if not shared:
             return Decision(False, f"different API methods: {what}")
-        alike = replace(one.signature, method="") == replace(two.signature, method="")
         if not all(self._tail_fits(form, shared, alike) for form in (one, two)):
             return Decision(False, f"different API methods: {what} after a shared setup")
         lasts = (one.statements[-1], two.statements[-1])
@@ -187,6 +215,20 @@ class RootCause:
                     True, f"one corrupted state makes {len(raising)} methods raise: {names}"
                 )
         return Decision(False, f"different API methods: {what} after a shared setup")
+
+    def _nested(self, one: Form, two: Form) -> bool:
+        """Whether the methods one form needs in particular are among the other's."""
+        first, second = self._culprits(one), self._culprits(two)
+        return first <= second or second <= first
+
+    def _culprits(self, form: Form) -> set[str]:
+        """The methods ``form`` needs in particular: those of its statements before the last
+        that fewer than :data:`~apifuzz.engine.normalize.GENERIC` methods can stand in for."""
+        return {
+            name
+            for i in range(len(form.statements) - 1)
+            if not self._generic(form, i) and (name := self.calls.method(form.statements[i]))
+        }
 
     def _tail_fits(self, form: Form, shared: int, alike: bool) -> bool:
         """Whether what ``form`` does after the shared state, before its last call, may
@@ -243,6 +285,20 @@ class RootCause:
                 form.statements, *run, form.surface, loose=True
             )
         return self._blocks[key]
+
+
+def shared_helper(one: tuple[str, ...], two: tuple[str, ...]) -> tuple[str, ...]:
+    """The model frames two exceptions share, innermost first, below the API methods they
+    escaped from, when there are at least :data:`HELPER_FRAMES`; else none.  A helper
+    that fails alike when reached from two API methods along one path is one bug (crash
+    deduplication by top frames, below the API method); one or two frames are a helper
+    that many paths call, with many ways to call it wrong (a command runner, say)."""
+    shared: list[str] = []
+    for a, b in zip(reversed(one[1:]), reversed(two[1:]), strict=False):
+        if a != b:
+            break
+        shared.append(a)
+    return tuple(shared) if len(shared) >= HELPER_FRAMES else ()
 
 
 def common_subsequence(a: Script, b: Script) -> list[tuple[int, int]]:

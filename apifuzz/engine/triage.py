@@ -101,6 +101,15 @@ class Signature:
         return what
 
 
+def model_stack(bug: Bug, model_dirs: tuple[str, ...]) -> tuple[str, ...]:
+    """The model's frames an exception passed through, ``function:line``, outermost first
+    (the API method's own frame included); none for an invariant or the oracle."""
+    if bug.kind is not BugKind.EXCEPTION:
+        return ()
+    frames = _frames(bug.error.__traceback__)
+    return tuple(f"{name}:{line}" for file, name, line in frames if file.startswith(model_dirs))
+
+
 def _frames(tb: TracebackType | None) -> list[tuple[str, str, int]]:
     return [(f.filename, f.name, f.lineno or 0) for f in traceback.extract_tb(tb)]
 

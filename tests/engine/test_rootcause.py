@@ -125,6 +125,49 @@ def test_a_corruption_with_many_triggers_and_victims_is_one_bug() -> None:
         assert not decision.same, decision.reason
 
 
+def test_victims_with_setups_of_their_own_are_one_bug() -> None:
+    # Forms that share no setup: clear trips over the uncounted use at once, swap only
+    # once two sources exist and the other clip moved first. One state shows both.
+    rootcause, interpreter = triage("rootcause_models:reels_target")
+    clear = case(interpreter, "add\nplace 0\nsplit 0\nclear\n")
+    swap = case(interpreter, "add\nadd\nplace 0\nsplit 0\nswap 0 2\nswap 1 2\n")
+    assert clear.signature.method != swap.signature.method
+    decision = rootcause.same_bug(clear, swap)
+    assert decision.same, decision.reason
+    assert "makes both" in decision.reason
+
+
+def test_one_symptom_of_two_methods_with_one_mistake_is_two_bugs() -> None:
+    # clone miscounts where split forgets to count: a state made with clone shows the
+    # symptom of split's form, but split's form needs split, which that state never calls.
+    rootcause, interpreter = triage("rootcause_models:cloned_reels_target")
+    split = case(interpreter, "add\nplace 0\nsplit 0\nclear\n")
+    clone = case(interpreter, "add\nadd\nplace 0\nclone 0\nswap 0 2\nswap 1 2\n")
+    decision = rootcause.same_bug(split, clone)
+    assert not decision.same, decision.reason
+
+
+def test_one_faulty_helper_reached_from_two_methods_is_one_bug() -> None:
+    # Both moves fail in _place, called along one path of three helpers: the helper's bug.
+    rootcause, interpreter = triage("rootcause_models:canvas_target")
+    shape = case(interpreter, "add_layer\nadd_layer\nadd_shape 1\nlock 2\nmove_shape 3 2\n")
+    layer = case(interpreter, "add_layer\nadd_layer\nadd_shape 1\nlock 2\nmove_layer 1 2\n")
+    assert shape.signature.method != layer.signature.method
+    decision = rootcause.same_bug(shape, layer)
+    assert decision.same, decision.reason
+    assert "one faulty helper" in decision.reason
+
+
+def test_model_frames_shared_below_the_api_method() -> None:
+    from apifuzz.engine.rootcause import shared_helper
+
+    path = ("_request:1", "_apply:2", "_place:3")
+    assert shared_helper(("move_shape:9", *path), ("move_layer:8", *path)) == path[::-1]
+    # Two frames (a runner and the failing helper) are a crossroads of many paths.
+    assert shared_helper(("a:1", "x:2", "run:3", "f:4"), ("b:1", "y:5", "run:3", "f:4")) == ()
+    assert shared_helper((), ("b:1",)) == ()
+
+
 def test_the_common_subsequence_and_the_runs_outside_it() -> None:
     from apifuzz.engine.rootcause import common_subsequence, runs_outside
 

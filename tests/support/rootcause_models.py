@@ -392,3 +392,155 @@ class Blobs:
 
 
 blobs_target = Target(Blobs, expected=(Refused,))
+
+
+Source = Annotated[int, Ref("source")]
+Clip = Annotated[int, Ref("clip")]
+
+
+class Reels:
+    """Clips use sources, and each use is counted.  ``split`` makes a second clip of a
+    source without counting it: every later release of that source can trip over the
+    count (one corruption, victims with setups of their own)."""
+
+    def __init__(self) -> None:
+        self.uses: dict[int, int] = {}
+        self.clips: dict[int, int] = {}  # clip -> source
+        self.next = 0
+
+    @ids("source")
+    def source_ids(self) -> list[int]:
+        return sorted(self.uses)
+
+    @ids("clip")
+    def clip_ids(self) -> list[int]:
+        return sorted(self.clips)
+
+    @api
+    def add(self) -> int:
+        self.next += 1
+        self.uses[self.next] = 0
+        return self.next
+
+    @api
+    def place(self, source: Source) -> int:
+        self.next += 1
+        self.clips[self.next] = source
+        self.uses[source] += 1
+        return self.next
+
+    @api
+    def split(self, clip: Clip) -> int:
+        self.next += 1
+        self.clips[self.next] = self.clips[clip]  # the bug: the new use is not counted
+        return self.next
+
+    @api
+    def remove(self, clip: Clip) -> None:
+        self._release(self.clips.pop(clip))
+
+    @api
+    def clear(self) -> None:
+        for clip in list(self.clips):
+            self.remove(clip)
+
+    @api
+    def swap(self, clip: Clip, source: Source) -> None:
+        if self.clips[clip] == source:
+            raise Refused("the clip uses that source already")
+        self._release(self.clips[clip])
+        self.uses[source] += 1
+        self.clips[clip] = source
+
+    def _release(self, source: int) -> None:
+        assert self.uses[source] > 0, "released more often than used"
+        self.uses[source] -= 1
+
+
+reels_target = Target(Reels, expected=(Refused,))
+
+
+class ClonedReels(Reels):
+    """``clone`` counts the use on the newest source, not on the clip's: right while there
+    is one source, and else the symptom of ``split``'s bug, from a bug of its own."""
+
+    @api
+    def clone(self, clip: Clip) -> int:
+        self.next += 1
+        self.clips[self.next] = self.clips[clip]
+        self.uses[max(self.uses)] += 1  # the bug: counts the newest source, not the clip's
+        return self.next
+
+
+cloned_reels_target = Target(ClonedReels, expected=(Refused,))
+
+
+Layer = Annotated[int, Ref("layer")]
+Shape = Annotated[int, Ref("shape")]
+
+
+class Canvas:
+    """Shapes on layers.  Moving a shape and moving a whole layer's shapes go through one
+    path (``_request`` -> ``_apply`` -> ``_place``), and ``_request`` forgets that a layer
+    can be locked: one faulty helper, reached from two API methods."""
+
+    def __init__(self) -> None:
+        self.layers: dict[int, set[int]] = {}
+        self.where: dict[int, int] = {}  # shape -> layer
+        self.locked: set[int] = set()
+        self.next = 0
+
+    @ids("layer")
+    def layer_ids(self) -> list[int]:
+        return sorted(self.layers)
+
+    @ids("shape")
+    def shape_ids(self) -> list[int]:
+        return sorted(self.where)
+
+    @api
+    def add_layer(self) -> int:
+        self.next += 1
+        self.layers[self.next] = set()
+        return self.next
+
+    @api
+    def add_shape(self, layer: Layer) -> int:
+        if layer in self.locked:
+            raise Refused("locked layer")
+        self.next += 1
+        self.layers[layer].add(self.next)
+        self.where[self.next] = layer
+        return self.next
+
+    @api
+    def lock(self, layer: Layer) -> None:
+        self.locked.add(layer)
+
+    @api
+    def move_shape(self, shape: Shape, layer: Layer) -> None:
+        self._request([shape], layer)
+
+    @api
+    def move_layer(self, source: Layer, layer: Layer) -> None:
+        if source == layer:
+            raise Refused("onto itself")
+        self._request(sorted(self.layers[source]), layer)
+
+    def _request(self, shapes: list[int], layer: int) -> None:
+        if any(self.where[s] in self.locked for s in shapes):  # the bug: not the target's lock
+            raise Refused("locked layer")
+        self._apply(shapes, layer)
+
+    def _apply(self, shapes: list[int], layer: int) -> None:
+        for shape in shapes:
+            self._place(shape, layer)
+
+    def _place(self, shape: int, layer: int) -> None:
+        assert layer not in self.locked, "a shape placed on a locked layer"
+        self.layers[self.where[shape]].discard(shape)
+        self.layers[layer].add(shape)
+        self.where[shape] = layer
+
+
+canvas_target = Target(Canvas, expected=(Refused,))

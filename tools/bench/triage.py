@@ -488,21 +488,22 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "",
             "- A bug that breaks an invariant through several API methods (the timeline's "
             "`collision_off_by_one`: an overlap after an insert, a move or a resize) stays one "
-            "folder per method: the split rule keeps the quota example's two bugs apart, and "
-            "nothing in two such scripts tells one shared faulty helper from two faulty paths.",
+            "folder per method: the split rule keeps the quota example's two bugs apart, and an "
+            "invariant has no stack that names a shared helper. An exception does: two that "
+            "fail alike after the same three model frames below their API methods merge "
+            "(`group_move_ignores_lock`: a clip's move and a composition's move of a group).",
             "- A latent corruption that shows in many places (`copy_skips_blob_ref`: a blob "
             "freed by the next append, truncate or restore; `cut_skips_bin_usage`) merges where "
-            "two forms share the state before they part and differ after it only in triggers "
-            "that many methods can stand in for; forms whose setups differ in steps only one "
-            "method can do (a snapshot that a restore needs) stay apart, since a looser rule "
-            "mixed two corruptions that break the same methods (a stale handle and a freed blob).",
+            "a state one form makes shows both failures, makes many methods raise and calls "
+            "every method the other form needs in particular, or where two forms share the "
+            "state before they part and differ after it only in generic triggers. Victims whose "
+            "own setup needs a method the other's state never calls (a snapshot for a restore, "
+            "a folder for a remove) stay apart: a state that shows another form's symptom "
+            "without that form's faulty call is the shape of two methods making one mistake.",
             "- Forms that end in the same call merge when what tells them apart is generic (a "
             "second name made by a copy or a mkdir before a link overwrites it); a step only "
             "one or two methods can take (the edit after an undo that must touch what the "
             "stale redo entry touches: `redo_not_cleared`) keeps them apart.",
-            "- Two local minima of one bug that differ in several statements at once "
-            "(`group_move_ignores_lock`: the source or the destination track locked) are not "
-            "bridged by one-statement moves.",
         ]
     )
     print(text)
