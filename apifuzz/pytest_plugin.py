@@ -23,6 +23,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "and model into DIR/<target>/",
     )
     group.addoption(
+        "--apifuzz-corpus",
+        metavar="DIR",
+        default=None,
+        help="with --apifuzz-trace and one --apifuzz-target: write its scripts (and "
+        "aliases.lock) into DIR itself instead of DIR/<target>/ under --apifuzz-trace",
+    )
+    group.addoption(
         "--apifuzz-target",
         metavar="TARGET",
         action="append",
@@ -55,7 +62,11 @@ def pytest_configure(config: pytest.Config) -> None:
         from apifuzz.tracing.session import TraceSession
 
         specs = config.getoption("apifuzz_target") or config.getini("apifuzz_targets")
-        config.pluginmanager.register(TraceSession(config, out, list(specs)), "apifuzz-trace")
+        corpus = config.getoption("apifuzz_corpus")
+        if corpus and len(specs) != 1:
+            raise pytest.UsageError("--apifuzz-corpus: give exactly one --apifuzz-target")
+        session = TraceSession(config, out, list(specs), corpus)
+        config.pluginmanager.register(session, "apifuzz-trace")
     regress = config.getoption("apifuzz_regress")
     if regress:
         from apifuzz.testgen.plugin import RegressPlugin

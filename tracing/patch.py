@@ -81,14 +81,16 @@ class ExternalPatch:
         """Put the wrappers in place (nothing happens if they already are)."""
         if self._saved:
             return
-        registered = {id(m.func): m for m in self.methods}
+        methods = {m.name: m for m in self.methods if m.method is not None}
         for name, raw in sorted(_class_methods(self.cls, {m.name for m in self.methods}).items()):
-            # Registration.method keeps getattr(cls, name): the very object found here.
-            spec = registered.pop(id(raw), None)
-            reported = spec.func if spec is not None else raw
+            # Registration.method keeps getattr(cls, name): the very object found here.  The
+            # call is reported as the action's function (its via= adapter, if it has one).
+            spec = methods.get(name)
+            reported = spec.func if spec is not None and spec.method is raw else raw
             self._wrap(self.cls, name, raw, reported, model_first=False)
-        for spec in registered.values():  # functions taking the model first
-            self._wrap_function(spec)
+        for spec in self.methods:  # functions taking the model first
+            if spec.method is None:
+                self._wrap_function(spec)
 
     def restore(self) -> None:
         """Put back every attribute the wrappers replaced, in reverse order."""

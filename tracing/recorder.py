@@ -440,7 +440,8 @@ class Recorder:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> tuple[tuple[Any, ...], str]:
-        raw = getattr(func, "__func__", func)  # wrapt hands over the bound method
+        # The method the test called (not a via= adapter), as wrapt hands it over.
+        raw = method.method if method.method is not None else getattr(func, "__func__", func)
         signature = self._signatures.get(raw)
         if signature is None:
             signature = self._signatures[raw] = _signature(raw, method)

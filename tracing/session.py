@@ -56,9 +56,13 @@ class TracedTarget:
 class TraceSession:
     """The pytest plugin object registered by ``--apifuzz-trace``."""
 
-    def __init__(self, config: pytest.Config, out: str, specs: list[str]) -> None:
+    def __init__(
+        self, config: pytest.Config, out: str, specs: list[str], corpus: str | None = None
+    ) -> None:
         self.config = config
         self.out = Path(out)
+        #: The one folder the scripts go to (``--apifuzz-corpus``), instead of out/<target>.
+        self.corpus = Path(corpus) if corpus else None
         self.tests = 0
         self.traced_tests = 0
         self.outcomes: dict[str, TracedTarget] = {}
@@ -76,7 +80,7 @@ class TraceSession:
         if outcome is None or outcome.target.model_class is not target.model_class:
             # A module imported again makes a new class under the same target name: each
             # trace keeps the language of its own class; the newest one writes the lock.
-            lock = self.out / target.name / LOCK_NAME
+            lock = self.folder(target.name) / LOCK_NAME
             language = Language.for_target(target, lock, write_lock=False)
             if outcome is None:
                 outcome = self.outcomes[target.name] = TracedTarget(target, language)
@@ -84,6 +88,10 @@ class TraceSession:
                 outcome.target, outcome.language = target, language
             return language
         return outcome.language
+
+    def folder(self, name: str) -> Path:
+        """Where the scripts of target ``name`` go."""
+        return self.corpus if self.corpus is not None else self.out / name
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, Any, None]:
@@ -133,7 +141,7 @@ class TraceSession:
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     def _write(self, outcome: TracedTarget) -> None:
-        folder = self.out / outcome.target.name
+        folder = self.folder(outcome.target.name)
         folder.mkdir(parents=True, exist_ok=True)
         Language.for_target(outcome.target, folder / LOCK_NAME, write_lock=True)
         seen: dict[str, str] = {}
@@ -168,7 +176,7 @@ class TraceSession:
             write(
                 f"apifuzz trace: {self.traced_tests} of {self.tests} tests traced, "
                 f"{len(outcome.scripts)} scripts ({statements} statements) written to "
-                f"{self.out / name}; {duplicates} duplicates, {len(outcome.dropped)} dropped, "
+                f"{self.folder(name)}; {duplicates} duplicates, {len(outcome.dropped)} dropped, "
                 f"{len(outcome.short)} cut short"
             )
             for line in _warnings("dropped", outcome.dropped) + _warnings(

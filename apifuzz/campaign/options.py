@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from apifuzz.engine import DEFAULT_TIMEOUT
+from apifuzz.engine import CHECK_EVERY, DEFAULT_TIMEOUT
 from apifuzz.engine.timeouts import timeout_error, timeout_ok
 from apifuzz.errors import UsageError
 from apifuzz.language import LOCK_NAME, LoadedTarget
@@ -39,6 +39,7 @@ class FuzzOptions:
     state_feedback: Literal["on", "model", "off"] = "on"  # see apifuzz.engine.feedback
     relational: bool = True  # relational mutations (apifuzz.engine.relational)
     swarm: bool = True  # new calls from a changing subset of the methods
+    check_every: int = CHECK_EVERY  # the invariants after every Nth call and the last
     seed: int = 1  # worker n uses seed + n; 0: drawn at the start of the run (see drawn)
     stop_on_first: bool = False
     instrument: list[str] = field(default_factory=list)

@@ -109,6 +109,7 @@ class Workers:
             state_feedback=o.state_feedback,
             relational=o.relational,
             swarm=o.swarm,
+            check_every=1 if o.undo_redo else o.check_every,
             stop_on_first=o.stop_on_first,
             # The workdir's own corpus counts too, as libFuzzer counts every corpus folder:
             # inputs kept by a run with a larger --max-len are not cut on resume.

@@ -56,6 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, unknown = parser.parse_known_args(words)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if unknown and isinstance(getattr(args, "paths", None), list):
+        # argparse fills an optional PATH... list (cov) only before the first option: the
+        # paths after one come back unknown.  Plain words there are paths too.
+        paths = [w for w in unknown if not w.startswith("-")]
+        args.paths.extend(paths)
+        unknown = [w for w in unknown if w.startswith("-")]
     if unknown:
         sys.stderr.write(_unrecognized(args.command, words, unknown, extra) + "\n")
         return EXIT_USAGE

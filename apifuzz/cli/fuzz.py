@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from apifuzz.cli.common import TARGET_HELP, writing_into
-from apifuzz.engine import DEFAULT_TIMEOUT
+from apifuzz.engine import CHECK_EVERY, DEFAULT_TIMEOUT
 from apifuzz.language import LoadedTarget
 from apifuzz.model.target import require_undo_redo
 
@@ -121,6 +121,25 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
         help="new calls come from a subset of the methods that changes as the run goes "
         "(swarm testing; default on)",
     )
+    parser.add_argument(
+        "--check-every",
+        type=_check_every,
+        default=CHECK_EVERY,
+        metavar="N",
+        help="check the invariants after every Nth call and after the last one (default "
+        f"{CHECK_EVERY}; 1: after every call); a failure is run again with 1 to find the "
+        "call that broke the state",
+    )
+
+
+def _check_every(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 1000, got {text!r}")
+    return value
 
 
 def _add_seed(parser: argparse.ArgumentParser) -> None:
@@ -189,6 +208,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         state_feedback=args.state_feedback,
         relational=args.relational == "on",
         swarm=args.swarm == "on",
+        check_every=args.check_every,
         seed=args.seed,
         stop_on_first=args.stop_on_first,
         instrument=list(args.instrument),

@@ -31,8 +31,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     _require_pytest()
     name = loaded(args).name
     # Checked here, before pytest runs: its plugin can only fail with an internal error.
-    with writing_into(Path(args.out), "--out"):
-        Path(args.out, name).mkdir(parents=True, exist_ok=True)
+    # --corpus names the very folder the scripts go to; --out, the folder of <target>/.
+    corpus = [f"--apifuzz-corpus={args.corpus}"] if args.corpus else []
+    folder, option = (Path(args.corpus), "--corpus") if args.corpus else (Path(args.out), "--out")
+    with writing_into(folder, option):
+        (folder if args.corpus else folder / name).mkdir(parents=True, exist_ok=True)
     pytest_args = list(args.extra)
     if not pytest_args and Path("tests", name).is_dir():
         pytest_args = [str(Path("tests", name))]
@@ -45,6 +48,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         "no:cacheprovider",
         f"--apifuzz-trace={args.out}",
         f"--apifuzz-target={args.target}",
+        *corpus,
         *pytest_args,
     ]
     out.write(f"INFO: {' '.join(command[2:])}\n")

@@ -85,6 +85,7 @@ class WorkerConfig:
     state_feedback: str = "on"  # "on": the model's reports and the default abstraction
     relational: bool = True  # relational structure mutations
     swarm: bool = True  # new calls from a changing subset of the methods
+    check_every: int = 1  # the invariants after every Nth call and the last (Interpreter)
     runner_pid: int = 0  # the runner's pid (0: unknown, take the parent's at start)
 
     @classmethod
@@ -116,6 +117,7 @@ class Worker:
         from apifuzz.interpreter import Interpreter
 
         self.interpreter = Interpreter(self.language, undo_redo=config.undo_redo)
+        self.interpreter.check_every = config.check_every
         self.providers = sorted(self.language.registry.id_providers.items())
         # Per-method counts, kept by the interpreter's loop, written with the stats file.
         self.methods = self.interpreter.stats = MethodStats(self.interpreter.method_names)
@@ -209,6 +211,8 @@ class Worker:
             feedback.end(self._live() if live else ())
         self.statements += report.executed + report.refused + report.skipped
         bug = report.bug
+        if bug is not None and not hang and self.config.check_every > 1:
+            bug = self._first_failure(data, bug)
         try:
             if bug is not None:
                 self._record(bug, data, hang)
@@ -216,6 +220,24 @@ class Worker:
                 self._tick()
         except OSError as exc:
             self._failed(exc)
+
+    def _first_failure(self, data: bytes, bug: Bug) -> Bug:
+        """The bug of ``data`` with the invariants checked after every call: the call that
+        broke the state, not the one a sparse check came after (nor a later victim)."""
+        interpreter, clock = self.interpreter, self.clock
+        stats, interpreter.stats = interpreter.stats, None  # counted once, by the first run
+        interpreter.check_every = 1
+        if clock is not None:
+            clock.arm()
+        try:
+            again = interpreter.run(data, record=False).bug
+        except Hang as exc:
+            again = interpreter.interrupted(exc).bug
+        finally:
+            if clock is not None:
+                clock.disarm()
+            interpreter.check_every, interpreter.stats = self.config.check_every, stats
+        return again if again is not None else bug
 
     def _failed(self, exc: OSError) -> None:
         """apifuzz could not write (a full disk, a read-only workdir): say so and stop.

@@ -79,6 +79,9 @@ class MethodSpec:
     query: bool = False
     #: Checks of the model that must all hold for a call to be made (``@precondition``).
     preconditions: tuple[Precondition, ...] = ()
+    #: The class's own method this action stands for (``reg.method``): a library test's
+    #: call of it is recorded as this action.  None for an action that is not a method.
+    method: Any = None
 
     @property
     def required_count(self) -> int:
@@ -491,6 +494,21 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> 
     return stub
 
 
+def _check_via(via: Any, params: tuple[ParamSpec, ...], where: str) -> None:
+    """``via`` takes the model, then the method's parameters by the same names, in order."""
+    wanted = [p.name for p in params]
+    try:
+        taken = list(inspect.signature(via).parameters)[1:] if callable(via) else None
+    except (TypeError, ValueError):
+        taken = None
+    if taken is None or taken[: len(wanted)] != wanted:
+        shown = getattr(via, "__qualname__", repr(via))
+        raise InvalidDefinition(
+            f"{where}: via={shown} must be a function taking the model, then the method's "
+            f"parameters ({', '.join(wanted) or 'none'}), by the same names and in order"
+        )
+
+
 class Registration:
     """Register a class you cannot edit, from outside it (like an RTTR block).
 
@@ -570,7 +588,14 @@ class Registration:
         return decorate
 
     def method(
-        self, name: str, /, *, alias: str | None = None, query: bool = False, **types: Any
+        self,
+        name: str,
+        /,
+        *,
+        alias: str | None = None,
+        query: bool = False,
+        via: Callable[..., Any] | None = None,
+        **types: Any,
     ) -> None:
         """Register the existing method ``name`` of the class.
 
@@ -578,6 +603,11 @@ class Registration:
         them; ``types`` (parameter name → annotation, in order) fills in or
         overrides them.  ``query=True``: it only reads the model (no invariant
         check after it), as ``reg.method("get", query=True, key=Key)``.
+
+        ``via=f``: scripts call the method through ``f(model, <the method's
+        parameters>)``, an adapter that may check each call against a reference
+        model (and carry ``@precondition``s), while a library test's call of the
+        method itself is still traced as this action.
         """
         check_query_flag(query, "reg.method")
         where = self._where(name)
@@ -588,7 +618,13 @@ class Registration:
             )
         spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
         doc = inspect.getdoc(attr) or ""
-        self._add(MethodSpec(name, where, spec_params, attr, alias, doc, query))
+        func: Callable[..., Any] = attr
+        checks: tuple[Precondition, ...] = ()
+        if via is not None:
+            _check_via(via, spec_params, where)
+            func = via
+            checks = resolve(self.cls, where, getattr(via, PRECONDITION_TAG, ()))
+        self._add(MethodSpec(name, where, spec_params, func, alias, doc, query, checks, attr))
 
     def init(self, **types: Any) -> None:
         """Declare the constructor parameters a script may set, and their types.

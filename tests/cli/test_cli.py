@@ -181,6 +181,44 @@ def test_trace_command_writes_the_corpus(tmp_path: Path) -> None:
     assert replay.returncode == 0 and "2 executed" in replay.stdout
 
 
+def test_trace_writes_into_the_corpus_folder_given(tmp_path: Path) -> None:
+    """``--corpus DIR``: the scripts and the alias lock go into DIR itself, where fuzz and
+    replay read them with the same option."""
+    (tmp_path / "test_notes.py").write_text(
+        "from traced_models import Notebook\n"
+        "def test_notes():\n"
+        "    nb = Notebook(2)\n"
+        "    nb.write('a')\n"
+    )
+    corpus = tmp_path / "seeds"
+    result = run(
+        "trace",
+        "traced_models:notebook",
+        "--corpus",
+        str(corpus),
+        "--",
+        "test_notes.py",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"written to {corpus}" in result.stdout
+    assert sorted(p.name for p in corpus.iterdir()) == [
+        "aliases.lock",
+        "test_notes--test_notes.txt",
+    ]
+    assert not (tmp_path / "corpora").exists()
+
+
+def test_cov_takes_paths_after_its_options(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text('! 2\nw "a"\n')
+    result = run(
+        "cov", "traced_models:notebook", "a.txt", "--json", "t.json", "b.txt", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 inputs (0 showed a bug)" in result.stdout
+
+
 def test_trace_command_reports_failing_tests(tmp_path: Path) -> None:
     (tmp_path / "test_bad.py").write_text("def test_bad():\n    assert False\n")
     result = run(

@@ -93,6 +93,7 @@ def test_flags_win_over_the_configuration(tmp_path: Path) -> None:
     assert (given.max_time, given.instrument) == (5.0, ["x"])
     assert parse(tmp_path, "package", "--out", "build").instrument == ["docx", "lxml"]
     assert parse(tmp_path, "lang").corpus == "seeds"  # one folder where a command takes one
+    assert parse(tmp_path, "trace").corpus == "seeds"  # where trace writes the scripts
     assert parse(tmp_path, "crashes").workdir == "out"
 
 

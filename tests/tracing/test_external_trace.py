@@ -18,8 +18,9 @@ import pytest
 
 from apifuzz import Registration, Target
 from apifuzz.errors import InvalidDefinition
+from apifuzz.interpreter import Interpreter
 from apifuzz.language import Language
-from apifuzz.tracing.recorder import Recorder
+from apifuzz.tracing.recorder import Recorder, replay_mismatch
 
 pytest_plugins = ["pytester"]
 
@@ -373,3 +374,41 @@ def test_an_iterator_result_replays_as_the_same_call(tmp_path: Path) -> None:
         traces = recorder.take()
     assert traces[0].statements == ['t "a"', "n"]
     assert replay_mismatch(traces[0], Interpreter(language)) is None
+
+
+def test_a_method_registered_via_an_adapter_is_traced_as_the_method() -> None:
+    """``via=``: the test's calls run the library method and are traced as the action;
+    scripts call the adapter (which can check each call against a reference)."""
+    seen: list[tuple[str, int]] = []
+
+    def checked_add(inv: minilib.Inventory, name: str, count: int = 1) -> int:
+        seen.append((name, count))
+        return inv.add(name, count)
+
+    reg = Registration(minilib.Inventory)
+    reg.method("add", via=checked_add, alias="a", name=str, count=int)
+    reg.method("count", name=str)
+    language = Language.build(Target(reg, expected=(ValueError,), name="checked"))
+    with Recorder([language]) as recorder:
+        inv = minilib.Inventory()
+        inv.add("x", 2)
+        inv.add("y")
+        inv.count("x")
+        traces = recorder.take()
+    assert [t.statements for t in traces] == [['a "x" 2', 'a "y"', 'c "x"']]
+    assert seen == []  # the library's test ran the library's own method
+    assert replay_mismatch(traces[0], Interpreter(language)) is None
+    assert seen == [("x", 2), ("y", 1)]  # the script ran through the adapter
+
+
+def test_a_via_adapter_must_take_the_method_parameters() -> None:
+    def wrong(inv: minilib.Inventory, label: str, count: int = 1) -> int:
+        return inv.add(label, count)
+
+    reg = Registration(minilib.Inventory)
+    with pytest.raises(
+        InvalidDefinition,
+        match=r"Inventory.add: via=.*wrong must be a function taking the model, then the "
+        r"method's parameters \(name, count\), by the same names and in order",
+    ):
+        reg.method("add", via=wrong, name=str, count=int)

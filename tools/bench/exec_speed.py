@@ -8,8 +8,13 @@ traced corpus), a hand-written atheris harness with FuzzedDataProvider
 (tools/bench/peers/atheris_fdp.py), a Hypothesis RuleBasedStateMachine with
 Bundles (tools/bench/peers/hypothesis_machine.py), and the limit: the same
 inputs apifuzz ran, their calls resolved once, replayed by direct method calls
-on uninstrumented code.  Every contender checks check_consistency after every
-call.  Prints the table and ratios and writes them to docs/benchmarks.md.
+on uninstrumented code.  apifuzz runs with its defaults (no check after a
+query, checks after every 4th call and the last, ``--check-every``), and from
+the traced corpus also with checks after every call, and as it ran before
+queries and sparse checks existed (``peers/every_call`` on PYTHONPATH: every
+call checked, getters included).  Every other contender checks
+check_consistency after every call.  Prints the table and ratios and writes
+them to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -33,9 +38,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
 from report import machine, write_section  # noqa: E402
 
 ENV = {k: v for k, v in os.environ.items() if k != "APIFUZZ_EXAMPLE_BUGS"}
+EVERY_CALL = Path(__file__).resolve().parent / "peers" / "every_call"
+BEFORE = "apifuzz, traced corpus, as before (every call checked, getters included)"
+TRACED = "apifuzz, structure mutator, traced corpus"
+EMPTY = "apifuzz, structure mutator, empty corpus"
+EMPTY_EVERY = "apifuzz, structure mutator, empty corpus, --check-every 1"
 
 
-def apifuzz(seconds: float, mutator: str, corpus: Path, workdir: Path) -> dict[str, float]:
+def apifuzz(
+    seconds: float,
+    mutator: str,
+    corpus: Path,
+    workdir: Path,
+    flags: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> dict[str, float]:
     subprocess.run(
         [
             sys.executable,
@@ -51,9 +68,10 @@ def apifuzz(seconds: float, mutator: str, corpus: Path, workdir: Path) -> dict[s
             str(seconds),
             "--mutator",
             mutator,
+            *flags,
         ],
         cwd=ROOT,
-        env=ENV,
+        env=env or ENV,
         capture_output=True,
         check=False,
     )
@@ -163,21 +181,21 @@ def main() -> None:
         empty = base / "empty"
         empty.mkdir()
         traced = ROOT / "corpora/example_timeline"
-        rows.append(
-            (
-                "apifuzz, structure mutator, empty corpus",
-                apifuzz(seconds, "structure", empty, base / "s"),
-            )
-        )
+        every = ("--check-every", "1")
+        before_env = {**ENV, "PYTHONPATH": str(EVERY_CALL)}
+        rows.append((EMPTY, apifuzz(seconds, "structure", empty, base / "s")))
+        rows.append((EMPTY_EVERY, apifuzz(seconds, "structure", empty, base / "s1", every)))
         rows.append(
             ("apifuzz, bytes mutator, empty corpus", apifuzz(seconds, "bytes", empty, base / "b"))
         )
+        rows.append((TRACED, apifuzz(seconds, "structure", traced, base / "t")))
         rows.append(
             (
-                "apifuzz, structure mutator, traced corpus",
-                apifuzz(seconds, "structure", traced, base / "t"),
+                "apifuzz, traced corpus, --check-every 1",
+                apifuzz(seconds, "structure", traced, base / "t1", every),
             )
         )
+        rows.append((BEFORE, apifuzz(seconds, "structure", traced, base / "t0", every, before_env)))
         rows.append(
             (
                 "hand-written atheris harness (FuzzedDataProvider)",
@@ -190,12 +208,14 @@ def main() -> None:
     rows.append(("direct calls, uninstrumented (apifuzz's inputs, the limit)", direct))
     rows.append(("apifuzz interpreter, uninstrumented, same inputs", interp))
     by = dict(rows)
-    structure = by["apifuzz, structure mutator, empty corpus"]
+    structure = by[EMPTY]
     lines = [
         "## Executions per second (`tools/bench/exec_speed.py`)",
         "",
-        f"Machine: {machine()}. {seconds:.0f} s per contender, one core, seeded bugs off, "
-        "check_consistency after every call in every contender.",
+        f"Machine: {machine()}. {seconds:.0f} s per contender, one core, seeded bugs off. "
+        "apifuzz checks check_consistency after every 4th call that is no query and after "
+        "the last (its default), else as the row says; every other contender after every "
+        "call.",
         "",
         "| contender | exec/s | calls/s | calls per exec |",
         "|---|---:|---:|---:|",
@@ -209,7 +229,10 @@ def main() -> None:
     lines += [
         "",
         f"- apifuzz (structure, empty corpus) / hand-written atheris harness: "
-        f"**{structure['exec/s'] / fdp:.2f}** (exec/s).",
+        f"**{structure['exec/s'] / fdp:.2f}** (exec/s); with checks after every call, as the "
+        f"harness does: **{by[EMPTY_EVERY]['exec/s'] / fdp:.2f}**.",
+        f"- apifuzz from the traced corpus, today / as before queries and sparse checks: "
+        f"**{by[TRACED]['calls/s'] / by[BEFORE]['calls/s']:.2f}** (calls/s).",
         f"- apifuzz fuzzing (instrumented) / direct uninstrumented calls: "
         f"**{structure['calls/s'] / direct['calls/s']:.2f}** (calls/s; exec/s depends on "
         "the input lengths, so calls are compared).",

@@ -4,6 +4,7 @@
 #   TESTS       the library's tests inside its unpacked sdist (test, or src/tests/x.py)
 #   TEST_DEPS   optional: extra requirements the library's tests need (space separated)
 #   OLD_VERSION optional: an older release with a known bug that VERSION fixes
+#   OLD_TESTS   optional: OLD_VERSION's tests inside its sdist, when not at TESTS (test.py)
 #   HYPOTHESIS  optional: the Hypothesis peer script (tools/real_world/hypothesis_<module>.py)
 # and then calls `main "$@"`. A campaign, from scratch:
 #   1. set up ./.venv (tools/venv.sh) and install PACKAGE==VERSION into its own folder, put
@@ -34,20 +35,26 @@ prepare() {
     if [ ! -d "$WORK/sdist" ]; then
         echo "== downloading the sdist of $PACKAGE==$version (its tests are the seeds)"
         rm -rf "$WORK/download" "$WORK/unpack"
+        # pip reads an sdist's metadata by building it: without build isolation when the
+        # backend is at hand (setuptools), else in an isolated one (ordered-set needs flit_core).
         python -m pip download -q --no-binary :all: --no-deps --no-build-isolation \
-            -d "$WORK/download" "$PACKAGE==$version"
+            -d "$WORK/download" "$PACKAGE==$version" 2>/dev/null ||
+            python -m pip download -q --no-binary :all: --no-deps \
+                -d "$WORK/download" "$PACKAGE==$version"
         mkdir -p "$WORK/unpack"
         tar -xzf "$WORK/download"/*.tar.gz -C "$WORK/unpack"
         mv "$WORK/unpack"/* "$WORK/sdist"
         rm -rf "$WORK/unpack" "$WORK/download"
     fi
-    echo "== apifuzz trace $TARGET -- $TESTS   ($PACKAGE $version)"
+    local tests="$TESTS"
+    if [ "$version" = "${OLD_VERSION:-}" ]; then tests="${OLD_TESTS:-$TESTS}"; fi
+    echo "== apifuzz trace $TARGET -- $tests   ($PACKAGE $version)"
     rm -rf "$WORK/corpus"
     # The pinned library first; the checkout, so that the target module (docs.real_world...)
     # imports from the sdist's folder, where the library's tests run.
     # A failing library test still gives its scripts: trace says so, and the campaign goes on.
     (cd "$WORK/sdist" && PYTHONPATH="$WORK/site:$ROOT" \
-        apifuzz trace "$TARGET" --corpus "$WORK/corpus" -- "$TESTS" -q -p no:cacheprovider) ||
+        apifuzz trace "$TARGET" --corpus "$WORK/corpus" -- "$tests" -q -p no:cacheprovider) ||
         echo "INFO: some of the library's tests failed under tracing (above); their scripts were kept"
 }
 

@@ -1,0 +1,37 @@
+"""A model for sparse invariant checks (tests/interpreter/test_check_every.py)."""
+
+from __future__ import annotations
+
+from apifuzz import Target, api, invariant
+
+CHECKS: list[int] = []  # the level at every invariant check, in order
+
+
+class Gauge:
+    """A level that must stay within 0..10.  ``push`` does not cap it (the bug);
+    ``drain`` brings it back to 0, so a state it broke can be repaired."""
+
+    def __init__(self) -> None:
+        self.level = 0
+
+    @api
+    def push(self, amount: int) -> None:
+        if amount < 0:
+            raise ValueError("a negative push")
+        self.level += amount
+
+    @api
+    def drain(self) -> None:
+        self.level = 0
+
+    @api
+    def poke(self) -> int:
+        return self.level
+
+    @invariant
+    def within(self) -> None:
+        CHECKS.append(self.level)
+        assert 0 <= self.level <= 10, f"level {self.level}"
+
+
+gauge_target = Target(Gauge, expected=(ValueError,))
