@@ -65,15 +65,43 @@ def test_a_multigraph_script_replays_its_keys() -> None:
     assert [s.value for s in report.statements[:3]] == [0, 1, 7]
 
 
-def test_the_invariants_catch_a_broken_remove_edge(monkeypatch: pytest.MonkeyPatch) -> None:
-    def remove_one_direction(self: nx.Graph, u: int, v: int) -> None:
-        del self._adj[u][v]  # the mirror entry at v is left behind
+def test_the_reference_catches_a_remove_edge_that_removes_the_wrong_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Documented: without a key, remove_edge removes the edge added last.  Remove the first
+    # one instead: the graph stays consistent, only the reference model sees it.
+    original = nx.MultiGraph.remove_edge
 
-    monkeypatch.setattr(nx.Graph, "remove_edge", remove_one_direction)
-    target = Target(target_module.register(nx.Graph), expected=target_module.EXPECTED)
-    report = Interpreter(Language.build(target)).run("add_edge 0 1\nremove_edge 0 1\n")
+    def remove_first(self: nx.MultiGraph, u: int, v: int, key: int | None = None) -> None:
+        if key is None and v in self._adj.get(u, {}):
+            key = next(iter(self._adj[u][v]))
+        original(self, u, v, key)
+
+    monkeypatch.setattr(nx.MultiGraph, "remove_edge", remove_first)
+    target = Target(target_module.register(nx.MultiGraph), expected=target_module.EXPECTED)
+    report = Interpreter(Language.build(target)).run(
+        "add_edge 0 1\nadd_edge 0 1\nremove_edge 0 1\n"
+    )
     assert report.bug is not None and report.bug.kind is BugKind.INVARIANT
-    assert report.bug.invariant == "consistent"
+    assert report.bug.invariant == "agrees_with_reference"
+    assert report.bug.line == 3
+
+
+def test_the_consistency_check_catches_an_edge_stored_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def add_edge(self: nx.Graph, u_of_edge: int, v_of_edge: int, **attr: object) -> None:
+        u, v = u_of_edge, v_of_edge
+        for n in (u, v):
+            self._adj.setdefault(n, {})
+            self._node.setdefault(n, {})
+        self._adj[u][v] = dict(attr)
+        self._adj[v][u] = dict(attr)  # equal, but not the one dict both directions share
+
+    monkeypatch.setattr(nx.Graph, "add_edge", add_edge)
+    target = Target(target_module.register(nx.Graph), expected=target_module.EXPECTED)
+    report = Interpreter(Language.build(target)).run("add_edge 0 1\n")
+    assert report.bug is not None and report.bug.invariant == "consistent"
     assert "is not mirrored" in str(report.bug.error)
 
 

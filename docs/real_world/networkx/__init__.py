@@ -23,11 +23,12 @@ computed from the edges read out of the adjacency, and round trips (copy, pickle
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import networkx as nx
 
 from apifuzz import OneOf, Registration, Target
+from docs.real_world.networkx import actions
 from docs.real_world.networkx.checks import (
     consistent,
     queries_agree,
@@ -44,11 +45,11 @@ AttrName = Annotated[str, OneOf("weight", "other")]
 
 def _register_nodes(reg: Registration) -> None:
     """The node methods every class has."""
-    reg.method("add_node", node_for_adding=int, c=str)
-    reg.method("add_nodes_from", nodes_for_adding=list[int], c=str)
-    reg.method("remove_node", n=int)
-    reg.method("remove_nodes_from", nodes=list[int])
-    reg.method("has_node", query=True, n=int)
+    reg.method("add_node", via=actions.add_node, node_for_adding=int, c=str)
+    reg.method("add_nodes_from", via=actions.add_nodes_from, nodes_for_adding=list[int], c=str)
+    reg.method("remove_node", via=actions.remove_node, n=int)
+    reg.method("remove_nodes_from", via=actions.remove_nodes_from, nodes=list[int])
+    reg.method("has_node", via=actions.has_node, query=True, n=int)
     reg.method("neighbors", query=True, n=int)
     reg.method("nbunch_iter", query=True, nbunch=list[int] | None)
     reg.method("number_of_nodes", query=True)
@@ -57,27 +58,58 @@ def _register_nodes(reg: Registration) -> None:
 
 def _register_edges(reg: Registration, multi: bool) -> None:
     """The edge methods; a multigraph's take a key."""
-    key = {"key": int | None} if multi else {}
-    u, v = ("u_for_edge", "v_for_edge") if multi else ("u_of_edge", "v_of_edge")
-    reg.method("add_edge", **{u: int, v: int}, **key, weight=int, foo=str)
-    reg.method("add_edges_from", ebunch_to_add=list[Edge], weight=int)
-    reg.method("add_weighted_edges_from", ebunch_to_add=list[WeightedEdge], weight=AttrName)
-    reg.method("remove_edge", u=int, v=int, **key)
-    reg.method("remove_edges_from", ebunch=list[Edge])
-    reg.method("update", edges=list[Edge] | None, nodes=list[int] | None)
-    reg.method("has_edge", query=True, u=int, v=int, **key)
-    reg.method("get_edge_data", query=True, u=int, v=int, **key, default=int | None)
-    reg.method("number_of_edges", query=True, u=int | None, v=int | None)
-    reg.method("size", query=True, weight=AttrName | None)
-    reg.method("edge_subgraph", query=True, edges=list[KeyedEdge] if multi else list[Edge])
     if multi:
-        reg.method("new_edge_key", query=True, u=int, v=int)
+        reg.method(
+            "add_edge",
+            via=actions.add_multi_edge,
+            u_for_edge=int,
+            v_for_edge=int,
+            key=int | None,
+            weight=int,
+            foo=str,
+        )
+        reg.method("remove_edge", via=actions.remove_multi_edge, u=int, v=int, key=int | None)
+        reg.method("has_edge", via=actions.has_multi_edge, query=True, u=int, v=int, key=int | None)
+        reg.method(
+            "get_edge_data",
+            via=actions.get_multi_edge_data,
+            query=True,
+            u=int,
+            v=int,
+            key=int | None,
+            default=int | None,
+        )
+        reg.method("new_edge_key", via=actions.new_edge_key, query=True, u=int, v=int)
+        reg.method("edge_subgraph", query=True, edges=list[KeyedEdge])
+    else:
+        reg.method(
+            "add_edge", via=actions.add_edge, u_of_edge=int, v_of_edge=int, weight=int, foo=str
+        )
+        reg.method("remove_edge", via=actions.remove_edge, u=int, v=int)
+        reg.method("has_edge", via=actions.has_edge, query=True, u=int, v=int)
+        reg.method(
+            "get_edge_data", via=actions.get_edge_data, query=True, u=int, v=int, default=int | None
+        )
+        reg.method("edge_subgraph", query=True, edges=list[Edge])
+    reg.method("add_edges_from", via=actions.add_edges_from, ebunch_to_add=list[Edge], weight=int)
+    reg.method(
+        "add_weighted_edges_from",
+        via=actions.add_weighted_edges_from,
+        ebunch_to_add=list[WeightedEdge],
+        weight=AttrName,
+    )
+    reg.method("remove_edges_from", via=actions.remove_edges_from, ebunch=list[Edge])
+    reg.method("update", via=actions.update, edges=list[Edge] | None, nodes=list[int] | None)
+    reg.method(
+        "number_of_edges", via=actions.number_of_edges, query=True, u=int | None, v=int | None
+    )
+    reg.method("size", via=actions.size, query=True, weight=AttrName | None)
 
 
 def _register_graph(reg: Registration, directed: bool) -> None:
     """Whole-graph methods: clearing, the class, copies and views."""
-    reg.method("clear")
-    reg.method("clear_edges")
+    reg.method("clear", via=actions.clear)
+    reg.method("clear_edges", via=actions.clear_edges)
     reg.method("adjacency", query=True)
     reg.method("is_directed", query=True)
     reg.method("is_multigraph", query=True)
@@ -105,18 +137,10 @@ def register(cls: type[nx.Graph]) -> Registration:
     _register_nodes(reg)
     _register_edges(reg, cls.is_multigraph(cls()))
     _register_graph(reg, cls.is_directed(cls()))
-
-    @reg.api
-    def set_node_attributes(G: Any, value: int, name: AttrName) -> None:
-        """``nx.set_node_attributes(G, value, name)``: every node's ``name`` is ``value``."""
-        nx.set_node_attributes(G, value, name)
-
-    @reg.api
-    def set_edge_attributes(G: Any, value: int, name: AttrName) -> None:
-        """``nx.set_edge_attributes(G, value, name)``: every edge's ``name`` is ``value``."""
-        nx.set_edge_attributes(G, value, name)
-
-    for check in (consistent, queries_agree, views_agree, round_trips):
+    reg.api(actions.set_node_attributes)
+    reg.api(actions.set_edge_attributes)
+    checks = (actions.agrees_with_reference, consistent, queries_agree, views_agree, round_trips)
+    for check in checks:
         reg.invariant(check)
     return reg
 
