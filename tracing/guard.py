@@ -122,29 +122,35 @@ def traced_external(func: Any, reported: Callable[..., Any], *, model_first: boo
             instance = None  # called without its model: nothing to record
         if sink is None or instance is None or isinstance(instance, type) or _inside.get():
             return wrapped(*args, **kwargs)
-        records = getattr(sink, "records", None)
-        if records is not None and records(instance):
-            args, kwargs = _read_iterators(args, kwargs)
+        if any(isinstance(a, Iterator) for a in (*args, *kwargs.values())):
+            args = tuple(ReadItems(a) if isinstance(a, Iterator) else a for a in args)
+            kwargs = {k: ReadItems(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()}
         return _outermost(sink, reported, instance, wrapped, args, kwargs)
 
     return wrapt.FunctionWrapper(func, wrapper, enabled=_recording)
 
 
-def _read_iterators(
-    args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """The arguments with each iterator (a generator, say) read into a list.
+class ReadItems(Iterator[Any]):
+    """An iterator argument of a traced call: the library reads it, and its items are kept.
 
-    A script can write a list, not a generator, and the sink sees the arguments before
-    the call: reading a generator there would leave the library an exhausted one.  So
-    the library receives the list, as the script's replay will.
+    A script can write the items as a list once the library has read them all; reading
+    them before the call would change what the library does (a generator over the very
+    dict the call changes raises ``RuntimeError`` in the library, and must go on doing so).
     """
-    if not any(isinstance(a, Iterator) for a in (*args, *kwargs.values())):
-        return args, kwargs
-    return (
-        tuple(list(a) if isinstance(a, Iterator) else a for a in args),
-        {k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()},
-    )
+
+    def __init__(self, inner: Iterator[Any]) -> None:
+        self.inner = inner
+        self.items: list[Any] = []
+        self.done = False
+
+    def __next__(self) -> Any:
+        try:
+            item = next(self.inner)
+        except StopIteration:
+            self.done = True
+            raise
+        self.items.append(item)
+        return item
 
 
 def _recording() -> bool:

@@ -81,6 +81,19 @@ class _Pending:
     statement: str
 
 
+@dataclass(frozen=True)
+class _Later:
+    """A call with iterator arguments: its statement is written once the library read them."""
+
+    trace: Trace
+    method: MethodSpec
+    func: Callable[..., Any]
+    instance: Any
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    live: dict[str, Sequence[int]]  # the ids live before the call
+
+
 @dataclass
 class _Instance:
     model: Any  # the model itself while open; a weak reference (or the model) once closed
@@ -368,13 +381,6 @@ class Recorder:
 
     # -- calls (the guard's Sink protocol) -------------------------------------------------
 
-    def records(self, instance: Any) -> bool:
-        """Whether a call on ``instance`` now would be written into a script."""
-        entry = self._instances.get(id(instance))
-        if entry is not None:
-            return not (entry.closed or entry.trace.problem)
-        return self._language_of(instance) is not None
-
     def begin(
         self, instance: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> object:
@@ -400,15 +406,37 @@ class Recorder:
             trace.problem = f"{where} is not in {trace.language.target.name}'s language"
             trace.lost += 1
             return None
+        if any(isinstance(v, guard.ReadItems) for v in (*args, *kwargs.values())):
+            # An iterator's items are known once the library has read them: the statement is
+            # written after the call, with the ids that were live before it.
+            live = {kind: self._live(trace.language, kind, instance) for kind in method.ref_kinds}
+            return _Later(trace, method, func, instance, args, kwargs, live)
+        return self._pending(trace, method, func, instance, args, kwargs, {})
+
+    def _pending(
+        self,
+        trace: Trace,
+        method: MethodSpec,
+        func: Callable[..., Any],
+        instance: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        live: dict[str, Sequence[int]],
+    ) -> _Pending | None:
         try:
             values, statement = self._statement(
-                trace.language, method, func, instance, args, kwargs
+                trace.language, method, func, instance, args, kwargs, live
             )
         except NotWritable as exc:
             trace.problem = f"{method.name}: {exc}"
             trace.lost += 1
             return None
         return _Pending(trace, method.name, values, statement)
+
+    @staticmethod
+    def _live(language: Language, kind: str, instance: Any) -> Sequence[int]:
+        with guard.guarded():
+            return list(language.registry.id_providers[kind](instance))
 
     @staticmethod
     def _method_of(language: Language, func: Callable[..., Any]) -> MethodSpec | None:
@@ -423,6 +451,8 @@ class Recorder:
 
     def end(self, pending: object, result: Any, error: BaseException | None) -> None:
         """Append the statement and what the call did."""
+        if isinstance(pending, _Later):
+            pending = self._read(pending)
         if not isinstance(pending, _Pending):
             return
         pending.trace.statements.append(pending.statement)
@@ -430,6 +460,27 @@ class Recorder:
         kept = None if error else _snapshot(result)
         call = RecordedCall(pending.method, pending.values, kept, failure)
         pending.trace.calls.append(call)
+
+    def _read(self, later: _Later) -> _Pending | None:
+        """The statement of a call whose iterator arguments the library has read."""
+        unread = [
+            v for v in (*later.args, *later.kwargs.values()) if isinstance(v, guard.ReadItems)
+        ]
+        if not all(v.done for v in unread):
+            later.trace.problem = (
+                f"{later.method.name}: the call did not read an iterator argument to its end"
+            )
+            later.trace.lost += 1
+            return None
+
+        def items(value: Any) -> Any:
+            return value.items if isinstance(value, guard.ReadItems) else value
+
+        args = tuple(items(v) for v in later.args)
+        kwargs = {k: items(v) for k, v in later.kwargs.items()}
+        return self._pending(
+            later.trace, later.method, later.func, later.instance, args, kwargs, later.live
+        )
 
     def _statement(
         self,
@@ -439,6 +490,7 @@ class Recorder:
         instance: Any,
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
+        live_cache: dict[str, Sequence[int]],
     ) -> tuple[tuple[Any, ...], str]:
         # The method the test called (not a via= adapter), as wrapt hands it over.
         raw = method.method if method.method is not None else getattr(func, "__func__", func)
@@ -452,14 +504,11 @@ class Recorder:
         bound.apply_defaults()
         _check_unregistered(signature, bound, method)
         values = tuple(as_written(p.type, bound.arguments[p.name]) for p in method.params)
-        providers = language.registry.id_providers
-        live_cache: dict[str, Sequence[int]] = {}
 
         def live(kind: str) -> Sequence[int]:
             ids = live_cache.get(kind)
             if ids is None:
-                with guard.guarded():
-                    ids = live_cache[kind] = list(providers[kind](instance))
+                ids = live_cache[kind] = self._live(language, kind, instance)
             return ids
 
         texts = literals(method.params, values, live)

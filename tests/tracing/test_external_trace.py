@@ -354,11 +354,29 @@ def test_collections_and_iterators_are_written_as_lists() -> None:
     with Recorder([Language.build(target)]) as recorder:
         tags = Tags()
         assert tags.tag_all(("a", "b")) == 2
-        assert tags.tag_all(name for name in ["c", "d"]) == 4  # the library gets the items
-        assert tags.tag_all({"e": 1}) == 5  # a dict is not written as its keys
+        assert tags.tag_all(range(0)) == 2
+        assert tags.tag_all({"c"}) == 3
+        assert tags.tag_all(name for name in ["d", "e"]) == 5  # the library reads it
         traces = recorder.take()
-    assert traces[0].statements == ['a ["a" "b"]', 'a ["c" "d"]']
-    assert traces[0].problem is not None and "is not a sequence" in traces[0].problem
+    assert traces[0].statements == ['a ["a" "b"]', "a []", 'a ["c"]', 'a ["d" "e"]']
+    assert traces[0].problem is None
+    with Recorder([Language.build(target)]) as recorder:
+        Tags().tag_all({"e": 1})  # a dict may mean more than its keys: not written
+        traces = recorder.take()
+    assert traces[0].statements == []
+
+
+def test_a_generator_is_read_by_the_library_as_it_goes() -> None:
+    target = tags_target()
+    with Recorder([Language.build(target)]) as recorder:
+        tags = Tags()
+        tags.tag("a")
+        # The generator reads the dict the call changes: the library raises, as untraced.
+        with pytest.raises(RuntimeError):
+            tags.tag_all(name + "x" for name in tags.tags)
+        traces = recorder.take()
+    assert traces[0].statements == ['t "a"']
+    assert traces[0].problem == "tag_all: the call did not read an iterator argument to its end"
 
 
 def test_an_iterator_result_replays_as_the_same_call(tmp_path: Path) -> None:

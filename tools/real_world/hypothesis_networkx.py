@@ -23,9 +23,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-import hunt  # noqa: E402
+import hunt
 
-from docs.real_world.networkx.checks import (  # noqa: E402
+from docs.real_world.networkx.checks import (
     consistent,
     queries_agree,
     round_trips,
@@ -142,7 +142,9 @@ class MultiDiGraphMachine(RuleBasedStateMachine):
         refused(lambda: list(self.G.nbunch_iter(ns)))
 
     @rule(
-        edges=st.lists(st.tuples(st.one_of(nodes, fresh), st.one_of(nodes, fresh), keys), max_size=4)
+        edges=st.lists(
+            st.tuples(st.one_of(nodes, fresh), st.one_of(nodes, fresh), keys), max_size=4
+        )
     )
     def edge_subgraph(self, edges: list[tuple[int, int, int]]) -> None:
         list(self.G.edge_subgraph(edges).edges)
