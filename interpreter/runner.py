@@ -114,6 +114,13 @@ class Interpreter:
     One run at a time: ``position`` says where the current run is.  ``stats``,
     when set (a fuzzing worker sets it), counts what became of every call, per
     method (see :mod:`apifuzz.interpreter.stats`).
+
+    ``check_every`` (1 by default) checks the invariants after every call.  A
+    fuzzing worker may set it to N: then after every Nth call that is no query,
+    and after the last one, which makes long scripts cheaper.  A failure then
+    names the call the check came after, not the one that broke the state: the
+    worker runs that script again with 1 to find it.  The undo/redo oracle
+    always checks after every call.
     """
 
     def __init__(
@@ -152,6 +159,9 @@ class Interpreter:
         self.queries: QueryCheck | None = None
         if check_queries:
             self.queries = _query_check(self.target)
+        self.check_every = 1
+        self._unchecked: tuple[int, str] | None = None  # the last call no check came after
+        self._calls = 0  # calls (no queries) since the last check
 
     @property
     def method_names(self) -> list[str]:
@@ -385,6 +395,7 @@ class Interpreter:
         lines = decode(script).split("\n")
         model, start = self._construct(lines, report, record)
         self.model = model
+        self._unchecked, self._calls = None, 0
         providers = self._providers
         live_cache: dict[str, Sequence[int]] = {}
 
@@ -424,9 +435,22 @@ class Interpreter:
                 break
             if not method.query:
                 live_cache.clear()
+        else:
+            if self._unchecked is not None:
+                self._deferred_check(model, report, record)
         # An alarm that comes after the run is in none of its statements.
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
+
+    def _deferred_check(self, model: Any, report: Report, record: bool) -> None:
+        """Check the invariants the run left unchecked (``check_every``) at its end."""
+        index, name = self._unchecked or (0, "")
+        at = self.position
+        at.index, at.method = index, name
+        bug = self._check(model, index + 1, name)
+        at.method = None
+        if bug is not None:
+            self._bug_after(report, record, bug, name)
 
     def _skip(
         self,
@@ -518,6 +542,13 @@ class Interpreter:
     ) -> bool:
         """Check the invariants after statement ``index``'s call of ``name``, then run the
         undo/redo oracle; True when the run ends there, on a bug."""
+        if self.check_every > 1 and not self.undo_redo:
+            self._calls += 1
+            if self._calls < self.check_every:
+                self._unchecked = (index, name)
+                self.position.method = None
+                return False
+            self._calls, self._unchecked = 0, None
         bug = self._check(model, index + 1, name)
         if self.undo_redo and bug is None and status is Status.EXECUTED:
             bug = self._undo_redo(model, index + 1, name)

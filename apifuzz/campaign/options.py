@@ -40,6 +40,7 @@ class FuzzOptions:
     relational: bool = True  # relational mutations (apifuzz.engine.relational)
     swarm: bool = True  # new calls from a changing subset of the methods
     check_every: int = CHECK_EVERY  # the invariants after every Nth call and the last
+    value_profile: bool = True  # comparisons guide the search (-use_value_profile)
     seed: int = 1  # worker n uses seed + n; 0: drawn at the start of the run (see drawn)
     stop_on_first: bool = False
     instrument: list[str] = field(default_factory=list)

@@ -110,6 +110,7 @@ class Workers:
             relational=o.relational,
             swarm=o.swarm,
             check_every=1 if o.undo_redo else o.check_every,
+            value_profile=o.value_profile,
             stop_on_first=o.stop_on_first,
             # The workdir's own corpus counts too, as libFuzzer counts every corpus folder:
             # inputs kept by a run with a larger --max-len are not cut on resume.

@@ -122,6 +122,13 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
         "(swarm testing; default on)",
     )
     parser.add_argument(
+        "--value-profile",
+        choices=("on", "off"),
+        default="on",
+        help="the model's comparisons count as coverage as their operands come closer "
+        "(libFuzzer's -use_value_profile; default on)",
+    )
+    parser.add_argument(
         "--check-every",
         type=_check_every,
         default=CHECK_EVERY,
@@ -209,6 +216,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         relational=args.relational == "on",
         swarm=args.swarm == "on",
         check_every=args.check_every,
+        value_profile=args.value_profile == "on",
         seed=args.seed,
         stop_on_first=args.stop_on_first,
         instrument=list(args.instrument),

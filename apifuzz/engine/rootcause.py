@@ -168,9 +168,13 @@ class RootCause:
 
     def _across(self, one: Form, two: Form) -> Decision:
         """Failures that surfaced differently: one bug only when one corrupted state breaks
-        many methods (not a shared setup that two bugs happen to start from).
+        many methods (not a shared setup that two bugs happen to start from), or when
+        one faulty helper raises alike under both API methods.
 
-        The state is what both forms do before they part, plus the triggers one of them
+        Failures alike are tried first: a state one form makes that shows both
+        (:meth:`Reducer.one_state`), then the model frames both exceptions passed
+        through (:func:`shared_helper`).  Otherwise the state is what both forms do
+        before they part, plus the triggers one of them
         does next (see :meth:`_tail_fits`).  It must break both methods and make at least
         :data:`~apifuzz.engine.normalize.GENERIC` methods raise: several bugs that a
         shared setup exposes each break the state with their own call, and the

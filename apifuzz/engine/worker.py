@@ -86,6 +86,7 @@ class WorkerConfig:
     relational: bool = True  # relational structure mutations
     swarm: bool = True  # new calls from a changing subset of the methods
     check_every: int = 1  # the invariants after every Nth call and the last (Interpreter)
+    value_profile: bool = True  # libFuzzer's -use_value_profile: comparisons guide the search
     runner_pid: int = 0  # the runner's pid (0: unknown, take the parent's at start)
 
     @classmethod
@@ -314,22 +315,7 @@ class Worker:
     # -- starting libFuzzer -------------------------------------------------------------
 
     def libfuzzer_argv(self) -> list[str]:
-        from apifuzz.engine.mutator import LEN_CONTROL
-
-        c = self.config
-        argv = [sys.argv[0], str(self.staging), str(self.corpus), *c.corpora]
-        argv += [
-            f"-seed={c.seed}",
-            f"-max_len={c.max_len}",
-            "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
-            LEN_CONTROL,
-            f"-dict={self.workdir / 'apifuzz.dict'}",
-            f"-artifact_prefix={self.workdir / ARTIFACT_PREFIX}",
-            "-print_final_stats=1",
-        ]
-        if c.max_time:
-            argv.append(f"-max_total_time={int(c.max_time) + 30}")  # a backstop; we stop first
-        return argv + c.libfuzzer_args
+        return libfuzzer_argv(self.config, self.staging, self.corpus)
 
     def run(self) -> None:
         if self.clock is not None:
@@ -349,6 +335,32 @@ class Worker:
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
         self._write_stats(time.monotonic())
         self.atheris.Fuzz()
+
+
+def libfuzzer_argv(c: WorkerConfig, staging: Path, corpus: Path) -> list[str]:
+    """libFuzzer's command line for a worker: its input folders (new inputs into
+    ``staging``, then the shared ``corpus``, then the seeds) and flags; the user's own
+    flags come last, so that they win."""
+    from apifuzz.engine.mutator import LEN_CONTROL
+
+    workdir = Path(c.workdir)
+    argv = [sys.argv[0], str(staging), str(corpus), *c.corpora]
+    argv += [
+        f"-seed={c.seed}",
+        f"-max_len={c.max_len}",
+        "-timeout=0",  # hangs are ours: libFuzzer's own SIGALRM timer would fight ours
+        LEN_CONTROL,
+        f"-dict={workdir / 'apifuzz.dict'}",
+        f"-artifact_prefix={workdir / ARTIFACT_PREFIX}",
+        "-print_final_stats=1",
+    ]
+    if c.value_profile:
+        # The operands of the model's comparisons count as features as they come closer
+        # (atheris traces them): amounts that must add up past a limit climb to it.
+        argv.append("-use_value_profile=1")
+    if c.max_time:
+        argv.append(f"-max_total_time={int(c.max_time) + 30}")  # a backstop; we stop first
+    return argv + c.libfuzzer_args
 
 
 def _instrumented_target(atheris: Any, config: WorkerConfig, packages: list[str]) -> Target:

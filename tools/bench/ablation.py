@@ -37,6 +37,8 @@ VARIANTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("no-state", "state feedback off", ("--state-feedback", "off")),
     ("no-relational", "relational mutations off", ("--relational", "off")),
     ("no-swarm", "swarm off", ("--swarm", "off")),
+    ("no-value-profile", "value profile off", ("--value-profile", "off")),
+    ("every-call", "invariants after every call", ("--check-every", "1")),
 )
 
 

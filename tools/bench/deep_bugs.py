@@ -10,7 +10,7 @@ core that stops at the first bug or at the budget:
 
 - apifuzz, default settings, from an empty corpus;
 - apifuzz with its deep-state search off (``--state-feedback off --relational
-  off --swarm off``): what those mechanisms add;
+  off --swarm off --value-profile off``): what those mechanisms add;
 - Hypothesis, a RuleBasedStateMachine over the same API
   (tools/bench/peers/hypothesis_ledger.py).
 
@@ -42,7 +42,10 @@ sys.path.insert(0, str(MODELS))
 
 from ledger import ALL_BUGS, ENV_VAR  # noqa: E402
 
-OFF = ("--state-feedback", "off", "--relational", "off", "--swarm", "off")
+OFF = (
+    *("--state-feedback", "off", "--relational", "off", "--swarm", "off"),
+    *("--value-profile", "off"),
+)
 CONTENDERS = (
     ("apifuzz", "apifuzz (default)"),
     ("apifuzz-off", "apifuzz, deep-state search off"),
@@ -71,9 +74,7 @@ def one(key: str, bug: str, seed: int, budget: float, core: int | None) -> dict[
     env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
     env.update({ENV_VAR: bug, "PYTHONPATH": str(MODELS)})
     log = workdir / "child.log"
-    launch, code, _ = _spawn(
-        command(key, seed, budget, workdir), env, ROOT, log, budget + 30, core
-    )
+    launch, code, _ = _spawn(command(key, seed, budget, workdir), env, ROOT, log, budget + 30, core)
     found: float | None = None
     if key == "hypothesis":
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.startswith("{")]

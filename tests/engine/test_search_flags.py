@@ -1,0 +1,47 @@
+"""The search's switches reach the workers: --value-profile and --check-every."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from apifuzz.engine.worker import WorkerConfig, libfuzzer_argv
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support"
+
+
+def _config(tmp_path: Path, *args: str) -> WorkerConfig:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    work = tmp_path / "work"
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "apifuzz", "fuzz", "check_models:gauge_target"),
+            *("--runs", "20", "--minimize-time", "0", "--workdir", str(work), *args),
+        ],
+        cwd=tmp_path,
+        env=dict(env, PYTHONPATH=str(SUPPORT)),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    data = json.loads((work / "stats" / "config-0.json").read_text())
+    return WorkerConfig(**data)
+
+
+def test_comparisons_guide_the_search_by_default(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    assert config.value_profile and config.check_every == 4
+    argv = libfuzzer_argv(config, tmp_path / "staging", tmp_path / "corpus")
+    assert "-use_value_profile=1" in argv
+
+
+def test_the_switches_turn_them_off_and_the_users_flags_win(tmp_path: Path) -> None:
+    config = _config(tmp_path, "--value-profile", "off", "--check-every", "1", "--", "-use_cmp=0")
+    assert not config.value_profile and config.check_every == 1
+    argv = libfuzzer_argv(config, tmp_path / "staging", tmp_path / "corpus")
+    assert "-use_value_profile=1" not in argv
+    assert argv[-1] == "-use_cmp=0"
