@@ -14,10 +14,15 @@ One target per class (tracing records the instances of exactly the registered cl
     apifuzz lang docs.real_world.networkx               # MultiDiGraph, the default
     apifuzz lang docs.real_world.networkx:graph         # and :digraph, :multigraph
 
-The invariants (:mod:`.checks`) after every call: the library's own consistency (the
-adjacency is symmetric, ``_succ`` and ``_pred`` mirror each other, the key dicts of a
-multigraph are never empty...), every query and view against a plain reimplementation
-computed from the edges read out of the adjacency, and round trips (copy, pickle,
+Every method that changes the graph, and the queries that answer with a value, are
+registered ``via=`` an adapter (:mod:`.actions`) that runs the call on a reference
+model first (:mod:`.reference`: plain dicts, networkx's documented behaviour written
+the obvious way), then on the graph, and compares the values or the refusals.  The
+invariants, after every call (every few calls when fuzzing): the graph holds exactly
+the reference's nodes and edges; the library's own consistency (the adjacency is
+symmetric, ``_succ`` and ``_pred`` mirror each other, the key dicts of a multigraph
+are never empty...); every query and view against a plain recomputation from the
+edges read out of the adjacency (:mod:`.checks`); and round trips (copy, pickle,
 ``to_dict_of_dicts``/``from_dict_of_dicts``, ``to_directed().to_undirected()``).
 """
 
