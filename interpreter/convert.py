@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, assert_never
 
 from apifuzz.interpreter.literals import Name
+from apifuzz.model.codecs import Codec
 from apifuzz.model.params import (
     BoolType,
     BytesType,
@@ -227,6 +228,26 @@ def _tuple_converter(ptype: TupleType) -> Converter:
     return to_tuple
 
 
+def compile_param(param: ParamSpec) -> Converter:
+    """A converter for one parameter: its type's, then its codec's ``decode`` if it has one."""
+    convert = compile_type(param.type)
+    codec = param.codec
+    return convert if codec is None else _decoding(convert, codec)
+
+
+def _decoding(convert: Converter, codec: Codec) -> Converter:
+    decode = codec.decode
+
+    def to_decoded(raw: object, live: LiveIds) -> object:
+        written = convert(raw, live)
+        try:
+            return decode(written)
+        except Exception as exc:  # the user's decode refuses the literal: a bad argument
+            raise BadArgument(f"{codec.name} refuses {written!r}: {exc}") from None
+
+    return to_decoded
+
+
 def immutable(ptype: ParamType) -> bool:
     """Whether a converted value of this type is immutable and independent of the model."""
     match ptype:
@@ -251,14 +272,15 @@ class Binder:
 
     def __init__(self, method_params: Sequence[ParamSpec], method: MethodSpec | None = None):
         self.method = method
-        self.converters = [compile_type(p.type) for p in method_params]
+        self.converters = [compile_param(p) for p in method_params]
         self.n_min = sum(1 for p in method_params if p.required)
         self.n_max = len(method_params)
         # Keyword-only parameters (and every factory parameter) are passed by name.
         self.positional = sum(1 for p in method_params if not p.keyword_only)
         self.keyword_names = [p.name for p in method_params]
         # Static: the same literals always bind to the same values, so the result can be cached.
-        self.static = all(immutable(p.type) for p in method_params)
+        # A decoded value may be mutable (a list the library keeps): decoded afresh each time.
+        self.static = all(immutable(p.type) and p.codec is None for p in method_params)
 
     def bind(
         self, args: tuple[object, ...], live: LiveIds

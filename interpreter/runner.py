@@ -394,18 +394,8 @@ class Interpreter:
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None  # at.clear(), no call
         lines = decode(script).split("\n")
         model, start = self._construct(lines, report, record)
-        self.model = model
-        self._unchecked, self._calls = None, 0
-        providers = self._providers
-        live_cache: dict[str, Sequence[int]] = {}
-
-        # A kind's live ids, asked once per state: only a call that is no query changes them.
-        def live(kind: str) -> Sequence[int]:
-            ids = live_cache.get(kind)
-            if ids is None:
-                ids = live_cache[kind] = list(providers[kind](model))
-            return ids
-
+        self.model, self._unchecked, self._calls = model, None, 0
+        live, live_cache = self._live_ids(model)
         for index in range(start, len(lines)):
             at.index = index
             text = lines[index]
@@ -436,15 +426,32 @@ class Interpreter:
             if not method.query:
                 live_cache.clear()
         else:
-            if self._unchecked is not None:
-                self._deferred_check(model, report, record)
+            self._deferred_check(model, report, record)
         # An alarm that comes after the run is in none of its statements.
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
 
+    def _live_ids(
+        self, model: Any
+    ) -> tuple[Callable[[str], Sequence[int]], dict[str, Sequence[int]]]:
+        """A kind's live ids, asked once per state, and their cache: only a call that is no
+        query changes them, and the run clears the cache after one."""
+        providers = self._providers
+        cache: dict[str, Sequence[int]] = {}
+
+        def live(kind: str) -> Sequence[int]:
+            ids = cache.get(kind)
+            if ids is None:
+                ids = cache[kind] = list(providers[kind](model))
+            return ids
+
+        return live, cache
+
     def _deferred_check(self, model: Any, report: Report, record: bool) -> None:
         """Check the invariants the run left unchecked (``check_every``) at its end."""
-        index, name = self._unchecked or (0, "")
+        if self._unchecked is None:
+            return
+        index, name = self._unchecked
         at = self.position
         at.index, at.method = index, name
         bug = self._check(model, index + 1, name)

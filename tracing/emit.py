@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    ItemsView,
+    Iterator,
+    KeysView,
+    Sequence,
+    ValuesView,
+)
 from typing import Any, assert_never
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
@@ -24,8 +32,11 @@ from apifuzz.model.params import (
     TupleType,
     VarTupleType,
 )
+from apifuzz.model.registry import ParamSpec
+from apifuzz.tracing import guard
 
 LiveIds = Callable[[str], Sequence[int]]
+_VIEWS = (KeysView, ValuesView, ItemsView)
 
 
 class NotWritable(Exception):
@@ -98,6 +109,18 @@ def as_written(ptype: ParamType, value: Any) -> Any:
     return [as_written(ptype.inner, v) for v in value]
 
 
+def written(param: ParamSpec, value: Any) -> Any:
+    """``value`` as a script writes it: its codec's encoding, or itself; raises NotWritable."""
+    codec = param.codec
+    if codec is None:
+        return value
+    try:
+        with guard.guarded():  # what encode calls of the library is not the test's call
+            return codec.encode(value)
+    except Exception as exc:  # the user's encode cannot write it: the script is cut there
+        raise NotWritable(f"{codec.name} cannot encode {value!r}: {exc}") from None
+
+
 def _ref(ptype: RefType, value: Any, live: LiveIds) -> str:
     if type(value) is not int:
         raise NotWritable(f"{value!r} is not an int id")
@@ -145,7 +168,9 @@ def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, Iterator):
         # A lazy result (a generator): reading it would take it from the test that made it.
         return True
-    if isinstance(a, (list, tuple)):
+    if isinstance(a, (list, tuple, *_VIEWS)):
+        # A library's views (a dict's keys, values, items) compare by what they show, in order.
+        a, b = list(a), list(b)
         return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)

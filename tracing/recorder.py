@@ -29,7 +29,14 @@ from apifuzz.language import FACTORY_MARK, Language
 from apifuzz.model.registry import NOT_GIVEN, MethodSpec, ParamSpec
 from apifuzz.model.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
-from apifuzz.tracing.emit import LiveIds, NotWritable, as_written, format_value, same_value
+from apifuzz.tracing.emit import (
+    LiveIds,
+    NotWritable,
+    as_written,
+    format_value,
+    same_value,
+    written,
+)
 from apifuzz.tracing.patch import ExternalPatch
 
 #: The first line of every traced script (regenerating a corpus removes only such files).
@@ -122,14 +129,16 @@ def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) 
     pending: list[tuple[ParamSpec, Any]] = []  # defaults, written only if a later argument is
     for p, value in zip(params, values, strict=True):
         if not p.required and same_value(value, p.default):
+            # Formatted only when needed: a default may be a sentinel no script can write
+            # (``missing=...``), and a trailing one is never written.
             pending.append((p, value))
             continue
         for skipped, default in pending:
             if default is NOT_GIVEN:
                 # A keyword a registration adds to **kwargs: a script gives them in order.
                 raise NotWritable(f"{p.name} is given without {skipped.name}, which comes first")
-            texts.append(format_value(skipped.type, default, live))
-        texts.append(format_value(p.type, value, live))
+        before = [format_value(q.type, written(q, v), live) for q, v in pending]
+        texts += [*before, format_value(p.type, written(p, value), live)]
         pending = []
     return texts
 
@@ -235,7 +244,10 @@ class Recorder:
 
     def _patch(self, lang: Language) -> None:
         cls = lang.target.model_class
-        if lang.target.factory is cls and all(c is not cls for c, _ in self._patched):
+        # A registration's class is traced through its constructor even when scripts build
+        # the model another way (``reg.init(via=...)``).
+        builds = lang.target.factory is cls or lang.target.registration is not None
+        if builds and all(c is not cls for c, _ in self._patched):
             original = cls.__dict__.get("__init__")
             try:
                 wrapt.wrap_function_wrapper(cls, "__init__", self._on_init)
@@ -503,7 +515,7 @@ class Recorder:
             raise NotWritable(f"arguments do not fit the signature: {exc}") from None
         bound.apply_defaults()
         _check_unregistered(signature, bound, method)
-        values = tuple(as_written(p.type, bound.arguments[p.name]) for p in method.params)
+        given = tuple(as_written(p.type, bound.arguments[p.name]) for p in method.params)
 
         def live(kind: str) -> Sequence[int]:
             ids = live_cache.get(kind)
@@ -511,7 +523,9 @@ class Recorder:
                 ids = live_cache[kind] = self._live(language, kind, instance)
             return ids
 
-        texts = literals(method.params, values, live)
+        texts = literals(method.params, given, live)
+        # An argument is compared on replay as the script writes it (a codec's encoding).
+        values = tuple(written(p, v) for p, v in zip(method.params, given, strict=True))
         return values, " ".join([language.aliases[method.name], *texts])
 
 
@@ -542,6 +556,13 @@ def _check_unregistered(
 # -- checking a trace by replaying it -----------------------------------------------------------
 
 
+def _written_or_raw(param: ParamSpec, value: Any) -> Any:
+    try:
+        return written(param, value)
+    except NotWritable:
+        return value
+
+
 def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
     """Replay the trace's script on a fresh model; describe the first difference, or None."""
     replayed: list[RecordedCall] = []
@@ -551,6 +572,7 @@ def replay_mismatch(trace: Trace, interpreter: Interpreter) -> str | None:
         values = list(args)
         for p in params[name][len(args) :]:
             values.append(kwargs.get(p.name, p.default))
+        values = [_written_or_raw(p, v) for p, v in zip(params[name], values, strict=False)]
         if isinstance(outcome, BaseException):
             replayed.append(
                 RecordedCall(name, tuple(values), None, (type(outcome).__name__, str(outcome)))

@@ -42,7 +42,7 @@ def _write_table(language: Language, out: TextIO) -> None:
     out.write(f"{language.target.name}: {registry.model_name}, {len(registry.methods)} methods\n")
     if language.factory_params:
         params = ", ".join(
-            f"{p.name}: {p.type.describe()}" + ("" if p.required else f" = {p.default!r}")
+            f"{p.name}: {p.describe()}" + ("" if p.required else f" = {p.default!r}")
             for p in language.factory_params
         )
         out.write(f"factory:    ! {params}\n")

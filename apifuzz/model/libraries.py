@@ -56,21 +56,53 @@ def library_packages(spec: str, target: Target | None = None) -> list[str]:
 
 
 def imported_packages(module: str) -> list[str]:
-    """The top-level packages module ``module``'s source imports (absolute imports only)."""
-    source = _source_of(module)
+    """The top-level packages module ``module``'s source imports (absolute imports only).
+
+    A target that is a package is read whole: the imports of its own submodules that it
+    imports count too (``docs.real_world.portion`` imports the library in ``.actions``).
+    """
+    found: set[str] = set()
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for imported, top in _imports_of(name):
+            if top:
+                found.add(top)
+            if imported == module or imported.startswith(module + "."):
+                todo.append(imported)
+    return sorted(found)
+
+
+def _imports_of(name: str) -> list[tuple[str, str]]:
+    """``(module or member imported, its top-level package if absolute)`` in ``name``'s source."""
+    source = _source_of(name)
     if source is None:
         return []
     try:
         tree = ast.parse(source.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return []
-    found: set[str] = set()
+    package = name if source.name == "__init__.py" else name.rpartition(".")[0]
+    out: list[tuple[str, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module.split(".")[0])
-    return sorted(found)
+            out += [(alias.name, alias.name.split(".")[0]) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            if node.level:  # relative: resolved against the package, no library of its own
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{base}.{node.module}" if node.module else base
+                top = ""
+            else:
+                base = node.module or ""
+                top = base.split(".")[0]
+            out.append((base, top))
+            out += [(f"{base}.{alias.name}", "") for alias in node.names]
+    return out
 
 
 def _third_party(name: str) -> bool:

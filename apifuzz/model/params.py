@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from apifuzz.model.codecs import Codec
 from apifuzz.model.decorators import Ref
 from apifuzz.model.domains import DOMAINS, Domain, check_base
 
@@ -298,6 +299,11 @@ def param_type(hint: object) -> ParamType:
 def _annotated(hint: object, args: tuple[object, ...]) -> ParamType:
     """``Annotated[X, ...]``: X with a Ref, with a domain, or as is."""
     base, *meta = args
+    if any(isinstance(m, Codec) for m in meta):
+        raise UnsupportedType(
+            f"{_describe_hint(hint)}: a Codec annotates a whole parameter, not a part of one; "
+            f"let the codec's decode build the container"
+        )
     refs = [m for m in meta if isinstance(m, Ref)]
     domains = [m for m in meta if isinstance(m, DOMAINS)]
     if domains and refs:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apifuzz.errors import InvalidDefinition
+from apifuzz.model.codecs import Codec
 from apifuzz.model.decorators import API_TAG, IDS_TAG, INVARIANT_TAG, ApiTag, check_query_flag
 from apifuzz.model.params import (
     SUPPORTED,
@@ -54,11 +55,18 @@ class ParamSpec:
     type: ParamType
     default: Any = NO_DEFAULT
     keyword_only: bool = False
+    #: How the argument is written when it is no literal (``Annotated[W, Codec(...)]``).
+    codec: Codec | None = None
 
     @property
     def required(self) -> bool:
         """True when a script must give this argument."""
         return self.default is NO_DEFAULT
+
+    def describe(self) -> str:
+        """The type as ``apifuzz lang`` shows it: the written type, and its codec."""
+        written = self.type.describe()
+        return written if self.codec is None else self.codec.describe(written)
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class MethodSpec:
         """``move_clip(clip: ref(clip), track: ref(track), position: int = 0)``."""
         parts = []
         for p in self.params:
-            text = f"{p.name}: {p.type.describe()}"
+            text = f"{p.name}: {p.describe()}"
             if not p.required:
                 text += f" = {p.default!r}"
             parts.append(text)
@@ -236,7 +244,8 @@ def _param_spec(
             f"with {SUPPORTED}"
         )
     try:
-        ptype = param_type(hints[p.name])
+        hint, codec = split_codec(hints[p.name])
+        ptype = param_type(hint)
     except UnsupportedType as exc:
         if skip_unannotated_defaults and p.default is not inspect.Parameter.empty:
             return None
@@ -252,7 +261,23 @@ def _param_spec(
         type=ptype,
         default=NO_DEFAULT if p.default is inspect.Parameter.empty else p.default,
         keyword_only=p.kind is inspect.Parameter.KEYWORD_ONLY,
+        codec=codec,
     )
+
+
+def split_codec(hint: Any) -> tuple[Any, Codec | None]:
+    """``Annotated[W, Codec(...)]`` as ``(W, codec)``; any other hint as ``(hint, None)``."""
+    if typing.get_origin(hint) is not typing.Annotated:
+        return hint, None
+    base, *meta = typing.get_args(hint)
+    codecs = [m for m in meta if isinstance(m, Codec)]
+    if not codecs:
+        return hint, None
+    if len(codecs) > 1:
+        raise UnsupportedType("it carries more than one Codec; keep one")
+    rest = tuple(m for m in meta if not isinstance(m, Codec))
+    written = typing.Annotated[(base, *rest)] if rest else base
+    return written, codecs[0]
 
 
 def _check_refs(
@@ -473,11 +498,14 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> 
     hints.update(types)
     names = list(types) if params is None else [p.name for p in params[1:]]
     defaults = {} if params is None else {p.name: p.default for p in params}
-    proto = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
-    proto += [
+    # A keyword-only parameter stays so: scripts pass it by name, as the method takes it.
+    keyword = set() if params is None else {p.name for p in params if p.kind is p.KEYWORD_ONLY}
+    proto = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)] + [
         inspect.Parameter(
             n,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY
+            if n in keyword
+            else inspect.Parameter.POSITIONAL_OR_KEYWORD,
             default=defaults.get(n, inspect.Parameter.empty),
         )
         for n in names
@@ -492,6 +520,14 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> 
     stub.__signature__ = inspect.Signature(proto)  # type: ignore[attr-defined]
     stub.__annotations__ = {n: hints[n] for n in [*names, *extra] if n in hints}
     return stub
+
+
+def _parameter_names(method: Any) -> list[str]:
+    """The names of a method's parameters after self (none when its signature is unreadable)."""
+    try:
+        return list(inspect.signature(method).parameters)[1:]
+    except (TypeError, ValueError):
+        return []
 
 
 def _check_via(via: Any, params: tuple[ParamSpec, ...], where: str) -> None:
@@ -544,6 +580,7 @@ class Registration:
         self._invariants: list[tuple[str, Callable[[Any], Any]]] = []
         self._registry: Registry | None = None
         self._init: tuple[ParamSpec, ...] | None = None
+        self._factory: Callable[..., Any] | None = None
 
     def _where(self, name: str) -> str:
         return f"{self.cls.__qualname__}.{name}"
@@ -608,6 +645,7 @@ class Registration:
         parameters>)``, an adapter that may check each call against a reference
         model (and carry ``@precondition``s), while a library test's call of the
         method itself is still traced as this action.
+        Types the method's signature lacks are read from ``f``'s annotations.
         """
         check_query_flag(query, "reg.method")
         where = self._where(name)
@@ -616,6 +654,10 @@ class Registration:
             raise InvalidDefinition(
                 f"{where}: {self.cls.__qualname__} has no method {name!r}; check the spelling"
             )
+        if via is not None and callable(via):
+            # The adapter's annotations type the method's parameters it does not type itself.
+            hints = _hints(via, where)
+            types = {n: hints[n] for n in _parameter_names(attr) if n in hints} | types
         spec_params = build_params(_with_types(attr, types, where), where, skip_first=True)
         doc = inspect.getdoc(attr) or ""
         func: Callable[..., Any] = attr
@@ -626,16 +668,22 @@ class Registration:
             checks = resolve(self.cls, where, getattr(via, PRECONDITION_TAG, ()))
         self._add(MethodSpec(name, where, spec_params, func, alias, doc, query, checks, attr))
 
-    def init(self, **types: Any) -> None:
+    def init(self, *, via: Callable[..., Any] | None = None, **types: Any) -> None:
         """Declare the constructor parameters a script may set, and their types.
 
         ``reg.init(initial=str)``: a script's first line ``! "abc"`` builds
         ``cls(initial="abc")``, and the tracer writes a test's ``cls("abc")`` so.
         As for :meth:`method`, ``types`` fills in or overrides the annotations of
         ``__init__``; its parameters left without a usable type keep their defaults.
+        ``via=make``: scripts build the model with ``make(**arguments)`` (which may
+        also set up a reference model) instead of the class; tests are still traced
+        through the class's constructor.
         """
         init = self.cls.__init__  # type: ignore[misc]
         where = f"{self.cls.__qualname__}.__init__"
+        if via is not None and not callable(via):
+            raise InvalidDefinition(f"{where}: via must be a function, got {via!r}")
+        self._factory = via
         self._init = build_params(
             _with_types(init, types, where),
             where,
@@ -643,6 +691,11 @@ class Registration:
             allow_refs=False,
             skip_unannotated_defaults=True,
         )
+
+    @property
+    def factory(self) -> Callable[..., Any]:
+        """What builds a fresh model: the class, or the ``via`` given to :meth:`init`."""
+        return self.cls if self._factory is None else self._factory
 
     @property
     def init_params(self) -> tuple[ParamSpec, ...] | None:

@@ -66,12 +66,12 @@ class Target:
         if isinstance(model, Registration):
             self._registration = model
             self.model_class: type = model.cls
-            self.factory: Callable[..., Any] = model.cls
+            self._factory: Callable[..., Any] = model.cls
         elif isinstance(model, type):
             self.model_class = model
-            self.factory = model
+            self._factory = model
         elif callable(model):
-            self.factory = model
+            self._factory = model
             self.model_class = self._returned_class(model)
         else:
             raise InvalidDefinition(
@@ -125,6 +125,18 @@ class Target:
                     f"{where}: {option}={value!r}, but {cls}.{value} is not callable; name "
                     f"a method taking only the model"
                 )
+
+    @property
+    def factory(self) -> Callable[..., Any]:
+        """What builds a fresh model: the class, a factory function, or a registration's."""
+        registration = self._registration
+        if registration is not None and self._factory is registration.cls:
+            return registration.factory
+        return self._factory
+
+    @factory.setter
+    def factory(self, factory: Callable[..., Any]) -> None:
+        self._factory = factory
 
     @property
     def has_undo_redo(self) -> bool:

@@ -151,6 +151,21 @@ class Values:
         except cst.ParserSyntaxError:
             raise ApifuzzError(f"cannot write the value {value!r} as Python") from None
 
+    def argument(
+        self, param: ParamSpec, value: Any, step: int, notes: list[str]
+    ) -> cst.BaseExpression:
+        """The expression for ``value`` as ``param``'s argument: ``decode(<written>)`` when the
+        parameter has a codec, so that the test passes what the script's call passed."""
+        codec = param.codec
+        if codec is None:
+            return self.value(param.type, value, step, notes)
+        try:
+            text = codec.encode(value)
+        except Exception as exc:
+            raise ApifuzzError(f"{codec.name} cannot encode {value!r}: {exc}") from None
+        decode = self.names.ref(codec.decode, "codec function")
+        return cst.Call(decode, [cst.Arg(self.value(param.type, text, step, notes))])
+
     def arguments(
         self,
         params: tuple[ParamSpec, ...],
@@ -167,7 +182,7 @@ class Values:
                 break
             positional.pop()
         out = [
-            cst.Arg(self.value(p.type, v, step, notes))
+            cst.Arg(self.argument(p, v, step, notes))
             for p, v in zip(params, positional, strict=False)
         ]
         out += self.keywords(params, kwargs, step, notes)
@@ -179,7 +194,7 @@ class Values:
         """``name=value`` for the ``kwargs`` that are not their parameter's default."""
         return [
             cst.Arg(
-                self.value(p.type, kwargs[p.name], step, notes),
+                self.argument(p, kwargs[p.name], step, notes),
                 keyword=cst.Name(p.name),
                 equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
             )

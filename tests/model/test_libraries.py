@@ -62,3 +62,17 @@ def test_the_registered_class_package_counts(monkeypatch: pytest.MonkeyPatch) ->
     target = load_target("minilib_target")
     assert library_packages("minilib_target", target) == ["minilib"]
     assert library_packages("example_timeline", load_target("example_timeline")) == []
+
+
+def test_a_package_target_is_read_with_its_submodules(project: Path) -> None:
+    (project / "adapter").mkdir()
+    (project / "adapter" / "__init__.py").write_text(
+        "from apifuzz import Target\nfrom adapter.actions import registration\n"
+    )
+    (project / "adapter" / "actions.py").write_text(
+        "import cachetools\nfrom .helpers import check\n"
+    )
+    (project / "adapter" / "helpers.py").write_text("import wrapt\nimport shop\n")
+    # The library is imported by a submodule only, as a target grows into a folder.
+    assert library_packages("adapter") == ["cachetools", "shop"]
+    assert "adapter" not in sys.modules
