@@ -165,6 +165,8 @@ def same_value(a: Any, b: Any) -> bool:
         return bool(a == b)
     if type(a) is not type(b):
         return False
+    if isinstance(a, type):
+        return a is b  # a class (an enum member's own, say) is itself, not its attributes
     if isinstance(a, Iterator):
         # A lazy result (a generator): reading it would take it from the test that made it.
         return True
