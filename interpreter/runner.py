@@ -516,7 +516,8 @@ class Interpreter:
             at.method = None  # out of the call: recording its bug
             _failed(report, record, exc, index, text, name, args, kwargs, self.stats)
             return True
-        if error is not None or value is False:
+        # A query's False is its answer (has_edge), not a refused request.
+        if error is not None or (value is False and not query):
             status = Status.REFUSED
             report.refused += 1
         else:
@@ -524,7 +525,7 @@ class Interpreter:
             report.executed += 1
         stats = self.stats
         if stats is not None:
-            stats.call(name, error, value)
+            stats.call(name, error, value is False and not query)
         if on_call is not None or record:
             # The call is over while these run: an alarm in them names no call.  (None
             # can land in the lines above: Python runs signal handlers only at calls

@@ -48,13 +48,14 @@ class MethodStats:
         self.skipped[name] = {}
         return cell
 
-    def call(self, name: str, error: BaseException | None, value: Any) -> None:
-        """A call that returned ``value`` or was refused with ``error`` (an expected one)."""
+    def call(self, name: str, error: BaseException | None, returned_false: bool) -> None:
+        """A call refused with ``error`` (an expected one), or that returned; ``returned_false``:
+        it refused by returning False."""
         cell = self._cells.get(name) or self._add(name)
         if cell[3] != self.runs:
             cell[3] = self.runs
             cell[2] += 1
-        if error is None and value is not False:
+        if error is None and not returned_false:
             cell[0] += 1
             return
         kind = FALSE_RETURN if error is None else type(error).__name__

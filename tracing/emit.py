@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, ItemsView, KeysView, Sequence, ValuesView
+import functools
+from collections.abc import (
+    Callable,
+    Collection,
+    ItemsView,
+    Iterator,
+    KeysView,
+    Sequence,
+    ValuesView,
+)
 from typing import Any, assert_never
 
 from apifuzz.interpreter.literals import format_float, quote, quote_bytes
@@ -84,6 +93,22 @@ def format_value(ptype: ParamType, value: Any, live: LiveIds) -> str:
             assert_never(ptype)
 
 
+def as_written(ptype: ParamType, value: Any) -> Any:
+    """``value`` as its script replays it: a collection for a list parameter, as a list.
+
+    A ``range``, a set or a library's view (``G.nodes``) given for a ``list[...]``
+    parameter is written as the list of its items, and the replay passes that list.
+    A dict is left as it is (a library may read more than its keys), and so are
+    iterators: reading one here would consume it before the call.
+    """
+    if not isinstance(ptype, ListType) or not isinstance(value, Collection):
+        return value
+    # A dict may mean more than its keys to the library; a str is a value of its own.
+    if isinstance(value, (dict, str, bytes, bytearray, Iterator)):
+        return value
+    return [as_written(ptype.inner, v) for v in value]
+
+
 def written(param: ParamSpec, value: Any) -> Any:
     """``value`` as a script writes it: its codec's encoding, or itself; raises NotWritable."""
     codec = param.codec
@@ -125,7 +150,8 @@ def same_value(a: Any, b: Any) -> bool:
     NaN equals NaN; an int and a float of the same value are the same (a
     float parameter given ``2`` replays as ``2.0``); otherwise the types must
     match too, element by element in containers; objects without an ``__eq__`` of
-    their own compare by their attributes.
+    their own compare by their attributes (cached properties left out); two iterators
+    of one type are the same (their items are the test's to read).
     """
     numbers = (int, float)
     if (
@@ -139,6 +165,11 @@ def same_value(a: Any, b: Any) -> bool:
         return bool(a == b)
     if type(a) is not type(b):
         return False
+    if isinstance(a, type):
+        return a is b  # a class (an enum member's own, say) is itself, not its attributes
+    if isinstance(a, Iterator):
+        # A lazy result (a generator): reading it would take it from the test that made it.
+        return True
     if isinstance(a, (list, tuple, *_VIEWS)):
         # A library's views (a dict's keys, values, items) compare by what they show, in order.
         a, b = list(a), list(b)
@@ -149,7 +180,20 @@ def same_value(a: Any, b: Any) -> bool:
         if getattr(type(a), "__eq__", None) is object.__eq__ and hasattr(a, "__dict__"):
             # No value equality (a library's object, a model returned by ``return self``):
             # equal attributes make the same value; identity would never match a replay's.
-            return same_value(vars(a), vars(b))
+            return same_value(_own_state(a), _own_state(b))
         return bool(a == b)
     except Exception:
         return repr(a) == repr(b)
+
+
+def _own_state(obj: Any) -> dict[str, Any]:
+    """The attributes of ``obj``, less the values its ``cached_property``s have computed.
+
+    Which of them are cached depends on what was read, not on what the object is.
+    """
+    cls = type(obj)
+    return {
+        name: value
+        for name, value in vars(obj).items()
+        if not isinstance(getattr(cls, name, None), functools.cached_property)
+    }

@@ -12,7 +12,7 @@ does not use it at all (the registry calls the undecorated function).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -122,9 +122,35 @@ def traced_external(func: Any, reported: Callable[..., Any], *, model_first: boo
             instance = None  # called without its model: nothing to record
         if sink is None or instance is None or isinstance(instance, type) or _inside.get():
             return wrapped(*args, **kwargs)
+        if any(isinstance(a, Iterator) for a in (*args, *kwargs.values())):
+            args = tuple(ReadItems(a) if isinstance(a, Iterator) else a for a in args)
+            kwargs = {k: ReadItems(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()}
         return _outermost(sink, reported, instance, wrapped, args, kwargs)
 
     return wrapt.FunctionWrapper(func, wrapper, enabled=_recording)
+
+
+class ReadItems(Iterator[Any]):
+    """An iterator argument of a traced call: the library reads it, and its items are kept.
+
+    A script can write the items as a list once the library has read them all; reading
+    them before the call would change what the library does (a generator over the very
+    dict the call changes raises ``RuntimeError`` in the library, and must go on doing so).
+    """
+
+    def __init__(self, inner: Iterator[Any]) -> None:
+        self.inner = inner
+        self.items: list[Any] = []
+        self.done = False
+
+    def __next__(self) -> Any:
+        try:
+            item = next(self.inner)
+        except StopIteration:
+            self.done = True
+            raise
+        self.items.append(item)
+        return item
 
 
 def _recording() -> bool:

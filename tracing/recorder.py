@@ -26,10 +26,17 @@ import wrapt
 from apifuzz.errors import ApifuzzError
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import FACTORY_MARK, Language
-from apifuzz.model.registry import MethodSpec, ParamSpec
+from apifuzz.model.registry import NOT_GIVEN, MethodSpec, ParamSpec
 from apifuzz.model.target import Target, known_targets, on_new_target
 from apifuzz.tracing import guard
-from apifuzz.tracing.emit import LiveIds, NotWritable, format_value, same_value, written
+from apifuzz.tracing.emit import (
+    LiveIds,
+    NotWritable,
+    as_written,
+    format_value,
+    same_value,
+    written,
+)
 from apifuzz.tracing.patch import ExternalPatch
 
 #: The first line of every traced script (regenerating a corpus removes only such files).
@@ -81,6 +88,19 @@ class _Pending:
     statement: str
 
 
+@dataclass(frozen=True)
+class _Later:
+    """A call with iterator arguments: its statement is written once the library read them."""
+
+    trace: Trace
+    method: MethodSpec
+    func: Callable[..., Any]
+    instance: Any
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    live: dict[str, Sequence[int]]  # the ids live before the call
+
+
 @dataclass
 class _Instance:
     model: Any  # the model itself while open; a weak reference (or the model) once closed
@@ -112,10 +132,14 @@ def literals(params: Sequence[ParamSpec], values: Sequence[Any], live: LiveIds) 
             # Formatted only when needed: a default may be a sentinel no script can write
             # (``missing=...``), and a trailing one is never written.
             pending.append((p, value))
-        else:
-            before = [format_value(q.type, written(q, v), live) for q, v in pending]
-            texts += [*before, format_value(p.type, written(p, value), live)]
-            pending = []
+            continue
+        for skipped, default in pending:
+            if default is NOT_GIVEN:
+                # A keyword a registration adds to **kwargs: a script gives them in order.
+                raise NotWritable(f"{p.name} is given without {skipped.name}, which comes first")
+        before = [format_value(q.type, written(q, v), live) for q, v in pending]
+        texts += [*before, format_value(p.type, written(p, value), live)]
+        pending = []
     return texts
 
 
@@ -394,15 +418,37 @@ class Recorder:
             trace.problem = f"{where} is not in {trace.language.target.name}'s language"
             trace.lost += 1
             return None
+        if any(isinstance(v, guard.ReadItems) for v in (*args, *kwargs.values())):
+            # An iterator's items are known once the library has read them: the statement is
+            # written after the call, with the ids that were live before it.
+            live = {kind: self._live(trace.language, kind, instance) for kind in method.ref_kinds}
+            return _Later(trace, method, func, instance, args, kwargs, live)
+        return self._pending(trace, method, func, instance, args, kwargs, {})
+
+    def _pending(
+        self,
+        trace: Trace,
+        method: MethodSpec,
+        func: Callable[..., Any],
+        instance: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        live: dict[str, Sequence[int]],
+    ) -> _Pending | None:
         try:
             values, statement = self._statement(
-                trace.language, method, func, instance, args, kwargs
+                trace.language, method, func, instance, args, kwargs, live
             )
         except NotWritable as exc:
             trace.problem = f"{method.name}: {exc}"
             trace.lost += 1
             return None
         return _Pending(trace, method.name, values, statement)
+
+    @staticmethod
+    def _live(language: Language, kind: str, instance: Any) -> Sequence[int]:
+        with guard.guarded():
+            return list(language.registry.id_providers[kind](instance))
 
     @staticmethod
     def _method_of(language: Language, func: Callable[..., Any]) -> MethodSpec | None:
@@ -417,6 +463,8 @@ class Recorder:
 
     def end(self, pending: object, result: Any, error: BaseException | None) -> None:
         """Append the statement and what the call did."""
+        if isinstance(pending, _Later):
+            pending = self._read(pending)
         if not isinstance(pending, _Pending):
             return
         pending.trace.statements.append(pending.statement)
@@ -424,6 +472,27 @@ class Recorder:
         kept = None if error else _snapshot(result)
         call = RecordedCall(pending.method, pending.values, kept, failure)
         pending.trace.calls.append(call)
+
+    def _read(self, later: _Later) -> _Pending | None:
+        """The statement of a call whose iterator arguments the library has read."""
+        unread = [
+            v for v in (*later.args, *later.kwargs.values()) if isinstance(v, guard.ReadItems)
+        ]
+        if not all(v.done for v in unread):
+            later.trace.problem = (
+                f"{later.method.name}: the call did not read an iterator argument to its end"
+            )
+            later.trace.lost += 1
+            return None
+
+        def items(value: Any) -> Any:
+            return value.items if isinstance(value, guard.ReadItems) else value
+
+        args = tuple(items(v) for v in later.args)
+        kwargs = {k: items(v) for k, v in later.kwargs.items()}
+        return self._pending(
+            later.trace, later.method, later.func, later.instance, args, kwargs, later.live
+        )
 
     def _statement(
         self,
@@ -433,6 +502,7 @@ class Recorder:
         instance: Any,
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
+        live_cache: dict[str, Sequence[int]],
     ) -> tuple[tuple[Any, ...], str]:
         # The method the test called (not a via= adapter), as wrapt hands it over.
         raw = method.method if method.method is not None else getattr(func, "__func__", func)
@@ -444,21 +514,43 @@ class Recorder:
         except TypeError as exc:
             raise NotWritable(f"arguments do not fit the signature: {exc}") from None
         bound.apply_defaults()
-        given = tuple(bound.arguments[p.name] for p in method.params)
-        providers = language.registry.id_providers
-        live_cache: dict[str, Sequence[int]] = {}
+        _check_unregistered(signature, bound, method)
+        given = tuple(as_written(p.type, bound.arguments[p.name]) for p in method.params)
 
         def live(kind: str) -> Sequence[int]:
             ids = live_cache.get(kind)
             if ids is None:
-                with guard.guarded():
-                    ids = live_cache[kind] = list(providers[kind](instance))
+                ids = live_cache[kind] = self._live(language, kind, instance)
             return ids
 
         texts = literals(method.params, given, live)
         # An argument is compared on replay as the script writes it (a codec's encoding).
         values = tuple(written(p, v) for p, v in zip(method.params, given, strict=True))
         return values, " ".join([language.aliases[method.name], *texts])
+
+
+def _check_unregistered(
+    signature: inspect.Signature, bound: inspect.BoundArguments, method: MethodSpec
+) -> None:
+    """Refuse a call that gives a parameter the registration leaves out (``**attr``, say).
+
+    Its script could not write that argument: it would replay as another call.
+    """
+    registered = {p.name for p in method.params}
+    for index, (name, value) in enumerate(bound.arguments.items()):
+        param = signature.parameters[name]
+        if index == 0 or name in registered:
+            continue  # the model itself, or an argument the script writes
+        if param.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            if value:
+                given = (
+                    ", ".join(map(repr, value))
+                    if isinstance(value, tuple)
+                    else ", ".join(f"{k}={v!r}" for k, v in value.items())
+                )
+                raise NotWritable(f"{given}: not a registered parameter")
+        elif not same_value(value, param.default):
+            raise NotWritable(f"{name}={value!r}: not a registered parameter")
 
 
 # -- checking a trace by replaying it -----------------------------------------------------------

@@ -452,25 +452,48 @@ def _scan_member(found: _Scanned, name: str, raw: Any) -> None:
 # external registration
 
 
+class _NotGiven:
+    """The default of a keyword a registration adds to a method's ``**kwargs``: not passed."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+#: ``reg.method("add_edge", u=int, v=int, weight=int)`` on ``add_edge(self, u, v, **attr)``:
+#: ``weight`` is an optional keyword argument a script passes only when it writes it.
+NOT_GIVEN: Any = _NotGiven()
+
+_VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+
+
 def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> Callable[..., Any]:
     """``attr``, or a stub with its signature and ``types`` as annotations.
 
-    A stub when ``types`` are given or Python cannot read the signature (a method
-    written in C): its parameters are then ``types``' names, in order.
+    A stub when ``types`` are given, the method takes ``*args`` or ``**kwargs`` (left
+    out unless ``types`` names them: a script cannot write them), or Python cannot read
+    the signature (a method written in C): its parameters are then ``types``' names, in
+    order.  A name of
+    ``types`` that is no parameter of a method taking ``**kwargs`` is one more keyword
+    argument, passed only when a script gives it (its default is ``NOT_GIVEN``).
     """
     try:
         params: list[inspect.Parameter] | None = list(inspect.signature(attr).parameters.values())
     except (TypeError, ValueError):
         params = None
-    if params is not None and not types:
+    kinds = set() if params is None else {p.kind for p in params}
+    if params is not None and not types and not kinds & set(_VARIADIC):
         return attr
+    extra: list[str] = []
     if params is not None:
+        # ``*args``/``**kwargs`` given a type by name are one parameter; the others are left out.
+        params = [params[0], *(p for p in params[1:] if p.kind not in _VARIADIC or p.name in types)]
         known = [p.name for p in params[1:]]
         unknown = [n for n in types if n not in known]
-        if unknown:
+        if unknown and inspect.Parameter.VAR_KEYWORD not in kinds:
             close = did_you_mean(unknown[0], known)
             fix = f"did you mean {close!r}?" if close else f"its parameters are {', '.join(known)}"
             raise InvalidDefinition(f"{where}: it has no parameter {unknown[0]!r}; {fix}")
+        extra = unknown
     hints = dict(getattr(attr, "__annotations__", {}) or {})
     hints.update(types)
     names = list(types) if params is None else [p.name for p in params[1:]]
@@ -487,12 +510,15 @@ def _with_types(attr: Callable[..., Any], types: dict[str, Any], where: str) -> 
         )
         for n in names
     ]
+    proto += [
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=NOT_GIVEN) for n in extra
+    ]
 
     def stub(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("signature stub is never called")
 
     stub.__signature__ = inspect.Signature(proto)  # type: ignore[attr-defined]
-    stub.__annotations__ = {n: hints[n] for n in names if n in hints}
+    stub.__annotations__ = {n: hints[n] for n in [*names, *extra] if n in hints}
     return stub
 
 

@@ -59,8 +59,8 @@ def test_a_method_never_named_is_listed_with_zeros() -> None:
 def test_a_false_return_is_a_refusal_of_its_own() -> None:
     stats = MethodStats()
     stats.runs = 1
-    stats.call("undo", None, False)
     stats.call("undo", None, True)
+    stats.call("undo", None, False)
     assert stats.to_json()["methods"]["undo"]["refused"] == {"False": 1}
     assert stats.to_json()["methods"]["undo"]["executed"] == 1
 
@@ -78,3 +78,26 @@ def test_merge_adds_up_and_ignores_what_is_not_counts() -> None:
         "inputs": 0,
     }
     assert merged["lines"] == {"x": 1}
+
+
+def test_a_query_answering_false_is_executed_not_refused() -> None:
+    from apifuzz import Registration, Target
+    from apifuzz.interpreter import Interpreter
+    from apifuzz.language import Language
+
+    class Box:
+        def __init__(self) -> None:
+            self.items: set[int] = set()
+
+        def add(self, item: int) -> None:
+            self.items.add(item)
+
+        def has(self, item: int) -> bool:
+            return item in self.items
+
+    reg = Registration(Box)
+    reg.method("add", item=int)
+    reg.method("has", query=True, item=int)
+    interpreter = Interpreter(Language.build(Target(reg, name="box")))
+    report = interpreter.run("add 1\nhas 2\nhas 1\n")
+    assert (report.executed, report.refused) == (3, 0)

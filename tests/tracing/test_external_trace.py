@@ -280,6 +280,120 @@ def test_a_returned_object_without_equality_compares_by_its_attributes(tmp_path:
     assert script.read_text().splitlines()[1:] == ['a "x"', "cp", 'a "z"']
 
 
+class Tags:
+    """A library class whose methods take ``**attrs`` and iterables, and answer with iterators."""
+
+    def __init__(self) -> None:
+        self.tags: dict[str, dict[str, object]] = {}
+
+    def tag(self, name: str, **attrs: object) -> None:
+        self.tags.setdefault(name, {}).update(attrs)
+
+    def tag_all(self, names: object) -> int:
+        for name in names:  # type: ignore[attr-defined]
+            self.tag(name)
+        return len(self.tags)
+
+    def names(self) -> object:
+        return iter(sorted(self.tags))
+
+
+def tags_target() -> Target:
+    reg = Registration(Tags)
+    reg.method("tag", alias="t", name=str, size=int, color=str)
+    reg.method("tag_all", alias="a", names=list[str])
+    reg.method("names", alias="n", query=True)
+    return Target(reg, name="tags")
+
+
+def test_keywords_of_kwargs_are_registered_by_name_and_others_cut_the_script() -> None:
+    target = tags_target()
+    spec = target.registry.method("tag")
+    assert spec.signature() == "tag(name: str, size: int = NOT_GIVEN, color: str = NOT_GIVEN)"
+    with Recorder([Language.build(target)]) as recorder:
+        tags = Tags()
+        tags.tag("a")
+        tags.tag("b", size=2)
+        tags.tag("c", size=3, color="red")
+        tags.tag("d", color="blue")  # color without size: a script gives them in order
+        traces = recorder.take()
+    assert traces[0].statements == ['t "a"', 't "b" 2', 't "c" 3 "red"']
+    assert traces[0].problem == "tag: color is given without size, which comes first"
+    with Recorder([Language.build(target)]) as recorder:
+        Tags().tag("a", weight=1)
+        traces = recorder.take()
+    assert traces[0].problem is not None and "unexpected keyword argument 'weight'" in str(
+        traces[0].problem
+    )
+    plain = Registration(Tags)
+    plain.method("tag", name=str)  # **attrs left out
+    with Recorder([Language.build(Target(plain, name="plain_tags"))]) as recorder:
+        tags = Tags()
+        tags.tag("a")
+        tags.tag("b", weight=1)  # a script would silently drop the attribute: cut instead
+        traces = recorder.take()
+    assert traces[0].statements == ['t "a"']
+    assert traces[0].problem == "tag: weight=1: not a registered parameter"
+
+
+def test_a_script_passes_a_registered_keyword_only_when_it_gives_it() -> None:
+    from apifuzz.interpreter import Interpreter
+
+    target = tags_target()
+    interpreter = Interpreter(Language.build(target))
+    report = interpreter.run('t "a"\nt "b" 2\nt "c" 3 "red"\n', record=True)
+    assert report.bug is None and report.executed == 3, report
+    made = Tags()  # the calls as the interpreter made them
+    for statement in report.statements:
+        made.tag(*statement.args, **statement.kwargs)
+    assert made.tags == {"a": {}, "b": {"size": 2}, "c": {"size": 3, "color": "red"}}
+
+
+def test_collections_and_iterators_are_written_as_lists() -> None:
+    target = tags_target()
+    with Recorder([Language.build(target)]) as recorder:
+        tags = Tags()
+        assert tags.tag_all(("a", "b")) == 2
+        assert tags.tag_all(range(0)) == 2
+        assert tags.tag_all({"c"}) == 3
+        assert tags.tag_all(name for name in ["d", "e"]) == 5  # the library reads it
+        traces = recorder.take()
+    assert traces[0].statements == ['a ["a" "b"]', "a []", 'a ["c"]', 'a ["d" "e"]']
+    assert traces[0].problem is None
+    with Recorder([Language.build(target)]) as recorder:
+        Tags().tag_all({"e": 1})  # a dict may mean more than its keys: not written
+        traces = recorder.take()
+    assert traces[0].statements == []
+
+
+def test_a_generator_is_read_by_the_library_as_it_goes() -> None:
+    target = tags_target()
+    with Recorder([Language.build(target)]) as recorder:
+        tags = Tags()
+        tags.tag("a")
+        # The generator reads the dict the call changes: the library raises, as untraced.
+        with pytest.raises(RuntimeError):
+            tags.tag_all(name + "x" for name in tags.tags)
+        traces = recorder.take()
+    assert traces[0].statements == ['t "a"']
+    assert traces[0].problem == "tag_all: the call did not read an iterator argument to its end"
+
+
+def test_an_iterator_result_replays_as_the_same_call(tmp_path: Path) -> None:
+    from apifuzz.interpreter import Interpreter
+    from apifuzz.tracing.recorder import replay_mismatch
+
+    target = tags_target()
+    language = Language.build(target)
+    with Recorder([language]) as recorder:
+        tags = Tags()
+        tags.tag("a")
+        assert list(tags.names()) == ["a"]
+        traces = recorder.take()
+    assert traces[0].statements == ['t "a"', "n"]
+    assert replay_mismatch(traces[0], Interpreter(language)) is None
+
+
 def test_a_method_registered_via_an_adapter_is_traced_as_the_method() -> None:
     """``via=``: the test's calls run the library method and are traced as the action;
     scripts call the adapter (which can check each call against a reference)."""

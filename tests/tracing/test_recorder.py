@@ -48,8 +48,16 @@ def test_outermost_calls_become_statements(language: Language) -> None:
     check_replays(trace)
 
 
-TRICKY_STRINGS = ["a b", 'say "hi"', "line\nbreak\ttab\r", "日本語 ü 😀", "", "\\", "#not a comment",
-                  "\x00\x7f\u2028"]
+TRICKY_STRINGS = [
+    "a b",
+    'say "hi"',
+    "line\nbreak\ttab\r",
+    "日本語 ü 😀",
+    "",
+    "\\",
+    "#not a comment",
+    "\x00\x7f\u2028",
+]
 
 
 @pytest.mark.parametrize("text", TRICKY_STRINGS)
@@ -67,8 +75,16 @@ def test_tricky_floats(language: Language, value: float) -> None:
 def test_every_other_type(language: Language) -> None:
     def body() -> None:
         n = Notebook()
-        n.store(1.5, b"\x00\xff\"\\", Mood.none, 10**40, frozenset({"b", "a b"}), None, (3, "x"),
-                [[1, 2], []])
+        n.store(
+            1.5,
+            b'\x00\xff"\\',
+            Mood.none,
+            10**40,
+            frozenset({"b", "a b"}),
+            None,
+            (3, "x"),
+            [[1, 2], []],
+        )
         n.store(2.0, mood=Mood.CALM, maybe=-5)
         n.store(3.0, b"", Mood.CALM, 0, frozenset(), None, (0, ""), [])
 
@@ -178,3 +194,25 @@ def test_recorder_restores_the_constructor(language: Language) -> None:
     with Recorder([language]):
         assert Notebook.__dict__["__init__"] is not before
     assert Notebook.__dict__["__init__"] is before
+
+
+def test_same_value_leaves_out_cached_properties_and_reads_no_iterator() -> None:
+    import functools
+
+    from apifuzz.tracing.emit import same_value
+
+    class Graph:
+        def __init__(self, edges: list[int]) -> None:
+            self.edges = edges
+
+        @functools.cached_property
+        def view(self) -> list[int]:
+            return list(self.edges)
+
+    read = Graph([1])
+    assert read.view == [1]  # cached on one of the two only
+    assert same_value(read, Graph([1]))
+    assert not same_value(read, Graph([2]))
+    one, other = iter([1]), iter([2])
+    assert same_value(one, other)
+    assert next(one) == 1  # not consumed by the comparison
