@@ -117,9 +117,10 @@ def test_a_campaign_gives_a_page_of_every_part(campaign: tuple[Path, str]) -> No
     assert set(found.methods) == {"add_book", "read", "trim", "burn", "drop"}
     order = list(found.methods)
     assert order.index("trim") < order.index("add_book")  # worst exercised first
-    assert found.methods["trim"][-1] == (
-        "always skipped: no live `clip`: nothing creates one before it"
-    )
+    # Mostly no clip; byte mutations may add a few unreadable arguments, named with shares.
+    trim = found.methods["trim"][-1]
+    assert trim.startswith("always skipped: no live `clip`"), trim
+    assert trim.endswith(": nothing creates one before it"), trim
     assert found.methods["burn"][-1].startswith("never executed: refused (Refused), skipped")
     assert found.methods["add_book"][-1] == ""
     assert "ValueError" in page.read_text(encoding="utf-8")
