@@ -59,7 +59,7 @@ def imported_packages(module: str) -> list[str]:
     """The top-level packages module ``module``'s source imports (absolute imports only).
 
     A target that is a package is read whole: the imports of its own submodules that it
-    imports count too (``docs.real_world.portion`` imports the library in ``.actions``).
+    imports count too (a target package whose ``__init__`` imports only its own ``.actions``).
     """
     found: set[str] = set()
     seen: set[str] = set()
