@@ -3,24 +3,14 @@ one-line definition error, and a regression test holds only the calls a run made
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-SUPPORT = Path(__file__).resolve().parent.parent / "support"
+from apifuzz_cli import run_apifuzz
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    environ = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SUPPORT), str(cwd)]))
-    return subprocess.run(
-        [sys.executable, "-m", "apifuzz", *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_apifuzz(*args, cwd=cwd, path=[cwd])
 
 
 def test_lang_shows_each_domain_and_precondition(tmp_path: Path) -> None:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-SUPPORT = Path(__file__).resolve().parent.parent / "support"
+from apifuzz_cli import run_apifuzz
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    environ = dict(os.environ, PYTHONPATH=str(SUPPORT))
-    return subprocess.run(
-        [sys.executable, "-m", "apifuzz", *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_apifuzz(*args, cwd=cwd, timeout=60)
 
 
 def test_lang_lists_the_queries(tmp_path: Path) -> None:

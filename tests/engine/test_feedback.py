@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from apifuzz_cli import run_apifuzz
 
 import apifuzz
 from apifuzz.engine.crashes import load_crashes
@@ -16,8 +15,6 @@ from apifuzz.engine.feedback import StateFeedback, bucket
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import LoadedTarget
 from apifuzz.model import feedback as model_feedback
-
-SUPPORT = Path(__file__).resolve().parents[1] / "support"
 
 
 class Bank:
@@ -106,16 +103,10 @@ def test_buckets_are_libfuzzers() -> None:
 
 
 def fuzz(tmp_path: Path, spec: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
-    return subprocess.run(
-        [
-            *(sys.executable, "-m", "apifuzz", "fuzz", spec, "--stop-on-first"),
-            *("--minimize-time", "0", "--workdir", str(tmp_path / "work"), *args),
-        ],
+    work = str(tmp_path / "work")
+    return run_apifuzz(
+        *("fuzz", spec, "--stop-on-first", "--minimize-time", "0", "--workdir", work, *args),
         cwd=tmp_path,
-        env=dict(env, PYTHONPATH=str(SUPPORT)),
-        capture_output=True,
-        text=True,
         timeout=180,
     )
 

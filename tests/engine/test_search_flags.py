@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from apifuzz_cli import run_apifuzz
 
 from apifuzz.engine.worker import WorkerConfig, libfuzzer_argv
 
-SUPPORT = Path(__file__).resolve().parents[1] / "support"
-
 
 def _config(tmp_path: Path, *args: str) -> WorkerConfig:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
     work = tmp_path / "work"
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "apifuzz", "fuzz", "check_models:gauge_target"),
-            *("--runs", "20", "--minimize-time", "0", "--workdir", str(work), *args),
-        ],
+    done = run_apifuzz(
+        *("fuzz", "check_models:gauge_target", "--runs", "20", "--minimize-time", "0"),
+        *("--workdir", str(work), *args),
         cwd=tmp_path,
-        env=dict(env, PYTHONPATH=str(SUPPORT)),
-        capture_output=True,
-        text=True,
         timeout=180,
     )
     assert done.returncode in (0, 1), done.stdout + done.stderr

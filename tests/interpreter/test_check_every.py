@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import check_models
 import pytest
+from apifuzz_cli import run_apifuzz
 from check_models import CHECKS
 
 from apifuzz.engine.crashes import load_crashes
 from apifuzz.interpreter import Interpreter
 from apifuzz.language import Language
-
-SUPPORT = Path(__file__).resolve().parents[1] / "support"
 
 
 @pytest.fixture(autouse=True)
@@ -55,16 +52,11 @@ def test_a_state_repaired_before_the_next_check_goes_unseen() -> None:
 
 
 def _fuzz(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
-    return subprocess.run(
-        [
-            *(sys.executable, "-m", "apifuzz", "fuzz", "check_models:gauge_target"),
-            *("--minimize-time", "0", "--workdir", str(tmp_path / "work"), *args),
-        ],
+    work = str(tmp_path / "work")
+    return run_apifuzz(
+        *("fuzz", "check_models:gauge_target", "--minimize-time", "0", "--workdir", work),
+        *args,
         cwd=tmp_path,
-        env=dict(env, PYTHONPATH=str(SUPPORT)),
-        capture_output=True,
-        text=True,
         timeout=180,
     )
 
