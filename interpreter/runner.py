@@ -161,7 +161,7 @@ class Interpreter:
             self.queries = _query_check(self.target)
         self.check_every = 1
         self._unchecked: tuple[int, str] | None = None  # the last call no check came after
-        self._calls = 0  # calls (no queries) since the last check
+        self._calls = 0  # calls (no queries) since the last check that passed
 
     @property
     def method_names(self) -> list[str]:
@@ -431,6 +431,17 @@ class Interpreter:
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None
         return report
 
+    @property
+    def checked_late(self) -> bool:
+        """Whether the last run's bug may come from an earlier call than the one it names:
+        a call that no passing check followed (``check_every``) came before the failing
+        call, or before the call a failing check came after.  Only then can a run with
+        ``check_every`` 1 name another call."""
+        bug = self.report.bug
+        if bug is None:
+            return False
+        return self._calls > (1 if bug.kind is BugKind.INVARIANT else 0)
+
     def _live_ids(
         self, model: Any
     ) -> tuple[Callable[[str], Sequence[int]], dict[str, Sequence[int]]]:
@@ -555,12 +566,12 @@ class Interpreter:
                 self._unchecked = (index, name)
                 self.position.method = None
                 return False
-            self._calls, self._unchecked = 0, None
         bug = self._check(model, index + 1, name)
         if self.undo_redo and bug is None and status is Status.EXECUTED:
             bug = self._undo_redo(model, index + 1, name)
         self.position.method = None
         if bug is None:
+            self._calls, self._unchecked = 0, None
             return False
         self._bug_after(report, record, bug, name)
         return True

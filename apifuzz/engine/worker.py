@@ -212,7 +212,7 @@ class Worker:
             feedback.end(self._live() if live else ())
         self.statements += report.executed + report.refused + report.skipped
         bug = report.bug
-        if bug is not None and not hang and self.config.check_every > 1:
+        if bug is not None and not hang and self.interpreter.checked_late:
             bug = self._first_failure(data, bug)
         try:
             if bug is not None:

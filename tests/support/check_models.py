@@ -8,8 +8,9 @@ CHECKS: list[int] = []  # the level at every invariant check, in order
 
 
 class Gauge:
-    """A level that must stay within 0..10.  ``push`` does not cap it (the bug);
-    ``drain`` brings it back to 0, so a state it broke can be repaired."""
+    """A level that must stay within 0..10.  ``push`` does not cap it (the bug) and raises
+    on a large amount (a second bug, an exception); ``drain`` brings the level back to 0,
+    so a state a push broke can be repaired."""
 
     def __init__(self) -> None:
         self.level = 0
@@ -18,6 +19,8 @@ class Gauge:
     def push(self, amount: int) -> None:
         if amount < 0:
             raise ValueError("a negative push")
+        if amount > 1000:
+            raise OverflowError("the second bug: a push too large for the gauge")
         self.level += amount
 
     @api
