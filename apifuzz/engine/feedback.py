@@ -11,8 +11,9 @@ state.  Two sources:
   :func:`apifuzz.maximize` (see :mod:`apifuzz.model.feedback`);
 - a default abstraction apifuzz derives by itself from the calls (``default``):
   per call, its method and outcome (executed, or refused by which exception);
-  per object a call names, the method that touched that object last, or that
-  returned its id (two related calls on one object: a clip trimmed, then cut); per executed call,
+  per object a call names, alone or in a list, set or tuple, the method that
+  touched that object last, or that returned its id (two related calls on one
+  object: a clip trimmed, then cut); per executed call,
   the kind and size of what it returned; at the end of the run, the number of
   live ids of each kind, in buckets, alone and together.
 
@@ -24,12 +25,13 @@ Hashes are of small ints and of the model's own values: with a fixed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import Any
 
 from apifuzz.language import Language
 from apifuzz.model import feedback as model_feedback
-from apifuzz.model.params import RefType
+from apifuzz.model.params import names_objects
+from apifuzz.model.registry import ParamSpec
 
 #: Extra counters a worker reserves: the most distinct state features it can tell apart.
 BANK = 4096
@@ -37,6 +39,7 @@ BANK = 4096
 # Tags that keep the sources' features apart.
 _CALL, _PAIR, _RETURN, _LIVE, _LIVE_ALL, _VALUE, _MAX = range(7)
 _RETURNED = -1  # the kind of an id a call returned (its kind is unknown until named)
+_ITEMS = 8  # the ids of a container argument that count: its first few
 
 
 def bucket(n: int) -> int:
@@ -76,16 +79,10 @@ class StateFeedback:
         self._features: set[int] = set()
         kinds = sorted({k for m in language.methods for k in m.ref_kinds})
         self._kinds = {kind: i for i, kind in enumerate(kinds)}
-        # Per method, one lookup on the hot path: its number and its Ref parameters' places.
+        # Per method, one lookup on the hot path: its number and its Ref parameters' places
+        # (with whether the parameter holds many ids: a list, set or tuple of them).
         self._methods = {
-            m.name: (
-                number,
-                tuple(
-                    (i, self._kinds[p.type.kind])
-                    for i, p in enumerate(m.params)
-                    if isinstance(p.type, RefType)
-                ),
-            )
+            m.name: (number, tuple(_ref_places(m.params, self._kinds)))
             for number, m in enumerate(language.methods)
         }
         self._errors: dict[type, int] = {}
@@ -113,21 +110,34 @@ class StateFeedback:
             executed = False
         else:
             outcome, executed = 0, True
-        features.add(hash((_CALL, m, outcome)))
+        call = m * 64 + min(outcome, 63)
+        features.add(hash((_CALL, call)))
         last = self._last
-        for index, kind in refs:
+        for index, kind, many in refs:
             if index < len(args):
-                key = (kind, args[index])
-                before = last.get(key)
-                if before is None:  # not named yet: maybe the id a call returned
-                    before = last.get((_RETURNED, args[index]), -1)
-                features.add(hash((_PAIR, kind, before, m, outcome)))
-                if executed:
-                    last[key] = m
+                arg = args[index]
+                if not many:
+                    self._touch(kind, arg, call, executed)
+                elif isinstance(arg, (list, set, frozenset, tuple)):
+                    for n, item in enumerate(arg):
+                        if n == _ITEMS:
+                            break
+                        self._touch(kind, item, call, executed)
         if executed and out is not None:
             features.add(hash((_RETURN, m, type(out).__name__, _size(out))))
             if type(out) is int:  # maybe a new object's id: the call that made it
                 last[(_RETURNED, out)] = m
+
+    def _touch(self, kind: int, ref: Any, call: int, executed: bool) -> None:
+        """A call named the object ``ref``: the pair (what touched it last, this call)."""
+        last = self._last
+        key = (kind, ref)
+        before = last.get(key)
+        if before is None:  # not named yet: maybe the id a call returned
+            before = last.get((_RETURNED, ref), -1)
+        self._features.add(hash((_PAIR, kind, before, call)))
+        if executed:
+            last[key] = call // 64
 
     def value(self, value: Hashable) -> None:
         """The model reported a state (:func:`apifuzz.feedback`)."""
@@ -176,6 +186,17 @@ class StateFeedback:
 
 
 _SIZED = (list, tuple, dict, set, frozenset, str, bytes)
+
+
+def _ref_places(
+    params: Sequence[ParamSpec], kinds: dict[str, int]
+) -> Iterator[tuple[int, int, bool]]:
+    """Per parameter that names objects: its place, its kind's number, and whether it
+    holds many ids or one (see :func:`names_objects`)."""
+    for i, p in enumerate(params):
+        named = names_objects(p.type)
+        if named is not None:
+            yield i, kinds[named[0]], named[1]
 
 
 def _size(value: Any) -> tuple[bool, int] | None:

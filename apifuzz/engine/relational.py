@@ -28,7 +28,7 @@ from apifuzz.engine.domains import fit
 from apifuzz.engine.generate import Rng, StatementGenerator, gen_value
 from apifuzz.interpreter.literals import format_literal
 from apifuzz.interpreter.parser import Call, LineParser
-from apifuzz.model.params import IntType, ParamType, RefType, without_domain
+from apifuzz.model.params import IntType, ParamType, names_objects, without_domain
 
 #: Learn call pairs from one input in this many (parsing every input costs too much).
 LEARN_EVERY = 8
@@ -41,12 +41,14 @@ class Relations:
         self.generator = generator
         self.parser = parser
         self.aliases = generator.aliases
-        # Per kind, the (method index, parameter index) of every Ref parameter of that kind.
-        self.takes: dict[str, list[tuple[int, int]]] = {}
+        # Per kind, the (method index, parameter index, names many) of every parameter that
+        # names objects of that kind: an id, or a list, set or tuple of them.
+        self.takes: dict[str, list[tuple[int, int, bool]]] = {}
         for m, method in enumerate(generator.methods):
             for p, param in enumerate(method.params):
-                if isinstance(param.type, RefType):
-                    self.takes.setdefault(param.type.kind, []).append((m, p))
+                named = names_objects(param.type)
+                if named is not None:
+                    self.takes.setdefault(named[0], []).append((m, p, named[1]))
         self.index = {method.name: m for m, method in enumerate(generator.methods)}
         self.pairs: dict[str, Counter[str]] = {}  # method -> methods that followed on one object
         self._seen = 0
@@ -81,9 +83,9 @@ class Relations:
         choices = self.takes.get(kind, [])
         if not choices:
             return False
-        m, p = self._next_method(call.method.name, kind, choices, rng)
+        m, p, many = self._next_method(call.method.name, kind, choices, rng)
         parts = self.generator.arguments(m, rng, at_least=p + 1)
-        parts[p] = format_literal(literal)
+        parts[p] = format_literal([literal] if many else literal)
         line = " ".join([self.aliases[self.generator.methods[m].name], *parts])
         lines.insert(i + 1 + rng.below(len(lines) - i), line)
         return True
@@ -127,8 +129,8 @@ class Relations:
         return rng.pick(found) if found else None
 
     def _next_method(
-        self, name: str, kind: str, choices: list[tuple[int, int]], rng: Rng
-    ) -> tuple[int, int]:
+        self, name: str, kind: str, choices: list[tuple[int, int, bool]], rng: Rng
+    ) -> tuple[int, int, bool]:
         """A method taking ``kind``: half of the time one the corpus had follow ``name``."""
         followers = self.pairs.get(name)
         if followers and rng.chance(1, 2):
@@ -136,9 +138,9 @@ class Relations:
             roll = rng.below(total)
             for follower, count in followers.items():
                 if roll < count:
-                    for m, p in choices:
-                        if m == self.index.get(follower):
-                            return m, p
+                    for choice in choices:
+                        if choice[0] == self.index.get(follower):
+                            return choice
                     break
                 roll -= count
         return rng.pick(choices)
@@ -160,9 +162,15 @@ class Relations:
 
 
 def _refs(call: Call) -> list[tuple[str, object]]:
-    """The (kind, literal) of every Ref argument of a parsed call."""
-    return [
-        (param.type.kind, value)
-        for param, value in zip(call.method.params, call.args, strict=False)
-        if isinstance(param.type, RefType) and type(value) is int
-    ]
+    """The (kind, literal) of every object a parsed call names: its Ref arguments and the
+    ids in its list, set and tuple arguments of them."""
+    found: list[tuple[str, object]] = []
+    for param, value in zip(call.method.params, call.args, strict=False):
+        named = names_objects(param.type)
+        if named is None:
+            continue
+        if type(value) is int:
+            found.append((named[0], value))
+        elif type(value) is list:
+            found.extend((named[0], item) for item in value if type(item) is int)
+    return found

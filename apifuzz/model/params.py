@@ -363,3 +363,13 @@ def without_domain(ptype: ParamType) -> ParamType:
     if isinstance(ptype, IntType | FloatType | StrType | BytesType) and ptype.domain is not None:
         return dataclasses.replace(ptype, domain=None)
     return ptype
+
+
+def names_objects(ptype: ParamType) -> tuple[str, bool] | None:
+    """The kind of the objects a parameter names, and whether it names many (a list, set
+    or tuple of ids) or one (an id, maybe optional); None when it names none."""
+    node = ptype.inner if isinstance(ptype, OptionalType) else ptype
+    many = isinstance(node, ListType | SetType | VarTupleType)
+    if isinstance(node, ListType | SetType | VarTupleType):
+        node = node.inner
+    return (node.kind, many) if isinstance(node, RefType) else None

@@ -130,3 +130,15 @@ def test_a_lock_that_gives_no_new_line_opens_with_the_models_feedback(tmp_path: 
     )
     assert blind.returncode == 0, blind.stdout + blind.stderr
     assert "state:" not in blind.stdout
+
+
+def test_an_object_named_in_a_set_is_paired_with_what_touched_it() -> None:
+    # ``paint`` names items in a set: painting the item just renamed is a state of its own.
+    after_rename, after_add = features(
+        "sample_models:store_target",
+        [
+            'add "a"\nadd "b"\nrename 0 "c"\npaint [0] RED\n',
+            'add "a"\nadd "b"\nrename 0 "c"\npaint [1] RED\n',
+        ],
+    )
+    assert after_rename != after_add

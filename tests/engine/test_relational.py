@@ -84,3 +84,28 @@ def test_interesting_ints_hold_boundaries_and_hash_collisions() -> None:
     assert {2**15 - 1, 2**31, -(2**63), 2**64 - 1} <= set(INTERESTING_INTS)
     small = {hash(v) for v in INTERESTING_INTS if abs(v) < 1000}
     assert any(hash(v) in small for v in INTERESTING_INTS if abs(v) > 2**60)
+
+
+def test_an_object_named_in_a_set_relates_both_ways() -> None:
+    # The store's ``paint`` names its items in a set: an inserted related call may paint
+    # the object another call named, and a call may follow up on an object painted.
+    language = LoadedTarget.load("sample_models:store_target").language()
+    parser = LineParser(language)
+    rel = Relations(StatementGenerator(language), parser)
+    painted = followed = 0
+    for seed in range(200):
+        lines = ['a "x"', "re 3"]
+        assert rel.insert_related(lines, Rng(seed))
+        call = parser.parse(lines[-1])
+        assert isinstance(call, Call)
+        if call.method.name == "paint":
+            assert call.args[0] == [3]
+            painted += 1
+        lines = ['a "x"', "p [4 6] RED"]
+        assert rel.insert_related(lines, Rng(seed))
+        call = parser.parse(lines[-1])
+        assert isinstance(call, Call) and call.method.name != "add"
+        arg = call.args[0]
+        assert arg in (4, 6) or arg in ([4], [6])
+        followed += 1
+    assert painted > 20 and followed == 200
