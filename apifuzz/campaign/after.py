@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from apifuzz.campaign.children import Child, ChildFailed
 from apifuzz.campaign.options import FuzzOptions
@@ -28,7 +28,9 @@ from apifuzz.engine.rootcause import RootCause
 from apifuzz.language import LoadedTarget
 from apifuzz.minimize.files import minimize_script
 from apifuzz.model.loader import target_packages
-from apifuzz.testgen.regression import WrittenTest, to_test
+
+if TYPE_CHECKING:  # libcst costs a quarter second to import: only a child writing a test pays
+    from apifuzz.testgen.regression import WrittenTest
 
 TRIAGE_LOG_NAME = "triage.log"  # in <workdir>/logs: one line per triage decision
 
@@ -78,6 +80,8 @@ def replay_recorded(spec: str, workdir: Path, folders: list[Path]) -> dict[str, 
 
 def _write_test(spec: str, folder: Path, path: Path) -> WrittenTest:
     """In the child: the regression test of one crash folder, appended to ``path``."""
+    from apifuzz.testgen.regression import to_test
+
     return to_test(LoadedTarget.load(spec), folder, out=path)
 
 

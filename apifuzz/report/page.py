@@ -108,7 +108,9 @@ def _progress(data: CampaignData) -> str:
         f'<div class="card"><b>{escape(v)}</b>{escape(k)}</div>' for k, v in cards
     )
     html += "</div>\n"
-    svg = timeline_svg(data.timeline)
+    # A running campaign's first page has one row, no trend to plot: drawing it would cost
+    # the workers a second of CPU just as they start, when most bugs are found.
+    svg = timeline_svg(data.timeline) if len(data.timeline) > 1 or not data.running else ""
     if svg:
         return html + f'<figure id="timeline">{svg}</figure>'
     return html + '<p class="muted">No timeline yet: it is recorded every few seconds.</p>'
