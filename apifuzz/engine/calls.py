@@ -184,6 +184,23 @@ class Calls:
                     out.add(self.render(method, tuple(literals)))
         return sorted(out, key=self.key)
 
+    def nudged(self, line: str, steps: tuple[int, ...] = (-2, -1, 1, 2)) -> list[str]:
+        """The statement with one plain int argument (no object id) moved by each of
+        ``steps``: the calls next to it, which a check at a boundary tells apart."""
+        parsed = self.parse(line)
+        if parsed is None:
+            return []
+        method, args = parsed
+        out = []
+        for k, (ptype, text) in enumerate(args):
+            if not isinstance(ptype, IntType) or not text.lstrip("-").isdigit():
+                continue
+            for step in steps:
+                literals = [a for _, a in args]
+                literals[k] = str(int(text) + step)
+                out.append(self.render(method, tuple(literals)))
+        return out
+
     def refs(self, line: str) -> set[tuple[str, int]]:
         """The object ids a statement names: (kind, Ref literal), in lists and tuples too."""
         found: set[tuple[str, int]] = set()

@@ -28,6 +28,11 @@ way at its last statement, and
   below their API methods (crash deduplication by top frames, ClusterFuzz-style) are
   one bug when the methods one form needs in particular are among the other's: one
   faulty helper on one path, reached from two API methods;
+* two failures alike from different methods are one bug when one faulty check let
+  both failing calls through (:func:`~apifuzz.engine.decider.deciders`: the model
+  predicate whose answer flips when the call next to the failing one is refused)
+  and the methods one form needs in particular are among the other's: an overlap
+  test off by one that several edits ask;
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -54,6 +59,7 @@ from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.calls import Calls, Script
+from apifuzz.engine.decider import deciders, judge_tracer
 from apifuzz.engine.judge import Judge
 from apifuzz.engine.normalize import BUDGET, GENERIC, Form, Reducer, judge_runner
 from apifuzz.engine.triage import Signature
@@ -112,6 +118,8 @@ class RootCause:
         judge = Judge(language, packages, timeout=timeout, undo_redo=undo_redo)
         self.calls = Calls(language)
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
+        self._trace = judge_tracer(judge, (m.name for m in language.methods))
+        self._checks: dict[Script, frozenset[str]] = {}
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
         self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
@@ -193,6 +201,9 @@ class RootCause:
         helper = shared_helper(one.stack, two.stack) if alike else ()
         if helper and self._nested(one, two):
             return Decision(True, f"one faulty helper: {' < '.join(helper)}")
+        checks = self._decided(one) & self._decided(two) if alike else frozenset()
+        if checks and self._nested(one, two):
+            return Decision(True, f"one faulty check lets both calls through: {min(checks)}")
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
         if not shared:
@@ -219,6 +230,12 @@ class RootCause:
                     True, f"one corrupted state makes {len(raising)} methods raise: {names}"
                 )
         return Decision(False, f"different API methods: {what} after a shared setup")
+
+    def _decided(self, form: Form) -> frozenset[str]:
+        """The model predicates that decided the failing call of ``form`` (cached)."""
+        if form.statements not in self._checks:
+            self._checks[form.statements] = deciders(form.statements, self.calls, self._trace)
+        return self._checks[form.statements]
 
     def _nested(self, one: Form, two: Form) -> bool:
         """Whether the methods one form needs in particular are among the other's."""

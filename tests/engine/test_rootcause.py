@@ -177,3 +177,18 @@ def test_the_common_subsequence_and_the_runs_outside_it() -> None:
     assert runs_outside(len(a), [i for i, _ in pairs]) == [(0, 1), (2, 3)]
     assert runs_outside(len(b), [j for _, j in pairs]) == [(0, 2)]
     assert common_subsequence((), b) == [] and runs_outside(0, []) == []
+
+
+def test_one_faulty_check_behind_two_methods_is_one_bug() -> None:
+    # place and shift both ask _taken, which misses one shared cell; grow checks nothing.
+    rootcause, interpreter = triage("rootcause_models:row_target")
+    by_place = case(interpreter, "place 0\nplace 2\n")
+    by_shift = case(interpreter, "place 0\nplace 6\nshift 2 2\n")
+    by_grow = case(interpreter, "place 0\nplace 6\ngrow 1 4\n")
+    assert len({c.signature for c in (by_place, by_shift, by_grow)}) == 3
+    decision = rootcause.same_bug(by_place, by_shift)
+    assert decision.same, decision.reason
+    assert "_taken" in decision.reason
+    for faulty in (by_place, by_shift):
+        decision = rootcause.same_bug(faulty, by_grow)
+        assert not decision.same, decision.reason

@@ -544,3 +544,68 @@ class Canvas:
 
 
 canvas_target = Target(Canvas, expected=(Refused,))
+
+
+Slot = Annotated[int, Ref("slot")]
+
+#: The cells a placed item takes (a bin clip's length, say).
+SIZE = 3
+
+
+class Row:
+    """Items on a row of cells.  One faulty overlap check sits behind two API methods
+    (``place`` and ``shift`` ask it); ``grow`` breaks the same assertion with no check."""
+
+    def __init__(self) -> None:
+        self.items: dict[int, tuple[int, int]] = {}  # id -> (first cell, size)
+        self.next = 1
+
+    @ids("slot")
+    def slot_ids(self) -> list[int]:
+        return sorted(self.items)
+
+    @api
+    def place(self, start: int) -> int:
+        if start < 0:
+            raise Refused("bad start")
+        if self._taken(start, SIZE, None):
+            raise Refused("taken")
+        self.items[self.next] = (start, SIZE)
+        self.next += 1
+        return self.next - 1
+
+    @api
+    def shift(self, item: Slot, start: int) -> bool:
+        if start < 0:
+            raise Refused("bad start")
+        size = self.items[item][1]
+        if self._taken(start, size, item):
+            return False
+        self.items[item] = (start, size)
+        return True
+
+    @api
+    def grow(self, item: Slot, extra: int) -> None:
+        if extra <= 0:
+            raise Refused("bad size")
+        first, size = self.items[item]
+        self.items[item] = (first, size + extra)  # the bug: no overlap check
+
+    def _taken(self, start: int, size: int, skip: int | None) -> bool:
+        last = start + size - 1
+        for other, (first, n) in self.items.items():
+            # The bug: '<' where the last cells need '<=': one shared cell goes unseen.
+            if other != skip and first < last and start < first + n - 1:
+                return True
+        return False
+
+    @invariant
+    def apart(self) -> None:
+        cells: set[int] = set()
+        for first, n in self.items.values():
+            mine = set(range(first, first + n))
+            assert not cells & mine, "two items share a cell"
+            cells |= mine
+
+
+row_target = Target(Row, expected=(Refused,))

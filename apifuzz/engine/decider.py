@@ -1,0 +1,88 @@
+"""The check that decided a failing call: which model predicate, answering the other
+way, refuses it.
+
+A call that breaks the state often passed a check that should have stopped
+it: an overlap test off by one frame, a bounds test that forgets an offset.
+The same faulty check, reached from several API methods (insert, move,
+resize all ask it whether a place is free), breaks one assertion after each
+of them; two different bugs that break one assertion each pass a check of
+their own, or none (a restore that keeps the wrong quota checks nothing).
+
+:func:`deciders` finds the check of one failing script: it replays the
+script with its last call's plain int arguments moved by one or two (the
+calls next to it) and keeps those that the model *refuses*.  In each,
+the first model function returning a bool that answered differently from the
+failing run (the predicate whose answer flipped, with every earlier answer
+the same) decided the call.  API methods do not count: a check that decides
+for two API methods is code both of them share.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import CodeType, FrameType
+from typing import Any
+
+from apifuzz.engine.calls import Calls, Script
+from apifuzz.engine.judge import Judge, Verdict
+
+#: What one bool-returning model function answered: (its qualified name, the answer).
+Answer = tuple[str, bool]
+
+#: Replays a script and lists the answers of the model's predicates, in order.
+Tracer = Callable[[Script], tuple[Verdict, list[Answer]]]
+
+
+def judge_tracer(judge: Judge, skip: Iterable[str]) -> Tracer:
+    """A tracer that replays scripts with ``judge`` (``skip``: the names of functions whose
+    answers do not count, the API methods)."""
+    dirs = judge.model_dirs
+    skipped = frozenset(skip)
+    names: dict[CodeType, str | None] = {}
+
+    def trace(script: Script) -> tuple[Verdict, list[Answer]]:
+        answers: list[Answer] = []
+
+        def profile(frame: FrameType, event: str, arg: Any) -> None:
+            if event != "return" or type(arg) is not bool:
+                return
+            code = frame.f_code
+            name = names.get(code, "")
+            if name == "":
+                inside = code.co_filename.startswith(dirs) and code.co_name not in skipped
+                where = Path(code.co_filename).name
+                name = names[code] = f"{where}:{code.co_qualname}" if inside else None
+            if name is not None:
+                answers.append((name, arg))
+
+        previous = sys.getprofile()
+        sys.setprofile(profile)
+        try:
+            verdict = judge.run("\n".join(script))
+        finally:
+            sys.setprofile(previous)
+        return verdict, answers
+
+    return trace
+
+
+def deciders(script: Script, calls: Calls, trace: Tracer) -> frozenset[str]:
+    """The predicates that decided the last call of the failing ``script`` (see the module
+    docstring); empty when no call next to it is refused, or none flips a predicate."""
+    if not script:
+        return frozenset()
+    failing, answers = trace(script)
+    if failing.signature is None:
+        return frozenset()
+    found: set[str] = set()
+    for line in calls.nudged(script[-1]):
+        verdict, other = trace((*script[:-1], line))
+        if verdict.signature is not None or verdict.report.refused <= failing.report.refused:
+            continue  # not a refused call next to the failing one
+        pairs = zip(answers, other, strict=False)
+        flipped = next((k for k, (x, y) in enumerate(pairs) if x != y), None)
+        if flipped is not None and answers[flipped][0] == other[flipped][0]:
+            found.add(answers[flipped][0])
+    return frozenset(found)
