@@ -38,3 +38,10 @@ def test_a_replacement_offers_a_string_a_model_that_refuses_the_empty_one_takes(
     options = crate.replacements("bundle [1]")
     assert 'l 0 ""' in options and 'l 0 " "' in options
     assert "c [] 0" in options  # no string: the smallest values only
+
+
+def test_the_calls_next_to_one_move_its_plain_ints_only() -> None:
+    row = calls("rootcause_models:row_target")
+    # shift's first argument names an object: it stays; its start moves by one or two.
+    assert row.nudged("shift 2 5") == ["s 2 3", "s 2 4", "s 2 6", "s 2 7"]
+    assert row.nudged("place 0", steps=(1,)) == ["p 1"]
