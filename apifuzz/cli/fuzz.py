@@ -190,7 +190,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from apifuzz.campaign.options import FuzzOptions
     from apifuzz.campaign.run import fuzz
     from apifuzz.report.page import write_page
-    from apifuzz.testgen.regression import default_output
 
     target = LoadedTarget.load(args.target)
     if args.corpus:
@@ -203,6 +202,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     workdir = Path(args.workdir) if args.workdir else Path(".apifuzz") / target.name
     to_test = None
     if args.to_test is not None:
+        # libcst costs a quarter second to import: a run that writes no test never pays it.
+        from apifuzz.testgen.regression import default_output
+
         to_test = Path(args.to_test) if args.to_test else default_output(target.target)
     options = FuzzOptions(
         corpus=corpora,
