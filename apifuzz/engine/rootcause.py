@@ -30,9 +30,8 @@ way at its last statement, and
   faulty helper on one path, reached from two API methods;
 * two failures alike from different methods are one bug when one faulty check let
   both failing calls through (:func:`~apifuzz.engine.decider.deciders`: the model
-  predicate whose answer flips when the call next to the failing one is refused)
-  and the methods one form needs in particular are among the other's: an overlap
-  test off by one that several edits ask;
+  predicate whose answer flips in the last call when a script next to the failing
+  one has that call refused): an overlap test off by one that several edits ask;
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -202,7 +201,7 @@ class RootCause:
         if helper and self._nested(one, two):
             return Decision(True, f"one faulty helper: {' < '.join(helper)}")
         checks = self._decided(one) & self._decided(two) if alike else frozenset()
-        if checks and self._nested(one, two):
+        if checks:
             return Decision(True, f"one faulty check lets both calls through: {min(checks)}")
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))

@@ -486,12 +486,14 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "",
             "Where the rows stay above 1 (see `apifuzz/engine/rootcause.py` for the rules):",
             "",
-            "- A bug that breaks an invariant through several API methods (the timeline's "
-            "`collision_off_by_one`: an overlap after an insert, a move or a resize) stays one "
-            "folder per method: the split rule keeps the quota example's two bugs apart, and an "
-            "invariant has no stack that names a shared helper. An exception does: two that "
-            "fail alike after the same three model frames below their API methods merge "
-            "(`group_move_ignores_lock`: a clip's move and a composition's move of a group).",
+            "- A bug that breaks an invariant through several API methods merges when one "
+            "faulty check let every failing call through (`apifuzz/engine/decider.py`: the "
+            "timeline's `collision_off_by_one`, an overlap test off by one frame that an "
+            "insert, a move, a resize and a composition's insert all ask); the quota example's "
+            "two bugs stay apart, one checking part of the quota, the other nothing. Two "
+            "exceptions that fail alike after the same three model frames below their API "
+            "methods merge (`group_move_ignores_lock`: a clip's move and a composition's move "
+            "of a group); where an exception's stack shares fewer, they stay apart.",
             "- A latent corruption that shows in many places (`copy_skips_blob_ref`: a blob "
             "freed by the next append, truncate or restore; `cut_skips_bin_usage`) merges where "
             "a state one form makes shows both failures, makes many methods raise and calls "
