@@ -29,6 +29,10 @@ from apifuzz.engine.calls import Calls, Script
 from apifuzz.engine.judge import Judge, Verdict
 from apifuzz.interpreter.report import Status
 
+#: Scripts next to a failing one that :func:`deciders` replays at most (a long form
+#: with many ints has thousands of pairs; the nearest come first).
+NEAR = 400
+
 #: What one bool-returning model function answered: (its qualified name, the answer).
 Answer = tuple[str, bool]
 
@@ -97,9 +101,11 @@ def deciders(script: Script, calls: Calls, trace: Tracer) -> frozenset[str]:
     )
     before = [r.status for r in failing.report.statements[:-1]]
     prefixes: dict[Script, int] = {}
+    left = NEAR
     for tier in tiers:
         found: set[str] = set()
-        for near in tier:
+        for near in tier[:left]:
+            left -= 1
             verdict, other = trace(near)
             done = verdict.report.statements
             if verdict.signature is not None or len(done) != len(script):
