@@ -117,18 +117,18 @@ class StateFeedback:
             if index < len(args):
                 arg = args[index]
                 if not many:
-                    self._touch(kind, arg, call, executed)
+                    self._touch(kind, arg, call, m if executed else None)
                 elif isinstance(arg, (list, set, frozenset, tuple)):
                     for n, item in enumerate(arg):
                         if n == _ITEMS:
                             break
-                        self._touch(kind, item, call, executed)
+                        self._touch(kind, item, call, m if executed else None)
         if executed and out is not None:
             features.add(hash((_RETURN, m, type(out).__name__, _size(out))))
             if type(out) is int:  # maybe a new object's id: the call that made it
                 last[(_RETURNED, out)] = m
 
-    def _touch(self, kind: int, ref: Any, call: int, executed: bool) -> None:
+    def _touch(self, kind: int, ref: Any, call: int, method: int | None) -> None:
         """A call named the object ``ref``: the pair (what touched it last, this call)."""
         last = self._last
         key = (kind, ref)
@@ -136,8 +136,8 @@ class StateFeedback:
         if before is None:  # not named yet: maybe the id a call returned
             before = last.get((_RETURNED, ref), -1)
         self._features.add(hash((_PAIR, kind, before, call)))
-        if executed:
-            last[key] = call // 64
+        if method is not None:  # executed: this method touched it last
+            last[key] = method
 
     def value(self, value: Hashable) -> None:
         """The model reported a state (:func:`apifuzz.feedback`)."""

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from apifuzz_cli import run_apifuzz
 
 SUPPORT = Path(__file__).resolve().parent.parent / "support"
 
 
-def run(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environ = dict(os.environ, PYTHONPATH=str(SUPPORT), **(env or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "apifuzz", *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run_apifuzz(*args, cwd=cwd, timeout=60)
 
 
 def test_lang_prints_the_table(tmp_path: Path) -> None:
