@@ -24,7 +24,7 @@ that is not downhill; :meth:`Reducer.meets` looks for a path between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from apifuzz.engine.calls import Calls, Script, statements
@@ -397,11 +397,12 @@ class Reducer:
             pass
         return {name for name in found if name is not None}
 
-    def shows(self, state: Script, last: str, signature: Signature) -> bool:
-        """Whether a call of ``last``'s method right after ``state`` fails with
-        ``signature``: ``last`` as written, with the arguments of its replacement, or one
-        made smaller (the objects the state holds may be numbered otherwise than where it
-        came from)."""
+    def shows(self, state: Script, tail: Script, signature: Signature) -> bool:
+        """Whether ``tail`` run right after ``state`` fails at its last statement with
+        ``signature``: the last statement as written, with the arguments of its
+        replacement, or made smaller (the objects the state holds may be numbered
+        otherwise than where it came from)."""
+        *steps, last = tail
         method = self.calls.method(last)
         options = dict.fromkeys(
             (
@@ -410,22 +411,39 @@ class Reducer:
                 *self.calls.shrunk(last),
             )
         )
+        end = len(state) + len(tail)
         for option in options:
-            out = self.outcome((*state, option))
-            if out is not None and out.line == len(state) + 1 and out.signature == signature:
+            out = self.outcome((*state, *steps, option))
+            if out is not None and out.line == end and out.signature == signature:
                 return True
         return False
 
-    def needs(self, state: Script, last: str, signature: Signature) -> frozenset[int]:
-        """The statements of ``state`` that :meth:`shows` needs: without one (and with the
-        later object ids shifted down, if it made one), the failure no longer shows."""
+    def needs(
+        self, state: Script, tail: Script, signature: Signature, slots: Iterable[int] | None = None
+    ) -> frozenset[int]:
+        """The statements of ``state`` (among ``slots``; default all) that :meth:`shows`
+        needs: without one (and with the later object ids shifted down, if it made one),
+        the failure no longer shows."""
         needed: set[int] = set()
-        for i in range(len(state)):
+        for i in range(len(state)) if slots is None else slots:
             rest = state[:i] + state[i + 1 :]
             variants = (rest, *self.calls.shifted(rest, i))
-            if not any(self.shows(v, last, signature) for v in variants):
+            if not any(self.shows(v, tail, signature) for v in variants):
                 needed.add(i)
         return frozenset(needed)
+
+    def carries(
+        self, state: Script, tail: Script, signature: Signature, slots: frozenset[int]
+    ) -> bool:
+        """Whether ``tail`` right after ``state`` fails with ``signature`` (see
+        :meth:`shows`) and needs every statement of ``state`` at ``slots``."""
+        self._left = self.budget
+        try:
+            if not self.shows(state, tail, signature):
+                return False
+            return self.needs(state, tail, signature, slots) == slots
+        except _Spent:
+            return False
 
     def one_state(
         self, one: Form, two: Form, culprits: Callable[[Form], set[str]]
@@ -454,14 +472,14 @@ class Reducer:
             try:
                 if not culprits(other) <= {self.calls.method(x) for x in state}:
                     continue
-                if not all(self.shows(state, f.statements[-1], f.signature) for f in (one, two)):
+                if not all(self.shows(state, f.statements[-1:], f.signature) for f in (one, two)):
                     continue
                 raising = self.failing_methods(state, lasts, raising=True)
                 if len(raising) < GENERIC:
                     continue
                 self._left = self.budget
                 first, second = (
-                    self.needs(state, f.statements[-1], f.signature) for f in (one, two)
+                    self.needs(state, f.statements[-1:], f.signature) for f in (one, two)
                 )
             except _Spent:
                 continue

@@ -32,6 +32,10 @@ way at its last statement, and
   both failing calls through (:func:`~apifuzz.engine.decider.deciders`: the model
   predicate whose answer flips in the last call when a script next to the failing
   one has that call refused): an overlap test off by one that several edits ask;
+* two failures are one bug when one form's play, run on the other form's state,
+  fails as it does (see :meth:`RootCause._crossover`): a victim of a latent
+  corruption whose own setup the other form lacks (a restore after a snapshot
+  taken before the faulty copy);
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -119,6 +123,7 @@ class RootCause:
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
         self._trace = judge_tracer(judge, (m.name for m in language.methods))
         self._checks: dict[Script, frozenset[str]] = {}
+        self._victims: dict[Script, bool] = {}
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
         self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
@@ -166,6 +171,9 @@ class RootCause:
         helper = shared_helper(one.stack, two.stack) if one.signature == two.signature else ()
         if helper and self._nested(one, two):
             return Decision(True, f"one faulty helper: {' < '.join(helper)}")
+        carried = self._crossover(one, two)
+        if carried:
+            return Decision(True, f"one corrupted state carries both: {carried}")
         return Decision(False, f"different normal forms: {pair}")
 
     def _recast(self, form: Form) -> list[Script]:
@@ -203,6 +211,9 @@ class RootCause:
         checks = self._decided(one) & self._decided(two) if alike else frozenset()
         if checks:
             return Decision(True, f"one faulty check lets both calls through: {min(checks)}")
+        carried = self._crossover(one, two)
+        if carried:
+            return Decision(True, f"one corrupted state carries both: {carried}")
         a, b = one.statements[:-1], two.statements[:-1]
         shared = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
         if not shared:
@@ -230,6 +241,15 @@ class RootCause:
                 )
         return Decision(False, f"different API methods: {what} after a shared setup")
 
+    def _victim(self, script: Script) -> bool:
+        """Whether the state before ``script``'s last call makes at least
+        :data:`~apifuzz.engine.normalize.GENERIC` methods raise: a corrupted state with
+        many victims, not a call with a bug of its own (cached)."""
+        if script not in self._victims:
+            raising = self.reducer.failing_methods(script[:-1], script[-1:], raising=True)
+            self._victims[script] = len(raising) >= GENERIC
+        return self._victims[script]
+
     def _decided(self, form: Form) -> frozenset[str]:
         """The model predicates that decided the failing call of ``form`` (cached)."""
         if form.statements not in self._checks:
@@ -244,11 +264,52 @@ class RootCause:
     def _culprits(self, form: Form) -> set[str]:
         """The methods ``form`` needs in particular: those of its statements before the last
         that fewer than :data:`~apifuzz.engine.normalize.GENERIC` methods can stand in for."""
-        return {
-            name
-            for i in range(len(form.statements) - 1)
-            if not self._generic(form, i) and (name := self.calls.method(form.statements[i]))
-        }
+        names = (self.calls.method(form.statements[i]) for i in self._culprit_slots(form))
+        return {name for name in names if name}
+
+    def _culprit_slots(self, form: Form) -> list[int]:
+        """Where the statements of :meth:`_culprits` stand in ``form``."""
+        return [i for i in range(len(form.statements) - 1) if not self._generic(form, i)]
+
+    def _crossover(self, one: Form, two: Form) -> str | None:
+        """The play one form makes after its own particular statements, shown on the
+        state the other form's particular statements make, when that proves one bug.
+
+        A form is its particular statements (see :meth:`_culprits`: the corruption and
+        what it needs), then generic steps and its last call (the play that trips over
+        the corruption: an edit that frees what a stale reference points to, then any
+        call that reads it).  Form Y's failure must be a victim's (see :meth:`_victim`).
+        When Y's play, run right after a prefix of form X that holds X's statements made
+        by the methods Y needs in particular, fails as Y does, needs each of those
+        statements, and leaves a state that many methods raise on, X's state holds the
+        corruption Y trips over.  The statements it needs must play the same part in
+        both forms (the same methods can stand in for them: a copy that only makes a
+        second name, which a mkdir can make too, is not the copy that corrupts).  Two
+        bugs whose forms share only a setup stay apart, since Y's play then needs Y's
+        own faulty call, which is among Y's particular statements, not in its play."""
+        method = self.calls.method
+        for x, y in ((one, two), (two, one)):
+            if y.surface.kind != "exception" or not self._victim(y.statements):
+                continue
+            xs, ys = self._culprit_slots(x), self._culprit_slots(y)
+            if not xs or not ys:
+                continue
+            parts = {method(y.statements[k]): self._stand_ins(y, k) for k in ys}
+            slots = frozenset(k for k in xs if method(x.statements[k]) in parts)
+            if {method(x.statements[k]) for k in slots} != set(parts):
+                continue
+            if any(self._stand_ins(x, k) != parts[method(x.statements[k])] for k in slots):
+                continue
+            tail = y.statements[max(ys) + 1 :]
+            # X's state may stop before X's own later steps (a remove that takes away
+            # what Y's play would touch), never before a statement Y's play needs.
+            for end in range(max(slots) + 1, max(xs) + 2):
+                state = x.statements[:end]
+                if not self._victim((*state, *tail)):
+                    continue
+                if self.reducer.carries(state, tail, y.signature, slots):
+                    return f"{' ; '.join(tail)} after {' ; '.join(state)} fails the same way"
+        return None
 
     def _tail_fits(self, form: Form, shared: int, alike: bool) -> bool:
         """Whether what ``form`` does after the shared state, before its last call, may
@@ -297,6 +358,11 @@ class RootCause:
                 form.statements, slot, slot + 1, form.surface
             )
         return len(self._blocks[key]) >= GENERIC
+
+    def _stand_ins(self, form: Form, slot: int) -> set[str]:
+        """The methods whose calls can take the place of ``form``'s statement at ``slot``."""
+        self._generic(form, slot)
+        return self._blocks[(form.statements, slot, slot + 1, False)]
 
     def _run_methods(self, form: Form, run: tuple[int, int]) -> set[str]:
         key = (form.statements, *run, True)

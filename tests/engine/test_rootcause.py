@@ -125,6 +125,30 @@ def test_a_corruption_with_many_triggers_and_victims_is_one_bug() -> None:
         assert not decision.same, decision.reason
 
 
+def test_a_victim_play_on_another_forms_corrupted_state_is_one_bug() -> None:
+    # Restore trips over the uncounted copy only after a snapshot taken before it; read
+    # and append, after an edit frees the shared blob.  No form shares a setup with the
+    # others and the two failures are not alike, but read's play (an edit, then the
+    # read) run after restore's snapshot, create and copy fails as read does.
+    rootcause, interpreter = triage("rootcause_models:snapshot_blobs_target")
+    restore = case(interpreter, "snapshot\ncreate\ncopy 1\nrestore\n")
+    for victim in (
+        'create\ncopy 1\nwrite 2 "a"\nread 1\n',
+        'create\ncopy 1\nwrite 1 "a"\nappend 2 "b"\n',
+    ):
+        other = case(interpreter, victim)
+        assert other.signature.function != restore.signature.function
+        decision = rootcause.same_bug(restore, other)
+        assert decision.same, decision.reason
+        assert "carries both" in decision.reason
+    # A last call with a bug of its own fails on that state too, but it needs no
+    # corruption: on its own form's state nothing else raises.  It stays apart.
+    merge = case(interpreter, "create\nmerge 1 1\n")
+    for corruption in (restore, case(interpreter, 'create\ncopy 1\nwrite 2 "a"\nread 1\n')):
+        decision = rootcause.same_bug(corruption, merge)
+        assert not decision.same, decision.reason
+
+
 def test_victims_with_setups_of_their_own_are_one_bug() -> None:
     # Forms that share no setup: clear trips over the uncounted use at once, swap only
     # once two sources exist and the other clip moved first. One state shows both.

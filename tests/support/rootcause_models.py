@@ -394,6 +394,45 @@ class Blobs:
 blobs_target = Target(Blobs, expected=(Refused,))
 
 
+class SnapshotBlobs(Blobs):
+    """:class:`Blobs` with one snapshot: ``restore`` gives every current file's blob back
+    and brings the snapshot's files back.  A restore after the uncounted copy gives the
+    shared blob back twice: a victim that needs a setup of its own (a snapshot taken
+    before), which no form of the other victims has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved: dict[int, int] | None = None
+
+    @api
+    def snapshot(self) -> None:
+        if self.saved is not None:
+            for blob in self.saved.values():
+                self._release(blob)
+        self.saved = dict(self.files)
+        for blob in self.saved.values():
+            self.blobs[blob][1] = int(str(self.blobs[blob][1])) + 1
+
+    @api
+    def restore(self) -> None:
+        if self.saved is None:
+            raise Refused("no snapshot")
+        for blob in self.files.values():
+            self._release(blob)
+        self.files, self.saved = self.saved, None
+
+    @api
+    def merge(self, file: Annotated[int, Ref("file")], into: Annotated[int, Ref("file")]) -> None:
+        """``file``'s text appended to ``into``, and ``file`` gone.  A bug of its own in
+        the last call: merging a file into itself looks it up after taking it away."""
+        blob = self.files.pop(file)
+        self._replace(into, self._data(self.files[into]) + self._data(blob))
+        self._release(blob)
+
+
+snapshot_blobs_target = Target(SnapshotBlobs, expected=(Refused,))
+
+
 Source = Annotated[int, Ref("source")]
 Clip = Annotated[int, Ref("clip")]
 
