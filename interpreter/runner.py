@@ -161,6 +161,7 @@ class Interpreter:
             self.queries = _query_check(self.target)
         self.check_every = 1
         self._unchecked: tuple[int, str] | None = None  # the last call no check came after
+        self._skipped = False  # whether a call of the last run went unchecked before another
         self._calls = 0  # calls (no queries) since the last check that passed
 
     @property
@@ -394,7 +395,7 @@ class Interpreter:
         at.index, at.method, at.invariant, at.oracle = -1, None, None, None  # at.clear(), no call
         lines = decode(script).split("\n")
         model, start = self._construct(lines, report, record)
-        self.model, self._unchecked, self._calls = model, None, 0
+        self.model, self._unchecked, self._calls, self._skipped = model, None, 0, False
         live, live_cache = self._live_ids(model)
         for index in range(start, len(lines)):
             at.index = index
@@ -434,13 +435,18 @@ class Interpreter:
     @property
     def checked_late(self) -> bool:
         """Whether the last run's bug may come from an earlier call than the one it names:
-        a call that no passing check followed (``check_every``) came before the failing
-        call, or before the call a failing check came after.  Only then can a run with
-        ``check_every`` 1 name another call."""
+        some call of the run had no check right after it (``check_every``).  Only then
+        can a run with ``check_every`` 1 name another call.  A later passing check does
+        not clear that call: a state broken and mended in between (a track deleted,
+        the deletion undone, then redone) fails a check right after the deletion, and
+        a replay, which checks after every call, shows that first failure."""
         bug = self.report.bug
         if bug is None:
             return False
-        return self._calls > (1 if bug.kind is BugKind.INVARIANT else 0)
+        # The last call no check came after, when it is not the bug's own: an exception
+        # in the next call, or a failing check after a later one.
+        pending = self._unchecked is not None and self._unchecked[0] + 1 != bug.line
+        return self._skipped or pending
 
     def _live_ids(
         self, model: Any
@@ -563,6 +569,8 @@ class Interpreter:
         if self.check_every > 1 and not self.undo_redo:
             self._calls += 1
             if self._calls < self.check_every:
+                # The call before went unchecked for good: this one came before a check.
+                self._skipped = self._skipped or self._unchecked is not None
                 self._unchecked = (index, name)
                 self.position.method = None
                 return False

@@ -51,21 +51,31 @@ def test_a_state_repaired_before_the_next_check_goes_unseen() -> None:
     assert interpreter.run("push 20\ndrain\n").bug is not None
 
 
-def test_a_run_is_checked_late_only_when_a_call_went_unchecked_before_the_bug() -> None:
+def test_a_run_is_checked_late_only_when_a_call_went_unchecked() -> None:
     # The worker runs a failing input again only then: else the bug names its call already.
     interpreter = Interpreter(Language.build(check_models.gauge_target))
     interpreter.check_every = 4
     for script, late in (
         ("push 20\n", False),  # the one call, checked at the end: it is the bug's call
+        ("push 2000\n", False),  # the one call raised
         ("push 20\npoke\n", True),  # the check after poke: the push went unchecked
-        ("poke\npoke\npoke\npoke\npush 2000\n", False),  # an exception after a passing check
         ("poke\npush 1\npush 2000\n", True),  # an exception after unchecked calls
+        # A passing check in between clears nothing: the state may have been broken
+        # and mended before it (the first push breaks it, the drain mends it).
+        ("push 20\ndrain\npoke\npoke\npush 20\n", True),
     ):
         assert interpreter.run(script).bug is not None, script
         assert interpreter.checked_late is late, script
     interpreter.check_every = 1
     interpreter.run("push 20\npoke\n")
     assert not interpreter.checked_late
+
+
+def test_a_state_broken_and_mended_before_a_check_is_named_where_it_first_broke() -> None:
+    # What a replay (checks after every call) shows: the first push, not the last one.
+    script = "push 20\ndrain\npoke\npoke\npush 20\n"
+    assert _run(script, 4) == (5, "push")
+    assert _run(script, 1) == (1, "push")
 
 
 def _fuzz(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
