@@ -212,8 +212,9 @@ class Worker:
             feedback.end(self._live() if live else ())
         self.statements += report.executed + report.refused + report.skipped
         bug = report.bug
-        if bug is not None and not hang and self.interpreter.checked_late:
-            bug = self._first_failure(data, bug)
+        if bug is not None and self.interpreter.checked_late:
+            # A hang too: a state broken unchecked can make a later call loop for good.
+            bug, hang = self._first_failure(data, bug, hang)
         try:
             if bug is not None:
                 self._record(bug, data, hang)
@@ -222,23 +223,24 @@ class Worker:
         except OSError as exc:
             self._failed(exc)
 
-    def _first_failure(self, data: bytes, bug: Bug) -> Bug:
-        """The bug of ``data`` with the invariants checked after every call: the call that
-        broke the state, not the one a sparse check came after (nor a later victim)."""
+    def _first_failure(self, data: bytes, bug: Bug, hang: bool) -> tuple[Bug, bool]:
+        """The bug of ``data`` with the invariants checked after every call, and whether
+        it is a hang: the call that broke the state, not the one a sparse check came
+        after (nor a later victim, nor a later call that loops on the broken state)."""
         interpreter, clock = self.interpreter, self.clock
         stats, interpreter.stats = interpreter.stats, None  # counted once, by the first run
         interpreter.check_every = 1
         if clock is not None:
             clock.arm()
         try:
-            again = interpreter.run(data, record=False).bug
+            again, hung = interpreter.run(data, record=False).bug, False
         except Hang as exc:
-            again = interpreter.interrupted(exc).bug
+            again, hung = interpreter.interrupted(exc).bug, True
         finally:
             if clock is not None:
                 clock.disarm()
             interpreter.check_every, interpreter.stats = self.config.check_every, stats
-        return again if again is not None else bug
+        return (again, hung) if again is not None else (bug, hang)
 
     def _failed(self, exc: OSError) -> None:
         """apifuzz could not write (a full disk, a read-only workdir): say so and stop.

@@ -102,6 +102,24 @@ def test_a_worker_reports_the_call_that_broke_the_state(tmp_path: Path) -> None:
     assert (record.signature.kind, record.signature.method) == ("invariant", "push")
 
 
+def test_a_hang_on_a_state_no_check_saw_broken_is_reported_where_it_broke(
+    tmp_path: Path,
+) -> None:
+    # The push went unchecked and the spin after it loops for good: the bug is the push,
+    # as a replay (a check after every call) shows, not a hang in spin.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "hang.txt").write_text("push 20\nspin\n")
+    done = _fuzz(
+        tmp_path,
+        *("--corpus", str(seeds), "--check-every", "8", "--timeout", "0.5"),
+        *("--stop-on-first", "--runs", "50"),
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    (record,) = load_crashes(tmp_path / "work" / "crashes")
+    assert (record.signature.kind, record.signature.method) == ("invariant", "push")
+
+
 def test_a_bad_check_every_is_a_usage_error(tmp_path: Path) -> None:
     done = _fuzz(tmp_path, "--check-every", "0", "--runs", "1")
     assert done.returncode == 2

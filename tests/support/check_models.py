@@ -10,7 +10,7 @@ CHECKS: list[int] = []  # the level at every invariant check, in order
 class Gauge:
     """A level that must stay within 0..10.  ``push`` does not cap it (the bug) and raises
     on a large amount (a second bug, an exception); ``drain`` brings the level back to 0,
-    so a state a push broke can be repaired."""
+    so a state a push broke can be repaired; ``spin`` hangs on a broken one."""
 
     def __init__(self) -> None:
         self.level = 0
@@ -30,6 +30,13 @@ class Gauge:
     @api
     def poke(self) -> int:
         return self.level
+
+    @api
+    def spin(self) -> None:
+        """Waits for the level to come down to 10: on a level past it, for good (a hang
+        that only a state the push broke can cause)."""
+        while self.level > 10:
+            pass
 
     @invariant
     def within(self) -> None:
