@@ -242,12 +242,14 @@ class RootCause:
         return Decision(False, f"different API methods: {what} after a shared setup")
 
     def _victim(self, script: Script) -> bool:
-        """Whether the state before ``script``'s last call makes at least
-        :data:`~apifuzz.engine.normalize.GENERIC` methods raise: a corrupted state with
-        many victims, not a call with a bug of its own (cached)."""
+        """Whether at least :data:`~apifuzz.engine.normalize.GENERIC` methods fail when
+        called right after the state before ``script``'s last call (they raise, or the
+        invariants fail after them): a corrupted state with many victims, not a call with a
+        bug of its own.  An invariant failure counts: a usage count one short makes a
+        second removal raise, and lets a source be deleted under a clip (cached)."""
         if script not in self._victims:
-            raising = self.reducer.failing_methods(script[:-1], script[-1:], raising=True)
-            self._victims[script] = len(raising) >= GENERIC
+            failing = self.reducer.failing_methods(script[:-1], script[-1:])
+            self._victims[script] = len(failing) >= GENERIC
         return self._victims[script]
 
     def _decided(self, form: Form) -> frozenset[str]:

@@ -149,6 +149,19 @@ def test_a_victim_play_on_another_forms_corrupted_state_is_one_bug() -> None:
         assert not decision.same, decision.reason
 
 
+def test_a_corruption_few_methods_raise_on_is_one_bug_when_others_break_the_invariant() -> None:
+    # The uncounted split: a second drop raises, a source deleted under a clip breaks the
+    # invariant after the delete.  Only drop and clear raise on that state, but
+    # delete_source fails there too: three methods fail, the state is corrupted.
+    rootcause, interpreter = triage("rootcause_models:usage_target")
+    drop = case(interpreter, "add\nplace 0\nsplit 0\ndrop 0\ndrop 0\n")
+    delete = case(interpreter, "add\nplace 0\nsplit 0\ndrop 0\ndelete_source 0\n")
+    assert (drop.signature.kind, delete.signature.kind) == ("exception", "invariant")
+    decision = rootcause.same_bug(delete, drop)
+    assert decision.same, decision.reason
+    assert "carries both" in decision.reason
+
+
 def test_victims_with_setups_of_their_own_are_one_bug() -> None:
     # Forms that share no setup: clear trips over the uncounted use at once, swap only
     # once two sources exist and the other clip moved first. One state shows both.

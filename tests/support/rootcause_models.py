@@ -648,3 +648,68 @@ class Row:
 
 
 row_target = Target(Row, expected=(Refused,))
+
+
+class Usage:
+    """Clips use sources, counted per source.  ``split`` makes a second clip of one source
+    without counting it (the bug): the count is one short from then on.  Later, dropping
+    both pieces takes the count below zero (an AssertionError in ``drop``), and a source
+    whose count says unused can be deleted under a clip (the invariant, after
+    ``delete_source``): one corruption, a victim that raises and one that breaks the
+    invariant."""
+
+    def __init__(self) -> None:
+        self.sources: dict[int, int] = {}  # source -> clips that use it
+        self.clips: dict[int, int] = {}  # clip -> its source
+        self.made = 0
+
+    @ids("source")
+    def source_ids(self) -> list[int]:
+        return sorted(self.sources)
+
+    @ids("clip")
+    def clip_ids(self) -> list[int]:
+        return sorted(self.clips)
+
+    @api
+    def add(self) -> int:
+        self.made += 1
+        self.sources[self.made] = 0
+        return self.made
+
+    @api
+    def place(self, source: Annotated[int, Ref("source")]) -> int:
+        self.made += 1
+        self.clips[self.made] = source
+        self.sources[source] += 1
+        return self.made
+
+    @api
+    def split(self, clip: Annotated[int, Ref("clip")]) -> int:
+        self.made += 1
+        self.clips[self.made] = self.clips[clip]  # the bug: the source's count stays
+        return self.made
+
+    @api
+    def drop(self, clip: Annotated[int, Ref("clip")]) -> None:
+        source = self.clips.pop(clip)
+        assert self.sources[source] > 0, f"source {source} used by fewer clips than dropped"
+        self.sources[source] -= 1
+
+    @api
+    def clear(self) -> None:
+        for clip in list(self.clips):
+            self.drop(clip)
+
+    @api
+    def delete_source(self, source: Annotated[int, Ref("source")]) -> None:
+        if self.sources[source]:
+            raise Refused("a source in use")
+        del self.sources[source]
+
+    @invariant
+    def every_clip_has_its_source(self) -> None:
+        assert set(self.clips.values()) <= set(self.sources), "a clip of a deleted source"
+
+
+usage_target = Target(Usage, expected=(Refused,))

@@ -502,10 +502,10 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "one form's play after its particular statements, run on the state the other "
             "form's particular statements make, fails as it does (a read after an edit, on "
             "the state of a snapshot, a create and the faulty copy). That needs a victim: a "
-            "last call on a state where at least three methods raise. A victim on a state "
-            "only one or two methods trip over (a restore after a snapshot taken before the "
-            "copy, a track deleted after an uncounted cut) stays apart: nothing there tells "
-            "it from a call with a bug of its own.",
+            "last call that raises on a state where at least three methods fail. A victim "
+            "on a state only one or two methods trip over (a restore after a snapshot taken "
+            "before the copy) stays apart: nothing there tells it from a call with a bug of "
+            "its own.",
             "- Mixed folders come from the reduction: with every bug on, a script that shows "
             "one bug (an uncounted copy, then an unlink) can reduce to the normal form of "
             "another that fails in the same method (an open file unlinked), and the two "
