@@ -283,7 +283,7 @@ class RootCause:
         call that reads it).  Form Y's failure must be a victim's (see :meth:`_victim`).
         When Y's play, run right after a prefix of form X that holds X's statements made
         by the methods Y needs in particular, fails as Y does, needs each of those
-        statements, and leaves a state that many methods raise on, X's state holds the
+        statements, and leaves a state that many methods fail on, X's state holds the
         corruption Y trips over.  The statements it needs must play the same part in
         both forms (the same methods can stand in for them: a copy that only makes a
         second name, which a mkdir can make too, is not the copy that corrupts).  Two
