@@ -120,6 +120,21 @@ def test_a_hang_on_a_state_no_check_saw_broken_is_reported_where_it_broke(
     assert (record.signature.kind, record.signature.method) == ("invariant", "push")
 
 
+def test_a_hang_of_its_own_after_unchecked_calls_stays_a_hang(tmp_path: Path) -> None:
+    # The calls before the wait pass their checks when run again: the hang is the bug.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "hang.txt").write_text("poke\npush 3\nwait 7\n")
+    done = _fuzz(
+        tmp_path,
+        *("--corpus", str(seeds), "--check-every", "8", "--timeout", "0.5"),
+        *("--stop-on-first", "--runs", "50"),
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    (record,) = load_crashes(tmp_path / "work" / "crashes")
+    assert (record.signature.kind, record.signature.method) == ("timeout", "wait")
+
+
 def test_a_bad_check_every_is_a_usage_error(tmp_path: Path) -> None:
     done = _fuzz(tmp_path, "--check-every", "0", "--runs", "1")
     assert done.returncode == 2

@@ -38,6 +38,12 @@ class Gauge:
         while self.level > 10:
             pass
 
+    @api
+    def wait(self, rounds: int) -> None:
+        """A hang of its own, on any state: seven rounds never end."""
+        while rounds == 7:
+            pass
+
     @invariant
     def within(self) -> None:
         CHECKS.append(self.level)
