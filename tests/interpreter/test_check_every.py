@@ -88,18 +88,26 @@ def _fuzz(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_worker_reports_the_call_that_broke_the_state(tmp_path: Path) -> None:
-    # Checks after every 8th call only: the seed's check comes after a poke, yet the bug
-    # is the push, found by running the failing input again with a check after every call.
+def _first_bug(tmp_path: Path, seed: str) -> tuple[str, str]:
+    """Fuzz from ``seed`` alone with a check after every 8th call, up to the first bug;
+    the (kind, API method) of the bug recorded."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    (seeds / "overflow.txt").write_text("push 20\n" + "poke\n" * 9)
+    (seeds / "seed.txt").write_text(seed)
     done = _fuzz(
-        tmp_path, "--corpus", str(seeds), "--check-every", "8", "--stop-on-first", "--runs", "50"
+        tmp_path,
+        *("--corpus", str(seeds), "--check-every", "8", "--timeout", "0.5"),
+        *("--stop-on-first", "--runs", "50"),
     )
     assert done.returncode == 1, done.stdout + done.stderr
     (record,) = load_crashes(tmp_path / "work" / "crashes")
-    assert (record.signature.kind, record.signature.method) == ("invariant", "push")
+    return record.signature.kind, record.signature.method
+
+
+def test_a_worker_reports_the_call_that_broke_the_state(tmp_path: Path) -> None:
+    # The seed's check comes after a poke, yet the bug is the push, found by running the
+    # failing input again with a check after every call.
+    assert _first_bug(tmp_path, "push 20\n" + "poke\n" * 9) == ("invariant", "push")
 
 
 def test_a_hang_on_a_state_no_check_saw_broken_is_reported_where_it_broke(
@@ -107,32 +115,12 @@ def test_a_hang_on_a_state_no_check_saw_broken_is_reported_where_it_broke(
 ) -> None:
     # The push went unchecked and the spin after it loops for good: the bug is the push,
     # as a replay (a check after every call) shows, not a hang in spin.
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "hang.txt").write_text("push 20\nspin\n")
-    done = _fuzz(
-        tmp_path,
-        *("--corpus", str(seeds), "--check-every", "8", "--timeout", "0.5"),
-        *("--stop-on-first", "--runs", "50"),
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
-    (record,) = load_crashes(tmp_path / "work" / "crashes")
-    assert (record.signature.kind, record.signature.method) == ("invariant", "push")
+    assert _first_bug(tmp_path, "push 20\nspin\n") == ("invariant", "push")
 
 
 def test_a_hang_of_its_own_after_unchecked_calls_stays_a_hang(tmp_path: Path) -> None:
     # The calls before the wait pass their checks when run again: the hang is the bug.
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "hang.txt").write_text("poke\npush 3\nwait 7\n")
-    done = _fuzz(
-        tmp_path,
-        *("--corpus", str(seeds), "--check-every", "8", "--timeout", "0.5"),
-        *("--stop-on-first", "--runs", "50"),
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
-    (record,) = load_crashes(tmp_path / "work" / "crashes")
-    assert (record.signature.kind, record.signature.method) == ("timeout", "wait")
+    assert _first_bug(tmp_path, "poke\npush 3\nwait 7\n") == ("timeout", "wait")
 
 
 def test_a_bad_check_every_is_a_usage_error(tmp_path: Path) -> None:
