@@ -142,7 +142,7 @@ def test_a_victim_play_on_another_forms_corrupted_state_is_one_bug() -> None:
         assert decision.same, decision.reason
         assert "carries both" in decision.reason
     # A last call with a bug of its own fails on that state too, but it needs no
-    # corruption: on its own form's state nothing else raises.  It stays apart.
+    # corruption: on its own form's state nothing else fails.  It stays apart.
     merge = case(interpreter, "create\nmerge 1 1\n")
     for corruption in (restore, case(interpreter, 'create\ncopy 1\nwrite 2 "a"\nread 1\n')):
         decision = rootcause.same_bug(corruption, merge)
