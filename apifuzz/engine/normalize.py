@@ -270,11 +270,27 @@ class Reducer:
         """A new method at ``slot`` may move the failure to another signature only into a
         script whose failure is generic: single replacements show it under at least
         :data:`GENERIC` signatures (one corruption, many manifestations).  Two independent
-        bugs reachable from one slot show two, so neither moves into the other."""
+        bugs reachable from one slot show two, so neither moves into the other.  And the
+        moved failure must need every statement the script keeps: with several bugs in
+        play, a generic failure of another bug in the same method (a stale redo entry
+        that any edit after an undo trips) can take over, and a descent through it would
+        drop the first bug's own statements (an uncounted cut) and end in the other
+        bug's form."""
         before, after = self.outcome(script), self.outcome(candidate)
         if before is None or after is None or before.signature == after.signature:
             return True
-        return len(self.manifestations(candidate, surface, {before.signature})) >= GENERIC
+        if len(self.manifestations(candidate, surface, {before.signature})) < GENERIC:
+            return False
+        # The new failure must still need every other statement, as the old one did (no
+        # deletion went down before a replacement was tried): else another bug in that
+        # method took over, and the statements of the first one would go next.
+        return not any(
+            self._keeps(variant, surface)
+            for i in range(len(candidate) - 1)
+            if i != slot
+            for rest in (candidate[:i] + candidate[i + 1 :],)
+            for variant in (rest, *self.calls.shifted(rest, i))
+        )
 
     def manifestations(
         self, script: Script, surface: Surface, seen: set[Signature] | None = None

@@ -117,3 +117,31 @@ def test_a_repeated_statement_recast_everywhere_may_surface_elsewhere() -> None:
     assert other.statements in reduce.recast(repeated)
     # A statement that is not repeated does not change alone: that is another play.
     assert reduce.recast(form(reduce, "sn\ns 1\nr")) == []
+
+
+def _taken_over(needs_first_write: bool) -> Callable[[Script], str | None]:
+    """``w 3 ; sn ; w 5 ; r`` fails one way; with the ``w 5`` replaced by any of three
+    calls it fails three other ways (a generic failure).  Unless ``needs_first_write``,
+    the erase's way shows without the ``w 3`` too."""
+
+    def fails(script: Script) -> str | None:
+        if script == ("w 3", "sn", "w 5", "r"):
+            return "first"
+        if not needs_first_write and script == ("sn", "e", "r"):
+            return "second e"
+        for call in ("e", "s 0", "sn"):
+            if script == ("w 3", "sn", call, "r"):
+                return f"second {call}"
+        return None
+
+    return fails
+
+
+def test_a_move_to_another_failure_keeps_every_statement_needed() -> None:
+    # Another bug in the same method takes over once the last edit changes, and with the
+    # erase it does not need the first write: a descent through the erase would drop the
+    # first bug's own statement and end in the other bug's form.
+    start = "write 3\nsnapshot\nwrite 5\nrestore"
+    assert "w 3" in form(reducer(_taken_over(False)), start).statements
+    # When every new failure needs the first write, any of the moves may be taken.
+    assert form(reducer(_taken_over(True)), start).statements == ("w 3", "sn", "e", "r")

@@ -506,11 +506,16 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "on a state only one or two methods trip over (a restore after a snapshot taken "
             "before the copy) stays apart: nothing there tells it from a call with a bug of "
             "its own.",
-            "- Mixed folders come from the reduction: with every bug on, a script that shows "
-            "one bug (an uncounted copy, then an unlink) can reduce to the normal form of "
-            "another that fails in the same method (an open file unlinked), and the two "
-            "forms are then equal. In that example the script fails with the unlink bug's "
-            "very signature: one folder per signature mixes it too.",
+            "- Mixed folders come from other bugs in the same method. A reduction may no "
+            "longer move a failure to another signature unless the new failure still needs "
+            "every statement (a redo after an undo, once an edit stands between them, fails "
+            "through the stale redo entry and no longer needs the uncounted cut before it). "
+            "A deletion or a reordering can still reach another bug's form: an uncounted "
+            "copy, then an unlink and an open, becomes an open file unlinked, with the same "
+            "signature (one folder per signature mixes it too). And with every bug on, a "
+            "select after an undo looks like a generic step before a redo, because the stale "
+            "redo entry makes any step there fail: `redo_keeps_selection` then joins "
+            "`redo_not_cleared`.",
             "- Forms that end in the same call merge when what tells them apart is generic (a "
             "second name made by a copy or a mkdir before a link overwrites it); a step only "
             "one or two methods can take (the edit after an undo that must touch what the "
