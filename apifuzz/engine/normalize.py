@@ -281,13 +281,15 @@ class Reducer:
             return True
         if len(self.manifestations(candidate, surface, {before.signature})) < GENERIC:
             return False
-        # The new failure must still need every other statement, as the old one did (no
-        # deletion went down before a replacement was tried): else another bug in that
-        # method took over, and the statements of the first one would go next.
+        # The new failure must still need every statement the script had, as the old one
+        # did (no deletion went down before a replacement was tried): else another bug in
+        # that method took over, and the statements of the first one would go next.  The
+        # new call itself is not asked (a lateral move also drops one and shifts the rest).
+        new = {i for i, line in enumerate(candidate) if line not in script} or {slot}
         return not any(
             self._keeps(variant, surface)
             for i in range(len(candidate) - 1)
-            if i != slot
+            if i not in new
             for rest in (candidate[:i] + candidate[i + 1 :],)
             for variant in (rest, *self.calls.shifted(rest, i))
         )
