@@ -101,7 +101,9 @@ class CampaignRecord:
         self.page = page
         self.started = time.time()
         self.next_row = 0.0
-        self.next_page = 0.0
+        # The first page waits too: drawing it (plotting library included) takes a few
+        # tenths of a second of the core the workers start on, for a page with no data yet.
+        self.next_page = time.monotonic() + PAGE_EVERY
         self.methods: dict[int, Any] = {}  # per worker pid: a restarted worker's counts stay
         self.written: Path | None = None  # the page, once written
         self.fuzzed: float | None = None  # seconds the workers ran, once they stopped
