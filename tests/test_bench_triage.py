@@ -103,7 +103,7 @@ def test_labels_and_figures_of_both_views(workdir: Path) -> None:
 
 def test_a_label_process_runs_with_one_bug_on(workdir: Path) -> None:
     (script,) = triage.read_bugs(workdir)["stale-handle"]
-    jobs = [triage._replay_job(script, workdir, "example_fs")]
+    jobs = [triage.replay_job(script, workdir, "example_fs")]
     assert triage._label_process("example_fs", "unlink_frees_open_file", jobs) == [True]
 
 

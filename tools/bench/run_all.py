@@ -2,10 +2,11 @@
 
     bash tools/bench.sh [--quick]
 
-Runs tracing_overhead, exec_speed, time_to_bug, minimization and triage one after the
-other, then corpus_coverage (one run at a time) beside memory, each on one of the two
+Runs tracing_overhead, exec_speed, time_to_bug, minimization, triage and
+triage_coverage (on the runs triage kept) one after the other, then
+corpus_coverage (one run at a time) beside memory, each on one of the two
 cores: neither measures speed, and together they take the time of the longer.
-``--quick`` is passed to each.  Each command is printed before it starts, and
+``--quick`` is passed to each that has one.  Each command is printed before it starts, and
 each script writes its own section of docs/benchmarks.md and its plots.  A run
 that fails or is interrupted puts the page and the plots back as they were.
 """
@@ -16,6 +17,7 @@ import argparse
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,33 +26,44 @@ sys.path.insert(0, str(HERE))
 
 from report import DOC, TITLE, machine, versions, write_section  # noqa: E402
 
-#: Stages run one after the other; the scripts of one stage run side by side.
+#: Stages run one after the other; the scripts of one stage run side by side.  ``RUNS``
+#: stands for a folder of this run where triage keeps its fuzzing runs for the next stage.
+RUNS = "{runs}"
 STAGES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("tracing_overhead.py",),),
     (("exec_speed.py",),),
     (("time_to_bug.py",),),
     (("minimization.py",),),
-    (("triage.py",),),
+    (("triage.py", "--workdirs", RUNS),),
+    (("triage_coverage.py", "--workdirs", RUNS),),
     (("corpus_coverage.py", "--parallel", "1"), ("memory.py",)),
 )
+
+#: Scripts with no quick mode (they measure little, or only read what an earlier one ran).
+NOT_QUICK = ("tracing_overhead.py", "triage_coverage.py")
 
 
 def run_stages(only: list[str], quick: bool) -> None:
     """Run every stage (or the ``only`` scripts); raises SystemExit when one fails."""
-    for stage in STAGES:
-        commands = []
-        for script, *extra in stage:
-            if only and script.removesuffix(".py") not in only:
-                continue
-            command = [sys.executable, str(HERE / script), *extra]
-            if quick and script != "tracing_overhead.py":
-                command.append("--quick")
-            print(f"\n==== {' '.join(command[1:])}", flush=True)
-            commands.append(command)
-        procs = [subprocess.Popen(c) for c in commands]
-        codes = [proc.wait() for proc in procs]
-        if any(codes):
-            raise SystemExit(f"a benchmark failed (exit codes {codes})")
+    with tempfile.TemporaryDirectory(prefix="apifuzz-bench-runs-") as runs:
+        for stage in STAGES:
+            _run_stage(stage, only, quick, runs)
+
+
+def _run_stage(stage: tuple[tuple[str, ...], ...], only: list[str], quick: bool, runs: str) -> None:
+    commands = []
+    for script, *extra in stage:
+        if only and script.removesuffix(".py") not in only:
+            continue
+        command = [sys.executable, str(HERE / script), *(runs if a == RUNS else a for a in extra)]
+        if quick and script not in NOT_QUICK:
+            command.append("--quick")
+        print(f"\n==== {' '.join(command[1:])}", flush=True)
+        commands.append(command)
+    procs = [subprocess.Popen(c) for c in commands]
+    codes = [proc.wait() for proc in procs]
+    if any(codes):
+        raise SystemExit(f"a benchmark failed (exit codes {codes})")
 
 
 def main() -> None:

@@ -148,7 +148,7 @@ class ReplayJob(TypedDict):
     timeout: float
 
 
-def _replay_job(script: Script, workdir: Path, model: str) -> ReplayJob:
+def replay_job(script: Script, workdir: Path, model: str) -> ReplayJob:
     undo_redo, timeout = False, DEFAULT_TIMEOUT
     try:
         artifact = load_artifact(script.folder)
@@ -209,7 +209,7 @@ def label_scripts(
     labeller: Labeller = _label_process,
 ) -> dict[Script, frozenset[str]]:
     """Each script's label: the seeded bugs under which, alone, it shows a bug."""
-    jobs = [_replay_job(s, workdir, model) for s in scripts]
+    jobs = [replay_job(s, workdir, model) for s in scripts]
     names = seeded_bugs(model).names
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
         results = list(pool.map(lambda bug: labeller(model, bug, jobs), names))
@@ -290,7 +290,7 @@ def match_owners(candidates: dict[str, frozenset[str]]) -> dict[str, str]:
     return owner
 
 
-def _view(folders: dict[str, list[frozenset[str]]], found: Iterable[str]) -> View:
+def view_of(folders: dict[str, list[frozenset[str]]], found: Iterable[str]) -> View:
     candidates, mixed = {}, []
     for name, labels in folders.items():
         candidates[name], is_mixed = _owner_candidates(labels)
@@ -318,8 +318,8 @@ def figures(
         len(seeded_bugs(model).names),
         found,
         unexplained,
-        _view(by_bug, found),
-        _view(by_signature, found),
+        view_of(by_bug, found),
+        view_of(by_signature, found),
         listing,
     )
 
