@@ -142,3 +142,21 @@ def test_an_object_named_in_a_set_is_paired_with_what_touched_it() -> None:
         ],
     )
     assert after_rename != after_add
+
+
+def test_live_counts_count_per_kind_and_per_pair_of_kinds_not_per_mix() -> None:
+    # Counts (bin, clip, track) whose every single and pair was seen before add no feature:
+    # all kinds together would make each new mix of counts one, and flood the corpus.
+    bank = Bank()
+    language = LoadedTarget.load("example_timeline").language()
+    state = StateFeedback(language, bank.reserve, bank.hits.append)
+
+    def hits(bins: int, clips: int, tracks: int) -> set[int]:
+        bank.hits.clear()
+        state.begin()
+        state.end([("bin", bins), ("clip", clips), ("track", tracks)])
+        return set(bank.hits)
+
+    seen = hits(1, 2, 2) | hits(1, 1, 1) | hits(2, 2, 1)
+    assert hits(1, 2, 1) <= seen  # bin-clip 1-2, bin-track 1-1, clip-track 2-1: all seen
+    assert not hits(2, 1, 2) <= seen  # bin-clip 2-1 is new
