@@ -106,8 +106,9 @@ def _imports_of(name: str) -> list[tuple[str, str]]:
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement in ``body`` and the blocks nested in it; expressions are skipped, since
-    an import is always a statement (a full ``ast.walk`` costs ten times as much)."""
+    """Every statement in ``body`` and the blocks nested in it.  Expressions are skipped: an
+    import is always a statement, and walking every expression too took half the time this
+    check adds to a campaign's start."""
     for node in body:
         yield node
         for field in ("body", "orelse", "finalbody", "handlers", "cases"):
