@@ -239,8 +239,8 @@ def main() -> None:
     if args.measure:  # a coverage process: the jobs on stdin
         print(json.dumps(measure(args.measure, json.loads(sys.stdin.read()))))
         return
-    if args.workdirs is None:
-        parser.error("--workdirs is needed: the runs `triage.py --workdirs DIR` kept")
+    if args.workdirs is None or not args.workdirs.is_dir():
+        parser.error("--workdirs needs a folder: the runs `triage.py --workdirs DIR` kept")
     results = []
     apart: dict[str, list[Apart]] = {}
     runs = [(*p.name.rpartition("-seed")[::2], p) for p in args.workdirs.iterdir() if p.is_dir()]
