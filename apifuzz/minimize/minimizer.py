@@ -26,6 +26,9 @@ from apifuzz.minimize.statements import Statement, count_statements, parse_state
 from apifuzz.model.domains import OneOf, Range
 from apifuzz.model.params import IntType, OptionalType, ParamType, RefType
 
+#: At most this many values :func:`related_ints` offers a repair, the smallest ones.
+VALUE_CHOICES = 48
+
 #: Scripts longer than this skip the removal-with-repair pass (it costs O(n * refs * 16) runs).
 REPAIR_LIMIT = 40
 #: Scripts longer than this skip the pair removal pass (n * (n - 1) / 2 runs).
@@ -220,11 +223,16 @@ class Minimizer:
         return statements
 
     def _remove_with_repair(self, statements: list[Statement]) -> list[Statement]:
-        """Remove a statement and re-aim one later Ref argument at the object it meant.
+        """Remove a statement and re-aim one later Ref argument at the object it meant, or
+        re-pick one int of the failing call from the values the script uses.
 
         Removing a creation shifts the ids of everything created after it, so a
         later call may now name the wrong object: one plain removal fails where
-        removal plus one small Ref change works.  Only run on short scripts.
+        removal plus one small Ref change works.  And a removal can take away what
+        the failing call's values were aimed at: a group whose move pushed another
+        clip one frame into a third; without the group, the move itself must end
+        one frame into a clip, at a start plus a length the script holds.  Only
+        run on short scripts.
         """
         if len(statements) > REPAIR_LIMIT:
             return statements
@@ -253,6 +261,28 @@ class Minimizer:
                     ]
                     if self._shows_bug(candidate):
                         return candidate
+        return self._repair_value(statements)
+
+    def _repair_value(self, statements: list[Statement]) -> list[Statement] | None:
+        """The script with one int argument of its last statement (the failing call) set to
+        a value related to the script's own ints, smallest first; None when none shows the
+        bug (see :func:`related_ints`)."""
+        if not statements:
+            return None
+        last = statements[-1]
+        values = related_ints(statements)
+        for position, param in enumerate(last.params[: len(last.args)]):
+            old = last.args[position]
+            if not isinstance(param.type, IntType) or type(old) is not int:
+                continue
+            for value in values:
+                if value == old:
+                    continue
+                args = list(last.args)
+                args[position] = value
+                candidate = [*statements[:-1], last.with_args(tuple(args))]
+                if self._shows_bug(candidate):
+                    return candidate
         return None
 
     def _simplify_arguments(self, statements: list[Statement]) -> list[Statement]:
@@ -457,3 +487,20 @@ class Minimizer:
             passes=passes,
             confirmed=confirmed,
         )
+
+
+def related_ints(statements: list[Statement]) -> list[int]:
+    """The values an int argument may take to meet what the script's other ints describe:
+    each int the script passes, the sum of two of them (a start plus a length: an end),
+    each of those one less and one more; the :data:`VALUE_CHOICES` smallest in size."""
+    ints = sorted(
+        {
+            arg
+            for statement in statements
+            for param, arg in zip(statement.params, statement.args, strict=False)
+            if isinstance(param.type, IntType) and type(arg) is int
+        }
+    )
+    bases = {*ints, *(a + b for i, a in enumerate(ints) for b in ints[i + 1 :])}
+    values = {base + step for base in bases for step in (-1, 0, 1)}
+    return sorted(values, key=lambda v: (abs(v), v))[:VALUE_CHOICES]

@@ -14,7 +14,7 @@ import minimize_models
 import pytest
 
 from apifuzz.engine.judge import Judge
-from apifuzz.language import Language
+from apifuzz.language import Language, LoadedTarget
 from apifuzz.minimize import Minimizer, MinimizeStatus
 from apifuzz.model.loader import load_target
 
@@ -325,3 +325,22 @@ def test_cli_minimizes_an_oracle_crash_folder_with_the_oracle_on(tmp_path: Path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "minimized: 6 -> 1 statements" in done.stdout
     assert (folder / "minimized.txt").read_text().endswith("\npush 13\n")
+
+
+def test_a_removal_can_re_pick_an_int_of_the_failing_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The group's move pushes clip 0 one frame into clip 2 (an overlap test off by one).
+    # Without the group, the move itself must end one frame into a clip: its start plus
+    # the length, less one, both in the script.  Removal alone loses the bug; removal
+    # plus that one value keeps it, and the two clips it no longer needs go.
+    monkeypatch.setenv("APIFUZZ_EXAMPLE_BUGS", "collision_off_by_one")
+    loaded = LoadedTarget.load("example_timeline")
+    judge = Judge(loaded.language(), loaded.packages())
+    script = (
+        'add_bin_clip "b" 11\ninsert_clip 0 3 0\ninsert_clip 0 3 20\ninsert_clip 0 3 40\n'
+        "group_items [0 1]\nmove_clip 1 3 70\n"
+    )
+    before = judge.run(script).signature
+    result = Minimizer(judge, max_time=30).minimize(script)
+    assert result.signature == before and before is not None
+    assert (before.method, before.function) == ("move_clip", "_check_tracks")
+    assert result.after <= 4, result.script
