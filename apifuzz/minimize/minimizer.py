@@ -456,7 +456,7 @@ class Minimizer:
                 ("ddmin", self._ddmin),
                 ("remove two at a time", self._remove_pairs),
                 ("simplify arguments", self._simplify_arguments),
-                ("remove with a Ref repaired", self._remove_with_repair),
+                ("remove with a Ref or a value repaired", self._remove_with_repair),
             ):
                 statements = self._run_pass(name, step, statements, passes)
             if render(statements) == size:
