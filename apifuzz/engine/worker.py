@@ -26,6 +26,7 @@ from apifuzz.engine.crashes import CrashStore
 from apifuzz.engine.exchange import Exchange
 from apifuzz.engine.feedback import StateFeedback
 from apifuzz.engine.hangs import HangClock
+from apifuzz.engine.instrument_cache import cached_instrumentation
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
 from apifuzz.engine.steady import steady_instrumentation
 from apifuzz.engine.triage import Hang, model_dirs, signature_of
@@ -112,7 +113,13 @@ class Worker:
         self.exchange = Exchange(self.staging, self.corpus)  # inputs shared with the others
         packages = target_packages(config.target, config.instrument)
         steady_instrumentation()  # the same counters in every process: a seed repeats a run
+        cache = cached_instrumentation(atheris)  # and kept: the next worker need not redo it
         target = _instrumented_target(atheris, config, packages)
+        if cache is not None and (cache.hits or cache.misses):
+            sys.stderr.write(
+                f"INFO: apifuzz: {cache.hits + cache.misses} instrumented module(s), "
+                f"{cache.hits} from the cache ({cache.folder})\n"
+            )
         self.model_dirs = model_dirs(packages)
         self.language = Language.for_target(target, self.workdir / LOCK_NAME)
         from apifuzz.interpreter import Interpreter
