@@ -31,6 +31,7 @@ import hashlib
 import importlib.util
 import marshal
 import os
+import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,7 @@ class InstrumentCache:
             (
                 FORMAT,
                 importlib.util.MAGIC_NUMBER,
+                sys.flags.optimize,
                 instrument_bytecode.__file__,
                 stat.st_size,
                 stat.st_mtime_ns,
@@ -114,10 +116,11 @@ class InstrumentCache:
         kwargs: dict[str, Any],
     ) -> types.CodeType:
         """``patch_code(code, *args, **kwargs)``, from the cache when it holds it."""
-        key = self._key(code, args, kwargs)
-        if key is None:
-            return patch_code(code, *args, **kwargs)
-        path = self.folder / key
+        try:
+            source = Path(code.co_filename).read_bytes()
+        except (OSError, ValueError):
+            return patch_code(code, *args, **kwargs)  # no source: nothing to key it by
+        path = self.folder / self._key(code.co_filename, source, args, kwargs)
         cached = self._load(path)
         if cached is not None:
             return cached
@@ -125,19 +128,16 @@ class InstrumentCache:
         patched = patch_code(code, *args, **kwargs)
         assert first is not None and self._next is not None
         self.misses += 1
-        self._store(path, (FORMAT, first, self._next - first, _unlink(patched, self.atheris)))
+        if _compiled_from(code, source):
+            self._store(path, (FORMAT, first, self._next - first, _unlink(patched, self.atheris)))
         return patched
 
     def _key(
-        self, code: types.CodeType, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> str | None:
-        """The entry's file name, or None when the module cannot be cached (no source)."""
-        try:
-            source = Path(code.co_filename).read_bytes()
-        except (OSError, ValueError):
-            return None
+        self, filename: str, source: bytes, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> str:
+        """The entry's file name."""
         digest = hashlib.sha256(self._salt)
-        digest.update(repr((code.co_filename, args, sorted(kwargs.items()), self._next)).encode())
+        digest.update(repr((filename, args, sorted(kwargs.items()), self._next)).encode())
         digest.update(source)
         return digest.hexdigest()[:40]
 
@@ -183,6 +183,15 @@ class InstrumentCache:
         for stale in by_age[: len(entries) - MAX_ENTRIES]:
             with contextlib.suppress(OSError):
                 stale.unlink()
+
+
+def _compiled_from(code: types.CodeType, source: bytes) -> bool:
+    """Whether ``code`` is what ``source`` compiles to: a file edited after the import
+    read it must not be keyed by its new text."""
+    try:
+        return compile(source, code.co_filename, "exec", dont_inherit=True) == code
+    except (SyntaxError, ValueError):
+        return False
 
 
 def _mtime(path: Path) -> float:

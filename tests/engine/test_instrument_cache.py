@@ -11,6 +11,8 @@ from pathlib import Path
 
 from apifuzz_cli import run_apifuzz
 
+from apifuzz.engine.instrument_cache import _compiled_from
+
 # One process: instrument the package ``cachedpkg`` (beside it) through the cache, and print
 # what came of it.  ``EXTRA`` counters reserved first move the numbering, as another
 # module instrumented before would.
@@ -140,3 +142,10 @@ def test_a_fuzzer_worker_instruments_once_then_reads_the_cache(tmp_path: Path) -
     assert entries >= 1
     assert f"{entries} instrumented module(s), 0 from the cache ({folder})" in logs[0]
     assert f"{entries} instrumented module(s), {entries} from the cache" in logs[1]
+
+
+def test_a_source_edited_after_its_import_is_not_stored_under_its_new_text() -> None:
+    code = compile(SOURCE, "cachedpkg/__init__.py", "exec", dont_inherit=True)
+    assert _compiled_from(code, SOURCE.encode())
+    assert not _compiled_from(code, SOURCE.replace('"zero"', '"nought"').encode())
+    assert not _compiled_from(code, b"def broken(:\n")
