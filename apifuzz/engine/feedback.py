@@ -22,8 +22,10 @@ state.  Two sources:
 
 Every feature is hashed onto the bank, so the number of features, and with
 them the inputs they can add to the corpus, is bounded by the bank's size.
-Hashes are of small ints and of the model's own values: with a fixed
-``PYTHONHASHSEED`` the same run gives the same features.
+Hashes are of small ints, names and the model's own values, never of None
+(Python 3.11 hashes it by its address, so a return value of no size, or a
+reported tuple holding None, was a feature of its own in every process): with
+a fixed ``PYTHONHASHSEED`` the same run gives the same features.
 """
 
 from __future__ import annotations
@@ -145,10 +147,11 @@ class StateFeedback:
 
     def value(self, value: Hashable) -> None:
         """The model reported a state (:func:`apifuzz.feedback`)."""
-        self._features.add(hash((_VALUE, value)))
+        self._features.add(hash((_VALUE, _stable(value))))
 
     def maximum(self, key: Hashable, value: float) -> None:
         """The model reported a value to maximize (:func:`apifuzz.maximize`)."""
+        key = _stable(key)
         top = self._tops.get(key)
         if top is None or value > top:
             self._tops[key] = value
@@ -204,12 +207,27 @@ def _ref_places(
             yield i, kinds[named[0]], named[1]
 
 
-def _size(value: Any) -> tuple[bool, int] | None:
+def _size(value: Any) -> tuple[bool, int]:
     """A value's size in buckets: an int's magnitude and sign, a built-in container's
-    length; None for anything else (a model's own ``__len__`` is never called)."""
+    length; (False, -1) for anything else (a model's own ``__len__`` is never called).
+    Never None: Python 3.11 hashes None by its address, which differs in every process."""
     kind = type(value)
     if kind is int:
         return value < 0, bucket(value.bit_length())
     if kind in _SIZED:
         return False, bucket(len(value))
-    return None
+    return False, -1
+
+
+# Stands for None in what the model reports: hash(None) is its address on Python 3.11.
+_NONE = "<None>"
+
+
+def _stable(value: Hashable) -> Hashable:
+    """``value`` with None, alone or in tuples, replaced: a hash the same in every process
+    (given ``PYTHONHASHSEED``) for the values models report most, flags and tuples."""
+    if value is None:
+        return _NONE
+    if type(value) is tuple:
+        return tuple(_stable(item) for item in value)
+    return value

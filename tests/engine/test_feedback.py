@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from apifuzz_cli import run_apifuzz
+from apifuzz_cli import SUPPORT, run_apifuzz
 
 import apifuzz
 from apifuzz.engine.crashes import load_crashes
@@ -160,3 +162,39 @@ def test_live_counts_count_per_kind_and_per_pair_of_kinds_not_per_mix() -> None:
     seen = hits(1, 2, 2) | hits(1, 1, 1) | hits(2, 2, 1)
     assert hits(1, 2, 1) <= seen  # bin-clip 1-2, bin-track 1-1, clip-track 2-1: all seen
     assert not hits(2, 1, 2) <= seen  # bin-clip 2-1 is new
+
+
+# One process's features for a return value of no size (a float) and a report holding
+# None: Python 3.11 hashes None by its address, which differs from process to process.
+_FEATURES_OF_ONE_PROCESS = """
+from apifuzz.engine.feedback import StateFeedback
+from apifuzz.language import LoadedTarget
+hits = []
+reserve = iter(range(100, 10**6)).__next__
+state = StateFeedback(LoadedTarget.load("sample_models:store_target").language(), reserve,
+                      hits.append)
+state.begin()
+state.on_call("no_such_method", (), {}, 2.5)
+state.value(("state", None))
+state.maximum(None, 3)
+state.end()
+print(sorted(hits))
+"""
+
+
+def test_two_processes_with_one_hash_seed_see_the_same_features() -> None:
+    def one_process() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", _FEATURES_OF_ONE_PROCESS],
+            env={**os.environ, "PYTHONHASHSEED": "7", "PYTHONPATH": str(SUPPORT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    first = one_process()
+    assert first.count(",") >= 2
+    assert all(one_process() == first for _ in range(3))
