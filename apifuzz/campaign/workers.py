@@ -118,6 +118,7 @@ class Workers:
             reproduce=reproduce_command(self.loaded.spec),
             libfuzzer_args=o.libfuzzer_args,
             undo_redo=o.undo_redo,
+            alone=o.jobs == 1,
             runner_pid=os.getpid(),
         )
         path = self.workdir / "stats" / f"config-{worker}.json"

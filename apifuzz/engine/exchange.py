@@ -2,8 +2,9 @@
 
 libFuzzer writes each new input into its first corpus folder, the worker's
 staging folder (with a plain write: see :mod:`apifuzz.engine.corpus`), and
-every second (``-reload``, on by default) reads again the files of that
-folder that are newer than its last look.  Once a second the worker:
+every second (``-reload``, on when workers share inputs; a lone worker has
+nothing to take and turns it off) reads again the files of that folder that
+are newer than its last look.  Once a second the worker:
 
 - **publishes**: hard-links each whole new file of its staging folder into the
   shared corpus (a copy where links are not supported): the file appears there

@@ -89,6 +89,7 @@ class WorkerConfig:
     check_every: int = 1  # the invariants after every Nth call and the last (Interpreter)
     value_profile: bool = True  # libFuzzer's -use_value_profile: comparisons guide the search
     runner_pid: int = 0  # the runner's pid (0: unknown, take the parent's at start)
+    alone: bool = False  # no other worker shares inputs: nothing for libFuzzer to reload
 
     @classmethod
     def load(cls, path: Path) -> WorkerConfig:
@@ -371,6 +372,10 @@ def libfuzzer_argv(c: WorkerConfig, staging: Path, corpus: Path) -> list[str]:
         # The operands of the model's comparisons count as features as they come closer
         # (atheris traces them): amounts that must add up past a limit climb to it.
         argv.append("-use_value_profile=1")
+    if c.alone:
+        # A reload reruns the staging files libFuzzer no longer holds (its own, replaced
+        # since) at whatever input the second ends on: runs of one seed would part there.
+        argv.append("-reload=0")
     if c.max_time:
         argv.append(f"-max_total_time={int(c.max_time) + 30}")  # a backstop; we stop first
     return argv + c.libfuzzer_args

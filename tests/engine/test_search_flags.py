@@ -1,4 +1,4 @@
-"""The search's switches reach the workers: --value-profile and --check-every."""
+"""The search's switches reach the workers: --value-profile, --check-every, --jobs 1."""
 
 from __future__ import annotations
 
@@ -36,3 +36,17 @@ def test_the_switches_turn_them_off_and_the_users_flags_win(tmp_path: Path) -> N
     argv = libfuzzer_argv(config, tmp_path / "staging", tmp_path / "corpus")
     assert "-use_value_profile=1" not in argv
     assert argv[-1] == "-use_cmp=0"
+
+
+def test_a_lone_worker_does_not_reload_its_corpus_and_workers_that_share_do(
+    tmp_path: Path,
+) -> None:
+    # A reload reruns, at a moment set by the clock, staging files libFuzzer replaced:
+    # one worker of a seed and --runs would not repeat its run.
+    alone = _config(tmp_path, "--jobs", "1")
+    assert alone.alone
+    assert "-reload=0" in libfuzzer_argv(alone, tmp_path / "staging", tmp_path / "corpus")
+    (tmp_path / "two").mkdir()
+    shared = _config(tmp_path / "two", "--jobs", "2")
+    assert not shared.alone
+    assert "-reload=0" not in libfuzzer_argv(shared, tmp_path / "staging", tmp_path / "corpus")
