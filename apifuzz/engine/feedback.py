@@ -23,9 +23,9 @@ state.  Two sources:
 Every feature is hashed onto the bank, so the number of features, and with
 them the inputs they can add to the corpus, is bounded by the bank's size.
 Hashes are of small ints, names and the model's own values, never of None
-(Python 3.11 hashes it by its address, so a return value of no size, or a
-reported tuple holding None, was a feature of its own in every process): with
-a fixed ``PYTHONHASHSEED`` the same run gives the same features.
+(Python 3.11 hashes it by its address, which differs from process to
+process): with a fixed ``PYTHONHASHSEED`` the same run gives the same
+features.
 """
 
 from __future__ import annotations

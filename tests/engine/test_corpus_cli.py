@@ -109,6 +109,26 @@ def test_one_worker_with_a_seed_and_a_run_limit_repeats_its_corpus(tmp_path: Pat
     assert _corpus_and_coverage(tmp_path, "b", "7") == first
 
 
+def test_one_worker_repeats_its_run_on_a_model_whose_runs_take_seconds(tmp_path: Path) -> None:
+    # Long enough for libFuzzer's once-a-second reload, and the timeline's calls return
+    # values of no size (a state feature that must not hash None, hashed by address).
+    seeds = Path(__file__).resolve().parents[2] / "corpora" / "example_timeline"
+
+    def corpus(workdir: str) -> list[str]:
+        result = fuzz(
+            tmp_path,
+            "example_timeline",
+            *("--corpus", str(seeds), "--workdir", workdir, "--jobs", "1"),
+            *("--runs", "2500", "--seed", "3"),
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return sorted(os.listdir(tmp_path / workdir / "corpus"))
+
+    first = corpus("a")
+    assert len(first) > 100
+    assert corpus("b") == first
+
+
 def _wait_for(what: str, check: Callable[[], bool], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not check():
