@@ -112,7 +112,7 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("on", "off"),
         default="on",
         help="structure mutations that relate a new call or argument to the script's own "
-        "objects and values (default on)",
+        "objects and values, and put new calls after its newest state (default on)",
     )
     parser.add_argument(
         "--swarm",

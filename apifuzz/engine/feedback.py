@@ -20,6 +20,10 @@ state.  Two sources:
   feature, and the inputs that bring nothing else (more than half the corpus
   of the example timeline after 20 s) take the mutations the others need.
 
+Per input, ``novel_line`` is the script line of the last call that brought a
+feature no earlier input of the worker brought: where the input reached its
+newest state (see engine.frontier, which the structure mutator builds on).
+
 Every feature is hashed onto the bank, so the number of features, and with
 them the inputs they can add to the corpus, is bounded by the bank's size.
 Hashes are of small ints, names and the model's own values, never of None
@@ -71,6 +75,7 @@ class StateFeedback:
         *,
         default: bool = True,
         size: int = BANK,
+        where: Callable[[], int] | None = None,
     ) -> None:
         self.base = reserve()
         for offset in range(1, size):
@@ -82,6 +87,10 @@ class StateFeedback:
         self._hit = hit
         self._hits = bytearray(size)
         self.count = 0
+        # The script line of the call running (the interpreter's position), and the last
+        # line of this input whose call brought a feature no input brought before (-1: none).
+        self._where = where
+        self.novel_line = -1
         self._features: set[int] = set()
         kinds = sorted({k for m in language.methods for k in m.ref_kinds})
         self._kinds = {kind: i for i, kind in enumerate(kinds)}
@@ -104,12 +113,12 @@ class StateFeedback:
         self._features.clear()
         self._last.clear()
         self._tops.clear()
+        self.novel_line = -1
 
     def on_call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> None:
         """One executed or refused call (``out``: its value, or the expected exception)."""
         if not self.default:
             return
-        features = self._features
         m, refs = self._methods.get(method, (-1, ()))
         if isinstance(out, BaseException) or out is False:
             outcome = 1 + self._error_id(type(out)) if out is not False else 1
@@ -117,7 +126,7 @@ class StateFeedback:
         else:
             outcome, executed = 0, True
         call = m * 64 + min(outcome, 63)
-        features.add(hash((_CALL, call)))
+        self._add(hash((_CALL, call)))
         last = self._last
         for index, kind, many in refs:
             if index < len(args):
@@ -130,7 +139,7 @@ class StateFeedback:
                             break
                         self._touch(kind, item, call, m if executed else None)
         if executed and out is not None:
-            features.add(hash((_RETURN, m, type(out).__name__, _size(out))))
+            self._add(hash((_RETURN, m, type(out).__name__, _size(out))))
             if type(out) is int:  # maybe a new object's id: the call that made it
                 last[(_RETURNED, out)] = m
 
@@ -141,13 +150,21 @@ class StateFeedback:
         before = last.get(key)
         if before is None:  # not named yet: maybe the id a call returned
             before = last.get((_RETURNED, ref), -1)
-        self._features.add(hash((_PAIR, kind, before, call)))
+        self._add(hash((_PAIR, kind, before, call)))
         if method is not None:  # executed: this method touched it last
             last[key] = method
 
+    def _add(self, feature: int) -> None:
+        """A feature of the call running; a new one marks its line (``novel_line``)."""
+        features = self._features
+        if feature not in features:
+            features.add(feature)
+            if not self._hits[feature % self.size] and self._where is not None:
+                self.novel_line = self._where()
+
     def value(self, value: Hashable) -> None:
         """The model reported a state (:func:`apifuzz.feedback`)."""
-        self._features.add(hash((_VALUE, _stable(value))))
+        self._add(hash((_VALUE, _stable(value))))
 
     def maximum(self, key: Hashable, value: float) -> None:
         """The model reported a value to maximize (:func:`apifuzz.maximize`)."""

@@ -5,9 +5,11 @@ call; these mutations always do.  Each works on lines: insert a freshly
 generated call, delete, duplicate, swap, replace or nudge one argument,
 splice statements from another input; and the relational ones
 (:mod:`apifuzz.engine.relational`): a call on an object another call names,
-an argument re-picked from what the script uses.  New calls come from a
-subset of the methods that changes every :data:`SWARM_PERIOD` mutations
-(swarm testing).  Some of the time the bytes are left
+an argument re-picked from what the script uses; and, given the worker's
+:class:`~apifuzz.engine.frontier.Frontier`, half of the fresh calls right
+after the statement where the input reached its newest state.  New calls
+come from a subset of the methods that changes every :data:`SWARM_PERIOD`
+mutations (swarm testing).  Some of the time the bytes are left
 to ``atheris.Mutate`` instead, so the fuzzer still explores what no
 generator would write.  Everything is deterministic for a given seed.
 """
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from apifuzz.engine.domains import fit
+from apifuzz.engine.frontier import Frontier
 from apifuzz.engine.generate import Rng, StatementGenerator, gen_int, gen_value
 from apifuzz.engine.relational import Relations
 from apifuzz.interpreter.literals import format_literal
@@ -46,6 +49,7 @@ def atheris_hooks(
     *,
     relational: bool = True,
     swarm: bool = True,
+    frontier: Frontier | None = None,
 ) -> dict[str, Any]:
     """``custom_mutator`` and ``custom_crossover`` for ``atheris.Setup``.
 
@@ -56,7 +60,9 @@ def atheris_hooks(
     def byte_mutate(data: bytes, max_size: int) -> bytes:
         return bytes(atheris.Mutate(data, max_size))
 
-    mutator = ScriptMutator(language, byte_mutate, parser, relational=relational, swarm=swarm)
+    mutator = ScriptMutator(
+        language, byte_mutate, parser, relational=relational, swarm=swarm, frontier=frontier
+    )
     return {"custom_mutator": mutator.mutate, "custom_crossover": mutator.crossover}
 
 
@@ -71,6 +77,7 @@ class ScriptMutator:
         *,
         relational: bool = True,
         swarm: bool = True,
+        frontier: Frontier | None = None,
     ) -> None:
         self.generator = StatementGenerator(language)
         self.parser = parser or LineParser(language)
@@ -89,6 +96,8 @@ class ScriptMutator:
         self._ops = tuple(ops)
         self._weights = sum(w for w, _ in self._ops)
         self.swarm = swarm
+        self.frontier = frontier
+        self._after: int | None = None  # the statement of this input's newest state
         self.mutations = 0
         self.failures = 0
 
@@ -118,6 +127,8 @@ class ScriptMutator:
         if self.byte_mutate is not None and rng.below(16) < BYTE_SHARE:
             return self.byte_mutate(data, max_size)
         lines = self._lines(data)
+        frontier = self.frontier
+        self._after = frontier.statement(data) if frontier is not None else None
         if self.relations is not None:
             self.relations.learn(lines)
         for _ in range(1 + rng.below(3)):  # stack a few edits, as libFuzzer does
@@ -165,7 +176,15 @@ class ScriptMutator:
     # -- mutations ---------------------------------------------------------------------
 
     def _insert(self, lines: list[str], rng: Rng) -> None:
-        lines.insert(rng.below(len(lines) + 1), self.generator.statement(rng))
+        lines.insert(self._place(lines, rng), self.generator.statement(rng))
+
+    def _place(self, lines: list[str], rng: Rng) -> int:
+        """Where a new call goes: half of the time right after the statement where the
+        input reached its newest state (engine.frontier), else anywhere."""
+        after = self._after
+        if after is not None and after < len(lines) and rng.chance(1, 2):
+            return after + 1
+        return rng.below(len(lines) + 1)
 
     def _insert_related(self, lines: list[str], rng: Rng) -> None:
         assert self.relations is not None

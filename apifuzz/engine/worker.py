@@ -25,6 +25,7 @@ from apifuzz.atomic import atomic_write
 from apifuzz.engine.crashes import CrashStore
 from apifuzz.engine.exchange import Exchange
 from apifuzz.engine.feedback import StateFeedback
+from apifuzz.engine.frontier import Frontier
 from apifuzz.engine.hangs import HangClock
 from apifuzz.engine.instrument_cache import cached_instrumentation
 from apifuzz.engine.native import ARTIFACT_PREFIX, NativeGuard, native_dir
@@ -153,18 +154,20 @@ class Worker:
         self.next_tick = self.started + 1.0
         self.atheris = atheris
         self.feedback = self._state_feedback(config.state_feedback)
+        self.frontier = Frontier()  # where inputs reached new states, for the mutator
 
     def _state_feedback(self, mode: str) -> StateFeedback | None:
         """The counters of state features (engine.feedback); None when switched off."""
         if mode == "off":
             return None
-        atheris = self.atheris
+        atheris, position = self.atheris, self.interpreter.position
         feedback = StateFeedback(
             self.language,
             atheris._reserve_counter,
             # Looked up at call time: Fuzz() installs the working one when it starts.
             lambda index: atheris._trace_branch(index),
             default=mode == "on",
+            where=lambda: position.index,
         )
         feedback.install()
         return feedback
@@ -218,6 +221,8 @@ class Worker:
         if feedback is not None:
             live = on_call is not None and report.bug is None
             feedback.end(self._live() if live else ())
+            if feedback.novel_line >= 0:
+                self.frontier.note(data, feedback.novel_line)
         self.statements += report.executed + report.refused + report.skipped
         bug = report.bug
         if bug is not None and self.interpreter.checked_late:
@@ -344,6 +349,8 @@ class Worker:
                 self.atheris,
                 relational=self.config.relational,
                 swarm=self.config.swarm,
+                # Where a new call goes is a relation too: after the newest state.
+                frontier=self.frontier if self.config.relational else None,
             )
         self.exchange.start()
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
