@@ -154,7 +154,9 @@ class Worker:
         self.next_tick = self.started + 1.0
         self.atheris = atheris
         self.feedback = self._state_feedback(config.state_feedback)
-        self.frontier = Frontier()  # where inputs reached new states, for the mutator
+        # Where inputs reached new states, for the mutator: where a new call goes is a
+        # relation too (after the newest state), so --relational off leaves it out.
+        self.frontier = Frontier() if config.relational else None
 
     def _state_feedback(self, mode: str) -> StateFeedback | None:
         """The counters of state features (engine.feedback); None when switched off."""
@@ -221,7 +223,7 @@ class Worker:
         if feedback is not None:
             live = on_call is not None and report.bug is None
             feedback.end(self._live() if live else ())
-            if feedback.novel_line >= 0:
+            if feedback.novel_line >= 0 and self.frontier is not None:
                 self.frontier.note(data, feedback.novel_line)
         self.statements += report.executed + report.refused + report.skipped
         bug = report.bug
@@ -349,8 +351,7 @@ class Worker:
                 self.atheris,
                 relational=self.config.relational,
                 swarm=self.config.swarm,
-                # Where a new call goes is a relation too: after the newest state.
-                frontier=self.frontier if self.config.relational else None,
+                frontier=self.frontier,
             )
         self.exchange.start()
         self.atheris.Setup(self.libfuzzer_argv(), self.test_one_input, **kwargs)
