@@ -159,7 +159,7 @@ class StateFeedback:
         features = self._features
         if feature not in features:
             features.add(feature)
-            if not self._hits[feature % self.size] and self._where is not None:
+            if self._where is not None and not self._hits[feature % self.size]:
                 self.novel_line = self._where()
 
     def value(self, value: Hashable) -> None:

@@ -169,7 +169,8 @@ class Worker:
             # Looked up at call time: Fuzz() installs the working one when it starts.
             lambda index: atheris._trace_branch(index),
             default=mode == "on",
-            where=lambda: position.index,
+            # Only the frontier reads where an input reached a new state (see below).
+            where=(lambda: position.index) if self.config.relational else None,
         )
         feedback.install()
         return feedback
