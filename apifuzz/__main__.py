@@ -1,5 +1,5 @@
 """``python -m apifuzz``."""
 
-from apifuzz.cli import main
+from apifuzz.entry import main
 
 raise SystemExit(main())

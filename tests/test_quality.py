@@ -17,7 +17,8 @@ PACKAGE_DIRS = {"apifuzz": ROOT / "apifuzz", "apifuzz.interpreter": ROOT / "inte
 # The layers, lowest first: a module may import its own layer or a lower one, never a higher.
 # Each entry is a folder (a package) or a top-level module; the longest matching name wins.
 LAYERS = [
-    ("apifuzz.errors", "apifuzz.atomic", "apifuzz.text"),  # the base every layer may use
+    # The base every layer may use (hashing: before the command line is even imported).
+    ("apifuzz.errors", "apifuzz.atomic", "apifuzz.text", "apifuzz.hashing"),
     # The wrapper every @api method carries: the model contract's one tie to tracing.
     ("apifuzz.tracing.guard",),
     ("apifuzz.model",),
@@ -28,7 +29,7 @@ LAYERS = [
     ("apifuzz.testgen",),
     ("apifuzz.campaign",),  # fuzz: workers, progress, minimize and test each new bug, summary
     ("apifuzz.report",),
-    ("apifuzz.cli", "apifuzz.pytest_plugin", "apifuzz.__main__", "apifuzz"),
+    ("apifuzz.cli", "apifuzz.pytest_plugin", "apifuzz.entry", "apifuzz.__main__", "apifuzz"),
 ]
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from apifuzz.campaign.children import Child, ChildFailed
+from apifuzz.campaign.listing import minimized_line
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.crashes import (
     MINIMIZE_LOG_NAME,
-    MINIMIZED_NAME,
     RECORD_NAME,
     MinimizeRecord,
     read_minimize_record,
@@ -83,24 +83,6 @@ def _write_test(spec: str, folder: Path, path: Path) -> WrittenTest:
     from apifuzz.testgen.regression import to_test
 
     return to_test(LoadedTarget.load(spec), folder, out=path)
-
-
-def minimized_line(record: MinimizeRecord, folder: Path) -> str:
-    """What a crash folder's minimization came to, in one line ('' for nothing to say)."""
-    status = record.status
-    if status == "minimized":
-        cut = "" if record.complete else ", time limit reached"
-        if record.interrupted:
-            cut = ", interrupted"
-        path = record.path or folder / MINIMIZED_NAME
-        return f"minimized: {record.after} statements (from {record.before}{cut}) -> {path}"
-    describe = record.describe or status
-    if status == "flaky":
-        return f"{describe} (in a fresh process)"
-    if status in ("no bug", "not reproduced"):
-        # The worker saw the bug; a fresh process does not: it depended on the worker's past.
-        return f"flaky: the worker saw it, a fresh process does not ({describe}); not minimized"
-    return ""
 
 
 @dataclass

@@ -13,19 +13,37 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.campaign.after import minimized_line
 from apifuzz.campaign.commands import apifuzz_command, environment_prefix, minimize_hint
 from apifuzz.engine.bugs import BugRecord
 from apifuzz.engine.crashes import (
     INPUT_NAME,
     MINIMIZED_NAME,
     REPRODUCE_NAME,
+    MinimizeRecord,
     read_minimize_record,
 )
 
 #: Statements of a bug's minimized script shown inline; the rest is in its file.
 SCRIPT_LINES = 10
 WIDTH = 100
+
+
+def minimized_line(record: MinimizeRecord, folder: Path) -> str:
+    """What a crash folder's minimization came to, in one line ('' for nothing to say)."""
+    status = record.status
+    if status == "minimized":
+        cut = "" if record.complete else ", time limit reached"
+        if record.interrupted:
+            cut = ", interrupted"
+        path = record.path or folder / MINIMIZED_NAME
+        return f"minimized: {record.after} statements (from {record.before}{cut}) -> {path}"
+    describe = record.describe or status
+    if status == "flaky":
+        return f"{describe} (in a fresh process)"
+    if status in ("no bug", "not reproduced"):
+        # The worker saw the bug; a fresh process does not: it depended on the worker's past.
+        return f"flaky: the worker saw it, a fresh process does not ({describe}); not minimized"
+    return ""
 
 
 def count_bugs(bugs: list[BugRecord]) -> str:

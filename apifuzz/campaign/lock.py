@@ -8,6 +8,7 @@ of a run killed outright (``kill -9``) is simply taken over by the next.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -17,6 +18,23 @@ from types import TracebackType
 from apifuzz.errors import UsageError
 
 LOCK_NAME = "lock"
+
+
+#: The descriptors of the locks this process holds.
+_HELD: set[int] = set()
+
+
+def _not_in_children() -> None:
+    """A forked worker closes its copies of the runner's locks: an ``flock`` lasts while
+    any copy is open, and the workdir is free when the run ends, not when its last
+    worker does."""
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_not_in_children)
 
 
 class WorkdirLock:
@@ -40,6 +58,7 @@ class WorkdirLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd
+        _HELD.add(fd)
 
     def _open_locked(self) -> int:
         while True:
@@ -70,6 +89,7 @@ class WorkdirLock:
         if self._fd is None:
             return
         self.path.unlink(missing_ok=True)
+        _HELD.discard(self._fd)
         os.close(self._fd)
         self._fd = None
 

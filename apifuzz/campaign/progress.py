@@ -7,14 +7,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from apifuzz.campaign.background import BackgroundTriage
 from apifuzz.campaign.record import CampaignRecord
 from apifuzz.campaign.workers import Workers
 from apifuzz.engine.bugs import load_bugs
 from apifuzz.engine.corpus import count
 from apifuzz.engine.crashes import load_crashes
+
+if TYPE_CHECKING:  # the triage of a run that goes on after its first bug: imported then
+    from apifuzz.campaign.background import BackgroundTriage
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from apifuzz.campaign.after import AfterRun
-from apifuzz.campaign.background import BackgroundTriage
 from apifuzz.campaign.lock import WorkdirLock
 from apifuzz.campaign.options import FuzzOptions, instrumented, with_libraries
 from apifuzz.campaign.progress import sigterm_as_ctrl_c, watch
@@ -50,7 +48,14 @@ def fuzz(
         out.write(workers.seeds.note())
         started = time.monotonic()
         # With --stop-on-first the run ends at the first bug: nothing to triage meanwhile.
-        background = None if options.stop_on_first else BackgroundTriage(loaded, options)
+        # What triages, minimizes and writes tests is imported when it is needed, not
+        # before the workers are forked from this process: every import before the fork
+        # delays the first input (on one core), and the fork shares none of these.
+        background = None
+        if not options.stop_on_first:
+            from apifuzz.campaign.background import BackgroundTriage
+
+            background = BackgroundTriage(loaded, options)
         record = CampaignRecord(workers, out, page)
         if page is not None:
             out.write(f"INFO: report page, refreshed as it runs: {options.workdir / REPORT_NAME}\n")
@@ -58,6 +63,8 @@ def fuzz(
         elapsed = time.monotonic() - started
         record.fuzzing_done()
         known = frozenset(counts_before)
+        from apifuzz.campaign.after import AfterRun
+
         after = AfterRun(loaded, options, workers.crashes, out, interrupted, known)
         after.minimize_new()
         after.triage()

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 import shlex
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from apifuzz.campaign.after import AfterRun
 from apifuzz.campaign.commands import environment_prefix
 from apifuzz.campaign.listing import count_bugs, write_bugs
 from apifuzz.campaign.methods import write_holes
@@ -21,6 +20,9 @@ from apifuzz.campaign.record import read_methods
 from apifuzz.campaign.workers import Workers, exit_description
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.corpus import count
+
+if TYPE_CHECKING:  # imported by the run once its workers are done
+    from apifuzz.campaign.after import AfterRun
 
 #: Exit codes of ``apifuzz fuzz`` (2, a usage error, comes from the command line).
 EXIT_NO_BUG, EXIT_BUG, EXIT_FUZZER_FAILED, EXIT_INTERRUPTED = 0, 1, 3, 130

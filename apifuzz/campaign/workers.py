@@ -22,12 +22,14 @@ from pathlib import Path
 
 from apifuzz.atomic import atomic_write
 from apifuzz.campaign.commands import reproduce_command
+from apifuzz.campaign.launch import WorkerProcess, can_fork, fork_worker
 from apifuzz.campaign.options import FuzzOptions
 from apifuzz.campaign.seeds import Seeds, prepare_seeds
 from apifuzz.engine.corpus import default_max_len, sweep
 from apifuzz.engine.crashes import load_crashes
 from apifuzz.engine.native import adopt
 from apifuzz.engine.worker import EXIT_INTERRUPTED, EXIT_STORE_FAILED, WorkerConfig
+from apifuzz.hashing import ENV, hash_seed
 from apifuzz.language import LOCK_NAME, Language, LoadedTarget
 
 _COV = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/")
@@ -48,7 +50,7 @@ class Workers:
         self.loaded = loaded
         self.options = options
         self.workdir = options.workdir
-        self.procs: list[subprocess.Popen[bytes]] = []  # the current process of each slot
+        self.procs: list[WorkerProcess] = []  # the current process of each slot
         self.restarts: list[int] = []  # how many times each slot was started again
         self.native_restarts: list[int] = []  # ... after a native bug killed its worker
         self.runs_before: list[int] = []  # the runs of each slot's earlier processes
@@ -138,7 +140,10 @@ class Workers:
         for worker in range(self.options.jobs):
             self.procs.append(self._spawn(worker, self._config(worker), b""))
 
-    def _spawn(self, worker: int, config: Path, header: bytes) -> subprocess.Popen[bytes]:
+    def _spawn(self, worker: int, config: Path, header: bytes) -> WorkerProcess:
+        """Start a worker slot's process: forked from this one when that is safe (a
+        restart is spawned: by then triage may run threads here), else a new interpreter."""
+        env = worker_environment(self.options.seed)
         with open(self.log(worker), "ab" if header else "wb") as log:
             log.write(header)
             log.flush()
@@ -146,12 +151,14 @@ class Workers:
             # before it has set the handler that flushes first; it unblocks them then.
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
             try:
+                if not header and can_fork(env["PYTHONHASHSEED"]):
+                    return fork_worker(config, log)
                 return subprocess.Popen(
                     [sys.executable, "-m", "apifuzz.engine.worker", str(config)],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
-                    env=worker_environment(json.loads(config.read_text())["seed"]),
+                    env=env,
                 )
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -287,14 +294,14 @@ class Workers:
 
 
 def worker_environment(seed: int) -> dict[str, str]:
-    """The environment of a worker: the runner's, with string hashing fixed by its seed.
+    """The environment of a run's workers: the runner's, with string hashing fixed by the
+    run's seed (see :mod:`apifuzz.hashing`; a ``PYTHONHASHSEED`` the user set is kept).
 
-    Python salts ``hash()`` of strings anew in each process, which reorders sets
-    and so can change which lines a model runs: two runs of one seed would part
-    after a few hundred inputs.  A ``PYTHONHASHSEED`` the user set is kept.
+    Every worker of a run hashes alike (a forked one has the runner's salt): their
+    libFuzzer seeds tell them apart.
     """
     env = dict(os.environ)
-    env.setdefault("PYTHONHASHSEED", str(seed % 4294967296))
+    env.setdefault(ENV, hash_seed(seed))
     return env
 
 

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from apifuzz.cli.common import TARGET_HELP, writing_into
 from apifuzz.engine import CHECK_EVERY, DEFAULT_TIMEOUT
+from apifuzz.hashing import DEFAULT_SEED
 from apifuzz.language import LoadedTarget
 from apifuzz.model.target import require_undo_redo
 
@@ -153,11 +154,12 @@ def _add_seed(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed",
         type=int,
-        default=1,
+        default=DEFAULT_SEED,
         metavar="N",
-        help="seed of the random choices: libFuzzer's, the mutator's, string hashing (worker n "
-        "uses N+n; 0: draw one; default 1). One worker with --runs repeats a run of the same "
-        "seed, seeds and workdir; --max-time and --jobs N make runs differ",
+        help="seed of the random choices: libFuzzer's (worker n uses N+n), the mutator's, "
+        f"string hashing (PYTHONHASHSEED, unless set); 0: draw one; default {DEFAULT_SEED}. "
+        "One worker with --runs repeats a run of the same seed, seeds and workdir; "
+        "--max-time and --jobs N make runs differ",
     )
 
 

@@ -11,6 +11,7 @@ and exits :data:`EXIT_INTERRUPTED`, without a traceback.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -422,6 +423,25 @@ def main(argv: list[str] | None = None) -> None:
     if StopSignals.received:  # stopped while loading the model: nothing to flush yet
         os._exit(EXIT_INTERRUPTED)
     worker.run()
+
+
+def main_forked(config_path: Path) -> None:
+    """The worker in a process forked from the runner (see :mod:`apifuzz.campaign.launch`).
+
+    The runner imported the model without instrumentation: its modules are
+    dropped here, so that the worker imports them afresh under atheris's hook,
+    as a new interpreter would.  The objects inherited from the runner are
+    frozen out of the garbage collector: they live as long as the process,
+    and a full collection would walk them all again and again.
+    """
+    gc.freeze()
+    config = WorkerConfig.load(config_path)
+    sys.stderr.write(f"INFO: apifuzz: worker {config.worker} forked from the runner\n")
+    packages = target_packages(config.target, config.instrument)
+    for name in list(sys.modules):
+        if any(name == p or name.startswith(p + ".") for p in packages):
+            del sys.modules[name]
+    main([str(config_path)])
 
 
 if __name__ == "__main__":

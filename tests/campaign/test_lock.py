@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,33 @@ def test_released_twice_is_harmless(tmp_path: Path) -> None:
     lock.release()
     lock.release()
     assert not (tmp_path / "lock").exists()
+
+
+def test_a_forked_child_does_not_keep_the_workdir_locked(tmp_path: Path) -> None:
+    # A runner killed outright leaves its forked worker alive for a moment: the next run
+    # must take the workdir over, not wait for the orphan.
+    code = (
+        "import os, sys, time\n"
+        "from pathlib import Path\n"
+        "from apifuzz.campaign.lock import WorkdirLock\n"
+        "WorkdirLock(Path(sys.argv[1])).acquire()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    null = os.open(os.devnull, os.O_WRONLY)\n"
+        "    os.dup2(null, 1)\n"  # the test reads the runner's output to its end
+        "    os.dup2(null, 2)\n"
+        "    time.sleep(30)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "os._exit(0)\n"  # dies holding the lock, released by nothing
+    )
+    runner = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    child = int(runner.stdout)
+    try:
+        os.kill(child, 0)  # still alive, with its copy of the runner's descriptors
+        with WorkdirLock(tmp_path) as lock:
+            assert lock.stale_pid is not None
+    finally:
+        os.kill(child, signal.SIGKILL)

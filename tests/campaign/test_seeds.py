@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+
+import pytest
 
 from apifuzz.campaign.seeds import prepare_seeds
 from apifuzz.engine.corpus import inputs, is_script, seed_scripts
@@ -62,3 +65,27 @@ def test_prepare_seeds_copies_the_scripts_and_names_the_rest(tmp_path: Path) -> 
     assert not stale.exists()
     assert "1 file(s) of the seed folders are no script" in seeds.note()
     assert str(one / "README.md") in seeds.note()
+
+
+def test_seeds_are_linked_where_the_file_system_allows_else_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in (("a.txt", "new 1\n"), ("b.txt", "new 2\n"), ("same.txt", "new 1\n")):
+        (folder / name).write_text(text)
+    linked = prepare_seeds([folder], tmp_path / "work")
+    names = {hashlib.sha1(t).hexdigest(): t for t in (b"new 1\n", b"new 2\n")}
+    files = {p.name: p for p in linked.folders[0].iterdir()}
+    assert {n: p.read_bytes() for n, p in files.items()} == names  # a duplicate, once
+    assert all(p.stat().st_nlink >= 2 for p in files.values())
+
+    def no_link(src: object, dst: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    copied = prepare_seeds([folder], tmp_path / "work")
+    files = {p.name: p for p in copied.folders[0].iterdir()}
+    assert {n: p.read_bytes() for n, p in files.items()} == names
+    assert all(p.stat().st_nlink == 1 for p in files.values())
+    assert (folder / "a.txt").stat().st_nlink == 1  # the old links went with the old folder
