@@ -141,8 +141,10 @@ class Workers:
             self.procs.append(self._spawn(worker, self._config(worker), b""))
 
     def _spawn(self, worker: int, config: Path, header: bytes) -> WorkerProcess:
-        """Start a worker slot's process: forked from this one when that is safe (a
-        restart is spawned: by then triage may run threads here), else a new interpreter."""
+        """Start a worker slot's process: forked from this one when that is safe (see
+        :mod:`apifuzz.campaign.launch`), else a new interpreter.  A restart is always a
+        new interpreter: restarts are rare, and by then this process holds the triage's
+        imports and data, which a fork would copy for nothing."""
         env = worker_environment(self.options.seed)
         with open(self.log(worker), "ab" if header else "wb") as log:
             log.write(header)
@@ -151,7 +153,7 @@ class Workers:
             # before it has set the handler that flushes first; it unblocks them then.
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
             try:
-                if not header and can_fork(env["PYTHONHASHSEED"]):
+                if not header and can_fork(env[ENV]):
                     return fork_worker(config, log)
                 return subprocess.Popen(
                     [sys.executable, "-m", "apifuzz.engine.worker", str(config)],
