@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bumped when what is stored, or how it is keyed, changes.
-FORMAT = 1
+FORMAT = 2
 
 #: Entries kept; past it the oldest are removed when one is written.
 MAX_ENTRIES = 2048
