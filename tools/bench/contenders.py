@@ -98,8 +98,11 @@ def load_results(path: Path, role: str) -> dict[tuple[str, str, int, float], dic
 
 
 def env_for(bug: str | None) -> dict[str, str]:
-    """This environment with only ``bug`` switched on (none when ``bug`` is None)."""
+    """This environment with only ``bug`` switched on (none when ``bug`` is None), and this
+    checkout first on the import path: the peers run as scripts, and would otherwise
+    import the model of whichever checkout the environment installed."""
     env = {k: v for k, v in os.environ.items() if k != "APIFUZZ_EXAMPLE_BUGS"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH"))))
     if bug:
         env["APIFUZZ_EXAMPLE_BUGS"] = bug
     return env
