@@ -32,9 +32,6 @@ class WorkerProcess(Protocol):
     """What the runner uses of a worker's process (a :class:`subprocess.Popen` has it)."""
 
     @property
-    def pid(self) -> int: ...
-
-    @property
     def returncode(self) -> int | None: ...
 
     def poll(self) -> int | None: ...
@@ -42,6 +39,11 @@ class WorkerProcess(Protocol):
     def wait(self, timeout: float | None = None) -> int: ...
 
     def kill(self) -> None: ...
+
+
+#: The exit code of a forked worker whose status something else collected (no signal's
+#: number: a negative code reads as "killed by signal N").
+LOST = 255
 
 
 class ForkedWorker:
@@ -57,7 +59,7 @@ class ForkedWorker:
             try:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
             except ChildProcessError:  # reaped elsewhere: its code is lost
-                self.returncode = -1
+                self.returncode = LOST
                 return self.returncode
             if pid:
                 self.returncode = os.waitstatus_to_exitcode(status)
