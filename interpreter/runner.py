@@ -86,7 +86,7 @@ def decode(script: bytes | str) -> str:
     return script.decode("utf-8", "replace")
 
 
-def _model_function(target: Target, name: str) -> Callable[[Any], Any]:
+def model_function(target: Target, name: str) -> Callable[[Any], Any]:
     """The raw function behind a model method: never the tracing wrapper of ``@api``."""
     try:
         return target.registry.method(name).func
@@ -152,10 +152,10 @@ class Interpreter:
         if undo_redo:
             require_undo_redo(self.target)
             assert self.target.undo is not None and self.target.redo is not None
-            self._undo = _model_function(self.target, self.target.undo)
-            self._redo = _model_function(self.target, self.target.redo)
+            self._undo = model_function(self.target, self.target.undo)
+            self._redo = model_function(self.target, self.target.redo)
             if self.target.state is not None:
-                self._state = _model_function(self.target, self.target.state)
+                self._state = model_function(self.target, self.target.state)
         self.queries: QueryCheck | None = None
         if check_queries:
             self.queries = _query_check(self.target)
@@ -597,7 +597,7 @@ def _query_check(target: Target) -> QueryCheck:
     """The check of the target's queries: on its ``state=`` method when it has one."""
     if target.state is None:
         return QueryCheck()
-    return QueryCheck(_model_function(target, target.state), target.state, _difference)
+    return QueryCheck(model_function(target, target.state), target.state, _difference)
 
 
 def _hooked_call(

@@ -13,6 +13,10 @@ way at its last statement, and
   form turns into the other one statement at a time through scripts that
   fail the same way (two local minima of one failure; never forms one
   statement apart, the shape of two bugs);
+* for a target that declares undo, redo and state, two failures are one bug
+  when both breach its linear undo history (a redo acts after an edit that
+  should have dropped what it redoes) through code many edits share, and
+  two bugs when only one of them breaches it (see :mod:`apifuzz.engine.history`);
 * two failures that end in the same call are one bug when all that tells
   their forms apart (the runs of statements outside their longest common
   subsequence) are generic steps, which calls of many methods can take the
@@ -63,6 +67,7 @@ from pathlib import Path
 from apifuzz.engine import DEFAULT_TIMEOUT
 from apifuzz.engine.calls import Calls, Script
 from apifuzz.engine.decider import deciders, judge_tracer
+from apifuzz.engine.history import History
 from apifuzz.engine.judge import Judge
 from apifuzz.engine.normalize import BUDGET, GENERIC, Form, Reducer, judge_runner
 from apifuzz.engine.triage import Signature
@@ -122,6 +127,7 @@ class RootCause:
         self.calls = Calls(language)
         self.reducer = Reducer(self.calls, judge_runner(judge), budget)
         self._trace = judge_tracer(judge, (m.name for m in language.methods))
+        self.history = History.of(judge, self.calls)
         self._checks: dict[Script, frozenset[str]] = {}
         self._victims: dict[Script, bool] = {}
         self._forms: dict[str, Form | None] = {}
@@ -154,6 +160,12 @@ class RootCause:
             same = known.signature == new.signature
             return Decision(same, "same signature, not replayable" if same else "not replayable")
         pair = f"{one.text()} | {two.text()}"
+        if self.history is not None:
+            kept = self.history.same_bug(one.statements, two.statements)
+            if kept:
+                return Decision(True, kept)
+            if self.history.apart(one.statements, two.statements):
+                return Decision(False, f"only one breaks the linear undo history: {pair}")
         if one.surface != two.surface:
             if one.surface.method == two.surface.method and self._generic_apart(one, two):
                 return Decision(True, f"same call, apart only in generic steps: {pair}")

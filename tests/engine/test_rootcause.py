@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from apifuzz.engine.calls import statements
 from apifuzz.engine.rootcause import Case, RootCause
 from apifuzz.engine.triage import Signature, model_dirs, signature_of
 from apifuzz.interpreter import Interpreter
@@ -229,3 +230,49 @@ def test_one_faulty_check_behind_two_methods_is_one_bug() -> None:
     for faulty in (by_place, by_shift):
         decision = rootcause.same_bug(faulty, by_grow)
         assert not decision.same, decision.reason
+
+
+# A history that keeps undone commands: each edit between an undo and a redo makes the
+# redo fail in another helper.
+RENAMED_AGAIN = 'add "a"\nrename 0 "b"\nundo\nrename 0 "c"\nredo\n'  # a stale renaming
+ADDED_AGAIN = 'add "a"\nundo\nadd "b"\nredo\n'  # a stale addition of a reused id
+
+
+def test_a_history_that_keeps_undone_commands_is_one_bug_whatever_the_edit() -> None:
+    rootcause, interpreter = triage("rootcause_models:forgetful_target")
+    one = case(interpreter, RENAMED_AGAIN)
+    two = case(interpreter, ADDED_AGAIN)
+    assert one.signature != two.signature  # two helpers trip over the stale command
+    decision = rootcause.same_bug(one, two)
+    assert decision.same, decision.reason
+    assert "history kept" in decision.reason
+
+
+def test_two_edits_that_each_keep_undone_commands_are_two_bugs() -> None:
+    rootcause, interpreter = triage("rootcause_models:two_forgetful_target")
+    history = rootcause.history
+    assert history is not None
+    one = case(interpreter, RENAMED_AGAIN)
+    two = case(interpreter, ADDED_AGAIN)
+    # Both break the history, through different edits, and a removal cuts it: no shared code.
+    assert history.same_bug(statements(one.script), statements(two.script)) is None
+    decision = rootcause.same_bug(one, two)
+    assert not decision.same, decision.reason
+
+
+def test_a_redo_after_a_selection_is_no_breach_of_the_history() -> None:
+    rootcause, interpreter = triage("rootcause_models:selective_target")
+    history = rootcause.history
+    assert history is not None
+    kept = case(interpreter, 'add "a"\nremove 0\nundo\nselect 0\nredo\n')
+    assert kept.signature.kind == "invariant"
+    # A selection changes the state, but an undo does not take it back: no edit.
+    assert history.breach(statements(kept.script)) is None
+    assert history.breach(statements(RENAMED_AGAIN)) is not None
+    decision = rootcause.same_bug(case(interpreter, RENAMED_AGAIN), kept)
+    assert not decision.same, decision.reason
+
+
+def test_a_target_without_undo_redo_and_state_has_no_history() -> None:
+    rootcause, _ = triage("rootcause_models:shelf_target")
+    assert rootcause.history is None

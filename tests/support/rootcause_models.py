@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from apifuzz import Ref, Target, api, ids, invariant
@@ -713,3 +715,129 @@ class Usage:
 
 
 usage_target = Target(Usage, expected=(Refused,))
+
+
+Text = Annotated[int, Ref("text")]
+
+#: The edits of an :class:`Editor`.
+EDITS = frozenset({"add", "remove", "rename"})
+
+
+class Editor:
+    """Texts with a linear undo history: every edit records how to undo and redo itself,
+    and a command replays only on the state it was recorded on (it asserts so)."""
+
+    forgets: frozenset[str] = frozenset()  # edits that keep the undone commands (the bug)
+    keeps_selection = False  # a redone removal keeps its text selected (the bug)
+
+    def __init__(self) -> None:
+        self.texts: dict[int, str] = {}
+        self.selected: set[int] = set()
+        self.done: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        self.undone: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        self.redoing = False
+
+    @ids("text")
+    def text_ids(self) -> list[int]:
+        return sorted(self.texts)
+
+    @api
+    def add(self, text: str) -> int:
+        item = min(set(range(len(self.texts) + 1)) - set(self.texts))  # the smallest free id
+        self._insert(item, text)
+        self._push("add", partial(self._delete, item, text), partial(self._insert, item, text))
+        return item
+
+    @api
+    def remove(self, item: Text) -> None:
+        text = self.texts[item]
+        self._delete(item, text)
+        self._push("remove", partial(self._insert, item, text), partial(self._delete, item, text))
+
+    @api
+    def rename(self, item: Text, text: str) -> None:
+        old = self.texts[item]
+        self._retext(item, old, text)
+        self._push(
+            "rename", partial(self._retext, item, text, old), partial(self._retext, item, old, text)
+        )
+
+    @api
+    def select(self, item: Text) -> None:
+        self.selected.add(item)
+
+    @api
+    def undo(self) -> bool:
+        if not self.done:
+            return False
+        command = self.done.pop()
+        command[0]()
+        self.undone.append(command)
+        return True
+
+    @api
+    def redo(self) -> bool:
+        if not self.undone:
+            return False
+        command = self.undone.pop()
+        self.redoing = True
+        try:
+            command[1]()
+        finally:
+            self.redoing = False
+        self.done.append(command)
+        return True
+
+    def snapshot(self) -> tuple[object, ...]:
+        return tuple(sorted(self.texts.items())), tuple(sorted(self.selected))
+
+    def _push(self, edit: str, undo: Callable[[], None], redo: Callable[[], None]) -> None:
+        self.done.append((undo, redo))
+        if edit not in self.forgets:
+            self.undone.clear()
+
+    def _insert(self, item: int, text: str) -> None:
+        assert item not in self.texts, f"text {item} is already there"
+        self.texts[item] = text
+
+    def _delete(self, item: int, text: str) -> None:
+        assert self.texts.get(item) == text, f"text {item} is not {text!r}"
+        del self.texts[item]
+        if not (self.redoing and self.keeps_selection):
+            self.selected.discard(item)
+
+    def _retext(self, item: int, old: str, new: str) -> None:
+        assert self.texts.get(item) == old, f"text {item} is not {old!r}"
+        self.texts[item] = new
+
+    @invariant
+    def selection_is_shown(self) -> None:
+        assert self.selected <= set(self.texts), "a removed text is selected"
+
+
+class ForgetfulEditor(Editor):
+    """One bug: the history is never cut, whatever the edit."""
+
+    forgets = EDITS
+
+
+class TwoForgetfulEditor(Editor):
+    """Two bugs: an addition and a renaming each keep the undone commands; a removal
+    does not."""
+
+    forgets = frozenset({"add", "rename"})
+
+
+class SelectiveEditor(ForgetfulEditor):
+    """Two bugs: the history is never cut, and a redone removal keeps its text selected."""
+
+    keeps_selection = True
+
+
+def _editor(cls: type[Editor]) -> Target:
+    return Target(cls, expected=(Refused,), undo="undo", redo="redo", state="snapshot")
+
+
+forgetful_target = _editor(ForgetfulEditor)
+two_forgetful_target = _editor(TwoForgetfulEditor)
+selective_target = _editor(SelectiveEditor)

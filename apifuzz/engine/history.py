@@ -1,0 +1,214 @@
+"""Linear undo history as a root cause: after an edit that undo can take back, redo has
+nothing left to do.
+
+A model whose target declares ``undo``, ``redo`` and ``state`` keeps a linear
+history: an edit made after an undo drops the undone commands, so a redo
+right after it must change nothing.  A model that keeps them replays, on a
+state they were not made for, whatever was undone: each edit in between
+makes it fail elsewhere (a track deleted twice, a clip placed on a track
+that is gone), under as many signatures as there are pairs of edits.
+
+:class:`History` replays a failing script with a hook that snapshots the
+state around every call and finds its *breach*: a redo that acts (changes
+the state, or raises what the model does not refuse with) after an edit that
+an undo right after it takes back, with no undo left for it to take back:
+each undo since the edit leaves one redo something to do (an undo that had
+nothing to undo too, which can only hide a breach), and the first redo
+past them must do nothing, whether or not an undo came before the edit.
+A call that changes the state but is not taken back by an undo (a
+selection) is no edit of the history: a redo after it is the model's right.
+
+Two failures are one bug when both breach and the same edit method came
+before the redo, or when the history is kept by code many edits share: at
+least :data:`~apifuzz.engine.normalize.GENERIC` methods breach in both when
+put in place of the edit, or that many in one, the other's edit among them.
+A model where only some methods forget to drop it has that many bugs, and
+their failures stay apart.  And a failure that breaches the history is
+never one bug with a failure that does not: a redo that does its job wrong
+on the state it was made for (it keeps a selection) is another bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from apifuzz.engine.calls import Calls, Script
+from apifuzz.engine.judge import Judge
+from apifuzz.engine.normalize import GENERIC
+from apifuzz.interpreter.runner import Position, model_function
+
+
+@dataclass(frozen=True)
+class Call:
+    """One statement's call as the hook saw it: where, what, and the state around it."""
+
+    index: int  # the statement's index in the script
+    method: str
+    before: object
+    after: object
+    error: BaseException | None
+
+    def changed(self) -> bool:
+        """Whether the call left another state than it found."""
+        return bool(self.before != self.after)
+
+
+class _Unreadable:
+    """The state of a model whose ``state`` method raised: equal to nothing."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+class _Recorder:
+    """A :class:`~apifuzz.interpreter.runner.CallHook` that snapshots the state around
+    every call of a run."""
+
+    def __init__(self, position: Position, state: Any) -> None:
+        self.position = position
+        self.state = state
+        self.calls: list[Call] = []
+        self._start: tuple[int, str, object] | None = None
+
+    def snapshot(self, model: Any) -> object:
+        try:
+            return self.state(model)
+        except Exception:  # a corrupted model may not even show its state
+            return _Unreadable()
+
+    def before(
+        self, model: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        self._start = (self.position.index, method, self.snapshot(model))
+
+    def after(self, model: Any, value: Any, error: BaseException | None) -> None:
+        assert self._start is not None
+        index, method, before = self._start
+        self.calls.append(Call(index, method, before, self.snapshot(model), error))
+        self._start = None
+
+
+@dataclass(frozen=True)
+class Breach:
+    """Where a script breaks the linear history: the edit, and the redo that acted after
+    it (statement indices)."""
+
+    edit: int
+    redo: int
+
+
+class History:
+    """Finds the breaches of linear history in failing scripts (see the module docstring);
+    built by :meth:`of` for targets that declare undo, redo and state."""
+
+    def __init__(self, judge: Judge, calls: Calls, undo: str, redo: str, state: str) -> None:
+        self.judge = judge
+        self.calls = calls
+        self.undo, self.redo = undo, redo
+        self._state = model_function(judge.language.target, state)
+        self._expected = judge.language.target.expected
+        self._breaches: dict[Script, Breach | None] = {}
+        self._breaking_methods: dict[Script, frozenset[str]] = {}
+
+    @classmethod
+    def of(cls, judge: Judge, calls: Calls) -> History | None:
+        """The history of ``judge``'s target, or None when it does not declare one."""
+        target = judge.language.target
+        if target.undo is None or target.redo is None or target.state is None:
+            return None
+        return cls(judge, calls, target.undo, target.redo, target.state)
+
+    def same_bug(self, one: Script, two: Script) -> str | None:
+        """Why two failing scripts are one bug of the history, or None when that is not
+        shown (see the module docstring)."""
+        first, second = self.breach(one), self.breach(two)
+        if first is None or second is None:
+            return None
+        method = self.calls.method
+        edits = method(one[first.edit]), method(two[second.edit])
+        if edits[0] == edits[1]:
+            return f"a redo acts after an undoable {edits[0]} in both: the history kept it"
+        breaking = self._breaking(one, first), self._breaking(two, second)
+        both = breaking[0] & breaking[1]
+        if len(both) >= GENERIC or any(
+            other in methods and len(methods) >= GENERIC
+            for methods, other in zip(breaking, reversed(edits), strict=True)
+        ):
+            shown = ", ".join(sorted(both or breaking[0] | breaking[1]))
+            return (
+                f"a redo acts after an undoable {edits[0]} and after an undoable {edits[1]}, "
+                f"as after {shown}: the history kept it"
+            )
+        return None
+
+    def apart(self, one: Script, two: Script) -> bool:
+        """Whether one script breaks the history and the other does not: a kept history
+        shows only through a redo that acts after an edit, so the other failure has
+        another cause (a redo that does its job wrong on a state it was made for)."""
+        return (self.breach(one) is None) != (self.breach(two) is None)
+
+    def breach(self, script: Script) -> Breach | None:
+        """The first redo of ``script`` that acts after an undoable edit (cached)."""
+        if script not in self._breaches:
+            self._breaches[script] = self._find(script)
+        return self._breaches[script]
+
+    def _record(self, script: Script) -> list[Call]:
+        recorder = _Recorder(self.judge.interpreter.position, self._state)
+        interpreter = self.judge.interpreter
+        previous, interpreter.hook = interpreter.hook, recorder
+        try:
+            self.judge.run("\n".join(script))
+        finally:
+            interpreter.hook = previous
+        return recorder.calls
+
+    def _acted(self, call: Call) -> bool:
+        if call.error is not None:
+            return not isinstance(call.error, self._expected)
+        return call.changed()
+
+    def _find(self, script: Script) -> Breach | None:
+        if not any(self.calls.method(line) == self.redo for line in script):
+            return None
+        depth = 0  # what the redos may still take back: the undos since the last edit
+        edit: Call | None = None
+        for call in self._record(script):
+            if call.method == self.undo:
+                depth += call.error is None
+            elif call.method == self.redo:
+                if self._acted(call):
+                    if depth == 0 and edit is not None:
+                        return Breach(edit.index, call.index)
+                    depth = max(depth - 1, 0)
+            elif call.error is None and call.changed() and self._undoable(script, call):
+                depth, edit = 0, call
+        return None
+
+    def _undoable(self, script: Script, edit: Call) -> bool:
+        """Whether an undo right after ``edit`` gives back the state before it."""
+        undo = next(line for line in script if self.calls.method(line) == self.undo)
+        calls = self._record((*script[: edit.index + 1], undo))
+        last = calls[-1] if calls else None
+        if last is None or last.method != self.undo or last.index != edit.index + 1:
+            return False
+        return last.error is None and bool(last.after == edit.before)
+
+    def _breaking(self, script: Script, breach: Breach) -> frozenset[str]:
+        """The methods that breach the history at the same redo when a call of theirs takes
+        the place of the edit (cached)."""
+        if script not in self._breaking_methods:
+            kept = script[: breach.redo + 1]
+            found = {self.calls.method(script[breach.edit])}
+            for option in self.calls.replacements(script[breach.edit]):
+                name = self.calls.method(option)
+                if name in found or name in (self.undo, self.redo):
+                    continue
+                if self.breach((*kept[: breach.edit], option, *kept[breach.edit + 1 :])) == breach:
+                    found.add(name)
+            self._breaking_methods[script] = frozenset(n for n in found if n is not None)
+        return self._breaking_methods[script]
