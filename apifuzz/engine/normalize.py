@@ -218,6 +218,36 @@ class Reducer:
             pass
         return found
 
+    def retrigger(self, form: Form, slot: int) -> list[Script]:
+        """The normal forms ``form`` reaches when its statement at ``slot`` becomes a call
+        of another method and the failure then surfaces another way from the same API
+        method (another assertion, or an exception for an invariant): the same play with
+        another trigger.  Worth asking only where the slot is a generic step.  The reduction
+        may drop what only the old trigger needed (before it), never a statement after it."""
+        a = form.statements
+        own = self.calls.method(a[slot])
+        found: list[Script] = []
+        self._left = self.budget
+        try:
+            for option in self.calls.replacements(a[slot]):
+                if self.calls.method(option) == own:
+                    continue
+                candidate = (*a[:slot], option, *a[slot + 1 :])
+                out = self.outcome(candidate)
+                if out is None or out.line != len(a) or out.surface.method != form.surface.method:
+                    continue
+                if out.surface == form.surface:
+                    continue
+                reduced = self._descend(candidate, out.surface)
+                # The play after the trigger stays: only what the old trigger needed may go
+                # (a folder made for a remove), never a statement of the corruption itself.
+                play = [self.calls.method(x) for x in a[slot + 1 :]]
+                if [self.calls.method(x) for x in reduced[len(reduced) - len(play) :]] == play:
+                    found.append(reduced)
+        except _Spent:
+            pass
+        return found
+
     def _walk(
         self, a: Script, b: Script, differ: list[int], surface: Surface
     ) -> list[Script] | None:

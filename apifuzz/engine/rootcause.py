@@ -44,6 +44,11 @@ way at its last statement, and
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
     form (an edit done, undone and done again, with other props), or
+  - both fail after the same API method and one form's generic step (a
+    trigger: many methods there keep a failure from that method), made a
+    call of another method, reduces to the other form while keeping every
+    statement after it (an edit after a restore that shares the snapshot:
+    whichever edit it is, the next restore fails), or
   - both do the same statements before they part, then at most a trigger
     or two, and that state breaks both of their methods and makes at least
     :data:`~apifuzz.engine.normalize.GENERIC` methods raise: one corrupted
@@ -132,6 +137,7 @@ class RootCause:
         self._victims: dict[Script, bool] = {}
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
+        self._retriggers: dict[tuple[Script, int], list[Script]] = {}
         self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
 
     @property
@@ -171,6 +177,8 @@ class RootCause:
                 return Decision(True, f"same call, apart only in generic steps: {pair}")
             if two.statements in self._recast(one) or one.statements in self._recast(two):
                 return Decision(True, f"a repeated statement replaced: {one.text()} | {two.text()}")
+            if one.surface.method == two.surface.method and self._retriggered(one, two):
+                return Decision(True, f"one play, another generic trigger: {pair}")
             return self._across(one, two)
         if known.signature == new.signature:
             return Decision(True, f"same signature, {one.surface.describe()}")
@@ -187,6 +195,21 @@ class RootCause:
         if carried:
             return Decision(True, f"one corrupted state carries both: {carried}")
         return Decision(False, f"different normal forms: {pair}")
+
+    def _retriggered(self, one: Form, two: Form) -> bool:
+        """Whether one form, its statement at a generic slot (loosely: any failure from
+        the same API method) replaced by another method's call, reduces to the other:
+        an edit after a restore that shares the snapshot corrupts it, whichever edit."""
+        for x, y in ((one, two), (two, one)):
+            for slot in range(len(x.statements) - 1):
+                if len(self._run_methods(x, (slot, slot + 1))) < GENERIC:
+                    continue
+                key = (x.statements, slot)
+                if key not in self._retriggers:
+                    self._retriggers[key] = self.reducer.retrigger(x, slot)
+                if y.statements in self._retriggers[key]:
+                    return True
+        return False
 
     def _recast(self, form: Form) -> list[Script]:
         if form.statements not in self._recasts:

@@ -276,3 +276,14 @@ def test_a_redo_after_a_selection_is_no_breach_of_the_history() -> None:
 def test_a_target_without_undo_redo_and_state_has_no_history() -> None:
     rootcause, _ = triage("rootcause_models:shelf_target")
     assert rootcause.history is None
+
+
+def test_one_shared_snapshot_broken_by_any_edit_is_one_bug() -> None:
+    rootcause, interpreter = triage("rootcause_models:names_target")
+    added = case(interpreter, 'snapshot\nrestore\nadd "a"\nrestore\n')
+    renamed = case(interpreter, 'add "a"\nsnapshot\nrestore\nrename 0 "b"\nrestore\n')
+    # Two assertions of one invariant, after one method: the trigger tells them apart.
+    assert added.signature.line != renamed.signature.line
+    decision = rootcause.same_bug(renamed, added)
+    assert decision.same, decision.reason
+    assert "another generic trigger" in decision.reason

@@ -841,3 +841,60 @@ def _editor(cls: type[Editor]) -> Target:
 forgetful_target = _editor(ForgetfulEditor)
 two_forgetful_target = _editor(TwoForgetfulEditor)
 selective_target = _editor(SelectiveEditor)
+
+
+class Names:
+    """Named entries, a count and a name index, with one snapshot.  ``restore`` shares
+    the snapshot's entries instead of copying them (the bug): an edit after a restore
+    edits the snapshot too, and the next restore brings back entries that disagree
+    with the count (an entry added or removed) or with the index (one renamed)."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+        self.count = 0
+        self.index: dict[str, int] = {}
+        self.saved: tuple[dict[int, str], int, dict[str, int]] | None = None
+
+    @ids("entry")
+    def entry_ids(self) -> list[int]:
+        return sorted(self.names)
+
+    @api
+    def add(self, name: str) -> int:
+        if name in self.index:
+            raise Refused("a name in use")
+        item = max(self.names, default=-1) + 1
+        self.names[item], self.index[name] = name, item
+        self.count += 1
+        return item
+
+    @api
+    def remove(self, item: Annotated[int, Ref("entry")]) -> None:
+        del self.index[self.names.pop(item)]
+        self.count -= 1
+
+    @api
+    def rename(self, item: Annotated[int, Ref("entry")], name: str) -> None:
+        if name in self.index:
+            raise Refused("a name in use")
+        del self.index[self.names[item]]
+        self.names[item], self.index[name] = name, item
+
+    @api
+    def snapshot(self) -> None:
+        self.saved = dict(self.names), self.count, dict(self.index)
+
+    @api
+    def restore(self) -> None:
+        if self.saved is None:
+            raise Refused("no snapshot")
+        names, count, index = self.saved
+        self.names, self.count, self.index = names, count, dict(index)  # names: shared
+
+    @invariant
+    def consistent(self) -> None:
+        assert self.count == len(self.names), f"{self.count} counted, {len(self.names)} kept"
+        assert self.index == {n: i for i, n in self.names.items()}, "the index disagrees"
+
+
+names_target = Target(Names, expected=(Refused,))
