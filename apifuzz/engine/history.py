@@ -1,5 +1,5 @@
-"""Linear undo history as a root cause: after an edit that undo can take back, redo has
-nothing left to do.
+"""Linear undo history as a root cause: an undo takes back the last edit, and after an
+edit a redo has nothing left to do.
 
 A model whose target declares ``undo``, ``redo`` and ``state`` keeps a linear
 history: an edit made after an undo drops the undone commands, so a redo
@@ -9,23 +9,29 @@ makes it fail elsewhere (a track deleted twice, a clip placed on a track
 that is gone), under as many signatures as there are pairs of edits.
 
 :class:`History` replays a failing script with a hook that snapshots the
-state around every call and finds its *breach*: a redo that acts (changes
-the state, or raises what the model does not refuse with) after an edit that
-an undo right after it takes back, with no undo left for it to take back:
-each undo since the edit leaves one redo something to do (an undo that had
-nothing to undo too, which can only hide a breach), and the first redo
-past them must do nothing, whether or not an undo came before the edit.
-A call that changes the state but is not taken back by an undo (a
-selection) is no edit of the history: a redo after it is the model's right.
+state around every call and finds its *breach*, of one of two kinds:
 
-Two failures are one bug when both breach and the same edit method came
-before the redo, or when the history is kept by code many edits share: at
-least :data:`~apifuzz.engine.normalize.GENERIC` methods breach in both when
-put in place of the edit, or that many in one, the other's edit among them.
-A model where only some methods forget to drop it has that many bugs, and
-their failures stay apart.  And a failure that breaches the history is
-never one bug with a failure that does not: a redo that does its job wrong
-on the state it was made for (it keeps a selection) is another bug.
+* ``redo``: a redo acts (changes the state, raises what the model does not
+  refuse with, or stacks a command: an undo right after it then ends
+  elsewhere than an undo in its place) after an edit that an undo right
+  after it takes back, with no undo left for it to take back.  Each undo
+  since the edit leaves one redo something to do (an undo that had nothing
+  to undo too, which can only hide a breach).  A call that changes the
+  state but is not taken back by an undo (a selection) is no edit of the
+  history: a redo after it is the model's right.
+* ``undo``: an undo fails right after a call that changed the state and that
+  an undo does not take back: the edit was not recorded, and the undo took
+  back the one before it, on a state it was not made for.
+
+Two failures are one bug when both breach alike and the same edit method
+came before the redo or undo, or, for redos, when the history is kept by
+code many edits share: at least :data:`~apifuzz.engine.normalize.GENERIC`
+methods breach in both when put in place of the edit, or that many in one,
+the other's edit among them.  A model where only some methods forget to
+drop it has that many bugs, and their failures stay apart.  And a failure
+whose redo breaches the history is never one bug with a failure that does
+not: a redo that does its job wrong on the state it was made for (it keeps
+a selection) is another bug.
 """
 
 from __future__ import annotations
@@ -94,11 +100,13 @@ class _Recorder:
 
 @dataclass(frozen=True)
 class Breach:
-    """Where a script breaks the linear history: the edit, and the redo that acted after
-    it (statement indices)."""
+    """Where a script breaks the linear history (statement indices): the edit, and the
+    redo that acted after it (kind ``redo``), or the undo that failed right after an
+    edit it could not take back (kind ``undo``)."""
 
     edit: int
-    redo: int
+    at: int
+    kind: str = "redo"
 
 
 class History:
@@ -113,6 +121,8 @@ class History:
         self._expected = judge.language.target.expected
         self._breaches: dict[Script, Breach | None] = {}
         self._breaking_methods: dict[Script, frozenset[str]] = {}
+        self._undoables: dict[Script, bool] = {}
+        self._undone: dict[Script, object] = {}
 
     @classmethod
     def of(cls, judge: Judge, calls: Calls) -> History | None:
@@ -126,12 +136,16 @@ class History:
         """Why two failing scripts are one bug of the history, or None when that is not
         shown (see the module docstring)."""
         first, second = self.breach(one), self.breach(two)
-        if first is None or second is None:
+        if first is None or second is None or first.kind != second.kind:
             return None
         method = self.calls.method
         edits = method(one[first.edit]), method(two[second.edit])
         if edits[0] == edits[1]:
+            if first.kind == "undo":
+                return f"an undo fails right after a {edits[0]} it cannot take back, in both"
             return f"a redo acts after an undoable {edits[0]} in both: the history kept it"
+        if first.kind == "undo":
+            return None
         breaking = self._breaking(one, first), self._breaking(two, second)
         both = breaking[0] & breaking[1]
         if len(both) >= GENERIC or any(
@@ -149,7 +163,8 @@ class History:
         """Whether one script breaks the history and the other does not: a kept history
         shows only through a redo that acts after an edit, so the other failure has
         another cause (a redo that does its job wrong on a state it was made for)."""
-        return (self.breach(one) is None) != (self.breach(two) is None)
+        kinds = [None if b is None else b.kind for b in (self.breach(one), self.breach(two))]
+        return (kinds[0] == "redo") != (kinds[1] == "redo")
 
     def breach(self, script: Script) -> Breach | None:
         """The first redo of ``script`` that acts after an undoable edit (cached)."""
@@ -158,51 +173,98 @@ class History:
         return self._breaches[script]
 
     def _record(self, script: Script) -> list[Call]:
+        return self._run(script)[0]
+
+    def _run(self, script: Script) -> tuple[list[Call], int | None]:
+        """The calls of one run of ``script``, and the index of the statement its bug
+        came at (None: no bug)."""
         recorder = _Recorder(self.judge.interpreter.position, self._state)
         interpreter = self.judge.interpreter
         previous, interpreter.hook = interpreter.hook, recorder
         try:
-            self.judge.run("\n".join(script))
+            bug = self.judge.run("\n".join(script)).bug
         finally:
             interpreter.hook = previous
-        return recorder.calls
+        return recorder.calls, None if bug is None else bug.line - 1
 
     def _acted(self, call: Call) -> bool:
         if call.error is not None:
             return not isinstance(call.error, self._expected)
         return call.changed()
 
+    def _acted_unseen(self, script: Script, redo: Call) -> bool:
+        """Whether a redo that left the state as it was still did something: it stacked a
+        command (an edit redone on a state that already looks done), so an undo right
+        after it ends elsewhere than an undo in its place."""
+        undo = next(line for line in script if self.calls.method(line) == self.undo)
+        after = (*script[: redo.index + 1], undo)
+        instead = (*script[: redo.index], undo)
+        return self._after_undo(after) != self._after_undo(instead)
+
+    def _after_undo(self, probe: Script) -> object:
+        """Where a probe that ends in an undo ends: the state, or the undo's error type,
+        or None when the run stopped before the undo (cached)."""
+        if probe not in self._undone:
+            calls = self._record(probe)
+            last = calls[-1] if calls else None
+            end: object = None
+            if last is not None and last.index == len(probe) - 1:
+                end = last.after if last.error is None else type(last.error).__name__
+            self._undone[probe] = end
+        return self._undone[probe]
+
     def _find(self, script: Script) -> Breach | None:
-        if not any(self.calls.method(line) == self.redo for line in script):
-            return None
+        methods = {self.calls.method(line) for line in script}
+        if self.undo not in methods:
+            return None  # without an undo, nothing was there to redo, nor a failed undo
         depth = 0  # what the redos may still take back: the undos since the last edit
         edit: Call | None = None
-        for call in self._record(script):
+        calls, failed = self._run(script)
+        for k, call in enumerate(calls):
             if call.method == self.undo:
+                if call.index == failed and k and self._unrecorded(script, calls[k - 1]):
+                    return Breach(calls[k - 1].index, call.index, "undo")
                 depth += call.error is None
             elif call.method == self.redo:
-                if self._acted(call):
-                    if depth == 0 and edit is not None:
-                        return Breach(edit.index, call.index)
-                    depth = max(depth - 1, 0)
+                if depth:
+                    depth -= self._acted(call)
+                elif edit is not None and (
+                    self._acted(call) or (call.error is None and self._acted_unseen(script, call))
+                ):
+                    return Breach(edit.index, call.index)
             elif call.error is None and call.changed() and self._undoable(script, call):
                 depth, edit = 0, call
         return None
 
-    def _undoable(self, script: Script, edit: Call) -> bool:
-        """Whether an undo right after ``edit`` gives back the state before it."""
-        undo = next(line for line in script if self.calls.method(line) == self.undo)
-        calls = self._record((*script[: edit.index + 1], undo))
-        last = calls[-1] if calls else None
-        if last is None or last.method != self.undo or last.index != edit.index + 1:
+    def _unrecorded(self, script: Script, call: Call) -> bool:
+        """Whether ``call`` changed the state without being recorded: an undo right after
+        it does not take it back."""
+        if call.method in (self.undo, self.redo) or call.error is not None:
             return False
-        return last.error is None and bool(last.after == edit.before)
+        return call.changed() and not self._undoable(script, call)
+
+    def _undoable(self, script: Script, edit: Call) -> bool:
+        """Whether an undo right after ``edit`` gives back the state before it (cached per
+        prefix: the scripts one slot apart share their earlier edits)."""
+        undo = next(line for line in script if self.calls.method(line) == self.undo)
+        probe = (*script[: edit.index + 1], undo)
+        if probe not in self._undoables:
+            calls = self._record(probe)
+            last = calls[-1] if calls else None
+            self._undoables[probe] = (
+                last is not None
+                and last.method == self.undo
+                and last.index == edit.index + 1
+                and last.error is None
+                and bool(last.after == edit.before)
+            )
+        return self._undoables[probe]
 
     def _breaking(self, script: Script, breach: Breach) -> frozenset[str]:
         """The methods that breach the history at the same redo when a call of theirs takes
         the place of the edit (cached)."""
         if script not in self._breaking_methods:
-            kept = script[: breach.redo + 1]
+            kept = script[: breach.at + 1]
             found = {self.calls.method(script[breach.edit])}
             for option in self.calls.replacements(script[breach.edit]):
                 name = self.calls.method(option)

@@ -14,9 +14,10 @@ way at its last statement, and
   fail the same way (two local minima of one failure; never forms one
   statement apart, the shape of two bugs);
 * for a target that declares undo, redo and state, two failures are one bug
-  when both breach its linear undo history (a redo acts after an edit that
-  should have dropped what it redoes) through code many edits share, and
-  two bugs when only one of them breaches it (see :mod:`apifuzz.engine.history`);
+  when both breach its linear undo history alike (a redo acts after an edit
+  that should have dropped what it redoes, through code many edits share;
+  an undo fails right after the same unrecorded edit), and two bugs when
+  only one of them has a redo breach it (see :mod:`apifuzz.engine.history`);
 * two failures that end in the same call are one bug when all that tells
   their forms apart (the runs of statements outside their longest common
   subsequence) are generic steps, which calls of many methods can take the
@@ -70,7 +71,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from apifuzz.engine import DEFAULT_TIMEOUT
-from apifuzz.engine.calls import Calls, Script
+from apifuzz.engine.calls import Calls, Script, statements
 from apifuzz.engine.decider import deciders, judge_tracer
 from apifuzz.engine.history import History
 from apifuzz.engine.judge import Judge
@@ -167,10 +168,13 @@ class RootCause:
             return Decision(same, "same signature, not replayable" if same else "not replayable")
         pair = f"{one.text()} | {two.text()}"
         if self.history is not None:
-            kept = self.history.same_bug(one.statements, two.statements)
+            # The scripts as minimized, not their normal forms: with other bugs in play a
+            # reduction can trade the stale redo for another way to fail the same call.
+            scripts = statements(known.script), statements(new.script)
+            kept = self.history.same_bug(*scripts)
             if kept:
                 return Decision(True, kept)
-            if self.history.apart(one.statements, two.statements):
+            if self.history.apart(*scripts):
                 return Decision(False, f"only one breaks the linear undo history: {pair}")
         if one.surface != two.surface:
             if one.surface.method == two.surface.method and self._generic_apart(one, two):

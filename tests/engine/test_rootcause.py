@@ -287,3 +287,13 @@ def test_one_shared_snapshot_broken_by_any_edit_is_one_bug() -> None:
     decision = rootcause.same_bug(renamed, added)
     assert decision.same, decision.reason
     assert "another generic trigger" in decision.reason
+
+
+def test_an_edit_the_history_does_not_record_is_one_bug_whatever_undo_trips_over() -> None:
+    rootcause, interpreter = triage("rootcause_models:unrecorded_target")
+    after_rename = case(interpreter, 'add "a"\nrename 0 "b"\nretitle 0 "c"\nundo\n')
+    after_add = case(interpreter, 'add "a"\nretitle 0 "c"\nundo\n')
+    assert after_rename.signature != after_add.signature  # the undo of another edit fails
+    decision = rootcause.same_bug(after_rename, after_add)
+    assert decision.same, decision.reason
+    assert "cannot take back" in decision.reason

@@ -729,6 +729,7 @@ class Editor:
 
     forgets: frozenset[str] = frozenset()  # edits that keep the undone commands (the bug)
     keeps_selection = False  # a redone removal keeps its text selected (the bug)
+    records_retitle = True  # False: a retitling is not recorded (the bug)
 
     def __init__(self) -> None:
         self.texts: dict[int, str] = {}
@@ -761,6 +762,18 @@ class Editor:
         self._push(
             "rename", partial(self._retext, item, text, old), partial(self._retext, item, old, text)
         )
+
+    @api
+    def retitle(self, item: Text, text: str) -> None:
+        """A renaming the history records, unless ``records_retitle`` is off (the bug)."""
+        old = self.texts[item]
+        self._retext(item, old, text)
+        if self.records_retitle:
+            self._push(
+                "retitle",
+                partial(self._retext, item, text, old),
+                partial(self._retext, item, old, text),
+            )
 
     @api
     def select(self, item: Text) -> None:
@@ -834,6 +847,13 @@ class SelectiveEditor(ForgetfulEditor):
     keeps_selection = True
 
 
+class UnrecordedEditor(Editor):
+    """One bug: a retitling is not recorded, so the undo after it takes back the edit
+    before it, on a state that edit was not made for."""
+
+    records_retitle = False
+
+
 def _editor(cls: type[Editor]) -> Target:
     return Target(cls, expected=(Refused,), undo="undo", redo="redo", state="snapshot")
 
@@ -898,3 +918,4 @@ class Names:
 
 
 names_target = Target(Names, expected=(Refused,))
+unrecorded_target = _editor(UnrecordedEditor)
