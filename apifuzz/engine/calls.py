@@ -159,6 +159,28 @@ class Calls:
             found.add(self.render(method, tuple(smallest(p.type) for p in params)))
         return sorted(found, key=self.key)
 
+    def freshened(self, line: str, used: set[str]) -> str | None:
+        """``line`` with each string (bytes) argument that ``used`` holds renamed to the
+        first symbol ``used`` does not hold, or None when none is: a call that makes a
+        new name instead of clashing with one the script already made."""
+        parsed = self.parse(line)
+        if parsed is None:
+            return None
+        taken, changed, literals = set(used), False, []
+        for ptype, literal in parsed[1]:
+            symbols = SYMBOLS if isinstance(ptype, StrType) else BYTE_SYMBOLS
+            if isinstance(ptype, StrType | BytesType) and literal in taken:
+                free = next((x for x in symbols if x not in taken), None)
+                if free is not None:
+                    literal, changed = free, True
+                    taken.add(free)
+            literals.append(literal)
+        return self.render(parsed[0], tuple(literals)) if changed else None
+
+    def literals(self, script: Script) -> set[str]:
+        """The literals the statements of ``script`` pass."""
+        return {a for line in script for _, a in (self.parse(line) or (None, ()))[1]}
+
     def shrunk(self, line: str) -> list[str]:
         """The statement with one argument made smaller, smallest first."""
         parsed = self.parse(line)

@@ -229,7 +229,7 @@ class Reducer:
         found: list[Script] = []
         self._left = self.budget
         try:
-            for option in self.calls.replacements(a[slot]):
+            for option in sorted(self._options(a, a[slot : slot + 1]), key=self.calls.key):
                 if self.calls.method(option) == own:
                     continue
                 candidate = (*a[:slot], option, *a[slot + 1 :])
@@ -427,7 +427,7 @@ class Reducer:
         calls = self.calls
         block = script[start:end]
         found = {calls.method(block[0])} if len(block) == 1 else set()
-        options = sorted({o for line in block for o in calls.replacements(line)}, key=calls.key)
+        options = sorted(self._options(script, block), key=calls.key)
         try:
             for line in options:
                 name = calls.method(line)
@@ -444,6 +444,15 @@ class Reducer:
         except _Spent:
             pass
         return {name for name in found if name is not None}
+
+    def _options(self, script: Script, block: Script) -> set[str]:
+        """The calls that may take the place of ``block``: every method's replacements,
+        and each of them again with new names where its names clash with the script's
+        (in place of an unlink, a create of another file than the one already there)."""
+        used = self.calls.literals(script)
+        options = {o for line in block for o in self.calls.replacements(line)}
+        fresh = (self.calls.freshened(o, used) for o in options)
+        return options | {o for o in fresh if o is not None}
 
     def shows(self, state: Script, tail: Script, signature: Signature) -> bool:
         """Whether ``tail`` run right after ``state`` fails at its last statement with

@@ -45,3 +45,12 @@ def test_the_calls_next_to_one_move_its_plain_ints_only() -> None:
     # shift's first argument names an object: it stays; its start moves by one or two.
     assert row.nudged("shift 2 5") == ["s 2 3", "s 2 4", "s 2 6", "s 2 7"]
     assert row.nudged("place 0", steps=(1,)) == ["p 1"]
+
+
+def test_a_freshened_call_makes_a_new_name_instead_of_a_clashing_one() -> None:
+    calls = Calls(Language.build(LoadedTarget.load("rootcause_models:names_target").target))
+    used = calls.literals(('add " "', 'rename 0 "0"'))
+    assert used == {'" "', '"0"', "0"}
+    assert calls.freshened('add " "', used) == calls.canonical('add "a"')
+    assert calls.freshened('add "z"', used) is None  # nothing clashes
+    assert calls.freshened("remove 0", used) is None  # no name to change
