@@ -10,12 +10,13 @@ A folder not minimized yet stays pending, for a later run.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from apifuzz.engine.bugs import BugRecord, load_bugs, mark_bug, move_variant
-from apifuzz.engine.crashes import MINIMIZED_NAME, CrashRecord, read_minimize_record
+from apifuzz.engine.crashes import MINIMIZED_NAME, VARIANTS_NAME, CrashRecord, read_minimize_record
 from apifuzz.engine.rootcause import Case, RootCause
 
 
@@ -52,8 +53,9 @@ def triage_pending(
     """Decide every pending folder of ``root`` (a ``crashes/`` folder); what was decided.
 
     A bug decided here met only the variants known at its turn; once all are decided,
-    each new bug that is still alone gets a second look at the bugs as they are now (a
-    variant decided later can be what links it), so the order of arrival matters less.
+    each new bug gets a second look, every signature of it against the bugs as they are
+    now (a variant decided later can be what links two), so the order of arrival
+    matters less.  A bug found one with another moves there whole, variants first.
     """
     bugs = load_bugs(root)
     known = [b for b in bugs.bugs if b.triage is not None and b.triage.status == "bug"]
@@ -70,15 +72,45 @@ def triage_pending(
         if not decision.merged:
             known.append(pending)
             fresh.append(pending)
-    for alone in (b for b in fresh if not b.variants):
-        case = case_of(alone.representative)
-        match = _match(case, [b for b in known if b is not alone], root_cause) if case else None
-        if match is not None:
-            known.remove(alone)
-            decision = _merge(alone.representative, *match)
+    for bug in fresh:
+        match = _match_bug(bug, [b for b in known if b is not bug], root_cause)
+        if match is None:
+            continue
+        known.remove(bug)
+        for decision in _merge_bug(bug, *match):
             log(f"{decision.key}: {decision.reason}")
             decisions[decision.key] = decision
     return list(decisions.values())
+
+
+def _match_bug(
+    bug: BugRecord, known: list[BugRecord], root_cause: RootCause
+) -> tuple[BugRecord, str] | None:
+    """The first known bug that one of ``bug``'s signatures is a variant of, and why."""
+    for record in bug.signatures:
+        case = case_of(record)
+        match = _match(case, known, root_cause) if case else None
+        if match is not None:
+            return match
+    return None
+
+
+def _merge_bug(bug: BugRecord, into: BugRecord, reason: str) -> list[Triaged]:
+    """Move ``bug``'s variants, then its representative, into ``into``'s variants.
+
+    One rename each: a kill in between leaves ``bug`` with fewer variants, every
+    signature in exactly one bug."""
+    moved = []
+    for record in list(bug.variants):
+        why = f"with {bug.key}, which is one bug with it: {reason}"
+        record.folder = move_variant(record.folder, into.folder, why)
+        bug.variants.remove(record)
+        into.variants.append(record)
+        moved.append(Triaged(record.key, into.key, why, record.folder))
+    with contextlib.suppress(OSError):  # emptied: a variant folder holds no variants
+        (bug.folder / VARIANTS_NAME).rmdir()
+    moved.append(_merge(bug.representative, into, reason))
+    return moved
 
 
 def _decide(pending: BugRecord, known: list[BugRecord], root_cause: RootCause) -> Triaged:

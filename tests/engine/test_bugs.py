@@ -188,7 +188,7 @@ def test_a_signature_recorded_without_its_api_method_still_matches() -> None:
     assert old.key() == "exception-KeyError-_a-" + old.key().rsplit("-", 1)[1]
 
 
-def test_an_undecided_bug_with_variants_is_never_moved_into_another(tmp_path: Path) -> None:
+def test_a_bug_with_variants_moves_into_another_one_signature_at_a_time(tmp_path: Path) -> None:
     from typing import cast
 
     from apifuzz.engine.crashes import MINIMIZED_NAME, MinimizeRecord, write_minimize_record
@@ -211,8 +211,13 @@ def test_an_undecided_bug_with_variants_is_never_moved_into_another(tmp_path: Pa
     mark_bug(tmp_path / keys[0], "first")
     move_variant(tmp_path / keys[2], tmp_path / keys[1], "same")  # b's decision lost
     outcomes = triage_pending(tmp_path, cast(RootCause, SameAlways()))
-    assert [o.merged for o in outcomes] == [False]
-    assert {r.key for r in load_bugs(tmp_path).signatures()} == set(keys)
+    # b keeps its variant at its turn, then, on the second look, moves into a: its
+    # variant first, then b itself; none ends up hidden two levels down.
+    assert [(o.key, o.merged) for o in outcomes] == [(keys[1], True), (keys[2], True)]
+    bugs = load_bugs(tmp_path)
+    assert [b.key for b in bugs.bugs] == [keys[0]]
+    assert {r.key for r in bugs.signatures()} == set(keys)
+    assert not list(tmp_path.glob("*/variants/*/variants/*"))
 
 
 def test_hand_edited_records_are_damaged_or_skipped_never_a_traceback(tmp_path: Path) -> None:
