@@ -305,11 +305,17 @@ class Reducer:
         play, a generic failure of another bug in the same method (a stale redo entry
         that any edit after an undo trips) can take over, and a descent through it would
         drop the first bug's own statements (an uncounted cut) and end in the other
-        bug's form."""
+        bug's form.  That holds for a call of the same method with other arguments too: a
+        name shrunk onto the file's own makes a rename fail as renaming onto itself does,
+        and the uncounted copy before it would go next."""
         before, after = self.outcome(script), self.outcome(candidate)
         if before is None or after is None or before.signature == after.signature:
             return True
-        if len(self.manifestations(candidate, surface, {before.signature})) < GENERIC:
+        same_method = self.calls.method(candidate[slot]) == self.calls.method(script[slot])
+        if (
+            not same_method
+            and len(self.manifestations(candidate, surface, {before.signature})) < GENERIC
+        ):
             return False
         # The new failure must still need every statement the script had, as the old one
         # did (no deletion went down before a replacement was tried): else another bug in
@@ -366,10 +372,9 @@ class Reducer:
             for option in sorted(set(options), key=calls.key):
                 if calls.key(option) >= calls.key(line):
                     break
-                changed = None if calls.method(option) == calls.method(line) else i
-                yield (*script[:i], option, *script[i + 1 :]), changed
+                yield (*script[:i], option, *script[i + 1 :]), i
                 if script.count(line) > 1 and not last:
-                    yield tuple(option if x == line else x for x in script), changed
+                    yield tuple(option if x == line else x for x in script), i
 
     def _reorderings(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
         """A statement moved before a larger one: independent statements in canonical order."""
