@@ -484,42 +484,38 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "",
             *per_bug_table(rows),
             "",
-            "Where the rows stay above 1 (see `apifuzz/engine/rootcause.py` for the rules):",
+            "How the folders came down (see `apifuzz/engine/rootcause.py` for the rules):",
             "",
-            "- A bug that breaks an invariant through several API methods merges when one "
-            "faulty check let every failing call through (`apifuzz/engine/decider.py`: the "
-            "timeline's `collision_off_by_one`, an overlap test off by one frame that an "
-            "insert, a move, a resize and a composition's insert all ask); the quota example's "
-            "two bugs stay apart, one checking part of the quota, the other nothing. Two "
-            "exceptions that fail alike after the same three model frames below their API "
-            "methods merge (`group_move_ignores_lock`: a clip's move and a composition's move "
-            "of a group); where an exception's stack shares fewer, they stay apart.",
-            "- A latent corruption that shows in many places (`copy_skips_blob_ref`: a blob "
-            "freed by the next append, truncate or restore; `cut_skips_bin_usage`) merges where "
-            "a state one form makes shows both failures, makes many methods raise and calls "
-            "every method the other form needs in particular; where two forms share the "
-            "state before they part and differ after it only in generic triggers; or where "
-            "one form's play after its particular statements, run on the state the other "
-            "form's particular statements make, fails as it does (a read after an edit, on "
-            "the state of a snapshot, a create and the faulty copy). That needs a victim: a "
-            "last call that raises on a state where at least three methods fail. A victim "
-            "on a state only one or two methods trip over (a restore after a snapshot taken "
-            "before the copy) stays apart: nothing there tells it from a call with a bug of "
-            "its own.",
-            "- Mixed folders come from other bugs in the same method. A reduction may no "
-            "longer move a failure to another signature unless the new failure still needs "
-            "every statement (a redo after an undo, once an edit stands between them, fails "
-            "through the stale redo entry and no longer needs the uncounted cut before it). "
-            "A deletion or a reordering can still reach another bug's form: an uncounted "
-            "copy, then an unlink and an open, becomes an open file unlinked, with the same "
-            "signature (one folder per signature mixes it too). And with every bug on, a "
-            "select after an undo looks like a generic step before a redo, because the stale "
-            "redo entry makes any step there fail: `redo_keeps_selection` then joins "
-            "`redo_not_cleared`.",
-            "- Forms that end in the same call merge when what tells them apart is generic (a "
-            "second name made by a copy or a mkdir before a link overwrites it); a step only "
-            "one or two methods can take (the edit after an undo that must touch what the "
-            "stale redo entry touches: `redo_not_cleared`) keeps them apart.",
+            "- `redo_not_cleared` (33 to 41 signatures a run) is one folder because the "
+            "timeline's target declares undo, redo and state (`apifuzz/engine/history.py`): "
+            "each of its scripts has a redo that acts right after an edit an undo takes back, "
+            "which breaks the linear history, and from its state at least three methods break "
+            "it in place of that edit. A redo that acts without changing the state (it "
+            "stacked an edit redone on a state that already looked done) counts: an undo "
+            "right after it ends elsewhere than an undo in its place. `redo_keeps_selection` "
+            "(a select between the undo and the redo) never breaks the history, so it stays "
+            "apart, and `retarget_not_undoable` is the other breach: an undo that fails "
+            "right after the same unrecorded edit.",
+            "- `restore_shares_snapshot` is one folder because an edit after the restore is a "
+            "generic trigger: made another method's call (with a new name where the old one "
+            "clashes: a create of another file in place of an unlink), one form reduces to "
+            "the other while the play after it stays.",
+            "- Every new bug gets a second look with all its signatures once the run's "
+            "signatures are decided, and one found one with another moves there, variant "
+            "by variant (`cut_skips_bin_usage`: a variant that came late links an undo and a "
+            "delete after the uncounted cut).",
+            "- A reduction may move a failure to another signature only where the new "
+            "failure still needs every statement, for a call of the same method with other "
+            "arguments too: a name shrunk onto the file's own turned an uncounted copy "
+            "before a rename into a rename onto itself, and mixed their folders.",
+            "- What is left apart: two local minima of one bug that differ in a whole "
+            "call's arguments (`link_overwrites_entry`: the copy linked over the original's "
+            "name, or the original over the copy's), or in a setup statement only one or "
+            "two methods can make (`rename_onto_itself` after an earlier rename, whose "
+            "failure passes another frame); a member of a group moved onto a locked track "
+            "and one moved off it (`group_move_ignores_lock`, two frames under one method); "
+            "and a retarget the history never recorded followed by a redo, which looks like "
+            "a selection before a redo. When unsure, triage keeps failures apart.",
         ]
     )
     print(text)
