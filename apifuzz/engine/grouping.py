@@ -53,9 +53,10 @@ def triage_pending(
     """Decide every pending folder of ``root`` (a ``crashes/`` folder); what was decided.
 
     A bug decided here met only the variants known at its turn; once all are decided,
-    each new bug gets a second look, every signature of it against the bugs as they are
-    now (a variant decided later can be what links two), so the order of arrival
-    matters less.  A bug found one with another moves there whole, variants first.
+    each new bug gets a second look, its representative against every signature of the
+    bugs as they are now (a variant decided later can be what links two), so the order
+    of arrival matters less.  A bug found one with another moves there whole, variants
+    first.
     """
     bugs = load_bugs(root)
     known = [b for b in bugs.bugs if b.triage is not None and b.triage.status == "bug"]
@@ -86,13 +87,12 @@ def triage_pending(
 def _match_bug(
     bug: BugRecord, known: list[BugRecord], root_cause: RootCause
 ) -> tuple[BugRecord, str] | None:
-    """The first known bug that one of ``bug``'s signatures is a variant of, and why."""
-    for record in bug.signatures:
-        case = case_of(record)
-        match = _match(case, known, root_cause) if case else None
-        if match is not None:
-            return match
-    return None
+    """The first known bug that ``bug``'s representative is a variant of, and why.
+
+    Its representative, not any of its variants: a bug that moves takes all its
+    variants along, so one doubtful variant must not carry a whole bug away."""
+    case = case_of(bug.representative)
+    return _match(case, known, root_cause) if case else None
 
 
 def _merge_bug(bug: BugRecord, into: BugRecord, reason: str) -> list[Triaged]:

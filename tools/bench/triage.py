@@ -500,10 +500,10 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "generic trigger: made another method's call (with a new name where the old one "
             "clashes: a create of another file in place of an unlink), one form reduces to "
             "the other while the play after it stays.",
-            "- Every new bug gets a second look with all its signatures once the run's "
-            "signatures are decided, and one found one with another moves there, variant "
-            "by variant (`cut_skips_bin_usage`: a variant that came late links an undo and a "
-            "delete after the uncounted cut).",
+            "- Every new bug gets a second look once the run's signatures are decided: its "
+            "representative against every signature of the other bugs; one found one with "
+            "another moves there, variant by variant (`cut_skips_bin_usage`: a variant that "
+            "came late links an undo and a delete after the uncounted cut).",
             "- A reduction may move a failure to another signature only where the new "
             "failure still needs every statement, for a call of the same method with other "
             "arguments too: a name shrunk onto the file's own turned an uncounted copy "
