@@ -57,7 +57,16 @@ class Call:
 
     def changed(self) -> bool:
         """Whether the call left another state than it found."""
-        return bool(self.before != self.after)
+        return not same_state(self.before, self.after)
+
+
+def same_state(one: object, two: object) -> bool:
+    """Whether two states the model's ``state`` method returned are equal; states that
+    cannot be compared (an array's ``==`` answers element by element) are not."""
+    try:
+        return bool(one == two)
+    except Exception:
+        return False
 
 
 class _Unreadable:
@@ -199,7 +208,7 @@ class History:
         undo = next(line for line in script if self.calls.method(line) == self.undo)
         after = (*script[: redo.index + 1], undo)
         instead = (*script[: redo.index], undo)
-        return self._after_undo(after) != self._after_undo(instead)
+        return not same_state(self._after_undo(after), self._after_undo(instead))
 
     def _after_undo(self, probe: Script) -> object:
         """Where a probe that ends in an undo ends: the state, or the undo's error type,
@@ -256,7 +265,7 @@ class History:
                 and last.method == self.undo
                 and last.index == edit.index + 1
                 and last.error is None
-                and bool(last.after == edit.before)
+                and same_state(last.after, edit.before)
             )
         return self._undoables[probe]
 

@@ -297,3 +297,17 @@ def test_an_edit_the_history_does_not_record_is_one_bug_whatever_undo_trips_over
     decision = rootcause.same_bug(after_rename, after_add)
     assert decision.same, decision.reason
     assert "cannot take back" in decision.reason
+
+
+def test_states_that_cannot_be_compared_count_as_different() -> None:
+    from apifuzz.engine.history import same_state
+
+    class Ambiguous:
+        def __eq__(self, other: object) -> bool:
+            raise ValueError("the truth value of an array is ambiguous")
+
+        __hash__ = object.__hash__
+
+    assert same_state((1, "a"), (1, "a"))
+    assert not same_state((1, "a"), (2, "a"))
+    assert not same_state(Ambiguous(), Ambiguous())
