@@ -37,7 +37,7 @@ a selection) is another bug.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from apifuzz.engine.calls import Calls, Script
 from apifuzz.engine.judge import Judge
@@ -115,7 +115,7 @@ class Breach:
 
     edit: int
     at: int
-    kind: str = "redo"
+    kind: Literal["redo", "undo"] = "redo"
 
 
 class History:
@@ -169,14 +169,14 @@ class History:
         return None
 
     def apart(self, one: Script, two: Script) -> bool:
-        """Whether one script breaks the history and the other does not: a kept history
+        """Whether one script has a redo breach and the other has none: a kept history
         shows only through a redo that acts after an edit, so the other failure has
         another cause (a redo that does its job wrong on a state it was made for)."""
         kinds = [None if b is None else b.kind for b in (self.breach(one), self.breach(two))]
         return (kinds[0] == "redo") != (kinds[1] == "redo")
 
     def breach(self, script: Script) -> Breach | None:
-        """The first redo of ``script`` that acts after an undoable edit (cached)."""
+        """The first breach of the history in ``script``, of either kind (cached)."""
         if script not in self._breaches:
             self._breaches[script] = self._find(script)
         return self._breaches[script]
