@@ -40,14 +40,17 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     assert f"minimized: {len(statements)} statements" in fuzzed.stdout
     (test_line,) = [s for s in fuzzed.stdout.splitlines() if s.strip().startswith("test:")]
     hint = test_line.split()[1:]
-    # The hint carries the environment the bug needs, like reproduce.sh does.
-    assert hint[:6] == [
-        f"APIFUZZ_EXAMPLE_BUGS={bug}", sys.executable, "-m", "apifuzz", "to-test", "example_timeline"
-    ]
+    assert hint == ["sh", f"{folder.relative_to(tmp_path)}/reproduce.sh", "to-test"]
 
-    # The one command the summary suggests (plus where to write the test).
+    # The one command the summary suggests (plus where to write the test), run with no
+    # APIFUZZ_* variable: the folder's script carries the environment the bug needs.
     test_file = tmp_path / "tests" / "regression" / "test_example_timeline.py"
-    made = run("-m", "apifuzz", *hint[4:], "-o", str(test_file), cwd=tmp_path, bugs=bug)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
+    env["PYTHONPATH"] = str(ROOT)
+    made = subprocess.run(
+        [*hint, "-o", str(test_file)], cwd=tmp_path, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
     assert made.returncode == 0, made.stdout + made.stderr
     source = test_file.read_text()
     assert "timeline = Timeline()" in source and "timeline.check_consistency()" in source

@@ -86,10 +86,10 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     assert "a card is half deleted" in summary, summary
     assert "minimized: 3 statements" in summary, summary
     to_test = summary.strip().splitlines()[-1].strip().removeprefix("test:").strip()
-    # The guide writes the folder as <folder>; the summary's last line names it.
-    # It names this Python, so it works pasted into a shell without the venv on PATH.
+    # The guide writes the folder as <folder>; the summary's last line names it. Its
+    # reproduce.sh names this Python, so it works in a shell without the venv on PATH.
     assert re.fullmatch(
-        r"\S+/python\S* -m apifuzz to-test kanban \.apifuzz/kanban/crashes/invariant-\S+", to_test
+        r"sh \.apifuzz/kanban/crashes/invariant-\S+/reproduce\.sh to-test", to_test
     ), to_test
     assert "apifuzz to-test kanban .apifuzz/kanban/crashes/<folder>" in user.commands
     user.commands += "\n" + to_test

@@ -7,7 +7,11 @@ import shlex
 import sys
 from pathlib import Path
 
+from apifuzz.engine.crashes import REPRODUCE_NAME
 from apifuzz.engine.triage import apifuzz_environment, shell_assignments
+
+#: The variable of ``reproduce.sh`` that holds the apifuzz command it runs.
+COMMAND = "apifuzz_command"
 
 
 def environment_prefix() -> str:
@@ -31,12 +35,40 @@ def reproduce_command(target: str) -> str:
     the APIFUZZ_* variables of this environment; ``python -P`` keeps that
     folder off the front of ``sys.path``, so that an ``apifuzz`` folder in it
     (a checkout, seen from its parent) cannot shadow the installed package.
-    Every part is quoted for the shell.
+    Every part is quoted for the shell.  Its first argument names another apifuzz
+    command to run on the folder (``to-test``, ``minimize``); the rest go to that
+    command.  The last line alone, pasted, replays.
     """
     here = shlex.quote(os.getcwd())
     python = shlex.quote(sys.executable)
-    replay = f"{python} -P -m apifuzz replay {shlex.quote(target)} {{folder}}"
-    return f"(cd {here} && {environment_prefix()}{replay})"
+    run = f'{python} -P -m apifuzz "${{{COMMAND}:-replay}}" {shlex.quote(target)} {{folder}} "$@"'
+    return "\n".join(
+        (
+            "# sh reproduce.sh: replay this bug; sh reproduce.sh to-test: write its test;",
+            "# any other apifuzz command that takes the target and a crash folder works too",
+            f"{COMMAND}=${{1:-replay}}; [ $# -gt 0 ] && shift",
+            f"(cd {here} && {environment_prefix()}{run})",
+        )
+    )
+
+
+def replay_command(folder: Path) -> str:
+    """The command that replays a crash folder: its ``reproduce.sh``."""
+    return f"sh {shlex.quote(str(folder))}/{REPRODUCE_NAME}"
+
+
+def to_test_command(target: str, folder: Path) -> str:
+    """The command that turns a crash folder into a regression test: its ``reproduce.sh``
+    with ``to-test`` when it takes a command (the environment and the folder to run
+    from come with it), else ``apifuzz to-test`` in full (a folder written before)."""
+    try:
+        takes_command = COMMAND in (folder / REPRODUCE_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        takes_command = False
+    if takes_command:
+        return f"{replay_command(folder)} to-test"
+    where = f"{shlex.quote(target)} {shlex.quote(str(folder))}"
+    return f"{environment_prefix()}{apifuzz_command()} to-test {where}"
 
 
 def minimize_hint(target: str, folder: Path) -> str:

@@ -8,17 +8,15 @@ replays it and the one that turns it into a test.
 
 from __future__ import annotations
 
-import shlex
 import time
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.campaign.commands import apifuzz_command, environment_prefix, minimize_hint
+from apifuzz.campaign.commands import minimize_hint, replay_command, to_test_command
 from apifuzz.engine.bugs import BugRecord
 from apifuzz.engine.crashes import (
     INPUT_NAME,
     MINIMIZED_NAME,
-    REPRODUCE_NAME,
     MinimizeRecord,
     read_minimize_record,
 )
@@ -71,12 +69,9 @@ def write_bugs(
         out.write(_wrap(label, statements))
         if note:
             out.write(f"            ({note})\n")
-        folder = shlex.quote(str(_shown(bug.folder)))
-        out.write(f"    replay: sh {folder}/{REPRODUCE_NAME}\n")
-        target = shlex.quote(spec)
-        out.write(
-            f"    test:   {environment_prefix()}{apifuzz_command()} to-test {target} {folder}\n"
-        )
+        folder = _shown(bug.folder)
+        out.write(f"    replay: {replay_command(folder)}\n")
+        out.write(f"    test:   {to_test_command(spec, folder)}\n")
 
 
 def _wrap(label: str, statements: list[str]) -> str:

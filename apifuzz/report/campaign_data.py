@@ -9,7 +9,6 @@ that cannot be read becomes a note on the page, never an error.
 from __future__ import annotations
 
 import json
-import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from apifuzz.campaign.commands import apifuzz_command, environment_prefix
+from apifuzz.campaign.commands import replay_command, to_test_command
 from apifuzz.campaign.methods import MethodCounts
 from apifuzz.campaign.record import (
     log_coverage,
@@ -28,7 +27,7 @@ from apifuzz.campaign.record import (
 )
 from apifuzz.engine.bugs import BugRecord, load_bugs
 from apifuzz.engine.corpus import count
-from apifuzz.engine.crashes import INPUT_NAME, MINIMIZED_NAME, REPRODUCE_NAME
+from apifuzz.engine.crashes import INPUT_NAME, MINIMIZED_NAME
 
 #: Per-file coverage measured by ``apifuzz report``, and coverage.py's HTML report of it.
 COVERAGE_JSON = "coverage.json"
@@ -178,8 +177,7 @@ def _bug(bug: BugRecord, target: str) -> BugView:
         script = (bug.folder / name).read_text(encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         script = f"# unreadable: {exc.strerror}"
-    folder = shlex.quote(str(bug.folder))
-    spec = shlex.quote(target or rep.target or "TARGET")
+    spec = target or rep.target or "TARGET"
     decided = bug.triage
     triage = f"{decided.status}: {decided.reason}" if decided is not None else "not triaged yet"
     return BugView(
@@ -192,8 +190,8 @@ def _bug(bug: BugRecord, target: str) -> BugView:
         triage=triage,
         script_name=name,
         script=script,
-        replay=f"sh {folder}/{REPRODUCE_NAME}",
-        to_test=f"{environment_prefix()}{apifuzz_command()} to-test {spec} {folder}",
+        replay=replay_command(bug.folder),
+        to_test=to_test_command(spec, bug.folder),
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import fuzz_models
 import pytest
 
-from apifuzz.campaign.commands import reproduce_command
+from apifuzz.campaign.commands import reproduce_command, to_test_command
 from apifuzz.engine.crashes import CrashStore
 from apifuzz.engine.judge import Judge
 from apifuzz.language import Language
@@ -60,3 +60,37 @@ def test_reproduce_sh_works_from_anywhere(tmp_path: Path, monkeypatch: pytest.Mo
         timeout=120,
     )
     assert shell.stdout.splitlines()[-2:] == [str(elsewhere), ""], shell.stdout
+
+
+def test_reproduce_sh_runs_another_command_on_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "run"
+    here.mkdir()
+    shutil.copy(fuzz_models.__file__, here / "fuzz_models.py")
+    monkeypatch.chdir(here)
+    store = CrashStore(
+        here / "crashes", "0", reproduce_command("fuzz_models"), target="fuzz_models"
+    )
+    judge = Judge(Language.build(fuzz_models.target), target_packages("fuzz_models"))
+    verdict = judge.run(DIVIDE)
+    assert verdict.signature is not None and verdict.bug is not None
+    store.hit(verdict.signature, verdict.bug, DIVIDE.encode(), verdict.bug.traceback)
+    folder = here / "crashes" / verdict.signature.key()
+    command = to_test_command("fuzz_models", folder)
+    assert command == f"sh {folder}/reproduce.sh to-test"
+    test_file = tmp_path / "test_divide.py"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("APIFUZZ_", "PYTHON"))}
+    made = subprocess.run(
+        [*command.split(), "-o", str(test_file)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "fuzz_models" in test_file.read_text()
+    # A folder whose reproduce.sh only replays (written before) gets the command in full.
+    (folder / "reproduce.sh").write_text("#!/bin/sh\n(cd /x && python -m apifuzz replay t f)\n")
+    assert to_test_command("fuzz_models", folder).endswith(f"to-test fuzz_models {folder}")
