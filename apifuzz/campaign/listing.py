@@ -8,6 +8,7 @@ replays it and the one that turns it into a test.
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from typing import TextIO
@@ -23,7 +24,9 @@ from apifuzz.engine.crashes import (
 
 #: Statements of a bug's minimized script shown inline; the rest is in its file.
 SCRIPT_LINES = 10
-WIDTH = 100
+#: Where a script's line wraps: the terminal's width, within these bounds (100 when
+#: the output is no terminal).
+WIDTH = (80, 100, 160)
 
 
 def minimized_line(record: MinimizeRecord, folder: Path) -> str:
@@ -64,7 +67,7 @@ def write_bugs(
         hits = [f"{len(bug.signatures)} variants" if bug.variants else "", f"x{bug.count}"]
         if bug.count:
             hits.append(f"seen {_when(bug.first_seen)} to {_when(bug.last_seen)}")
-        out.write(f"    {rep.summary}  ({', '.join(h for h in hits if h)})\n")
+        out.write(f"    {_raised(rep.summary)}  ({', '.join(h for h in hits if h)})\n")
         label, statements, note = _script(bug.folder, spec)
         out.write(_wrap(label, statements))
         if note:
@@ -74,13 +77,25 @@ def write_bugs(
         out.write(f"    test:   {to_test_command(spec, folder)}\n")
 
 
+def _raised(summary: str) -> str:
+    """What a bug's summary says was raised, without where (the entry's first line says
+    where: the method, the invariant, the frame; the input's line number is no help)."""
+    where, sep, what = summary.partition(": ")
+    if not sep or not where.startswith(("line ", "construction")):
+        return summary
+    invariant, sep, raised = what.partition(" failed: ")
+    return raised if sep and invariant.startswith("invariant ") else what
+
+
 def _wrap(label: str, statements: list[str]) -> str:
     """Statements joined by ``; ``, wrapped between statements, never inside one."""
+    low, default, high = WIDTH
+    width = min(max(shutil.get_terminal_size((default, 24)).columns, low), high)
     indent = " " * (4 + len(label))
     lines, line = [], f"    {label}"
     for index, statement in enumerate(statements):
         piece = statement + (";" if index < len(statements) - 1 else "")
-        if line.strip() and line != f"    {label}" and len(line) + 1 + len(piece) > WIDTH:
+        if line.strip() and line != f"    {label}" and len(line) + 1 + len(piece) > width:
             lines.append(line)
             line = indent
         line += ("" if line.endswith((label, indent)) else " ") + piece

@@ -56,7 +56,12 @@ def test_lists_the_bugs_of_a_workdir_without_importing_anything(workdir: Path) -
     assert "input:  new 5; new 2; divide 0 100" in listed.stdout
     assert "(not minimized yet: " in listed.stdout
     assert listed.stdout.count("replay: sh work/crashes/") == 2
+    # Their reproduce.sh only replays (an older apifuzz wrote it): to-test in full.
     assert "to-test fuzz_models work/crashes/" in listed.stdout
+    # What was raised, not where again: the entry's first line names the method.
+    lines = listed.stdout.splitlines()
+    first = next(k for k, line in enumerate(lines) if "in divide" in line)
+    assert lines[first + 1].strip().startswith("ZeroDivisionError: "), lines[first + 1]
 
 
 def test_triage_of_an_old_workdir_minimizes_then_decides(workdir: Path) -> None:
