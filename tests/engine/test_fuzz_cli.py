@@ -86,7 +86,7 @@ def test_each_new_bug_is_minimized_after_the_run(tmp_path: Path) -> None:
     assert "INFO: minimizing 1 new signature" in result.stdout
     assert f"[1/1] {folder.name}: minimized: " in result.stdout
     assert f"minimized: {len(statements)} statements (from " in result.stdout
-    assert f"apifuzz to-test fuzz_models {folder.relative_to(tmp_path)}" in result.stdout
+    assert f"test:   sh {folder.relative_to(tmp_path)}/reproduce.sh to-test" in result.stdout
     record = json.loads((folder / "minimize.json").read_text())
     assert record["status"] == "minimized" and record["after"] == len(statements)
 
