@@ -201,11 +201,15 @@ class History:
             return not isinstance(call.error, self._expected)
         return call.changed()
 
+    def _undo_line(self, script: Script) -> str:
+        """The script's own undo statement (``_find`` only looks at scripts that have one)."""
+        return next(line for line in script if self.calls.method(line) == self.undo)
+
     def _acted_unseen(self, script: Script, redo: Call) -> bool:
         """Whether a redo that left the state as it was still did something: it stacked a
         command (an edit redone on a state that already looks done), so an undo right
         after it ends elsewhere than an undo in its place."""
-        undo = next(line for line in script if self.calls.method(line) == self.undo)
+        undo = self._undo_line(script)
         after = (*script[: redo.index + 1], undo)
         instead = (*script[: redo.index], undo)
         return not same_state(self._after_undo(after), self._after_undo(instead))
@@ -255,7 +259,7 @@ class History:
     def _undoable(self, script: Script, edit: Call) -> bool:
         """Whether an undo right after ``edit`` gives back the state before it (cached per
         prefix: the scripts one slot apart share their earlier edits)."""
-        undo = next(line for line in script if self.calls.method(line) == self.undo)
+        undo = self._undo_line(script)
         probe = (*script[: edit.index + 1], undo)
         if probe not in self._undoables:
             calls = self._record(probe)

@@ -19,6 +19,16 @@ from apifuzz.model.loader import target_packages
 DIVIDE = "new 5\ndivide 0 100\n"  # ZeroDivisionError in divide
 
 
+def crash_folder(crashes: Path) -> Path:
+    """The crash folder of DIVIDE, stored as a fuzz worker in the current directory would."""
+    judge = Judge(Language.build(fuzz_models.target), target_packages("fuzz_models"))
+    verdict = judge.run(DIVIDE)
+    assert verdict.signature is not None and verdict.bug is not None
+    store = CrashStore(crashes, "0", reproduce_command("fuzz_models"), target="fuzz_models")
+    store.hit(verdict.signature, verdict.bug, DIVIDE.encode(), verdict.bug.traceback)
+    return crashes / verdict.signature.key()
+
+
 def test_reproduce_sh_works_from_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The fuzzer ran in a folder with an awkward name, which holds the model (importable
     # only from there) and an apifuzz package that is not the installed one, as a
@@ -30,14 +40,7 @@ def test_reproduce_sh_works_from_anywhere(tmp_path: Path, monkeypatch: pytest.Mo
     (here / "apifuzz" / "__init__.py").write_text("raise SystemExit('the shadow was imported')\n")
     monkeypatch.chdir(here)
     monkeypatch.setenv("APIFUZZ_TEST_QUOTING", "a b'c {x} $HOME")
-    template = reproduce_command("fuzz_models")
-
-    judge = Judge(Language.build(fuzz_models.target), target_packages("fuzz_models"))
-    verdict = judge.run(DIVIDE)
-    assert verdict.signature is not None and verdict.bug is not None
-    store = CrashStore(here / ".apifuzz" / "crashes", "0", template, target="fuzz_models")
-    store.hit(verdict.signature, verdict.bug, DIVIDE.encode(), verdict.bug.traceback)
-    script = here / ".apifuzz" / "crashes" / verdict.signature.key() / "reproduce.sh"
+    script = crash_folder(here / ".apifuzz" / "crashes") / "reproduce.sh"
 
     # Nothing of the test's environment helps: no APIFUZZ_* variable, no PYTHONPATH.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("APIFUZZ_", "PYTHON"))}
@@ -69,14 +72,7 @@ def test_reproduce_sh_runs_another_command_on_its_folder(
     here.mkdir()
     shutil.copy(fuzz_models.__file__, here / "fuzz_models.py")
     monkeypatch.chdir(here)
-    store = CrashStore(
-        here / "crashes", "0", reproduce_command("fuzz_models"), target="fuzz_models"
-    )
-    judge = Judge(Language.build(fuzz_models.target), target_packages("fuzz_models"))
-    verdict = judge.run(DIVIDE)
-    assert verdict.signature is not None and verdict.bug is not None
-    store.hit(verdict.signature, verdict.bug, DIVIDE.encode(), verdict.bug.traceback)
-    folder = here / "crashes" / verdict.signature.key()
+    folder = crash_folder(here / "crashes")
     command = to_test_command("fuzz_models", folder)
     assert command == f"sh {folder}/reproduce.sh to-test"
     test_file = tmp_path / "test_divide.py"
