@@ -11,6 +11,7 @@ written sorted, once each, so that equal sets read the same.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator
 from typing import assert_never
 
@@ -280,6 +281,24 @@ class Calls:
             return line
         literals = tuple(symbols.get(a, a) if isinstance(t, kind) else a for t, a in parsed[1])
         return self.render(parsed[0], literals)
+
+    def unified(self, script: Script, start: int) -> Iterator[Script]:
+        """``script`` with one string or bytes value, in the statements from ``start`` on,
+        replaced by another value of its type that the script uses: once a statement that
+        gave an object a new name (a rename, a copy) is gone, what came after it goes by
+        the old name."""
+        for kind in (StrType, BytesType):
+            seen: list[str] = []
+            for line in script:
+                parsed = self.parse(line)
+                for ptype, text in parsed[1] if parsed else ():
+                    if isinstance(ptype, kind) and text not in seen:
+                        seen.append(text)
+            for old, new in itertools.permutations(seen, 2):
+                symbols = {old: new}
+                tail = tuple(self._resymbol(line, kind, symbols) for line in script[start:])
+                if tail != script[start:]:
+                    yield script[:start] + tail
 
     def shifted(self, script: Script, start: int) -> Iterator[Script]:
         """``script`` with every Ref literal of one kind at or above one value, in the

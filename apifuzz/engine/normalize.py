@@ -15,8 +15,17 @@ too); rename one object id to a smaller one everywhere; move a statement
 before a larger one (independent statements end up in canonical order);
 swap a statement for any call when that lets another statement go; delete a
 statement and shift the later ids of one kind down by one (ids count the
-objects made so far).  A replacement that moves the failure to another
+objects made so far); delete a statement and make one name of the later
+statements another the script uses (a rename gone, what came after it goes
+by the old name).  A replacement that moves the failure to another
 signature is taken only where the slot is generic (see :data:`GENERIC`).
+
+The descent runs twice: first keeping the script's own signature, then
+keeping only the surface.  With several bugs in one method, a deletion that
+changes which objects the later statements touch can turn one bug's script
+into another's with the same surface (a copy that shared a blob, gone, and
+the file's unlink is what fails the close); going first as far as the
+script's own failure takes it leaves fewer such steps.
 
 Two forms of one failure can still be local minima on either side of a step
 that is not downhill; :meth:`Reducer.meets` looks for a path between them.
@@ -132,6 +141,7 @@ class Reducer:
         self._outcomes: dict[Script, Outcome | None] = {}
         self._left = 0
         self._guide: Script = ()  # statements of the form a descent tries to meet
+        self._exact: Signature | None = None  # the signature a descent must keep, if any
 
     def outcome(self, script: Script) -> Outcome | None:
         """The outcome of ``script`` (cached); raises _Spent past the budget."""
@@ -144,7 +154,8 @@ class Reducer:
         return self._outcomes[script]
 
     def reduce(self, script: str) -> Form | None:
-        """The normal form of ``script``; None when it shows no bug at its last statement."""
+        """The normal form of ``script``; None when it shows no bug at its last statement.
+        The first descent keeps the script's signature, the second its surface."""
         self._left = self.budget
         spent = self.replays
         lines = statements(script)
@@ -154,6 +165,9 @@ class Reducer:
         current = tuple(self.calls.canonical(line) for line in lines)
         if not self._keeps(current, first.surface):
             current = lines
+        self._exact = first.signature
+        current = self._descend(current, first.surface)
+        self._exact = None
         current = self._descend(current, first.surface)
         last = self._outcomes[current] or first  # every step was replayed: it is cached
         return Form(current, first.surface, self.replays - spent, last.signature, last.stack)
@@ -274,6 +288,8 @@ class Reducer:
 
     def _keeps(self, script: Script, surface: Surface) -> bool:
         out = self.outcome(script)
+        if self._exact is not None and (out is None or out.signature != self._exact):
+            return False
         return out is not None and out.surface == surface and out.line == len(script)
 
     def _step(self, script: Script, surface: Surface) -> Script | None:
@@ -286,6 +302,7 @@ class Reducer:
             self._reorderings,
             self._lateral,
             self._shifted,
+            self._unified,
         ):
             for candidate, slot in move(script, surface):
                 if (
@@ -392,6 +409,19 @@ class Reducer:
         for i in range(len(script) - 1):
             rest = script[:i] + script[i + 1 :]
             yield from ((c, None) for c in self.calls.shifted(rest, i))
+
+    def _unified(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
+        """A statement deleted and one name of the later statements made another the script
+        uses: a rename onto a new name, then a call on that name, is the call on the old one.
+        Only where the failure keeps its signature: two names made one can also turn a
+        call onto another object's name into a call onto its own, another bug's play."""
+        before = self.outcome(script)
+        for i in range(len(script) - 1):
+            rest = script[:i] + script[i + 1 :]
+            for candidate in self.calls.unified(rest, i):
+                after = self.outcome(candidate)
+                if before is not None and after is not None and after.signature == before.signature:
+                    yield candidate, None
 
     def _renamings(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
         for candidate in self.calls.renamed(script):

@@ -40,7 +40,8 @@ way at its last statement, and
 * two failures are one bug when one form's play, run on the other form's state,
   fails as it does (see :meth:`RootCause._crossover`): a victim of a latent
   corruption whose own setup the other form lacks (a restore after a snapshot
-  taken before the faulty copy);
+  taken before the faulty copy), or has a step of its own that guards the
+  corruption from the other's play;
 * two failures that surface differently are two bugs, unless
   - a statement one form repeats, recast into another call at every copy,
     makes it fail the other way in a generic manner and reduce to the other
@@ -65,7 +66,7 @@ When unsure it keeps failures apart: a merge must never hide a bug.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -321,7 +322,9 @@ class RootCause:
         the corruption: an edit that frees what a stale reference points to, then any
         call that reads it).  Form Y's failure must be a victim's (see :meth:`_victim`).
         When Y's play, run right after a prefix of form X that holds X's statements made
-        by the methods Y needs in particular, fails as Y does, needs each of those
+        by the methods Y needs in particular (maybe without one earlier statement of X's
+        own: a snapshot that holds a reference guards what the faulty copy shared),
+        fails as Y does, needs each of those
         statements, and leaves a state that many methods fail on, X's state holds the
         corruption Y trips over.  The statements it needs must play the same part in
         both forms (the same methods can stand in for them: a copy that only makes a
@@ -345,12 +348,26 @@ class RootCause:
             # X's state may stop before X's own later steps (a remove that takes away
             # what Y's play would touch), never before a statement Y's play needs.
             for end in range(max(slots) + 1, max(xs) + 2):
-                state = x.statements[:end]
-                if not self._victim((*state, *tail)):
-                    continue
-                if self.reducer.carries(state, tail, y.signature, slots):
-                    return f"{' ; '.join(tail)} after {' ; '.join(state)} fails the same way"
+                for state, kept in self._states(x.statements[:end], xs, slots):
+                    if not self._victim((*state, *tail)):
+                        continue
+                    if self.reducer.carries(state, tail, y.signature, kept):
+                        return f"{' ; '.join(tail)} after {' ; '.join(state)} fails the same way"
         return None
+
+    def _states(
+        self, prefix: Script, xs: list[int], slots: frozenset[int]
+    ) -> Iterator[tuple[Script, frozenset[int]]]:
+        """``prefix``, then ``prefix`` without one of its own particular statements that
+        come before the last of ``slots`` (plainly, or with later ids shifted down); each
+        with where ``slots`` stand in it.  X's own earlier step can guard what Y's play
+        trips over (a snapshot that holds a reference the faulty copy did not count)."""
+        yield prefix, slots
+        for k in (k for k in xs if k < max(slots) and k not in slots):
+            rest = prefix[:k] + prefix[k + 1 :]
+            kept = frozenset(i - (i > k) for i in slots)
+            for state in dict.fromkeys((rest, *self.calls.shifted(rest, k))):
+                yield state, kept
 
     def _tail_fits(self, form: Form, shared: int, alike: bool) -> bool:
         """Whether what ``form`` does after the shared state, before its last call, may

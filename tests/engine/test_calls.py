@@ -54,3 +54,15 @@ def test_a_freshened_call_makes_a_new_name_instead_of_a_clashing_one() -> None:
     assert calls.freshened('add " "', used) == calls.canonical('add "a"')
     assert calls.freshened('add "z"', used) is None  # nothing clashes
     assert calls.freshened("remove 0", used) is None  # no name to change
+
+
+def test_one_name_of_the_later_statements_becomes_another_the_script_uses() -> None:
+    calls = Calls(Language.build(LoadedTarget.load("rootcause_models:names_target").target))
+    script = ('a " "', 're 0 "0"', 're 0 "0"')
+    # From the second statement on: "0" becomes " ", or " " (none there) becomes "0".
+    assert list(calls.unified(script, 1)) == [('a " "', 're 0 " "', 're 0 " "')]
+    assert list(calls.unified(script, 0)) == [
+        ('a "0"', 're 0 "0"', 're 0 "0"'),
+        ('a " "', 're 0 " "', 're 0 " "'),
+    ]
+    assert list(calls.unified(("r 0",), 0)) == []  # no name at all

@@ -145,3 +145,45 @@ def test_a_move_to_another_failure_keeps_every_statement_needed() -> None:
     assert "w 3" in form(reducer(_taken_over(False)), start).statements
     # When every new failure needs the first write, any of the moves may be taken.
     assert form(reducer(_taken_over(True)), start).statements == ("w 3", "sn", "e", "r")
+
+
+def test_a_reduction_keeps_the_scripts_own_failure_while_it_can() -> None:
+    # Two writes, the larger first, fail one way; with the first one gone the other write
+    # fails another way in the same call: a deletion that changes which objects the
+    # statements touch can turn one bug's script into another's.  The descent first
+    # goes as far as the script's own failure takes it, and only then lets it move.
+    def two_ways(script: Script) -> str | None:
+        if len(script) == 4 and script[2:] == ("sn", "r") and script[0][0] == script[1][0] == "w":
+            return "larger_first" if int(script[0][2:]) > int(script[1][2:]) else None
+        return "alone" if script == ("w 3", "sn", "r") else None
+
+    found = form(reducer(two_ways), "write 5\nwrite 3\nsnapshot\nrestore")
+    assert found.statements == ("w 1", "w 0", "sn", "r")
+    assert found.signature.function == "larger_first"
+
+
+def test_a_call_on_a_new_name_becomes_the_call_on_the_old_one() -> None:
+    # The names model's rename fails when an entry is renamed onto its own name.  Renamed
+    # first and then onto the new name, it is the same failure: with the first rename
+    # gone, the later statements go by the old name.
+    calls = Calls(Language.build(LoadedTarget.load("rootcause_models:names_target").target))
+    in_rename = Surface("exception", "rename", None, None)
+    onto_itself = Signature("exception", "KeyError", "names.py", "rename", 1, "", "rename")
+
+    def run(script: Script) -> Outcome | None:
+        names: list[str] = []
+        for number, line in enumerate((calls.canonical(x) for x in script), 1):
+            alias, *args = line.split(" ")
+            if alias == "a":
+                names.append(args[0])
+            elif alias == "re" and names:
+                entry = int(args[0]) % len(names)
+                if names[entry] == args[1]:
+                    last = number == len(script)
+                    return Outcome(onto_itself, in_rename, number) if last else None
+                names[entry] = args[1]
+        return None
+
+    found = Reducer(calls, run).reduce('add "f"\nrename 0 "g"\nrename 0 "g"')
+    assert found is not None
+    assert found.statements == ('a ""', 're 0 ""')

@@ -150,6 +150,22 @@ def test_a_victim_play_on_another_forms_corrupted_state_is_one_bug() -> None:
         assert not decision.same, decision.reason
 
 
+def test_a_guard_of_the_other_forms_own_may_be_left_out_of_its_state() -> None:
+    # A second snapshot releases what the first one held, and trips over the blob the
+    # uncounted copy shared.  That form needs its first snapshot, taken before the copy,
+    # and that snapshot holds a reference that keeps read's play from tripping over the
+    # copy.  Without it, read's play on the create and the copy fails as read does.
+    rootcause, interpreter = triage("rootcause_models:snapshot_blobs_target")
+    second = case(interpreter, 'create\nsnapshot\ncopy 1\nwrite 1 "a"\nwrite 2 "b"\nsnapshot\n')
+    read = case(interpreter, 'create\ncopy 1\nwrite 2 "a"\nread 1\n')
+    assert (second.signature.method, read.signature.method) == ("snapshot", "read")
+    decision = rootcause.same_bug(second, read)
+    assert decision.same, decision.reason
+    assert "carries both" in decision.reason
+    merge = case(interpreter, "create\nmerge 1 1\n")
+    assert not rootcause.same_bug(second, merge).same
+
+
 def test_a_corruption_few_methods_raise_on_is_one_bug_when_others_break_the_invariant() -> None:
     # The uncounted split: a second drop raises, a source deleted under a clip breaks the
     # invariant after the delete.  Only drop and clear raise on that state, but
