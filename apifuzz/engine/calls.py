@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Callable, Iterator
 from typing import assert_never
 
@@ -206,6 +207,32 @@ class Calls:
                     literals[k] = option
                     out.add(self.render(method, tuple(literals)))
         return sorted(out, key=self.key)
+
+    def recombined(self, line: str, script: Script, most: int = 64) -> list[str]:
+        """The statement with two or more arguments re-picked at once, each among the
+        values of its type that ``script`` passes (and the smallest): a call that
+        changes two arguments together (a link of the copy onto the original's name, or
+        of the original onto the copy's), which no single smaller argument reaches.
+        Smaller calls only, smallest first; none when more than ``most`` combinations."""
+        parsed = self.parse(line)
+        if parsed is None:
+            return []
+        method, args = parsed
+        pools: list[list[str]] = []
+        for ptype, text in args:
+            pool = {smallest(ptype), text}
+            for other in script:
+                pool |= {a for t, a in (self.parse(other) or (None, ()))[1] if t == ptype}
+            pools.append(sorted(pool, key=_literal_key))
+        if math.prod(len(pool) for pool in pools) > most:
+            return []
+        own = tuple(a for _, a in args)
+        out = {
+            self.render(method, combo)
+            for combo in itertools.product(*pools)
+            if sum(a != b for a, b in zip(combo, own, strict=True)) >= 2
+        }
+        return sorted((x for x in out if self.key(x) < self.key(line)), key=self.key)
 
     def nudged(self, line: str, steps: tuple[int, ...] = (-2, -1, 1, 2)) -> list[str]:
         """The statement with one plain int argument (no object id) moved by each of

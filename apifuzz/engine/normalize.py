@@ -11,8 +11,10 @@ and the order of the moves never depends on chance.
 Moves, the first that keeps the failure wins and the descent starts over:
 delete a statement; replace a statement, or every copy of it, by a smaller
 call or by a copy of another statement; shrink one argument (an object id
-too); rename one object id to a smaller one everywhere; move a statement
-before a larger one (independent statements end up in canonical order);
+too), or re-pick several arguments of the last call at once among the
+values the script passes; rename one object id to a smaller one everywhere;
+move a statement before a larger one when the failure keeps its signature
+(independent statements end up in canonical order);
 swap a statement for any call when that lets another statement go; delete a
 statement and shift the later ids of one kind down by one (ids count the
 objects made so far); delete a statement and make one name of the later
@@ -262,6 +264,31 @@ class Reducer:
             pass
         return found
 
+    def essential(self, form: Form, slot: int, k: int) -> bool:
+        """Whether ``form``'s statement ``k`` is needed whichever call of another method
+        takes the place of its statement at ``slot`` and keeps the failure: with at least
+        one such call, and with each of them, the failure no longer shows without ``k``
+        (plainly, or with the later ids shifted down).  A statement there for the old
+        trigger only (a folder made for a remove) is not."""
+        a = form.statements
+        own = self.calls.method(a[slot])
+        found = False
+        self._left = self.budget
+        try:
+            for option in sorted(self._options(a, a[slot : slot + 1]), key=self.calls.key):
+                if self.calls.method(option) == own:
+                    continue
+                candidate = (*a[:slot], option, *a[slot + 1 :])
+                if not self._keeps(candidate, form.surface):
+                    continue
+                found = True
+                rest = candidate[:k] + candidate[k + 1 :]
+                if any(self._keeps(v, form.surface) for v in (rest, *self.calls.shifted(rest, k))):
+                    return False
+        except _Spent:
+            return False
+        return found
+
     def _walk(
         self, a: Script, b: Script, differ: list[int], surface: Surface
     ) -> list[Script] | None:
@@ -382,7 +409,11 @@ class Reducer:
         calls = self.calls
         for i, line in enumerate(script):
             last = i == len(script) - 1
-            options = calls.shrunk(line) if last else calls.replacements(line) + calls.shrunk(line)
+            options = (
+                calls.shrunk(line) + calls.recombined(line, script)
+                if last
+                else calls.replacements(line) + calls.shrunk(line)
+            )
             if not last:
                 # One statement more like another: of this script, or of the form it meets.
                 options += [x for x in (*script[:-1], *self._guide) if x != line]
@@ -394,13 +425,18 @@ class Reducer:
                     yield tuple(option if x == line else x for x in script), i
 
     def _reorderings(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
-        """A statement moved before a larger one: independent statements in canonical order."""
+        """A statement moved before a larger one: independent statements in canonical order.
+        Only where the failure keeps its signature: statements whose order changes how the
+        failure shows are not independent (an open moved before an unlink makes another
+        bug's play)."""
         key = self.calls.key
         for j in range(1, len(script) - 1):
             for i in range(j):
                 if key(script[j]) < key(script[i]):
                     rest = script[:j] + script[j + 1 :]
-                    yield (*rest[:i], script[j], *rest[i:]), None
+                    candidate = (*rest[:i], script[j], *rest[i:])
+                    if self._same_signature(script, candidate):
+                        yield candidate, None
 
     def _shifted(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
         """A statement deleted and the later object ids of one kind moved down by one:
@@ -415,13 +451,15 @@ class Reducer:
         uses: a rename onto a new name, then a call on that name, is the call on the old one.
         Only where the failure keeps its signature: two names made one can also turn a
         call onto another object's name into a call onto its own, another bug's play."""
-        before = self.outcome(script)
         for i in range(len(script) - 1):
             rest = script[:i] + script[i + 1 :]
             for candidate in self.calls.unified(rest, i):
-                after = self.outcome(candidate)
-                if before is not None and after is not None and after.signature == before.signature:
+                if self._same_signature(script, candidate):
                     yield candidate, None
+
+    def _same_signature(self, script: Script, candidate: Script) -> bool:
+        before, after = self.outcome(script), self.outcome(candidate)
+        return before is not None and after is not None and after.signature == before.signature
 
     def _renamings(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
         for candidate in self.calls.renamed(script):

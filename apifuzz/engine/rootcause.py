@@ -50,7 +50,8 @@ way at its last statement, and
     trigger: many methods there keep a failure from that method), made a
     call of another method, reduces to the other form while keeping every
     statement after it (an edit after a restore that shares the snapshot:
-    whichever edit it is, the next restore fails), or
+    whichever edit it is, the next restore fails), and drops no statement
+    before it that the first failure needs whichever edit is there, or
   - both do the same statements before they part, then at most a trigger
     or two, and that state breaks both of their methods and makes at least
     :data:`~apifuzz.engine.normalize.GENERIC` methods raise: one corrupted
@@ -212,7 +213,19 @@ class RootCause:
                 key = (x.statements, slot)
                 if key not in self._retriggers:
                     self._retriggers[key] = self.reducer.retrigger(x, slot)
-                if y.statements in self._retriggers[key]:
+                if y.statements not in self._retriggers[key]:
+                    continue
+                # The other form may drop what served the old trigger only (a folder made
+                # for a remove), never a statement this form's failure needs whatever
+                # edit is there: else the slot was a trigger of another bug's play that
+                # this form holds too (an edit between two restores, after the faulty copy).
+                kept = {self.calls.method(line) for line in y.statements}
+                dropped = (k for k in self._culprit_slots(x) if k < slot)
+                if not any(
+                    self.reducer.essential(x, slot, k)
+                    for k in dropped
+                    if self.calls.method(x.statements[k]) not in kept
+                ):
                     return True
         return False
 

@@ -66,3 +66,13 @@ def test_one_name_of_the_later_statements_becomes_another_the_script_uses() -> N
         ('a " "', 're 0 " "', 're 0 " "'),
     ]
     assert list(calls.unified(("r 0",), 0)) == []  # no name at all
+
+
+def test_the_arguments_of_a_call_re_picked_together_from_the_script() -> None:
+    calls = Calls(Language.build(LoadedTarget.load("rootcause_models:names_target").target))
+    script = ('a " "', 'a "0"', 're 1 " "')
+    # Both arguments change, each to a value of its type the script passes (or the
+    # smallest), and the call gets smaller; one argument alone is the shrinker's job.
+    assert calls.recombined('re 1 " "', script) == ['re 0 ""', 're 0 "0"']
+    assert calls.recombined('re 1 " "', script, most=3) == []  # too many combinations
+    assert calls.recombined('a " "', script) == []  # one argument: nothing to pair

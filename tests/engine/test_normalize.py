@@ -45,9 +45,7 @@ def form(reduce: Reducer, script: str) -> Form:
 
 def test_independent_statements_end_in_one_order() -> None:
     def both_before(script: Script) -> str | None:
-        if "e" in script and "sn" in script:
-            return "erase_first" if script.index("e") < script.index("sn") else "snapshot_first"
-        return None
+        return "both" if "e" in script and "sn" in script else None
 
     reduce = reducer(both_before)
     one = form(reduce, "snapshot\nerase\nrestore")
@@ -187,3 +185,40 @@ def test_a_call_on_a_new_name_becomes_the_call_on_the_old_one() -> None:
     found = Reducer(calls, run).reduce('add "f"\nrename 0 "g"\nrename 0 "g"')
     assert found is not None
     assert found.statements == ('a ""', 're 0 ""')
+
+
+def test_statements_whose_order_changes_the_failure_keep_their_order() -> None:
+    # The erase comes first in the canonical order, but before the write it shows
+    # another failure: those two are not independent, and the order stays.
+    failing = {("w 1", "e", "r"): "write_first", ("e", "w 1", "r"): "erase_first"}
+    found = form(reducer(failing.get), "write 1\nerase\nrestore")
+    assert found.statements == ("w 1", "e", "r")
+
+
+def test_the_last_call_may_change_two_arguments_at_once() -> None:
+    # Renaming the second entry onto the first one's name fails, and so does renaming the
+    # first onto the second's; no single smaller argument leads from one to the other.
+    calls = Calls(Language.build(LoadedTarget.load("rootcause_models:names_target").target))
+    in_rename = Surface("exception", "rename", None, None)
+    taken = Signature("exception", "KeyError", "names.py", "rename", 1, "", "rename")
+    failing = {('a " "', 'a "0"', 're 1 " "'), ('a " "', 'a "0"', 're 0 "0"')}
+
+    def run(script: Script) -> Outcome | None:
+        script = tuple(calls.canonical(line) for line in script)
+        return Outcome(taken, in_rename, len(script)) if script in failing else None
+
+    found = Reducer(calls, run).reduce('add " "\nadd "0"\nrename 1 " "')
+    assert found is not None
+    assert found.statements == ('a " "', 'a "0"', 're 0 "0"')
+
+
+def test_a_statement_the_failure_needs_whatever_the_trigger_is_essential() -> None:
+    # "w 3 ; sn ; T ; r" fails for T = e, s 0 or sn, each time only with its first write.
+    start = Form(("w 3", "sn", "w 5", "r"), IN_RESTORE, 0, fails_in("first").signature)
+    assert reducer(_taken_over(True)).essential(start, 2, 0)
+    # With the erase as the trigger the first write can go: it is not needed whatever
+    # the trigger is.
+    assert not reducer(_taken_over(False)).essential(start, 2, 0)
+    # When no other trigger keeps the failure, nothing says the first write is needed.
+    alone = {("w 3", "sn", "w 5", "r"): "first"}
+    assert not reducer(alone.get).essential(start, 2, 0)

@@ -508,14 +508,27 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "failure still needs every statement, for a call of the same method with other "
             "arguments too: a name shrunk onto the file's own turned an uncounted copy "
             "before a rename into a rename onto itself, and mixed their folders.",
-            "- What is left apart: two local minima of one bug that differ in a whole "
-            "call's arguments (`link_overwrites_entry`: the copy linked over the original's "
-            "name, or the original over the copy's), or in a setup statement only one or "
-            "two methods can make (`rename_onto_itself` after an earlier rename, whose "
-            "failure passes another frame); a member of a group moved onto a locked track "
-            "and one moved off it (`group_move_ignores_lock`, two frames under one method); "
-            "and a retarget the history never recorded followed by a redo, which looks like "
-            "a selection before a redo. When unsure, triage keeps failures apart.",
+            "- A reduction first goes as far as the script's own signature takes it, and "
+            "only then lets the innermost frame move; a reordering must keep the signature "
+            "(with every bug on, a mkdir deleted before an uncounted copy, or an open moved "
+            "before an unlink, made the script an open file unlinked, and mixed folders).",
+            "- A rename gone, the statements after it may go by the old name "
+            "(`rename_onto_itself` after an earlier rename reduces to the rename onto "
+            "itself); the last call may re-pick several arguments at once among the "
+            "script's values (`link_overwrites_entry`: the copy linked over the original's "
+            "name becomes the original linked over the copy's).",
+            "- A victim's play may run on the other form's state without one earlier step "
+            "of that form's own (a snapshot taken between the create and the uncounted "
+            "copy holds a reference that guards the blob); a generic trigger made another "
+            "method's call may not drop a statement the failure needs whatever the trigger "
+            "is (an edit between two restores after the uncounted copy is also "
+            "`restore_shares_snapshot`'s play, but the copy is this failure's own).",
+            "- What is left apart: forms that number their objects otherwise "
+            "(`move_into_own_subtree`, a directory moved under a link to a file made for "
+            "the numbering); a member of a group moved onto a locked track and one moved "
+            "off it (`group_move_ignores_lock`, two frames under one method); and a "
+            "retarget the history never recorded followed by a redo, which looks like a "
+            "selection before a redo. When unsure, triage keeps failures apart.",
         ]
     )
     print(text)
