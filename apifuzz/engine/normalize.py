@@ -241,14 +241,10 @@ class Reducer:
         another trigger.  Worth asking only where the slot is a generic step.  The reduction
         may drop what only the old trigger needed (before it), never a statement after it."""
         a = form.statements
-        own = self.calls.method(a[slot])
         found: list[Script] = []
         self._left = self.budget
         try:
-            for option in sorted(self._options(a, a[slot : slot + 1]), key=self.calls.key):
-                if self.calls.method(option) == own:
-                    continue
-                candidate = (*a[:slot], option, *a[slot + 1 :])
+            for candidate in self._other_calls(a, slot):
                 out = self.outcome(candidate)
                 if out is None or out.line != len(a) or out.surface.method != form.surface.method:
                     continue
@@ -270,15 +266,10 @@ class Reducer:
         one such call, and with each of them, the failure no longer shows without ``k``
         (plainly, or with the later ids shifted down).  A statement there for the old
         trigger only (a folder made for a remove) is not."""
-        a = form.statements
-        own = self.calls.method(a[slot])
         found = False
         self._left = self.budget
         try:
-            for option in sorted(self._options(a, a[slot : slot + 1]), key=self.calls.key):
-                if self.calls.method(option) == own:
-                    continue
-                candidate = (*a[:slot], option, *a[slot + 1 :])
+            for candidate in self._other_calls(form.statements, slot):
                 if not self._keeps(candidate, form.surface):
                     continue
                 found = True
@@ -288,6 +279,14 @@ class Reducer:
         except _Spent:
             return False
         return found
+
+    def _other_calls(self, script: Script, slot: int) -> Iterator[Script]:
+        """``script`` with its statement at ``slot`` made each call of another method
+        that may take its place (see :meth:`_options`), smallest first."""
+        own = self.calls.method(script[slot])
+        for option in sorted(self._options(script, script[slot : slot + 1]), key=self.calls.key):
+            if self.calls.method(option) != own:
+                yield (*script[:slot], option, *script[slot + 1 :])
 
     def _walk(
         self, a: Script, b: Script, differ: list[int], surface: Surface
