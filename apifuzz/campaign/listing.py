@@ -24,6 +24,9 @@ from apifuzz.engine.crashes import (
 
 #: Statements of a bug's minimized script shown inline; the rest is in its file.
 SCRIPT_LINES = 10
+#: What an entry's ``run:`` line does, said once above the entries.
+RUN_LEGEND = "run: replays the bug; with to-test, writes its regression test"
+
 #: Where a script's line wraps: the terminal's width, within these bounds (100 when
 #: the output is no terminal).
 WIDTH = (80, 100, 160)
@@ -59,7 +62,13 @@ def count_bugs(bugs: list[BugRecord]) -> str:
 def write_bugs(
     bugs: list[BugRecord], spec: str, out: TextIO, states: list[str] | None = None
 ) -> None:
-    """One entry per bug; ``states`` (``new``, ``seen``, ``on record``) tag each when given."""
+    """One entry per bug; ``states`` (``new``, ``seen``, ``on record``) tag each when given.
+
+    A bug whose ``reproduce.sh`` takes a command gets one line for both commands
+    (``run: sh F/reproduce.sh [to-test]``, explained once above the entries), so that
+    the example's bugs fit on one screen; an older folder gets both in full."""
+    if any(_one_command(spec, _shown(bug.folder)) for bug in bugs):
+        out.write(f"({RUN_LEGEND})\n")
     for number, bug in enumerate(bugs, 1):
         rep = bug.representative
         state = f"[{states[number - 1]}] " if states else ""
@@ -73,8 +82,16 @@ def write_bugs(
         if note:
             out.write(f"            ({note})\n")
         folder = _shown(bug.folder)
-        out.write(f"    replay: {replay_command(folder)}\n")
-        out.write(f"    test:   {to_test_command(spec, folder)}\n")
+        if _one_command(spec, folder):
+            out.write(f"    run:    {replay_command(folder)} [to-test]\n")
+        else:
+            out.write(f"    replay: {replay_command(folder)}\n")
+            out.write(f"    test:   {to_test_command(spec, folder)}\n")
+
+
+def _one_command(spec: str, folder: Path) -> bool:
+    """Whether the folder's test command is its replay command with ``to-test``."""
+    return to_test_command(spec, folder) == f"{replay_command(folder)} to-test"
 
 
 def _raised(summary: str) -> str:
