@@ -529,6 +529,12 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "off it (`group_move_ignores_lock`, two frames under one method); and a "
             "retarget the history never recorded followed by a redo, which looks like a "
             "selection before a redo. When unsure, triage keeps failures apart.",
+            "- What still mixes: with every bug on, one script can fail through two bugs' "
+            "plays in the same frame, and a step of the reduction that keeps the frame can "
+            "trade one play for the other (a file renamed onto its copy's name fails in "
+            "`release` as an appended, uncounted copy renamed over does; a copy opened while "
+            "the original is unlinked, the copy then deleted, is an open file unlinked). "
+            "Folders whose failures run through one bug only stay clean.",
         ]
     )
     print(text)
