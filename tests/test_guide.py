@@ -88,10 +88,8 @@ def test_following_the_guide_finds_the_bug_and_turns_it_into_a_test(tmp_path: Pa
     run = summary.strip().splitlines()[-1].strip().removeprefix("run:").strip()
     # The guide writes the folder as <folder>; the summary's last line names it. Its
     # reproduce.sh names this Python, so it works in a shell without the venv on PATH.
-    assert re.fullmatch(
-        r"sh \.apifuzz/kanban/crashes/invariant-\S+/reproduce\.sh \[to-test\]", run
-    ), run
-    to_test = run.replace("[to-test]", "to-test")
+    assert re.fullmatch(r"sh \.apifuzz/kanban/crashes/invariant-\S+/reproduce\.sh", run), run
+    to_test = f"{run} to-test"
     assert "apifuzz to-test kanban .apifuzz/kanban/crashes/<folder>" in user.commands
     user.commands += "\n" + to_test
     written = user.run(to_test)

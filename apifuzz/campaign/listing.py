@@ -25,7 +25,7 @@ from apifuzz.engine.crashes import (
 #: Statements of a bug's minimized script shown inline; the rest is in its file.
 SCRIPT_LINES = 10
 #: What an entry's ``run:`` line does, said once above the entries.
-RUN_LEGEND = "run: replays the bug; with to-test, writes its regression test"
+RUN_LEGEND = "run: replays the bug; with to-test added at the end, writes its regression test"
 
 #: Where a script's line wraps: the terminal's width, within these bounds (100 when
 #: the output is no terminal).
@@ -65,8 +65,9 @@ def write_bugs(
     """One entry per bug; ``states`` (``new``, ``seen``, ``on record``) tag each when given.
 
     A bug whose ``reproduce.sh`` takes a command gets one line for both commands
-    (``run: sh F/reproduce.sh [to-test]``, explained once above the entries), so that
-    the example's bugs fit on one screen; an older folder gets both in full."""
+    (``run: sh F/reproduce.sh``, which ``to-test`` at the end makes the test command,
+    explained once above the entries), so that the example's bugs fit on one screen;
+    an older folder gets both in full."""
     if any(_one_command(spec, _shown(bug.folder)) for bug in bugs):
         out.write(f"({RUN_LEGEND})\n")
     for number, bug in enumerate(bugs, 1):
@@ -83,7 +84,7 @@ def write_bugs(
             out.write(f"            ({note})\n")
         folder = _shown(bug.folder)
         if _one_command(spec, folder):
-            out.write(f"    run:    {replay_command(folder)} [to-test]\n")
+            out.write(f"    run:    {replay_command(folder)}\n")
         else:
             out.write(f"    replay: {replay_command(folder)}\n")
             out.write(f"    test:   {to_test_command(spec, folder)}\n")

@@ -211,8 +211,8 @@ class Calls:
     def recombined(self, line: str, script: Script, most: int = 64) -> list[str]:
         """The statement with two or more arguments re-picked at once, each among the
         values of its type that ``script`` passes (and the smallest): a call that
-        changes two arguments together (a link of the copy onto the original's name, or
-        of the original onto the copy's), which no single smaller argument reaches.
+        changes two arguments together (the second object onto the first one's name, or
+        the first onto the second's), which no single smaller argument reaches.
         Smaller calls only, smallest first; none when more than ``most`` combinations."""
         parsed = self.parse(line)
         if parsed is None:
@@ -309,21 +309,24 @@ class Calls:
         literals = tuple(symbols.get(a, a) if isinstance(t, kind) else a for t, a in parsed[1])
         return self.render(parsed[0], literals)
 
-    def unified(self, script: Script, start: int) -> Iterator[Script]:
-        """``script`` with one string or bytes value, in the statements from ``start`` on,
-        replaced by another value of its type that the script uses: once a statement that
-        gave an object a new name (a rename, a copy) is gone, what came after it goes by
-        the old name."""
+    def unified(self, script: Script, removed: str, start: int) -> Iterator[Script]:
+        """``script`` (without ``removed``, which stood at ``start``) with one string or
+        bytes value that ``removed`` passed, in the statements from ``start`` on, made a
+        value of its type that the statements before ``start`` pass: once a statement
+        that gave an object a new name is gone, what came after it goes by the old one."""
+        parsed = self.parse(removed)
         for kind in (StrType, BytesType):
-            seen: list[str] = []
-            for line in script:
-                parsed = self.parse(line)
-                for ptype, text in parsed[1] if parsed else ():
-                    if isinstance(ptype, kind) and text not in seen:
-                        seen.append(text)
-            for old, new in itertools.permutations(seen, 2):
-                symbols = {old: new}
-                tail = tuple(self._resymbol(line, kind, symbols) for line in script[start:])
+            written = [a for t, a in parsed[1] if isinstance(t, kind)] if parsed else []
+            before: list[str] = []
+            for line in script[:start]:
+                earlier = self.parse(line)
+                for ptype, text in earlier[1] if earlier else ():
+                    if isinstance(ptype, kind) and text not in before:
+                        before.append(text)
+            for old, new in itertools.product(dict.fromkeys(written), before):
+                if old == new:
+                    continue
+                tail = tuple(self._resymbol(line, kind, {old: new}) for line in script[start:])
                 if tail != script[start:]:
                     yield script[:start] + tail
 

@@ -17,17 +17,18 @@ move a statement before a larger one when the failure keeps its signature
 (independent statements end up in canonical order);
 swap a statement for any call when that lets another statement go; delete a
 statement and shift the later ids of one kind down by one (ids count the
-objects made so far); delete a statement and make one name of the later
-statements another the script uses (a rename gone, what came after it goes
-by the old name).  A replacement that moves the failure to another
+objects made so far); delete a statement and make a string or bytes value
+it passed, in the later statements, one an earlier statement passes (a
+rename gone, what came after it goes by the old name; only where the
+failure keeps its signature).  A replacement that moves the failure to another
 signature is taken only where the slot is generic (see :data:`GENERIC`).
 
-The descent runs twice: first keeping the script's own signature, then
-keeping only the surface.  With several bugs in one method, a deletion that
+The descent runs twice, on one replay budget: first keeping the script's
+own signature, then keeping only the surface.  With several bugs in one method, a deletion that
 changes which objects the later statements touch can turn one bug's script
-into another's with the same surface (a copy that shared a blob, gone, and
-the file's unlink is what fails the close); going first as far as the
-script's own failure takes it leaves fewer such steps.
+into another's with the same surface (the objects the later calls name are
+numbered otherwise, and another bug's mistake fails the same call); going
+first as far as the script's own failure takes it leaves fewer such steps.
 
 Two forms of one failure can still be local minima on either side of a step
 that is not downhill; :meth:`Reducer.meets` looks for a path between them.
@@ -168,8 +169,10 @@ class Reducer:
         if not self._keeps(current, first.surface):
             current = lines
         self._exact = first.signature
-        current = self._descend(current, first.surface)
-        self._exact = None
+        try:
+            current = self._descend(current, first.surface)
+        finally:
+            self._exact = None  # every other use of the reducer keeps the surface only
         current = self._descend(current, first.surface)
         last = self._outcomes[current] or first  # every step was replayed: it is cached
         return Form(current, first.surface, self.replays - spent, last.signature, last.stack)
@@ -265,7 +268,8 @@ class Reducer:
         takes the place of its statement at ``slot`` and keeps the failure: with at least
         one such call, and with each of them, the failure no longer shows without ``k``
         (plainly, or with the later ids shifted down).  A statement there for the old
-        trigger only (a folder made for a remove) is not."""
+        trigger only (an object made for the call in the slot to use) is not.  Past the
+        replay budget it counts as needed: when unsure, keep failures apart."""
         found = False
         self._left = self.budget
         try:
@@ -277,7 +281,7 @@ class Reducer:
                 if any(self._keeps(v, form.surface) for v in (rest, *self.calls.shifted(rest, k))):
                     return False
         except _Spent:
-            return False
+            return True
         return found
 
     def _other_calls(self, script: Script, slot: int) -> Iterator[Script]:
@@ -426,8 +430,8 @@ class Reducer:
     def _reorderings(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
         """A statement moved before a larger one: independent statements in canonical order.
         Only where the failure keeps its signature: statements whose order changes how the
-        failure shows are not independent (an open moved before an unlink makes another
-        bug's play)."""
+        failure shows are not independent (with several bugs in play, one order can be
+        another bug's play)."""
         key = self.calls.key
         for j in range(1, len(script) - 1):
             for i in range(j):
@@ -446,13 +450,14 @@ class Reducer:
             yield from ((c, None) for c in self.calls.shifted(rest, i))
 
     def _unified(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
-        """A statement deleted and one name of the later statements made another the script
-        uses: a rename onto a new name, then a call on that name, is the call on the old one.
-        Only where the failure keeps its signature: two names made one can also turn a
-        call onto another object's name into a call onto its own, another bug's play."""
+        """A statement deleted and a string or bytes value it passed, in the later
+        statements, made one an earlier statement passes: a rename onto a new name, then a
+        call on that name, is the call on the old one.  Only where the failure keeps its
+        signature: two values made one can also turn a call on another object's name into
+        a call on the object's own, another failure's play."""
         for i in range(len(script) - 1):
             rest = script[:i] + script[i + 1 :]
-            for candidate in self.calls.unified(rest, i):
+            for candidate in self.calls.unified(rest, script[i], i):
                 if self._same_signature(script, candidate):
                     yield candidate, None
 

@@ -67,6 +67,7 @@ When unsure it keeps failures apart: a merge must never hide a bug.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -141,6 +142,7 @@ class RootCause:
         self._forms: dict[str, Form | None] = {}
         self._recasts: dict[Script, list[Script]] = {}
         self._retriggers: dict[tuple[Script, int], list[Script]] = {}
+        self._essentials: dict[tuple[Script, int, int], bool] = {}
         self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
 
     @property
@@ -205,7 +207,9 @@ class RootCause:
     def _retriggered(self, one: Form, two: Form) -> bool:
         """Whether one form, its statement at a generic slot (loosely: any failure from
         the same API method) replaced by another method's call, reduces to the other:
-        an edit after a restore that shares the snapshot corrupts it, whichever edit."""
+        an edit after a restore that shares the snapshot corrupts it, whichever edit.
+        Not when the other form drops a statement of this one's own that its failure
+        needs whichever call takes the slot (see :meth:`Reducer.essential`)."""
         for x, y in ((one, two), (two, one)):
             for slot in range(len(x.statements) - 1):
                 if len(self._run_methods(x, (slot, slot + 1))) < GENERIC:
@@ -215,19 +219,32 @@ class RootCause:
                     self._retriggers[key] = self.reducer.retrigger(x, slot)
                 if y.statements not in self._retriggers[key]:
                     continue
-                # The other form may drop what served the old trigger only (a folder made
-                # for a remove), never a statement this form's failure needs whatever
-                # edit is there: else the slot was a trigger of another bug's play that
-                # this form holds too (an edit between two restores, after the faulty copy).
-                kept = {self.calls.method(line) for line in y.statements}
-                dropped = (k for k in self._culprit_slots(x) if k < slot)
-                if not any(
-                    self.reducer.essential(x, slot, k)
-                    for k in dropped
-                    if self.calls.method(x.statements[k]) not in kept
-                ):
+                # The other form may drop what served the old trigger only (an object made
+                # for the call in the slot), never a statement this form's failure needs
+                # whatever call is there: else the slot was a trigger of another bug's play
+                # that this form holds too, after its own faulty call.
+                if not any(self._essential(x, slot, k) for k in self._dropped(x, y, slot)):
                     return True
         return False
+
+    def _dropped(self, x: Form, y: Form, slot: int) -> list[int]:
+        """The slots of ``x``'s own statements before ``slot`` that ``y`` has no call of
+        the same method left for (counted: two calls of a method, one kept, one dropped)."""
+        left = Counter(self.calls.method(line) for line in y.statements)
+        dropped = []
+        for k in (k for k in self._culprit_slots(x) if k < slot):
+            name = self.calls.method(x.statements[k])
+            if left[name] > 0:
+                left[name] -= 1
+            else:
+                dropped.append(k)
+        return dropped
+
+    def _essential(self, form: Form, slot: int, k: int) -> bool:
+        key = (form.statements, slot, k)
+        if key not in self._essentials:
+            self._essentials[key] = self.reducer.essential(form, slot, k)
+        return self._essentials[key]
 
     def _recast(self, form: Form) -> list[Script]:
         if form.statements not in self._recasts:

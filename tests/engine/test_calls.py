@@ -58,14 +58,12 @@ def test_a_freshened_call_makes_a_new_name_instead_of_a_clashing_one() -> None:
 
 def test_one_name_of_the_later_statements_becomes_another_the_script_uses() -> None:
     calls = Calls(Language.build(LoadedTarget.load("rootcause_models:names_target").target))
-    script = ('a " "', 're 0 "0"', 're 0 "0"')
-    # From the second statement on: "0" becomes " ", or " " (none there) becomes "0".
-    assert list(calls.unified(script, 1)) == [('a " "', 're 0 " "', 're 0 " "')]
-    assert list(calls.unified(script, 0)) == [
-        ('a "0"', 're 0 "0"', 're 0 "0"'),
-        ('a " "', 're 0 " "', 're 0 " "'),
-    ]
-    assert list(calls.unified(("r 0",), 0)) == []  # no name at all
+    # 're 0 "0"' (at 1) is gone: the name it gave, "0", becomes the one before it, " ".
+    rest = ('a " "', 're 0 "0"')
+    assert list(calls.unified(rest, 're 0 "0"', 1)) == [('a " "', 're 0 " "')]
+    # Only names the removed statement passed, and only names passed before it.
+    assert list(calls.unified(rest, "r 0", 1)) == []
+    assert list(calls.unified(rest, 'a " "', 0)) == []
 
 
 def test_the_arguments_of_a_call_re_picked_together_from_the_script() -> None:

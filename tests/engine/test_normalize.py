@@ -186,6 +186,20 @@ def test_a_call_on_a_new_name_becomes_the_call_on_the_old_one() -> None:
     assert found is not None
     assert found.statements == ('a ""', 're 0 ""')
 
+    # The same move where the failure then shows in another frame is another play (a
+    # call onto another object's name made a call onto the object's own): not taken.
+    elsewhere = replace(onto_itself, function="elsewhere")
+
+    def moved(script: Script) -> Outcome | None:
+        out = run(script)
+        if out is None or len(script) > 2:
+            return out
+        return replace(out, signature=elsewhere)
+
+    found = Reducer(calls, moved).reduce('add "f"\nrename 0 "g"\nrename 0 "g"')
+    assert found is not None
+    assert len(found.statements) == 3
+
 
 def test_statements_whose_order_changes_the_failure_keep_their_order() -> None:
     # The erase comes first in the canonical order, but before the write it shows
