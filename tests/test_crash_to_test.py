@@ -38,12 +38,13 @@ def test_a_fuzz_found_bug_becomes_a_failing_then_passing_regression_test(tmp_pat
     statements = [s for s in minimized.splitlines() if s and not s.startswith("#")]
     assert len(statements) <= 4, minimized  # the shortest known script has 3
     assert f"minimized: {len(statements)} statements" in fuzzed.stdout
-    (test_line,) = [s for s in fuzzed.stdout.splitlines() if s.strip().startswith("test:")]
-    hint = test_line.split()[1:]
+    (run_line,) = [s for s in fuzzed.stdout.splitlines() if s.strip().startswith("run:")]
+    hint = [*run_line.split()[1:], "to-test"]
     assert hint == ["sh", f"{folder.relative_to(tmp_path)}/reproduce.sh", "to-test"]
 
-    # The one command the summary suggests (plus where to write the test), run with no
-    # APIFUZZ_* variable: the folder's script carries the environment the bug needs.
+    # The one command the summary suggests, with to-test added (plus where to write the
+    # test), run with no APIFUZZ_* variable: the folder's script carries the environment
+    # the bug needs.
     test_file = tmp_path / "tests" / "regression" / "test_example_timeline.py"
     env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
     env["PYTHONPATH"] = str(ROOT)
