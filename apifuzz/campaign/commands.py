@@ -57,15 +57,20 @@ def replay_command(folder: Path) -> str:
     return f"sh {shlex.quote(str(folder))}/{REPRODUCE_NAME}"
 
 
+def takes_command(folder: Path) -> bool:
+    """Whether the folder's ``reproduce.sh`` takes a command (``to-test``, ``minimize``)
+    as its first argument; one written by an older apifuzz only replays."""
+    try:
+        return COMMAND in (folder / REPRODUCE_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def to_test_command(target: str, folder: Path) -> str:
     """The command that turns a crash folder into a regression test: its ``reproduce.sh``
     with ``to-test`` when it takes a command (the environment and the folder to run
     from come with it), else ``apifuzz to-test`` in full (a folder written before)."""
-    try:
-        takes_command = COMMAND in (folder / REPRODUCE_NAME).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        takes_command = False
-    if takes_command:
+    if takes_command(folder):
         return f"{replay_command(folder)} to-test"
     where = f"{shlex.quote(target)} {shlex.quote(str(folder))}"
     return f"{environment_prefix()}{apifuzz_command()} to-test {where}"

@@ -13,7 +13,12 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from apifuzz.campaign.commands import minimize_hint, replay_command, to_test_command
+from apifuzz.campaign.commands import (
+    minimize_hint,
+    replay_command,
+    takes_command,
+    to_test_command,
+)
 from apifuzz.engine.bugs import BugRecord
 from apifuzz.engine.crashes import (
     INPUT_NAME,
@@ -68,7 +73,8 @@ def write_bugs(
     (``run: sh F/reproduce.sh``, which ``to-test`` at the end makes the test command,
     explained once above the entries), so that the example's bugs fit on one screen;
     an older folder gets both in full."""
-    if any(_one_command(spec, _shown(bug.folder)) for bug in bugs):
+    one_line = [takes_command(_shown(bug.folder)) for bug in bugs]
+    if any(one_line):
         out.write(f"({RUN_LEGEND})\n")
     for number, bug in enumerate(bugs, 1):
         rep = bug.representative
@@ -83,16 +89,11 @@ def write_bugs(
         if note:
             out.write(f"            ({note})\n")
         folder = _shown(bug.folder)
-        if _one_command(spec, folder):
+        if one_line[number - 1]:
             out.write(f"    run:    {replay_command(folder)}\n")
         else:
             out.write(f"    replay: {replay_command(folder)}\n")
             out.write(f"    test:   {to_test_command(spec, folder)}\n")
-
-
-def _one_command(spec: str, folder: Path) -> bool:
-    """Whether the folder's test command is its replay command with ``to-test``."""
-    return to_test_command(spec, folder) == f"{replay_command(folder)} to-test"
 
 
 def _raised(summary: str) -> str:

@@ -24,9 +24,9 @@ failure keeps its signature).  A replacement that moves the failure to another
 signature is taken only where the slot is generic (see :data:`GENERIC`).
 
 The descent runs twice, on one replay budget: first keeping the script's
-own signature, then keeping only the surface.  With several bugs in one method, a deletion that
-changes which objects the later statements touch can turn one bug's script
-into another's with the same surface (the objects the later calls name are
+own signature, then keeping only the surface.  With several bugs in one
+method, a deletion that changes which objects the later statements touch
+can turn one bug's script into another's with the same surface (the objects the later calls name are
 numbered otherwise, and another bug's mistake fails the same call); going
 first as far as the script's own failure takes it leaves fewer such steps.
 
