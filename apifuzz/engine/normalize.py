@@ -145,6 +145,8 @@ class Reducer:
         self._left = 0
         self._guide: Script = ()  # statements of the form a descent tries to meet
         self._exact: Signature | None = None  # the signature a descent must keep, if any
+        # The methods a lateral move may bring in: during reduce(), those the script called.
+        self._own: frozenset[str] | None = None
 
     def outcome(self, script: Script) -> Outcome | None:
         """The outcome of ``script`` (cached); raises _Spent past the budget."""
@@ -168,12 +170,16 @@ class Reducer:
         current = tuple(self.calls.canonical(line) for line in lines)
         if not self._keeps(current, first.surface):
             current = lines
-        self._exact = first.signature
+        self._own = frozenset(filter(None, map(self.calls.method, lines[:-1])))
         try:
+            self._exact = first.signature
+            try:
+                current = self._descend(current, first.surface)
+            finally:
+                self._exact = None  # every other use of the reducer keeps the surface only
             current = self._descend(current, first.surface)
         finally:
-            self._exact = None  # every other use of the reducer keeps the surface only
-        current = self._descend(current, first.surface)
+            self._own = None
         last = self._outcomes[current] or first  # every step was replayed: it is cached
         return Form(current, first.surface, self.replays - spent, last.signature, last.stack)
 
@@ -470,11 +476,16 @@ class Reducer:
             yield candidate, None
 
     def _lateral(self, script: Script, surface: Surface) -> Iterator[tuple[Script, int]]:
-        """Any call in place of a statement (or of every copy) when that lets another go."""
-        calls = self.calls
+        """Another call in place of a statement (or of every copy) when that lets another
+        go.  In a reduction, only a call of a method the script itself called before it
+        failed: with several bugs in play, a method it never called can be another bug's
+        faulty call, and the step would turn its play into that bug's (an unlink in
+        place of the copy of a file that is open, read after a write to the copy)."""
+        calls, own = self.calls, self._own
         for i, line in enumerate(script[:-1]):
             for option in calls.replacements(line):
-                if calls.method(option) == calls.method(line):
+                name = calls.method(option)
+                if name == calls.method(line) or (own is not None and name not in own):
                     continue
                 swapped = tuple(option if x == line else x for x in script)
                 if not self._keeps(swapped, surface):

@@ -236,3 +236,22 @@ def test_a_statement_the_failure_needs_whatever_the_trigger_is_essential() -> No
     # When no other trigger keeps the failure, nothing says the first write is needed.
     alone = {("w 3", "sn", "w 5", "r"): "first"}
     assert not reducer(alone.get).essential(start, 2, 0)
+
+
+def test_a_reduction_brings_in_no_method_the_script_never_called() -> None:
+    # With several bugs on, a write in place of the erase fails the same way and then
+    # needs no snapshot: another bug's play.  The script never wrote, so its normal form
+    # keeps its own calls.
+    def own_or_written(script: Script) -> str | None:
+        if script in (("e", "sn", "r"), ("w 0", "sn", "r"), ("w 0", "r"), ("w 0", "e", "sn", "r")):
+            return "same"
+        return None
+
+    assert form(reducer(own_or_written), "erase\nsnapshot\nrestore").statements == (
+        "e",
+        "sn",
+        "r",
+    )
+    # A script that wrote may take that step.
+    found = form(reducer(own_or_written), "write 0\nerase\nsnapshot\nrestore")
+    assert found.statements == ("w 0", "r")
