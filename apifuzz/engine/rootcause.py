@@ -144,6 +144,7 @@ class RootCause:
         self._retriggers: dict[tuple[Script, int], list[Script]] = {}
         self._essentials: dict[tuple[Script, int, int], bool] = {}
         self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
+        self._own: dict[tuple[Script, Script], str | None] = {}
 
     @property
     def replays(self) -> int:
@@ -170,16 +171,56 @@ class RootCause:
             # Not replayable as recorded: only an equal signature says anything.
             same = known.signature == new.signature
             return Decision(same, "same signature, not replayable" if same else "not replayable")
-        pair = f"{one.text()} | {two.text()}"
+        scripts = statements(known.script), statements(new.script)
         if self.history is not None:
             # The scripts as minimized, not their normal forms: with other bugs in play a
             # reduction can trade the stale redo for another way to fail the same call.
-            scripts = statements(known.script), statements(new.script)
             kept = self.history.same_bug(*scripts)
             if kept:
                 return Decision(True, kept)
             if self.history.apart(*scripts):
+                pair = f"{one.text()} | {two.text()}"
                 return Decision(False, f"only one breaks the linear undo history: {pair}")
+        decided = self._by_forms(known, new, one, two)
+        if decided.same:
+            for script, other in ((scripts[0], two), (scripts[1], one)):
+                without = self._own_cause(script, other)
+                if without is not None:
+                    return Decision(False, f"a cause of its own: fails without {without}")
+        return decided
+
+    def _own_cause(self, script: Script, other: Form) -> str | None:
+        """The method ``other`` needs in particular that ``script`` (as minimized) fails
+        at its end without, or None.  Without it means without its calls and the later
+        calls that name an object no call up to the first of them named (what those
+        calls made).  With several bugs in play a script can fail through another bug
+        alone and still hold this one's faulty call, which the other's corrupted state
+        and normal form then claim: a rename onto a copy's name and then onto itself
+        fails as the uncounted copy's victims do, and its reduction, dropping the first
+        rename, becomes the copy's play.  Without the copy it fails all the same."""
+        key = (script, other.statements)
+        if key not in self._own:
+            self._own[key] = None
+            method, refs = self.calls.method, self.calls.refs
+            for name in sorted(self._culprits(other)):
+                dropped = {i for i, line in enumerate(script[:-1]) if method(line) == name}
+                if not dropped:
+                    continue
+                first = min(dropped)
+                named = set().union(*map(refs, script[: first + 1]))
+                kept = tuple(
+                    line
+                    for i, line in enumerate(script[:-1])
+                    if i not in dropped and (i < first or refs(line) <= named)
+                )
+                if self.reducer.fails_at_end((*kept, script[-1])):
+                    self._own[key] = name
+                    break
+        return self._own[key]
+
+    def _by_forms(self, known: Case, new: Case, one: Form, two: Form) -> Decision:
+        """What the normal forms say (see :meth:`same_bug`)."""
+        pair = f"{one.text()} | {two.text()}"
         if one.surface != two.surface:
             if one.surface.method == two.surface.method and self._generic_apart(one, two):
                 return Decision(True, f"same call, apart only in generic steps: {pair}")

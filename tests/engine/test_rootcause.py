@@ -150,6 +150,23 @@ def test_a_victim_play_on_another_forms_corrupted_state_is_one_bug() -> None:
         assert not decision.same, decision.reason
 
 
+def test_a_failure_that_needs_no_call_of_the_corruption_has_a_cause_of_its_own() -> None:
+    # A file swapped with itself gives its blob back twice: after the uncounted copy it
+    # fails as the copy's victims do, and the copy's corrupted state makes it fail the
+    # same way.  But without the copy it fails all the same: the swap's own bug.
+    rootcause, interpreter = triage("rootcause_models:swap_blobs_target")
+    swap = case(interpreter, "create\ncopy 1\nswap 1 1\n")
+    delete = case(interpreter, 'create\ncopy 1\nwrite 1 "a"\ndelete 2\n')
+    assert swap.signature.function == delete.signature.function == "_release"
+    for decision in (rootcause.same_bug(delete, swap), rootcause.same_bug(swap, delete)):
+        assert not decision.same, decision.reason
+        assert decision.reason == "a cause of its own: fails without copy"
+    # It is the swap's bug, and the copy's victims are still one bug.
+    assert rootcause.same_bug(case(interpreter, "create\nswap 1 1\n"), swap).same
+    read = case(interpreter, 'create\ncopy 1\nwrite 2 "a"\nread 1\n')
+    assert rootcause.same_bug(read, delete).same
+
+
 def test_a_guard_of_the_other_forms_own_may_be_left_out_of_its_state() -> None:
     # A second snapshot releases what the first one held, and trips over the blob the
     # uncounted copy shared.  That form needs its first snapshot, taken before the copy,

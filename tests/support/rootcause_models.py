@@ -435,6 +435,24 @@ class SnapshotBlobs(Blobs):
 snapshot_blobs_target = Target(SnapshotBlobs, expected=(Refused,))
 
 
+class SwapBlobs(Blobs):
+    """:class:`Blobs` whose files can trade contents.  ``swap`` has a bug of its own: a
+    file swapped with itself gives its blob back twice.  After the uncounted copy that
+    fails as the copy's victims do, and the copy's state makes it fail the same way; but
+    without the copy it fails all the same: a cause of its own."""
+
+    @api
+    def swap(self, file: Annotated[int, Ref("file")], other: Annotated[int, Ref("file")]) -> None:
+        if file == other:  # the bug: released twice
+            self._release(self.files[file])
+            self._release(self.files[file])
+            return
+        self.files[file], self.files[other] = self.files[other], self.files[file]
+
+
+swap_blobs_target = Target(SwapBlobs, expected=(Refused,))
+
+
 Source = Annotated[int, Ref("source")]
 Clip = Annotated[int, Ref("clip")]
 
