@@ -529,12 +529,22 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "off it (`group_move_ignores_lock`, two frames under one method); and a "
             "retarget the history never recorded followed by a redo, which looks like a "
             "selection before a redo. When unsure, triage keeps failures apart.",
-            "- What still mixes: with every bug on, one script can fail through two bugs' "
-            "plays in the same frame, and a step of the reduction that keeps the frame can "
-            "trade one play for the other (a file renamed onto its copy's name fails in "
-            "`release` as an appended, uncounted copy renamed over does; a copy opened while "
-            "the original is unlinked, the copy then deleted, is an open file unlinked). "
-            "Folders whose failures run through one bug only stay clean.",
+            "- With every bug on, one script can fail through two bugs' plays in one frame. "
+            "A lateral step of a reduction (another call in place of a statement, so that a "
+            "second one can go) brings in only a method the script itself called: an unlink "
+            "in place of the write to an open copy had made the script an open file "
+            "unlinked. And a failure whose minimized script still fails at its end without "
+            "the calls of a method the other form needs in particular (and without the later "
+            "calls that name only what those made) has a cause of its own and stays apart: a "
+            "file renamed onto its copy's name, then onto itself, fails in `release` as the "
+            "uncounted copy's victims do, and its reduction becomes the copy's play, but "
+            "without the copy it fails all the same, through the rename.",
+            "- What is left: such a script gets a folder of its own, next to the folder of "
+            "the bug it shows (`rename_onto_itself` twice): one folder more. And where the "
+            "other bug's call is the only one that makes the object the script goes on with "
+            "(a file copied, the original unlinked, the copy renamed, then renamed onto "
+            "itself), the script needs that call without failing through its bug, and its "
+            "folder still mixes (example_fs, seed 3).",
         ]
     )
     print(text)
