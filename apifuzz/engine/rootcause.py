@@ -144,7 +144,7 @@ class RootCause:
         self._retriggers: dict[tuple[Script, int], list[Script]] = {}
         self._essentials: dict[tuple[Script, int, int], bool] = {}
         self._blocks: dict[tuple[Script, int, int, bool], set[str]] = {}
-        self._own: dict[tuple[Script, Script], str | None] = {}
+        self._own_causes: dict[tuple[Script, Script], str | None] = {}
 
     @property
     def replays(self) -> int:
@@ -199,8 +199,8 @@ class RootCause:
         fails as the uncounted copy's victims do, and its reduction, dropping the first
         rename, becomes the copy's play.  Without the copy it fails all the same."""
         key = (script, other.statements)
-        if key not in self._own:
-            self._own[key] = None
+        if key not in self._own_causes:
+            self._own_causes[key] = None
             method, refs = self.calls.method, self.calls.refs
             for name in sorted(self._culprits(other)):
                 dropped = {i for i, line in enumerate(script[:-1]) if method(line) == name}
@@ -214,9 +214,9 @@ class RootCause:
                     if i not in dropped and (i < first or refs(line) <= named)
                 )
                 if self.reducer.fails_at_end((*kept, script[-1])):
-                    self._own[key] = name
+                    self._own_causes[key] = name
                     break
-        return self._own[key]
+        return self._own_causes[key]
 
     def _by_forms(self, known: Case, new: Case, one: Form, two: Form) -> Decision:
         """What the normal forms say (see :meth:`same_bug`)."""
