@@ -47,8 +47,11 @@ def _minimize_folder(
     return read_minimize_record(folder)
 
 
-def triage_child(spec: str, workdir: Path, options: FuzzOptions) -> list[Triaged]:
-    """In the child: triage the workdir's minimized, untriaged signatures; the decisions."""
+def triage_child(
+    spec: str, workdir: Path, options: FuzzOptions, again: frozenset[str] = frozenset()
+) -> list[Triaged]:
+    """In the child: triage the workdir's minimized, untriaged signatures, and give the
+    bugs named in ``again`` a second look; the decisions."""
     loaded = LoadedTarget.load(spec, workdir)
     root_cause = RootCause(
         loaded,
@@ -56,7 +59,9 @@ def triage_child(spec: str, workdir: Path, options: FuzzOptions) -> list[Triaged
         timeout=options.timeout,
         packages=tuple(target_packages(spec, options.instrument)),
     )
-    return triage_pending(workdir / "crashes", root_cause, log=lambda line: print(line, flush=True))
+    return triage_pending(
+        workdir / "crashes", root_cause, log=lambda line: print(line, flush=True), again=again
+    )
 
 
 def replay_recorded(spec: str, workdir: Path, folders: list[Path]) -> dict[str, str]:
@@ -180,22 +185,31 @@ class AfterRun:
         """Decide each minimized, untriaged signature: a bug of its own, or a variant.
 
         One child decides them all, oldest first, so each decision sees the
-        ones before it; every decision goes to ``logs/triage.log``.
+        ones before it; every decision goes to ``logs/triage.log``.  The bugs
+        this run decided while its workers fuzzed, each as it came, get a second
+        look too: a variant that came later can be what links two of them.
         """
-        pending = [
-            b for b in load_bugs(self.crashes).pending() if (b.folder / RECORD_NAME).exists()
-        ]
-        if not pending or self.interrupted:
+        bugs = load_bugs(self.crashes)
+        pending = [b for b in bugs.pending() if (b.folder / RECORD_NAME).exists()]
+        again = frozenset(
+            b.key
+            for b in bugs.bugs
+            if b.key not in self.known_before and b.triage is not None and b.triage.status == "bug"
+        )
+        if self.interrupted or not (pending or len(again) > 1):
             return
-        self.out.write(f"INFO: triaging {len(pending)} signature(s)\n")
+        if pending:
+            self.out.write(f"INFO: triaging {len(pending)} signature(s)\n")
+        else:
+            self.out.write(f"INFO: triage: a second look at this run's {len(again)} bugs\n")
         self.out.flush()
         log = self.options.workdir / "logs" / TRIAGE_LOG_NAME
         log.parent.mkdir(parents=True, exist_ok=True)
         # Every decision replays scripts; a bound keeps a pathological model from stalling here.
-        allowance = 60 + 10 * len(pending) * (1 + (self.options.timeout or 0))
+        allowance = 60 + 10 * (len(pending) + len(again)) * (1 + (self.options.timeout or 0))
         child = Child(
             triage_child,
-            (self.loaded.spec, self.options.workdir, self.options),
+            (self.loaded.spec, self.options.workdir, self.options, again),
             allowance=allowance,
             log=log,
         )
@@ -204,10 +218,10 @@ class AfterRun:
         except KeyboardInterrupt:
             self.out.write("\nINFO: interrupted; triage stopped (the next run goes on)\n")
             return
-        self.out.write(f"{self._triaged(child, log, allowance)}\n")
+        self.out.write(f"{self._triaged(child, log, allowance, bool(pending))}\n")
 
     @staticmethod
-    def _triaged(child: Child[list[Triaged]], log: Path, allowance: float) -> str:
+    def _triaged(child: Child[list[Triaged]], log: Path, allowance: float, new: bool) -> str:
         if child.killed():
             return f"INFO: triage stopped after {allowance:.0f}s; the rest stays apart (see {log})"
         try:
@@ -215,6 +229,8 @@ class AfterRun:
         except ChildFailed as exc:
             return f"WARNING: triage failed: {exc}; the signatures stay apart (see {log})"
         merged = sum(d.merged for d in decisions)
+        if not new:
+            return f"INFO: triage: {merged} signature(s) moved into another bug (why: {log})"
         return (
             f"INFO: triage: {len(decisions) - merged} new bug(s), {merged} variant(s) of "
             f"known bugs (why: {log})"

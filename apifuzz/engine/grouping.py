@@ -11,7 +11,7 @@ A folder not minimized yet stays pending, for a later run.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,18 +48,23 @@ def case_of(record: CrashRecord) -> Case | None:
 
 
 def triage_pending(
-    root: Path, root_cause: RootCause, log: Callable[[str], None] = lambda line: None
+    root: Path,
+    root_cause: RootCause,
+    log: Callable[[str], None] = lambda line: None,
+    again: Collection[str] = (),
 ) -> list[Triaged]:
     """Decide every pending folder of ``root`` (a ``crashes/`` folder); what was decided.
 
     A bug decided here met only the variants known at its turn; once all are decided,
     each new bug gets a second look, its representative against every signature of the
     bugs as they are now (a variant decided later can be what links two), so the order
-    of arrival matters less.  A bug found one with another moves there whole, variants
-    first.
+    of arrival matters less.  So do the bugs decided before whose keys are in ``again``
+    (at the end of a run, the bugs it decided while its workers fuzzed, each when it
+    came).  A bug found one with another moves there whole, variants first.
     """
     bugs = load_bugs(root)
     known = [b for b in bugs.bugs if b.triage is not None and b.triage.status == "bug"]
+    earlier = [b for b in known if b.key in again]
     decisions: dict[str, Triaged] = {}
     fresh = []
     for pending in bugs.pending():
@@ -73,7 +78,9 @@ def triage_pending(
         if not decision.merged:
             known.append(pending)
             fresh.append(pending)
-    for bug in fresh:
+    for bug in fresh + earlier:
+        if bug not in known:  # moved into another bug already
+            continue
         match = _match_bug(bug, [b for b in known if b is not bug], root_cause)
         if match is None:
             continue

@@ -63,3 +63,20 @@ def test_unlinked_bugs_stay_apart(tmp_path: Path) -> None:
     decisions = triage_pending(root, Links(("a", "b")))  # a stand-in
     assert sum(d.merged for d in decisions) == 1
     assert len(load_bugs(root).bugs) == 2
+
+
+def test_bugs_decided_in_earlier_calls_get_a_second_look_when_asked(tmp_path: Path) -> None:
+    # A run decides each signature as it comes: "c" first, alone; then "a", alone; then
+    # "b", which joins "a" and is what links "c" to it.  "c" was decided before "b"
+    # came, so only a second look at the run's bugs (at its end) brings it over.
+    root = tmp_path / "crashes"
+    links = Links(("a", "b"), ("b", "c"))
+    for function, script in (("fc", "c"), ("fa", "a"), ("fb", "b")):
+        pending(root, function, script)
+        triage_pending(root, links)  # a stand-in
+    assert len(load_bugs(root).bugs) == 2
+    keys = frozenset(bug.key for bug in load_bugs(root).bugs)
+    decisions = triage_pending(root, links, again=keys)  # a stand-in
+    bugs = load_bugs(root).bugs
+    assert len(bugs) == 1 and len(bugs[0].variants) == 2
+    assert any(d.merged for d in decisions)
