@@ -540,11 +540,13 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "uncounted copy's victims do, and its reduction becomes the copy's play, but "
             "without the copy it fails all the same, through the rename.",
             "- What is left: such a script gets a folder of its own, next to the folder of "
-            "the bug it shows (`rename_onto_itself` twice): one folder more. And where the "
-            "other bug's call is the only one that makes the object the script goes on with "
-            "(a file copied, the original unlinked, the copy renamed, then renamed onto "
-            "itself), the script needs that call without failing through its bug, and its "
-            "folder still mixes (example_fs, seed 3).",
+            "the bug it shows (`rename_onto_itself` twice): one folder more. A folder still "
+            "mixes where, with every bug on, the reduction turns one bug's script into "
+            "another's play (copies renamed over names, then a file renamed onto its own "
+            "name, reduce to a rename onto itself: example_fs, seed 2 here), or where a "
+            "script fails through one bug but needs another bug's call only to make the "
+            "object it goes on with (a file copied, the original unlinked, the copy renamed "
+            "onto itself).",
         ]
     )
     print(text)
