@@ -93,6 +93,8 @@ class ScriptMutator:
         ]
         if self.relations is not None:
             ops += [(3, self._insert_related), (2, self._reuse_value)]
+            if self.relations.history is not None:
+                ops.append((2, self._between_undo_redo))
         self._ops = tuple(ops)
         self._weights = sum(w for w, _ in self._ops)
         self.swarm = swarm
@@ -190,6 +192,11 @@ class ScriptMutator:
         assert self.relations is not None
         if not self.relations.insert_related(lines, rng):
             self._insert(lines, rng)
+
+    def _between_undo_redo(self, lines: list[str], rng: Rng) -> None:
+        assert self.relations is not None
+        if not self.relations.between_undo_redo(lines, rng):
+            self._insert_related(lines, rng)
 
     def _reuse_value(self, lines: list[str], rng: Rng) -> None:
         assert self.relations is not None

@@ -10,6 +10,10 @@ relates to its neighbours.  These mutations make the relation on purpose:
   later; the new call's method is, half of the time, one that followed the
   existing call's method on one object in the scripts mutated so far (the
   call pairs the corpus holds, syzkaller's choice table learned from it);
+- :meth:`Relations.between_undo_redo`: for a model that declares its undo and
+  redo, the three calls undo, a call on an object an existing call names, redo,
+  right after that call: state outside the history (a selection, a cache)
+  changed between an undo and its redo;
 - :meth:`Relations.reuse_value`: an argument re-picked from the script: an
   object another call names, a string or an int another call uses, an int
   plus or minus one, or the end of a range an earlier call gave (the sum of
@@ -51,6 +55,13 @@ class Relations:
                     self.takes.setdefault(named[0], []).append((m, p, named[1]))
         self.index = {method.name: m for m, method in enumerate(generator.methods)}
         self.pairs: dict[str, Counter[str]] = {}  # method -> methods that followed on one object
+        # The model's undo and redo (the Target's undo=/redo=), when both are methods of the
+        # language: a call between the undo and the redo of another is a relation too.
+        target = generator.language.target
+        undo, redo = target.undo, target.redo
+        self.history: tuple[str, str] | None = None
+        if undo is not None and redo is not None and undo in self.index and redo in self.index:
+            self.history = (undo, redo)
         self._seen = 0
 
     # -- learning -----------------------------------------------------------------------
@@ -88,6 +99,33 @@ class Relations:
         parts[p] = format_literal([literal] if many else literal)
         line = " ".join([self.aliases[self.generator.methods[m].name], *parts])
         lines.insert(i + 1 + rng.below(len(lines) - i), line)
+        return True
+
+    def between_undo_redo(self, lines: list[str], rng: Rng) -> bool:
+        """Right after a call that names an object: undo, a call on that object, redo; False
+        when the model declares no undo and redo or no call names an object.
+
+        An undo and its redo must give back what the call did whatever came between;
+        state the history does not hold (a selection, a cache, an index) is where they
+        often do not, and a random insertion rarely puts a call on the right object in
+        that one place."""
+        if self.history is None:
+            return False
+        found = self._pick(lines, rng, lambda call: bool(_refs(call)))
+        if found is None:
+            return False
+        i, call = found
+        refs = _refs(call)
+        kind, literal = refs[rng.below(len(refs))]
+        choices = self.takes.get(kind, [])
+        if not choices:
+            return False
+        m, p, many = rng.pick(choices)
+        parts = self.generator.arguments(m, rng, at_least=p + 1)
+        parts[p] = format_literal([literal] if many else literal)
+        between = " ".join([self.aliases[self.generator.methods[m].name], *parts])
+        undo, redo = (self.aliases[name] for name in self.history)
+        lines[i + 1 : i + 1] = [undo, between, redo]
         return True
 
     def reuse_value(self, lines: list[str], rng: Rng) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apifuzz.engine.generate import INTERESTING_INTS, Rng, StatementGenerator, related
 from apifuzz.engine.relational import LEARN_EVERY, Relations
+from apifuzz.interpreter import Interpreter
 from apifuzz.interpreter.parser import Call, LineParser
 from apifuzz.language import LoadedTarget
 
@@ -109,3 +110,44 @@ def test_an_object_named_in_a_set_relates_both_ways() -> None:
         assert arg in (4, 6) or arg in ([4], [6])
         followed += 1
     assert painted > 20 and followed == 200
+
+
+def history_relations(spec: str) -> tuple[Relations, LineParser]:
+    language = LoadedTarget.load(spec).language()
+    parser = LineParser(language)
+    return Relations(StatementGenerator(language), parser), parser
+
+
+def test_a_call_on_the_same_object_goes_between_an_undo_and_its_redo() -> None:
+    rel, parser = history_relations("undo_models:starred")
+    script = ["add", "add", "drop 1", "add"]
+    undo, redo = rel.aliases["undo"], rel.aliases["redo"]
+    for seed in range(50):
+        lines = list(script)
+        assert rel.between_undo_redo(lines, Rng(seed))
+        assert len(lines) == len(script) + 3
+        at = lines.index(undo)
+        assert lines[at - 1] == "drop 1" and lines[at + 2] == redo
+        call = parser.parse(lines[at + 1])
+        assert isinstance(call, Call) and call.args[0] == 1  # the object the drop named
+
+
+def test_the_script_showing_the_bug_is_one_such_mutation_away() -> None:
+    rel, _ = history_relations("undo_models:starred")
+    language = LoadedTarget.load("undo_models:starred").language()
+    interpreter = Interpreter(language)
+    script = ["add", "drop 0"]
+    assert interpreter.run("\n".join(script) + "\n").bug is None
+    shown = 0
+    for seed in range(50):
+        lines = list(script)
+        rel.between_undo_redo(lines, Rng(seed))
+        shown += interpreter.run("\n".join(lines) + "\n").bug is not None
+    assert shown > 10  # a star between the undo and the redo of the drop
+
+
+def test_without_a_declared_undo_and_redo_there_is_no_such_mutation() -> None:
+    rel, _ = history_relations("undo_models:starred_without_history")
+    lines = ["add", "drop 0"]
+    assert not any(rel.between_undo_redo(lines, Rng(seed)) for seed in range(20))
+    assert lines == ["add", "drop 0"]

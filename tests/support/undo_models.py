@@ -8,7 +8,9 @@ oracle reports.
 
 from __future__ import annotations
 
-from apifuzz import Registration, Target, api, invariant
+from typing import Annotated
+
+from apifuzz import Ref, Registration, Target, api, ids, invariant
 
 
 class Refused(Exception):
@@ -171,3 +173,73 @@ def items_now(model: PlainList) -> tuple[int, ...]:
 
 
 registered = Target(reg, undo="undo", redo="redo", state="items_now")
+
+
+class Starred:
+    """Items with undo/redo of adds and drops; the stars are outside the history.
+
+    The bug: redoing a drop leaves the item starred.  It needs a star between the
+    undo of the drop and its redo, a call no undo records."""
+
+    def __init__(self) -> None:
+        self.items: set[int] = set()
+        self.stars: set[int] = set()
+        self.done: list[tuple[str, int]] = []
+        self.undone: list[tuple[str, int]] = []
+        self.next_id = 1
+
+    @ids("item")
+    def item_ids(self) -> list[int]:
+        return sorted(self.items)
+
+    @api
+    def add(self) -> int:
+        item, self.next_id = self.next_id, self.next_id + 1
+        self._apply("add", item, redo=False)
+        self.done.append(("add", item))
+        self.undone.clear()
+        return item
+
+    @api
+    def drop(self, item: Annotated[int, Ref("item")]) -> None:
+        self._apply("drop", item, redo=False)
+        self.done.append(("drop", item))
+        self.undone.clear()
+
+    @api
+    def star(self, item: Annotated[int, Ref("item")]) -> None:
+        self.stars.add(item)
+
+    @api
+    def undo(self) -> bool:
+        if not self.done:
+            return False
+        op, item = self.done.pop()
+        self._apply("drop" if op == "add" else "add", item, redo=False)
+        self.undone.append((op, item))
+        return True
+
+    @api
+    def redo(self) -> bool:
+        if not self.undone:
+            return False
+        op, item = self.undone.pop()
+        self._apply(op, item, redo=True)
+        self.done.append((op, item))
+        return True
+
+    def _apply(self, op: str, item: int, redo: bool) -> None:
+        if op == "add":
+            self.items.add(item)
+            return
+        self.items.discard(item)
+        if not redo:  # the bug: a redone drop keeps the star
+            self.stars.discard(item)
+
+    @invariant
+    def stars_are_items(self) -> None:
+        assert self.stars <= self.items, f"dropped items starred: {self.stars - self.items}"
+
+
+starred = Target(Starred, undo="undo", redo="redo")
+starred_without_history = Target(Starred)
