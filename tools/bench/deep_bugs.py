@@ -1,21 +1,24 @@
-"""Bugs that live in state: time to find the benchmark ledger's seeded bugs, apifuzz vs Hypothesis.
+"""Bugs that live in state: time to find a benchmark model's seeded bugs, apifuzz vs Hypothesis.
 
-    python tools/bench/deep_bugs.py [--runs 5] [--budget 60] [--parallel 2] [--bugs a,b]
+    python tools/bench/deep_bugs.py [--model ledger|notebook] [--runs 5] [--budget 60]
+        [--parallel 2] [--bugs a,b]
 
-The model (tools/bench/models/ledger.py) has seeded bugs that each need at
-least four related calls (the same account or hold, amounts that add up) and
-give no new coverage before the failing call.  Per bug (switched on alone)
-and contender, ``--runs`` runs with seeds 1..N, each a child process on one
-core that stops at the first bug or at the budget:
+The models (tools/bench/models/) have seeded bugs that each need at least
+four related calls and give no new coverage before the failing call: the
+ledger's (the same account or hold, amounts that add up), and the
+notebook's, which live in state its undo history does not hold (a note
+pinned between the undo of its deletion and the redo).  Per bug (switched on
+alone) and contender, ``--runs`` runs with seeds 1..N, each a child process
+on one core that stops at the first bug or at the budget:
 
 - apifuzz, default settings, from an empty corpus;
 - apifuzz with its deep-state search off (``--state-feedback off --relational
   off --swarm off --value-profile off``): what those mechanisms add;
 - Hypothesis, a RuleBasedStateMachine over the same API
-  (tools/bench/peers/hypothesis_ledger.py).
+  (tools/bench/peers/hypothesis_<model>.py).
 
-A detection counts only if it is in the ledger's code.  Writes the
-``deep-bugs`` section of docs/benchmarks.md.
+A detection counts only if it is in the model's code.  Writes the
+``deep-bugs`` section (the ledger) or ``deep-bugs-<model>`` of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from queue import Queue
+from types import ModuleType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,10 +41,27 @@ from contenders import ROOT, _spawn
 from report import machine, write_section
 from time_to_bug_report import cell, censored_median, ratio
 
-MODELS = ROOT / "tools" / "bench" / "models"
-sys.path.insert(0, str(MODELS))
+MODEL_DIR = ROOT / "tools" / "bench" / "models"
+sys.path.insert(0, str(MODEL_DIR))
 
-from ledger import ALL_BUGS, ENV_VAR  # noqa: E402
+import ledger  # noqa: E402
+import notebook  # noqa: E402
+
+#: The benchmark's models, by name, and what the report says of each.
+MODELS: dict[str, tuple[ModuleType, str]] = {
+    "ledger": (
+        ledger,
+        "The benchmark ledger (`tools/bench/models/ledger.py`): each seeded bug needs four or "
+        "more related calls and gives no new coverage before the failing call.",
+    ),
+    "notebook": (
+        notebook,
+        "The benchmark notebook (`tools/bench/models/notebook.py`, undo and redo declared on "
+        "its target): each seeded bug lives in state the undo history does not hold (pins, the "
+        "open note, cached word counts) and needs five related calls, the last a redo, with "
+        "a call on the note between the undo and the redo.",
+    ),
+}
 
 OFF = (
     *("--state-feedback", "off", "--relational", "off", "--swarm", "off"),
@@ -53,28 +74,31 @@ CONTENDERS = (
 )
 
 
-def command(key: str, seed: int, budget: float, workdir: Path) -> list[str]:
+def command(model: str, key: str, seed: int, budget: float, workdir: Path) -> list[str]:
     if key == "hypothesis":
-        script = ROOT / "tools" / "bench" / "peers" / "hypothesis_ledger.py"
+        script = ROOT / "tools" / "bench" / "peers" / f"hypothesis_{model}.py"
         return [sys.executable, str(script), "--seed", str(seed), "--budget", f"{budget:g}"]
     return [
-        *(sys.executable, "-m", "apifuzz", "fuzz", "ledger:target", "--stop-on-first"),
+        *(sys.executable, "-m", "apifuzz", "fuzz", f"{model}:target", "--stop-on-first"),
         *("--max-time", f"{budget:g}", "--minimize-time", "0", "--seed", str(seed)),
         *("--workdir", str(workdir / "work"), "--corpus", str(workdir / "empty")),
         *(OFF if key == "apifuzz-off" else ()),
     ]
 
 
-def one(key: str, bug: str, seed: int, budget: float, core: int | None) -> dict[str, Any]:
+def one(
+    model: str, key: str, bug: str, seed: int, budget: float, core: int | None
+) -> dict[str, Any]:
     """One run: ``status`` found or miss (or error) and ``seconds`` from launch to detection."""
     from apifuzz.engine.crashes import load_crashes
 
     workdir = Path(tempfile.mkdtemp(prefix="deep_bugs-"))
     (workdir / "empty").mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("APIFUZZ_")}
-    env.update({ENV_VAR: bug, "PYTHONPATH": str(MODELS)})
+    env.update({MODELS[model][0].ENV_VAR: bug, "PYTHONPATH": str(MODEL_DIR)})
     log = workdir / "child.log"
-    launch, code, _ = _spawn(command(key, seed, budget, workdir), env, ROOT, log, budget + 30, core)
+    run = command(model, key, seed, budget, workdir)
+    launch, code, _ = _spawn(run, env, ROOT, log, budget + 30, core)
     found: float | None = None
     if key == "hypothesis":
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.startswith("{")]
@@ -83,7 +107,7 @@ def one(key: str, bug: str, seed: int, budget: float, core: int | None) -> dict[
             found = result["detected_at"] - launch
     else:
         crashes = load_crashes(workdir / "work" / "crashes")
-        mine = [c for c in crashes if c.signature.file.endswith("ledger.py")]
+        mine = [c for c in crashes if c.signature.file.endswith(f"{model}.py")]
         if mine:
             found = min(c.first_seen for c in mine) - launch
     tail = log.read_text(errors="replace")[-300:]
@@ -100,9 +124,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--parallel", type=int, default=2)
-    parser.add_argument("--bugs", default=",".join(ALL_BUGS))
+    parser.add_argument("--model", choices=sorted(MODELS), default="ledger")
+    parser.add_argument("--bugs", default="", help="comma-separated (default: all the model's)")
     args = parser.parse_args()
-    bugs = [b for b in args.bugs.split(",") if b]
+    bugs = [b for b in args.bugs.split(",") if b] or list(MODELS[args.model][0].ALL_BUGS)
     seeds = list(range(1, args.runs + 1))
     cores = sorted(os.sched_getaffinity(0))
     free: Queue[int | None] = Queue()
@@ -115,7 +140,7 @@ def main() -> None:
         bug, key, seed = job
         core = free.get()
         try:
-            outcome = one(key, bug, seed, args.budget, core)
+            outcome = one(args.model, key, bug, seed, args.budget, core)
         finally:
             free.put(core)
         results.setdefault((bug, key), []).append(outcome)
@@ -133,12 +158,12 @@ def report(
     results: dict[tuple[str, str], list[dict[str, Any]]],
 ) -> None:
     head = ["bug", *(label for _, label in CONTENDERS), "ratio vs Hypothesis", "ratio vs off"]
+    title = "" if args.model == "ledger" else f": the {args.model}"
     lines = [
-        "## Bugs that live in state (`tools/bench/deep_bugs.py`)",
+        f"## Bugs that live in state{title} (`tools/bench/deep_bugs.py --model {args.model}`)",
         "",
-        f"Machine: {machine()}. The benchmark ledger (`tools/bench/models/ledger.py`): each "
-        "seeded bug needs four or more related calls and gives no new coverage before the "
-        f"failing call. Each bug on alone, {len(seeds)} runs per contender (seeds "
+        f"Machine: {machine()}. {MODELS[args.model][1]} Each bug on alone, {len(seeds)} runs "
+        f"per contender (seeds "
         f"{seeds[0]}..{seeds[-1]}), {args.budget:g} s per run, one core each, {args.parallel} "
         "at a time, apifuzz from an empty corpus. Cells: found/N, censored median time; "
         "ratio: apifuzz (default) / the other, below 1 apifuzz is faster.",
@@ -157,7 +182,7 @@ def report(
         lines.append(f"| `{bug}` | " + " | ".join([*cells, *versus]) + " |")
     text = "\n".join(lines) + "\n"
     print(text)
-    write_section("deep-bugs", text)
+    write_section("deep-bugs" if args.model == "ledger" else f"deep-bugs-{args.model}", text)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ MISSES = {
     "redo_keeps_selection": (
         "needs the deleted item selected between the undo and the redo of its deletion. "
         "Selecting, undoing and redoing are all covered by the seeds; the state that matters "
-        "(a selected item that a redo destroys) gives no new coverage, so the fuzzer must "
-        "insert the right `select_items` at the right place in one mutation"
+        "(a selected item that a redo destroys) gives no new coverage, so one mutation must "
+        "put undo, `select_items` on the deleted item and redo right after the deletion"
     ),
     "cut_uses_source_frames": (
         "needs a clip trimmed on the left, then cut past its end: two calls on one clip "

@@ -9,60 +9,29 @@ The bug to look for is switched on by ``APIFUZZ_LEDGER_BUGS``, as for apifuzz.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import json
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
-from hypothesis import HealthCheck, Phase, seed, settings
+from hunt import Hunter, main
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    Bundle,
-    RuleBasedStateMachine,
-    invariant,
-    multiple,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import Bundle, invariant, multiple, rule
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models"))
 
 from ledger import Ledger, LedgerError
 
-HUNT: dict[str, Any] = {"deadline": None, "failure": None}
 amounts = st.integers()
 
 
-class BudgetSpent(BaseException):
-    """A new program would start after the budget: not a bug."""
-
-
-class LedgerMachine(RuleBasedStateMachine):
+class LedgerMachine(Hunter):
+    refused = LedgerError
     accounts = Bundle("accounts")
     holds = Bundle("holds")
     transfers = Bundle("transfers")
 
     def __init__(self) -> None:
         super().__init__()
-        if HUNT["failure"] is None and time.monotonic() > HUNT["deadline"]:
-            raise BudgetSpent
         self.ledger = Ledger()
-
-    def call(self, method, *args):  # type: ignore[no-untyped-def]
-        try:
-            return method(*args)
-        except LedgerError:
-            return None
-        except Exception as exc:
-            if HUNT["failure"] is None:
-                HUNT["failure"] = (exc, time.time())
-            raise
-
-    def made(self, value):  # type: ignore[no-untyped-def]
-        return multiple() if value is None else value
 
     @rule(target=accounts)
     def open_account(self):  # type: ignore[no-untyped-def]
@@ -114,43 +83,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def consistent(self):  # type: ignore[no-untyped-def]
-        try:
-            self.ledger.consistent()
-        except AssertionError as exc:
-            if HUNT["failure"] is None:
-                HUNT["failure"] = (exc, time.time())
-            raise
-
-
-def hunt(budget: float, seed_value: int, steps: int = 50) -> dict[str, Any]:
-    """Programs until the first failure or ``budget`` seconds."""
-    HUNT.update(deadline=time.monotonic() + budget, failure=None)
-    machine = seed(seed_value)(type("SeededLedgerMachine", (LedgerMachine,), {}))
-    config = settings(
-        max_examples=10**9,
-        stateful_step_count=steps,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        report_multiple_bugs=False,
-        suppress_health_check=list(HealthCheck),
-    )
-    result: dict[str, Any] = {"found": False, "detected_at": None, "error": None}
-    with contextlib.suppress(BaseException):  # the budget, or the failure recorded in HUNT
-        run_state_machine_as_test(machine, settings=config)
-    if HUNT["failure"] is not None:
-        failure, when = HUNT["failure"]
-        result.update(found=True, detected_at=when, error=f"{type(failure).__name__}: {failure}")
-    return result
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Hunt for the first failure; print JSON.")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--budget", type=float, default=60.0, help="seconds")
-    args = parser.parse_args()
-    print(json.dumps(hunt(args.budget, args.seed)), flush=True)
+        self.check(self.ledger.consistent)
 
 
 if __name__ == "__main__":
-    main()
+    main(LedgerMachine)
