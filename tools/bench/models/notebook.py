@@ -1,6 +1,7 @@
 """A notebook with undo and redo, and seeded bugs in the state the history does not hold.
 
-Notes are added, edited and deleted; those three are undoable.  Around them
+Notes live in folders; adding, editing, appending to, tagging, moving and
+deleting a note are undoable, as are the folders' own changes.  Around them
 lives state no undo records: the pinned notes, the note open in the editor,
 and a cache of word counts filled when a count is asked for.  Whatever
 destroys or changes a note must keep that state right, an undo and a redo
@@ -10,6 +11,7 @@ a note deleted, the deletion undone, the note pinned, the deletion redone.
 The undo/redo lines the bug needs are all run by ordinary scripts too: no new
 coverage on the way, and five related calls.
 
+A new notebook holds folder 1; ids count on from 2.
 ``APIFUZZ_NOTEBOOK_BUGS`` names the bugs to switch on (comma-separated, or
 ``all``); read when a :class:`Notebook` is made.  ``SCRIPTS`` holds the
 shortest known script of each (tests/test_bench_models.py checks them).
@@ -18,7 +20,7 @@ shortest known script of each (tests/test_bench_models.py checks them).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from apifuzz import Ref, Target, api, ids, invariant
@@ -28,11 +30,11 @@ ENV_VAR = "APIFUZZ_NOTEBOOK_BUGS"
 #: Each seeded bug and the shortest script that shows it (ids count from 1).
 SCRIPTS: dict[str, str] = {
     # redoing the deletion of a pinned note leaves it pinned.
-    "redo_keeps_pin": 'add_note "a"\ndelete_note 1\nundo\npin 1\nredo\n',
+    "redo_keeps_pin": 'add_note 1 "a"\ndelete_note 2\nundo\npin 2\nredo\n',
     # redoing the deletion of the open note leaves it open in the editor.
-    "redo_keeps_open": 'add_note "a"\ndelete_note 1\nundo\nopen_note 1\nredo\n',
-    # redoing an edit keeps the word count cached for the text before it.
-    "redo_keeps_count": 'add_note "a b"\nedit 1 "c"\nundo\nword_count 1\nredo\n',
+    "redo_keeps_open": 'add_note 1 "a"\ndelete_note 2\nundo\nopen_note 2\nredo\n',
+    # redoing a change of a note's text keeps the word count cached for the text before it.
+    "redo_keeps_count": 'add_note 1 "a b"\nedit 2 "c"\nundo\nword_count 2\nredo\n',
 }
 ALL_BUGS = tuple(SCRIPTS)
 
@@ -47,13 +49,21 @@ class NotebookError(Exception):
     """A refused request: not a bug."""
 
 
+@dataclass(frozen=True)
+class Note:
+    folder: int
+    text: str
+    tags: frozenset[str] = frozenset()
+
+
 @dataclass
 class Step:
-    """One undoable change: the note's text before and after (None: it did not exist)."""
+    """One undoable change: a note's or a folder's state before and after (None: absent)."""
 
-    note: int
-    before: str | None
-    after: str | None
+    kind: str  # "note" or "folder"
+    key: int
+    before: Note | str | None
+    after: Note | str | None
 
 
 @dataclass
@@ -63,50 +73,89 @@ class History:
 
 
 NoteId = Annotated[int, Ref("note")]
+FolderId = Annotated[int, Ref("folder")]
 
 
 class Notebook:
-    """Notes with undo/redo; pins, the open note and word counts outside the history."""
+    """Folders and notes with undo/redo; pins, the open note and word counts outside it."""
 
     def __init__(self) -> None:
         self.bugs = enabled_bugs()
-        self.notes: dict[int, str] = {}
+        self.folders: dict[int, str] = {1: "notes"}
+        self.notes: dict[int, Note] = {}
         self.history = History()
         self.pinned: set[int] = set()
         self.opened: int | None = None
         self.counts: dict[int, int] = {}  # note -> its cached word count
-        self.next_id = 1
+        self.next_id = 2
         self._redoing = False
 
     @ids("note")
     def note_ids(self) -> list[int]:
         return list(self.notes)
 
+    @ids("folder")
+    def folder_ids(self) -> list[int]:
+        return list(self.folders)
+
     # -- the undoable changes ---------------------------------------------------------
 
     @api
-    def add_note(self, text: str) -> int:
-        note = self.next_id
-        self.next_id += 1
-        self._do(Step(note, None, text))
+    def new_folder(self, name: str) -> int:
+        if name in self.folders.values():
+            raise NotebookError(f"a folder is named {name!r}")
+        folder = self._new_id()
+        self._do(Step("folder", folder, None, name))
+        return folder
+
+    @api
+    def rename_folder(self, folder: FolderId, name: str) -> None:
+        if name in self.folders.values():
+            raise NotebookError(f"a folder is named {name!r}")
+        self._do(Step("folder", folder, self.folders[folder], name))
+
+    @api
+    def delete_folder(self, folder: FolderId) -> None:
+        if folder == 1 or any(n.folder == folder for n in self.notes.values()):
+            raise NotebookError(f"folder {folder} is the first or holds notes")
+        self._do(Step("folder", folder, self.folders[folder], None))
+
+    @api
+    def add_note(self, folder: FolderId, text: str) -> int:
+        note = self._new_id()
+        self._do(Step("note", note, None, Note(folder, text)))
         return note
 
     @api
     def edit(self, note: NoteId, text: str) -> None:
-        if self.notes[note] == text:
-            raise NotebookError("the text is the same")
-        self._do(Step(note, self.notes[note], text))
+        self._change(note, text=text)
+
+    @api
+    def append(self, note: NoteId, text: str) -> None:
+        self._change(note, text=self.notes[note].text + text)
+
+    @api
+    def move_note(self, note: NoteId, folder: FolderId) -> None:
+        self._change(note, folder=folder)
+
+    @api
+    def tag(self, note: NoteId, tag: str) -> None:
+        self._change(note, tags=self.notes[note].tags | {tag})
+
+    @api
+    def untag(self, note: NoteId, tag: str) -> None:
+        self._change(note, tags=self.notes[note].tags - {tag})
 
     @api
     def delete_note(self, note: NoteId) -> None:
-        self._do(Step(note, self.notes[note], None))
+        self._do(Step("note", note, self.notes[note], None))
 
     @api
     def undo(self) -> bool:
         if not self.history.done:
             return False
         step = self.history.done.pop()
-        self._apply(step.note, step.before)
+        self._apply(step.kind, step.key, step.before)
         self.history.undone.append(step)
         return True
 
@@ -117,30 +166,51 @@ class Notebook:
         step = self.history.undone.pop()
         self._redoing = True
         try:
-            self._apply(step.note, step.after)
+            self._apply(step.kind, step.key, step.after)
         finally:
             self._redoing = False
         self.history.done.append(step)
         return True
 
+    def _new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def _change(self, note: int, **changes: object) -> None:
+        before = self.notes[note]
+        after = replace(before, **changes)  # type: ignore[arg-type]
+        if after == before:
+            raise NotebookError(f"note {note} would not change")
+        self._do(Step("note", note, before, after))
+
     def _do(self, step: Step) -> None:
-        self._apply(step.note, step.after)
+        self._apply(step.kind, step.key, step.after)
         self.history.done.append(step)
         self.history.undone.clear()
 
-    def _apply(self, note: int, text: str | None) -> None:
-        """Set a note's text, or remove the note (None), and keep the state around it right."""
-        if text is None:
-            del self.notes[note]
-            if not self._forgets("redo_keeps_pin"):
-                self.pinned.discard(note)
-            if self.opened == note and not self._forgets("redo_keeps_open"):
-                self.opened = None
-            self.counts.pop(note, None)
+    def _apply(self, kind: str, key: int, state: Note | str | None) -> None:
+        """Set a folder's name or a note's state, or remove it (None), and keep the state
+        around notes right."""
+        if kind == "folder":
+            if state is None:
+                del self.folders[key]
+            else:
+                assert isinstance(state, str)
+                self.folders[key] = state
             return
-        self.notes[note] = text
-        if not self._forgets("redo_keeps_count"):
-            self.counts.pop(note, None)
+        if state is None:
+            del self.notes[key]
+            if not self._forgets("redo_keeps_pin"):
+                self.pinned.discard(key)
+            if self.opened == key and not self._forgets("redo_keeps_open"):
+                self.opened = None
+            self.counts.pop(key, None)
+            return
+        assert isinstance(state, Note)
+        old = self.notes.get(key)
+        self.notes[key] = state
+        if old is None or (old.text != state.text and not self._forgets("redo_keeps_count")):
+            self.counts.pop(key, None)
 
     def _forgets(self, bug: str) -> bool:
         """Whether the seeded ``bug`` makes this step forget the state it should keep right."""
@@ -170,21 +240,33 @@ class Notebook:
     def word_count(self, note: NoteId) -> int:
         count = self.counts.get(note)
         if count is None:
-            count = self.counts[note] = len(self.notes[note].split())
+            count = self.counts[note] = len(self.notes[note].text.split())
         return count
+
+    # -- queries ----------------------------------------------------------------------
 
     @api(query=True)
     def text(self, note: NoteId) -> str:
-        return self.notes[note]
+        return self.notes[note].text
+
+    @api(query=True)
+    def notes_in(self, folder: FolderId) -> list[int]:
+        return sorted(n for n, note in self.notes.items() if note.folder == folder)
+
+    @api(query=True)
+    def tagged(self, tag: str) -> list[int]:
+        return sorted(n for n, note in self.notes.items() if tag in note.tags)
 
     @invariant
     def consistent(self) -> None:
+        for note, data in self.notes.items():
+            assert data.folder in self.folders, f"note {note} in deleted folder {data.folder}"
         gone = self.pinned - set(self.notes)
         assert not gone, f"deleted notes pinned: {gone}"
         assert self.opened is None or self.opened in self.notes, f"deleted note {self.opened} open"
         for note, count in self.counts.items():
             assert note in self.notes, f"a word count of deleted note {note}"
-            words = len(self.notes[note].split())
+            words = len(self.notes[note].text.split())
             assert count == words, f"note {note}: {count} words cached, {words} in its text"
 
 
