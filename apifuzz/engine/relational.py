@@ -85,19 +85,10 @@ class Relations:
 
     def insert_related(self, lines: list[str], rng: Rng) -> bool:
         """Insert a call on an object an existing call names; False when none names one."""
-        found = self._pick(lines, rng, lambda call: bool(_refs(call)))
+        found = self._related_call(lines, rng, learned=True)
         if found is None:
             return False
-        i, call = found
-        refs = _refs(call)
-        kind, literal = refs[rng.below(len(refs))]
-        choices = self.takes.get(kind, [])
-        if not choices:
-            return False
-        m, p, many = self._next_method(call.method.name, kind, choices, rng)
-        parts = self.generator.arguments(m, rng, at_least=p + 1)
-        parts[p] = format_literal([literal] if many else literal)
-        line = " ".join([self.aliases[self.generator.methods[m].name], *parts])
+        i, line = found
         lines.insert(i + 1 + rng.below(len(lines) - i), line)
         return True
 
@@ -111,19 +102,10 @@ class Relations:
         that one place."""
         if self.history is None:
             return False
-        found = self._pick(lines, rng, lambda call: bool(_refs(call)))
+        found = self._related_call(lines, rng, learned=False)
         if found is None:
             return False
-        i, call = found
-        refs = _refs(call)
-        kind, literal = refs[rng.below(len(refs))]
-        choices = self.takes.get(kind, [])
-        if not choices:
-            return False
-        m, p, many = rng.pick(choices)
-        parts = self.generator.arguments(m, rng, at_least=p + 1)
-        parts[p] = format_literal([literal] if many else literal)
-        between = " ".join([self.aliases[self.generator.methods[m].name], *parts])
+        i, between = found
         undo, redo = (self.aliases[name] for name in self.history)
         lines[i + 1 : i + 1] = [undo, between, redo]
         return True
@@ -151,6 +133,27 @@ class Relations:
         return True
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _related_call(self, lines: list[str], rng: Rng, learned: bool) -> tuple[int, str] | None:
+        """A call line that names an object and a new call on that object (its method, with
+        ``learned``, half of the time one the corpus had follow the line's); None when no
+        call names an object."""
+        found = self._pick(lines, rng, lambda call: bool(_refs(call)))
+        if found is None:
+            return None
+        i, call = found
+        refs = _refs(call)
+        kind, literal = refs[rng.below(len(refs))]
+        choices = self.takes.get(kind, [])
+        if not choices:
+            return None
+        if learned:
+            m, p, many = self._next_method(call.method.name, kind, choices, rng)
+        else:
+            m, p, many = rng.pick(choices)
+        parts = self.generator.arguments(m, rng, at_least=p + 1)
+        parts[p] = format_literal([literal] if many else literal)
+        return i, " ".join([self.aliases[self.generator.methods[m].name], *parts])
 
     def _calls(self, lines: list[str]) -> Iterator[tuple[int, Call]]:
         parse = self.parser.parse
