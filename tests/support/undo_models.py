@@ -3,7 +3,9 @@
 ``Stack`` is correct.  ``BrokenRedo`` has the deliberate bug the oracle is
 for: redoing the push of 13 pushes 14, so a script that never calls ``redo``
 never sees it.  The other subclasses break undo/redo in the other ways the
-oracle reports.
+oracle reports.  ``Starred``, for the relational mutation that puts a call
+between an undo and its redo, keeps state outside its history and forgets
+it in a redo.
 """
 
 from __future__ import annotations
