@@ -103,7 +103,8 @@ def one(
     if key == "hypothesis":
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.startswith("{")]
         result = json.loads(lines[-1]) if lines else {}
-        if result.get("found"):
+        # Only a failure raised in the model's code: not a peer's wrong call of it.
+        if result.get("found") and result.get("file", "").endswith(f"{model}.py"):
             found = result["detected_at"] - launch
     else:
         crashes = load_crashes(workdir / "work" / "crashes")

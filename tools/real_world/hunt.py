@@ -7,7 +7,8 @@ plain ``RuleBasedStateMachine`` over the library's API that ends with
     python tools/real_world/hypothesis_<module>.py --seed S --budget B [--programs N]
 
 It generates programs (no shrinking, no database) until the first failure or
-the budget, and prints ``{"found", "detected_at", "programs", "error"}``:
+the budget, and prints ``{"found", "detected_at", "programs", "error"}`` (and,
+with a failure, ``file``: the file of the innermost frame that raised it):
 ``detected_at`` is ``time.time()`` at the failure, ``programs`` how many
 programs ran up to and including the failing one.  ``--programs N`` runs at
 most N programs whatever the time: with the same seed, a run on a version with
@@ -21,6 +22,7 @@ import argparse
 import contextlib
 import json
 import time
+import traceback
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, seed, settings
@@ -75,6 +77,10 @@ def hunt(
         # flaky strategy once the budget is spent: that is the end of the hunt, no failure.
         if not (isinstance(exc, Flaky) and spent()):
             result.update(found=True, detected_at=time.time(), error=f"{type(exc).__name__}: {exc}")
+            # Where it was raised: a failure in the peer's own rules (a wrong call) is not one
+            # of the library's.
+            frames = traceback.extract_tb(exc.__traceback__)
+            result["file"] = frames[-1].filename if frames else ""
     result["programs"] = count[0]
     if result["error"]:
         result["error"] = result["error"][:500]
