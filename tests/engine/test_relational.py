@@ -11,8 +11,8 @@ from apifuzz.language import LoadedTarget
 SCRIPT = ["add 5", "add 7", "resize 12 40", "total"]
 
 
-def relations() -> tuple[Relations, LineParser]:
-    language = LoadedTarget.load("rootcause_models:shelf_target").language()
+def relations(spec: str = "rootcause_models:shelf_target") -> tuple[Relations, LineParser]:
+    language = LoadedTarget.load(spec).language()
     parser = LineParser(language)
     return Relations(StatementGenerator(language), parser), parser
 
@@ -112,14 +112,8 @@ def test_an_object_named_in_a_set_relates_both_ways() -> None:
     assert painted > 20 and followed == 200
 
 
-def history_relations(spec: str) -> tuple[Relations, LineParser]:
-    language = LoadedTarget.load(spec).language()
-    parser = LineParser(language)
-    return Relations(StatementGenerator(language), parser), parser
-
-
 def test_a_call_on_the_same_object_goes_between_an_undo_and_its_redo() -> None:
-    rel, parser = history_relations("undo_models:starred")
+    rel, parser = relations("undo_models:starred")
     script = ["add", "add", "drop 1", "add"]
     undo, redo = rel.aliases["undo"], rel.aliases["redo"]
     for seed in range(50):
@@ -133,9 +127,8 @@ def test_a_call_on_the_same_object_goes_between_an_undo_and_its_redo() -> None:
 
 
 def test_the_script_showing_the_bug_is_one_such_mutation_away() -> None:
-    rel, _ = history_relations("undo_models:starred")
-    language = LoadedTarget.load("undo_models:starred").language()
-    interpreter = Interpreter(language)
+    rel, _ = relations("undo_models:starred")
+    interpreter = Interpreter(rel.generator.language)
     script = ["add", "drop 0"]
     assert interpreter.run("\n".join(script) + "\n").bug is None
     shown = 0
@@ -147,7 +140,7 @@ def test_the_script_showing_the_bug_is_one_such_mutation_away() -> None:
 
 
 def test_without_a_declared_undo_and_redo_there_is_no_such_mutation() -> None:
-    rel, _ = history_relations("undo_models:starred_without_history")
+    rel, _ = relations("undo_models:starred_without_history")
     lines = ["add", "drop 0"]
     assert not any(rel.between_undo_redo(lines, Rng(seed)) for seed in range(20))
     assert lines == ["add", "drop 0"]

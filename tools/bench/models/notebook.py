@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from apifuzz import Ref, Target, api, ids, invariant
 
@@ -176,9 +176,9 @@ class Notebook:
         self.next_id += 1
         return self.next_id - 1
 
-    def _change(self, note: int, **changes: object) -> None:
+    def _change(self, note: int, **changes: Any) -> None:
         before = self.notes[note]
-        after = replace(before, **changes)  # type: ignore[arg-type]
+        after = replace(before, **changes)
         if after == before:
             raise NotebookError(f"note {note} would not change")
         self._do(Step("note", note, before, after))
