@@ -345,9 +345,33 @@ class Reducer:
                     order(candidate) < order(script)
                     and self._keeps(candidate, surface)
                     and (slot is None or self._may_move(script, candidate, slot, surface))
+                    and not self._nests_another(script, candidate, surface)
                 ):
                     return candidate
         return None
+
+    def _nests_another(self, script: Script, candidate: Script, surface: Surface) -> bool:
+        """Whether ``candidate``, ``script`` with a call changed (not a plain deletion), holds a
+        smaller failure of another signature in the same place that ``script`` did not:
+        one statement fewer fails at its end, from the same API method, in a frame
+        neither script fails in.  With several bugs in one method, a changed argument
+        can keep the failure and yet make it rest on another bug: a rename onto a
+        copy's name, re-picked onto the file's own name, fails alike through the
+        uncounted copy and through renaming onto itself, and the copy goes next."""
+        if any(candidate == script[:i] + script[i + 1 :] for i in range(len(script))):
+            return False
+        own = {out.signature for out in map(self.outcome, (script, candidate)) if out}
+        return bool(self._nested(candidate, surface) - self._nested(script, surface) - own)
+
+    def _nested(self, script: Script, surface: Surface) -> set[Signature]:
+        """The signatures of the failures at the end of ``script`` with one statement
+        before the last deleted, that surface as ``script``'s does."""
+        found: set[Signature] = set()
+        for i in range(len(script) - 1):
+            out = self.outcome(script[:i] + script[i + 1 :])
+            if out is not None and out.surface == surface and out.line == len(script) - 1:
+                found.add(out.signature)
+        return found
 
     def _may_move(self, script: Script, candidate: Script, slot: int, surface: Surface) -> bool:
         """A new method at ``slot`` may move the failure to another signature only into a

@@ -153,9 +153,12 @@ class RootCause:
 
     def form(self, case: Case) -> Form | None:
         """The normal form of a case's script (None: it does not fail at its last statement)."""
-        if case.script not in self._forms:
-            self._forms[case.script] = self.reducer.reduce(case.script)
-        return self._forms[case.script]
+        return self._reduced(case.script)
+
+    def _reduced(self, script: str) -> Form | None:
+        if script not in self._forms:
+            self._forms[script] = self.reducer.reduce(script)
+        return self._forms[script]
 
     def same_bug(self, known: Case, new: Case) -> Decision:
         """Whether ``new`` is a variant of the bug ``known`` shows."""
@@ -182,41 +185,68 @@ class RootCause:
                 pair = f"{one.text()} | {two.text()}"
                 return Decision(False, f"only one breaks the linear undo history: {pair}")
         decided = self._by_forms(known, new, one, two)
-        if decided.same:
-            for script, other in ((scripts[0], two), (scripts[1], one)):
-                without = self._own_cause(script, other)
-                if without is not None:
-                    return Decision(False, f"a cause of its own: fails without {without}")
+        if not decided.same:
+            for script, own, other in ((scripts[1], two, one), (scripts[0], one, two)):
+                name = self._rests_on(script, own, other)
+                if name is not None:
+                    return Decision(True, f"rests on the other without {name}: {other.text()}")
+            return decided
+        for script, other in ((scripts[0], two), (scripts[1], one)):
+            without = self._own_cause(script, other)
+            if without is not None:
+                return Decision(False, f"a cause of its own: fails without {without}")
         return decided
 
     def _own_cause(self, script: Script, other: Form) -> str | None:
         """The method ``other`` needs in particular that ``script`` (as minimized) fails
-        at its end without, or None.  Without it means without its calls and the later
-        calls that name an object no call up to the first of them named (what those
-        calls made).  With several bugs in play a script can fail through another bug
-        alone and still hold this one's faulty call, which the other's corrupted state
-        and normal form then claim: a rename onto a copy's name and then onto itself
-        fails as the uncounted copy's victims do, and its reduction, dropping the first
-        rename, becomes the copy's play.  Without the copy it fails all the same."""
+        at its end without (see :meth:`_without`), or None.  With several bugs in play a
+        script can fail through another bug alone and still hold this one's faulty call,
+        which the other's corrupted state and normal form then claim: a rename onto a
+        copy's name and then onto itself fails as the uncounted copy's victims do, and
+        its reduction, dropping the first rename, becomes the copy's play.  Without the
+        copy it fails all the same."""
         key = (script, other.statements)
         if key not in self._own_causes:
             self._own_causes[key] = None
-            method, refs = self.calls.method, self.calls.refs
             for name in sorted(self._culprits(other)):
-                dropped = {i for i, line in enumerate(script[:-1]) if method(line) == name}
-                if not dropped:
-                    continue
-                first = min(dropped)
-                named = set().union(*map(refs, script[: first + 1]))
-                kept = tuple(
-                    line
-                    for i, line in enumerate(script[:-1])
-                    if i not in dropped and (i < first or refs(line) <= named)
-                )
-                if self.reducer.fails_at_end((*kept, script[-1])):
+                kept = self._without(script, name)
+                if kept is not None and self.reducer.fails_at_end(kept):
                     self._own_causes[key] = name
                     break
         return self._own_causes[key]
+
+    def _rests_on(self, script: Script, own: Form, other: Form) -> str | None:
+        """The method ``own`` (``script``'s normal form) needs in particular without
+        whose calls ``script`` reduces to ``other`` (see :meth:`_without`), or None.  A
+        script that holds two bugs' plays reduces to one of them; without that one's
+        particular calls it still fails, through the other: a file copied (uncounted),
+        the copy truncated, the file renamed onto itself, reduces to the copy's play,
+        and without the copy it is the rename onto itself."""
+        for name in sorted(self._culprits(own)):
+            kept = self._without(script, name)
+            if kept is None or not self.reducer.fails_at_end(kept):
+                continue
+            form = self._reduced("\n".join(kept))
+            if form is not None and form.statements == other.statements:
+                return name
+        return None
+
+    def _without(self, script: Script, name: str) -> Script | None:
+        """``script`` without its calls of ``name`` before the last statement, and
+        without the later calls that name an object no call up to the first of them
+        named (what those calls made); None when it has no such call."""
+        method, refs = self.calls.method, self.calls.refs
+        dropped = {i for i, line in enumerate(script[:-1]) if method(line) == name}
+        if not dropped:
+            return None
+        first = min(dropped)
+        named = set().union(*map(refs, script[: first + 1]))
+        kept = tuple(
+            line
+            for i, line in enumerate(script[:-1])
+            if i not in dropped and (i < first or refs(line) <= named)
+        )
+        return (*kept, script[-1])
 
     def _by_forms(self, known: Case, new: Case, one: Form, two: Form) -> Decision:
         """What the normal forms say (see :meth:`same_bug`)."""
