@@ -275,7 +275,9 @@ class Calls:
         return self.render(parsed.method, literals)
 
     def renamed(self, script: Script) -> Iterator[Script]:
-        """The script with one object id (a Ref literal of one kind) renamed to a smaller one."""
+        """The script with one object id (a Ref literal of one kind) renamed to a smaller one,
+        then with its string (bytes) values renamed: all of them to the first symbols, or
+        one of them to the smallest value."""
         for kind, value in sorted(set().union(*map(self.refs, script))):
             for smaller in range(value):
                 rename = functools.partial(_rename, kind, value, smaller)
@@ -284,18 +286,30 @@ class Calls:
             symbols = self._symbols(script, value_type, ladder)
             if symbols:
                 yield tuple(self._resymbol(line, value_type, symbols) for line in script)
+            # One value made the smallest everywhere (when no statement passes that one):
+            # a single shrink would part a name from the calls that go by it.
+            least = smallest(value_type())
+            passed = self._values(script, value_type)
+            if least not in passed:
+                for text in passed:
+                    yield tuple(self._resymbol(line, value_type, {text: least}) for line in script)
+
+    def _values(self, script: Script, kind: type[StrType] | type[BytesType]) -> list[str]:
+        """The distinct values of ``kind`` that ``script`` passes, in order of first use."""
+        seen: list[str] = []
+        for line in script:
+            parsed = self.parse(line)
+            for ptype, text in parsed[1] if parsed else ():
+                if isinstance(ptype, kind) and text not in seen:
+                    seen.append(text)
+        return seen
 
     def _symbols(
         self, script: Script, kind: type[StrType] | type[BytesType], ladder: tuple[str, ...]
     ) -> dict[str, str]:
         """Each distinct value of ``kind``, in order of first use, to the next ladder value:
         values that only tell things apart (names) become the same in every script."""
-        seen: list[str] = []
-        for line in script:
-            parsed = self.parse(line)
-            for ptype, text in parsed[1] if parsed else ():
-                if isinstance(ptype, kind) and text not in seen and text != smallest(ptype):
-                    seen.append(text)
+        seen = [text for text in self._values(script, kind) if text != smallest(kind())]
         if len(seen) > len(ladder):
             return {}
         return dict(zip(seen, ladder, strict=False))

@@ -28,6 +28,16 @@ def test_object_ids_inside_lists_are_found_renamed_and_shifted() -> None:
     assert all(script[0] == "make" for script in shifted)
 
 
+def test_a_value_becomes_the_smallest_everywhere_at_once() -> None:
+    named = calls("rootcause_models:named_blobs_target")
+    script = ('cr "a"', 'r 0 "a"')
+    # A name and the calls that go by it change together; a shrink of one alone would
+    # part them (onto itself is another call than onto a name nobody holds).
+    assert ('cr ""', 'r 0 ""') in list(named.renamed(script))
+    # Not where the smallest value is passed already: two values would become one.
+    assert all(s != ('cr ""', 'r 0 ""') for s in named.renamed(('cr "a"', 'r 0 ""')))
+
+
 def test_an_object_id_shrinks_like_a_number() -> None:
     shelf = calls("rootcause_models:shelf_target")
     assert shelf.shrunk("resize 4 0") == ["re 0 0", "re 1 0", "re 2 0", "re 3 0"]

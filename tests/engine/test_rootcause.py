@@ -167,6 +167,40 @@ def test_a_failure_that_needs_no_call_of_the_corruption_has_a_cause_of_its_own()
     assert rootcause.same_bug(read, delete).same
 
 
+def test_a_call_changed_onto_another_bugs_play_is_not_taken_in_a_reduction() -> None:
+    # The copy's victim renames the file onto a second copy's name: the second copy gives
+    # the freed blob back.  With the name re-picked as the file's own, it fails alike
+    # (the rename onto itself gives it back too), and the copies would go next, leaving
+    # the rename's bug.  The changed call brought in a smaller failure in another frame
+    # (without the append, it fails in _move): that step is not taken.
+    rootcause, interpreter = triage("rootcause_models:named_blobs_target")
+    onto_itself = case(interpreter, 'create "a"\nrename 0 "a"\n')
+    victim = case(interpreter, 'create "f"\ncopy 0 "c"\nappend 1 "x"\ncopy 0 "d"\nrename 0 "d"\n')
+    assert onto_itself.signature.function == "_move"
+    assert victim.signature.function == "_release"
+    decision = rootcause.same_bug(onto_itself, victim)
+    assert not decision.same, decision.reason
+    form = rootcause.form(victim)
+    assert form is not None and form.signature.function == "_release"
+
+
+def test_a_script_that_needs_two_bugs_joins_the_one_it_shows_without_the_others_calls() -> None:
+    # The copy's append frees the shared blob; renamed onto itself, the file then gives
+    # it back again, in _release as the copy's victims do.  Its form is the copy's play,
+    # but without the copy it still fails, and reduces to the rename onto itself.
+    rootcause, interpreter = triage("rootcause_models:named_blobs_target")
+    onto_itself = case(interpreter, 'create "a"\nrename 0 "a"\n')
+    victim = case(interpreter, 'create "f"\ncopy 0 "c"\nappend 1 "x"\ncopy 0 "d"\nrename 0 "d"\n')
+    both = case(interpreter, 'create "f"\ncopy 0 "c"\nappend 1 "x"\nrename 0 "g"\nrename 0 "g"\n')
+    assert both.signature == victim.signature
+    for decision in (rootcause.same_bug(onto_itself, both), rootcause.same_bug(both, onto_itself)):
+        assert decision.same, decision.reason
+        assert decision.reason.startswith("rests on the other without copy")
+    for decision in (rootcause.same_bug(victim, both), rootcause.same_bug(both, victim)):
+        assert not decision.same, decision.reason
+    assert not rootcause.same_bug(onto_itself, victim).same
+
+
 def test_a_guard_of_the_other_forms_own_may_be_left_out_of_its_state() -> None:
     # A second snapshot releases what the first one held, and trips over the blob the
     # uncounted copy shared.  That form needs its first snapshot, taken before the copy,

@@ -937,3 +937,75 @@ class Names:
 
 names_target = Target(Names, expected=(Refused,))
 unrecorded_target = _editor(UnrecordedEditor)
+
+
+class NamedBlobs:
+    """Named files share content blobs by reference count, with two bugs.  ``copy`` does
+    not count the reference it adds, so the first of the two files to change frees the
+    blob.  ``rename`` onto the file's own name drops the file as it drops whatever held
+    the name, then fails to move it (in ``_move``).  After an uncounted copy, a rename
+    onto itself gives the freed blob back again and fails as the copy's victims do (in
+    ``_release``): one script that needs both bugs."""
+
+    def __init__(self) -> None:
+        self.files: dict[int, int] = {}  # file -> blob
+        self.names: dict[int, str] = {}  # file -> name
+        self.blobs: dict[int, list[object]] = {}  # blob -> [data, references]
+        self.made = 0
+
+    @ids("file")
+    def file_ids(self) -> list[int]:
+        return sorted(self.files)
+
+    def _new_blob(self, data: str) -> int:
+        self.made += 1
+        self.blobs[self.made] = [data, 1]
+        return self.made
+
+    def _release(self, blob: int) -> None:
+        entry = self.blobs[blob]
+        entry[1] = int(str(entry[1])) - 1
+        if entry[1] == 0:
+            del self.blobs[blob]
+
+    def _add(self, blob: int, name: str) -> int:
+        if name in self.names.values():
+            raise Refused("a name in use")
+        self.made += 1
+        self.files[self.made], self.names[self.made] = blob, name
+        return self.made
+
+    def _move(self, file: int, name: str) -> None:
+        self.files[file]  # gone when the rename dropped the file itself
+        self.names[file] = name
+
+    @api
+    def create(self, name: str) -> int:
+        return self._add(self._new_blob(""), name)
+
+    @api
+    def copy(self, file: Annotated[int, Ref("file")], name: str) -> int:
+        return self._add(self.files[file], name)  # the bug: the reference is not counted
+
+    @api
+    def append(self, file: Annotated[int, Ref("file")], text: str) -> None:
+        old = self.files[file]
+        self.files[file] = self._new_blob(str(self.blobs[old][0]) + text)
+        self._release(old)
+
+    @api
+    def delete(self, file: Annotated[int, Ref("file")]) -> None:
+        del self.names[file]
+        self._release(self.files.pop(file))
+
+    @api
+    def rename(self, file: Annotated[int, Ref("file")], name: str) -> None:
+        self.files[file]
+        holder = next((f for f, n in self.names.items() if n == name), None)
+        if holder is not None:  # the bug: also when the holder is the file itself
+            del self.names[holder]
+            self._release(self.files.pop(holder))
+        self._move(file, name)
+
+
+named_blobs_target = Target(NamedBlobs, expected=(Refused,))
