@@ -9,7 +9,7 @@ makes it fail elsewhere (a track deleted twice, a clip placed on a track
 that is gone), under as many signatures as there are pairs of edits.
 
 :class:`History` replays a failing script with a hook that snapshots the
-state around every call and finds its *breach*, of one of two kinds:
+state around every call and finds its *breach*, mainly of one of two kinds:
 
 * ``redo``: a redo acts (changes the state, raises what the model does not
   refuse with, or stacks a command: an undo right after it then ends
@@ -22,6 +22,13 @@ state around every call and finds its *breach*, of one of two kinds:
 * ``undo``: an undo fails right after a call that changed the state and that
   an undo does not take back: the edit was not recorded, and the undo took
   back the one before it, on a state it was not made for.
+
+A redo that fails right after such a call, with no breach of the first kind,
+did the command undone before it on a state it was not made for: if that call
+is an edit the history should have recorded, it is the edit's bug, and if it
+is a selection, the redo's own.  Triage cannot tell the two apart from one
+script, so it joins such a failure to an ``undo`` breach after the same
+method (which shows that method unrecorded), and to nothing else.
 
 Two failures are one bug when both breach alike and the same edit method
 came before the redo or undo, or, for redos, when the history is kept by
@@ -111,11 +118,12 @@ class _Recorder:
 class Breach:
     """Where a script breaks the linear history (statement indices): the edit, and the
     redo that acted after it (kind ``redo``), or the undo that failed right after an
-    edit it could not take back (kind ``undo``)."""
+    edit an undo could not take back (kind ``undo``), or a redo that failed right after
+    such a call without acting against the history (kind ``unrecorded``)."""
 
     edit: int
     at: int
-    kind: Literal["redo", "undo"] = "redo"
+    kind: Literal["redo", "undo", "unrecorded"] = "redo"
 
 
 class History:
@@ -145,16 +153,21 @@ class History:
         """Why two failing scripts are one bug of the history, or None when that is not
         shown (see the module docstring)."""
         first, second = self.breach(one), self.breach(two)
-        if first is None or second is None or first.kind != second.kind:
+        if first is None or second is None:
             return None
         method = self.calls.method
         edits = method(one[first.edit]), method(two[second.edit])
-        if edits[0] == edits[1]:
-            if first.kind == "undo":
-                return f"an undo fails right after a {edits[0]} it cannot take back, in both"
-            return f"a redo acts after an undoable {edits[0]} in both: the history kept it"
-        if first.kind == "undo":
+        kinds = {first.kind, second.kind}
+        if "redo" not in kinds:
+            # An undo that fails right after the edit proves it unrecorded; a redo that
+            # fails there joins it, never another redo alone (it may keep a selection).
+            if "undo" in kinds and edits[0] == edits[1]:
+                return f"an undo or redo fails right after a {edits[0]} an undo cannot take back"
             return None
+        if first.kind != second.kind:
+            return None
+        if edits[0] == edits[1]:
+            return f"a redo acts after an undoable {edits[0]} in both: the history kept it"
         breaking = self._breaking(one, first), self._breaking(two, second)
         both = breaking[0] & breaking[1]
         if len(both) >= GENERIC or any(
@@ -245,6 +258,11 @@ class History:
                     self._acted(call) or (call.error is None and self._acted_unseen(script, call))
                 ):
                     return Breach(edit.index, call.index)
+                if call.index == failed and k and self._unrecorded(script, calls[k - 1]):
+                    # A redo the model had the right to do, on a state a call the history
+                    # never saw changed: that call's bug if it is an edit, or the redo's
+                    # own if the call was a selection (see same_bug).
+                    return Breach(calls[k - 1].index, call.index, "unrecorded")
             elif call.error is None and call.changed() and self._undoable(script, call):
                 depth, edit = 0, call
         return None

@@ -12,7 +12,8 @@ Moves, the first that keeps the failure wins and the descent starts over:
 delete a statement; replace a statement, or every copy of it, by a smaller
 call or by a copy of another statement; shrink one argument (an object id
 too), or re-pick several arguments of the last call at once among the
-values the script passes; rename one object id to a smaller one everywhere;
+values the script passes; rename one object id to a smaller one everywhere,
+and a string or bytes value to the smallest one everywhere;
 move a statement before a larger one when the failure keeps its signature
 (independent statements end up in canonical order);
 swap a statement for any call when that lets another statement go; delete a
@@ -21,7 +22,9 @@ objects made so far); delete a statement and make a string or bytes value
 it passed, in the later statements, one an earlier statement passes (a
 rename gone, what came after it goes by the old name; only where the
 failure keeps its signature).  A replacement that moves the failure to another
-signature is taken only where the slot is generic (see :data:`GENERIC`).
+signature is taken only where the slot is generic (see :data:`GENERIC`), and
+no move but a plain deletion may bring in a smaller failure in another frame
+(see :meth:`Reducer._nests_another`).
 
 The descent runs twice, on one replay budget: first keeping the script's
 own signature, then keeping only the surface.  With several bugs in one
@@ -339,6 +342,7 @@ class Reducer:
             self._lateral,
             self._shifted,
             self._unified,
+            self._pair_deletions,
         ):
             for candidate, slot in move(script, surface):
                 if (
@@ -435,6 +439,13 @@ class Reducer:
     def _deletions(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
         for i in range(len(script) - 1):
             yield script[:i] + script[i + 1 :], None
+
+    def _pair_deletions(self, script: Script, surface: Surface) -> Iterator[tuple[Script, None]]:
+        """Two statements deleted at once, when no single move went down: an object made
+        and then removed again, before the play, goes only with both of its statements."""
+        for j in range(1, len(script) - 1):
+            for i in range(j):
+                yield script[:i] + script[i + 1 : j] + script[j + 1 :], None
 
     def _replacements(
         self, script: Script, surface: Surface

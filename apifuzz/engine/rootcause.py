@@ -16,7 +16,8 @@ way at its last statement, and
 * for a target that declares undo, redo and state, two failures are one bug
   when both breach its linear undo history alike (a redo acts after an edit
   that should have dropped what it redoes, through code many edits share;
-  an undo fails right after the same unrecorded edit), and two bugs when
+  an undo fails right after the same unrecorded edit, or a redo does where an
+  undo did), and two bugs when
   only one of them has a redo breach it (see :mod:`apifuzz.engine.history`);
 * two failures that end in the same call are one bug when all that tells
   their forms apart (the runs of statements outside their longest common
@@ -61,6 +62,13 @@ way at its last statement, and
     two statements that many methods can stand in for (any edit frees what
     a stale reference points to), and only when neither failure shows
     without it.
+
+Whatever rule found two failures one bug, one whose minimized script still fails at
+its end without the calls of a method the other form needs in particular has a cause
+of its own, and they stay apart (see :meth:`RootCause._own_cause`).  The other way
+round, a failure whose minimized script, without the calls of a method its own form
+needs in particular, reduces to another bug's form is that bug's (a script that
+needs two bugs, see :meth:`RootCause._rests_on`).
 
 When unsure it keeps failures apart: a merge must never hide a bug.
 """

@@ -63,6 +63,18 @@ def test_a_statement_may_become_a_copy_of_another() -> None:
     )
 
 
+def test_two_statements_that_go_only_together_are_deleted_at_once() -> None:
+    # A quota raised and set back (an object made and removed again) before the play:
+    # either alone changes the failure, both together do not.
+    def balanced(script: Script) -> str | None:
+        if "sn" not in script or script.count("s 7") != script.count("s 0"):
+            return None
+        return "balanced"
+
+    found = form(reducer(balanced), "set_quota 7\nsnapshot\nset_quota 0\nrestore")
+    assert found.statements == ("sn", "r")
+
+
 def test_two_local_minima_of_one_failure_meet() -> None:
     # Each form is stuck: the step between them goes up first (to "w 4 ; s 4 ; r").
     failing = {("w 1", "s 4", "r"): "low", ("w 4", "s 4", "r"): "high", ("w 4", "s 1", "r"): "x"}

@@ -539,14 +539,27 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "file renamed onto its copy's name, then onto itself, fails in `release` as the "
             "uncounted copy's victims do, and its reduction becomes the copy's play, but "
             "without the copy it fails all the same, through the rename.",
-            "- What is left: such a script gets a folder of its own, next to the folder of "
-            "the bug it shows (`rename_onto_itself` twice): one folder more. A folder still "
-            "mixes where, with every bug on, the reduction turns one bug's script into "
-            "another's play (copies renamed over names, then a file renamed onto its own "
-            "name, reduce to a rename onto itself: example_fs, seed 2 here), or where a "
-            "script fails through one bug but needs another bug's call only to make the "
-            "object it goes on with (a file copied, the original unlinked, the copy renamed "
-            "onto itself).",
+            "- A step of a reduction that changes a call (any move but a plain deletion) "
+            "may not bring in a smaller failure of another frame: a rename onto a second "
+            "copy's name, re-picked as the file's own name, fails alike, but without the "
+            "append that freed the blob it now fails as renaming onto itself does, and the "
+            "descent would end in that bug's play. And a failure whose normal form is one "
+            "bug's play, but whose minimized script without that play's particular calls "
+            "reduces to another bug's form, is that other bug's (a file renamed onto itself "
+            "after an uncounted copy's blob was freed needs both bugs, and shows the rename's "
+            "without the copy). A string value may become the smallest everywhere at once, "
+            "so that a name and the calls that go by it reduce together.",
+            "- A redo that fails right after a call an undo does not take back, with no "
+            "breach of the history before it, joins an undo that fails right after the same "
+            "method (a redone move of a composition after an unrecorded retarget is "
+            "`retarget_not_undoable`'s, as the undo after it is). Two statements that go "
+            "only together (a file made and unlinked again before the play) are deleted at "
+            "once when no single move goes down.",
+            "- What is left: a script that needs another bug's call only to make the object "
+            "it goes on with (a file copied, the original unlinked, the copy renamed onto "
+            "itself) fails without the copy's bug through the rename's, but without the copy "
+            "nothing is left to rename: it joins the copy's folder and mixes it (seen in one "
+            "earlier set of runs, triaged again).",
         ]
     )
     print(text)
