@@ -527,8 +527,9 @@ def write_doc(rows: Sequence[tuple[str, Figures]], args: argparse.Namespace) -> 
             "(`move_into_own_subtree`, a directory moved under a link to a file made for "
             "the numbering); a member of a group moved onto a locked track and one moved "
             "off it (`group_move_ignores_lock`, two frames under one method); and a "
-            "retarget the history never recorded followed by a redo, which looks like a "
-            "selection before a redo. When unsure, triage keeps failures apart.",
+            "redo right after an unrecorded retarget in a run where no undo failed right "
+            "after one, which looks like a redo after a selection. When unsure, triage "
+            "keeps failures apart.",
             "- With every bug on, one script can fail through two bugs' plays in one frame. "
             "A lateral step of a reduction (another call in place of a statement, so that a "
             "second one can go) brings in only a method the script itself called: an unlink "
