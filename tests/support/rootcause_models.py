@@ -314,12 +314,9 @@ class Strip:
 strip_target = Target(Strip, expected=(Refused,))
 
 
-class Blobs:
-    """Files share content blobs by reference count.  ``copy`` shares its source's blob
-    without counting the new reference: whichever of the two files changes first frees
-    the blob, and every later access of the other trips over it (one corruption, many
-    triggers, many victims).  ``relabel`` is a bug of its own: it drops the label's old
-    blob without releasing it, so a blob outlives its files."""
+class BlobStore:
+    """Files and the content blobs they share by reference count: the bookkeeping of
+    :class:`Blobs` and :class:`NamedBlobs`, no API of its own."""
 
     def __init__(self) -> None:
         self.files: dict[int, int] = {}  # file -> blob
@@ -335,14 +332,22 @@ class Blobs:
         self.blobs[self.made] = [data, 1]
         return self.made
 
-    def _data(self, blob: int) -> str:
-        return str(self.blobs[blob][0])
-
     def _release(self, blob: int) -> None:
         entry = self.blobs[blob]
         entry[1] = int(str(entry[1])) - 1
         if entry[1] == 0:
             del self.blobs[blob]
+
+
+class Blobs(BlobStore):
+    """Files share content blobs by reference count.  ``copy`` shares its source's blob
+    without counting the new reference: whichever of the two files changes first frees
+    the blob, and every later access of the other trips over it (one corruption, many
+    triggers, many victims).  ``relabel`` is a bug of its own: it drops the label's old
+    blob without releasing it, so a blob outlives its files."""
+
+    def _data(self, blob: int) -> str:
+        return str(self.blobs[blob][0])
 
     def _replace(self, file: int, data: str) -> None:
         old = self.files[file]
@@ -939,7 +944,7 @@ names_target = Target(Names, expected=(Refused,))
 unrecorded_target = _editor(UnrecordedEditor)
 
 
-class NamedBlobs:
+class NamedBlobs(BlobStore):
     """Named files share content blobs by reference count, with two bugs.  ``copy`` does
     not count the reference it adds, so the first of the two files to change frees the
     blob.  ``rename`` onto the file's own name drops the file as it drops whatever held
@@ -948,25 +953,8 @@ class NamedBlobs:
     ``_release``): one script that needs both bugs."""
 
     def __init__(self) -> None:
-        self.files: dict[int, int] = {}  # file -> blob
+        super().__init__()
         self.names: dict[int, str] = {}  # file -> name
-        self.blobs: dict[int, list[object]] = {}  # blob -> [data, references]
-        self.made = 0
-
-    @ids("file")
-    def file_ids(self) -> list[int]:
-        return sorted(self.files)
-
-    def _new_blob(self, data: str) -> int:
-        self.made += 1
-        self.blobs[self.made] = [data, 1]
-        return self.made
-
-    def _release(self, blob: int) -> None:
-        entry = self.blobs[blob]
-        entry[1] = int(str(entry[1])) - 1
-        if entry[1] == 0:
-            del self.blobs[blob]
 
     def _add(self, blob: int, name: str) -> int:
         if name in self.names.values():
