@@ -9,7 +9,7 @@ makes it fail elsewhere (a track deleted twice, a clip placed on a track
 that is gone), under as many signatures as there are pairs of edits.
 
 :class:`History` replays a failing script with a hook that snapshots the
-state around every call and finds its *breach*, mainly of one of two kinds:
+state around every call and finds its *breach*, of one of three kinds:
 
 * ``redo``: a redo acts (changes the state, raises what the model does not
   refuse with, or stacks a command: an undo right after it then ends
@@ -22,13 +22,13 @@ state around every call and finds its *breach*, mainly of one of two kinds:
 * ``undo``: an undo fails right after a call that changed the state and that
   an undo does not take back: the edit was not recorded, and the undo took
   back the one before it, on a state it was not made for.
-
-A redo that fails right after such a call, with no breach of the first kind,
-did the command undone before it on a state it was not made for: if that call
-is an edit the history should have recorded, it is the edit's bug, and if it
-is a selection, the redo's own.  Triage cannot tell the two apart from one
-script, so it joins such a failure to an ``undo`` breach after the same
-method (which shows that method unrecorded), and to nothing else.
+* ``unrecorded``: a redo fails right after such a call, with no breach of the
+  first kind: it did the command undone before it on a state it was not made
+  for.  If that call is an edit the history should have recorded, that is
+  the edit's bug; if it is a selection, the redo's own.  One script cannot
+  tell the two apart, so such a failure joins an ``undo`` breach after the
+  same method (which shows that method to be an unrecorded edit), and
+  nothing else.
 
 Two failures are one bug when both breach alike and the same edit method
 came before the redo or undo, or, for redos, when the history is kept by
